@@ -1,0 +1,1 @@
+"""quotebot's front ends: the ``quotebot`` command line and the Telegram bot."""

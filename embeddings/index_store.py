@@ -1,0 +1,254 @@
+"""The on-disk index: a directory that describes itself and is replaced atomically.
+
+Layout::
+
+    INDEX_DIR/CURRENT                 name of the live build (replaced with os.replace)
+    INDEX_DIR/builds/NAME/manifest.json
+    INDEX_DIR/builds/NAME/vectors.faiss, documents.json, sentences.json, encoder/...
+
+A build is written into a fresh directory and only becomes live when ``CURRENT`` is replaced,
+which is atomic on POSIX: an interrupted or failed build never touches the live index. The
+manifest lists every file with its SHA-256, so a truncated or altered file is caught on load
+instead of producing wrong answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import faiss
+
+from embeddings.errors import IndexFormatError
+from embeddings.index import SentenceIndex
+from embeddings.types import Document, Sentence
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+BUILDS_DIR = "builds"
+MANIFEST_FILE = "manifest.json"
+VECTORS_FILE = "vectors.faiss"
+DOCUMENTS_FILE = "documents.json"
+SENTENCES_FILE = "sentences.json"
+ENCODER_DIR = "encoder"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index was built from; loading checks that the files agree with it."""
+
+    model_name: str
+    model_path: str
+    weights_sha256: str
+    dimension: int
+    sentence_count: int
+    document_count: int
+    corpus_dir: str
+    corpus_fingerprint: str
+    query_encoder: str  # "onnx" (fast cold start) or "torch" (when export was impossible)
+    built_at: str
+    weights_stat: tuple[int, int] = (0, 0)  # size and mtime_ns, to skip re-hashing weights
+    format_version: int = FORMAT_VERSION
+    files: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("the manifest is not a JSON object")
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexFormatError(
+                f"index format {data.get('format_version')!r} is not the supported "
+                f"{FORMAT_VERSION}; rebuild it with `quotebot index build`"
+            )
+        known = {item.name for item in fields(cls)}
+        missing = known - set(data) - {"weights_stat", "files"}
+        if missing:
+            raise ValueError(f"the manifest lacks {', '.join(sorted(missing))}")
+        data = {key: value for key, value in data.items() if key in known}
+        data["weights_stat"] = tuple(data.get("weights_stat", (0, 0)))
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """A loaded index with the manifest and directory it came from."""
+
+    index: SentenceIndex
+    manifest: Manifest
+    path: Path
+
+    @property
+    def encoder_dir(self) -> Path:
+        return self.path / ENCODER_DIR
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def current_build(index_dir: Path) -> Path:
+    """The directory of the live build; IndexFormatError when there is none."""
+    pointer = index_dir / CURRENT_FILE
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexFormatError(
+            f"no index in {index_dir} (build one with `quotebot index build`)"
+        ) from None
+    except OSError as error:
+        raise IndexFormatError(f"cannot read the index in {index_dir}: {error.strerror}") from None
+    if not name or "/" in name or name.startswith("."):
+        raise IndexFormatError(f"the index pointer {pointer} is corrupted")
+    return index_dir / BUILDS_DIR / name
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The live build's manifest, without loading vectors: cheap enough for every query."""
+    path = current_build(index_dir) / MANIFEST_FILE
+    try:
+        return Manifest.from_json(path.read_text(encoding="utf-8"))
+    except IndexFormatError:
+        raise
+    except FileNotFoundError:
+        raise IndexFormatError(f"the index in {index_dir} has no manifest; rebuild it") from None
+    except (OSError, ValueError, TypeError) as error:
+        raise IndexFormatError(f"the index manifest {path} is corrupted: {error}") from None
+
+
+def write_index(
+    index: SentenceIndex,
+    index_dir: Path,
+    manifest: Manifest,
+    write_encoder: Callable[[Path], str] | None = None,
+) -> Path:
+    """Write a new build and make it live atomically; returns the build directory.
+
+    ``write_encoder`` fills the build's ``encoder/`` directory (the ONNX query model) and
+    returns the kind of query encoder that the manifest records. Old builds are removed only
+    after the new one is live.
+    """
+    builds = index_dir / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=builds))
+    try:
+        faiss.write_index(index.vectors, str(staging / VECTORS_FILE))
+        documents = [asdict(document) for document in index.documents]
+        (staging / DOCUMENTS_FILE).write_text(
+            json.dumps(documents, ensure_ascii=False), encoding="utf-8"
+        )
+        rows = [[s.doc, s.position, s.start, s.end] for s in index.sentences]
+        (staging / SENTENCES_FILE).write_text(json.dumps(rows), encoding="utf-8")
+        query_encoder = manifest.query_encoder
+        if write_encoder is not None:
+            query_encoder = write_encoder(staging / ENCODER_DIR)
+        hashes = {
+            str(path.relative_to(staging)): _sha256(path)
+            for path in sorted(staging.rglob("*"))
+            if path.is_file()
+        }
+        final_manifest = replace(manifest, files=hashes, query_encoder=query_encoder)
+        (staging / MANIFEST_FILE).write_text(final_manifest.to_json(), encoding="utf-8")
+        name = f"{final_manifest.built_at.replace(':', '').replace('-', '')}-{staging.name[-8:]}"
+        final = builds / name
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _replace_pointer(index_dir, final.name)
+    _remove_old_builds(builds, keep=final.name)
+    return final
+
+
+def _replace_pointer(index_dir: Path, name: str) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=".CURRENT-", dir=index_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(index_dir / CURRENT_FILE)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
+
+
+def _remove_old_builds(builds: Path, keep: str) -> None:
+    for entry in builds.iterdir():
+        if entry.name != keep and not entry.name.startswith(".building-"):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def load_index(index_dir: Path, *, verify_files: bool = True) -> StoredIndex:
+    """Load the live build, checking every file against the manifest.
+
+    Raises IndexFormatError with a message that says what is wrong, never a raw traceback.
+    """
+    manifest = read_manifest(index_dir)
+    build = current_build(index_dir)
+    if verify_files:
+        for relative, expected in manifest.files.items():
+            path = build / relative
+            if not path.is_file():
+                raise IndexFormatError(f"the index in {index_dir} lacks {relative}; rebuild it")
+            if _sha256(path) != expected:
+                raise IndexFormatError(
+                    f"the index file {relative} in {index_dir} is corrupted (hash mismatch)"
+                )
+    try:
+        vectors = faiss.read_index(str(build / VECTORS_FILE))
+        raw_documents = json.loads((build / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+        rows = json.loads((build / SENTENCES_FILE).read_text(encoding="utf-8"))
+        documents = tuple(Document(**item) for item in raw_documents)
+        sentences = tuple(_sentence(row, documents) for row in rows)
+    except IndexFormatError:
+        raise
+    except Exception as error:  # faiss and json raise assorted types on damaged files
+        raise IndexFormatError(f"the index in {index_dir} is unreadable: {error}") from None
+    problems = _disagreements(manifest, vectors, documents, sentences)
+    if problems:
+        raise IndexFormatError(f"the index in {index_dir} is inconsistent: {problems}")
+    return StoredIndex(SentenceIndex(documents, sentences, vectors), manifest, build)
+
+
+def _sentence(row: Any, documents: tuple[Document, ...]) -> Sentence:
+    doc, position, start, end = (int(value) for value in row)
+    text = documents[doc].text
+    if not 0 <= start < end <= len(text):
+        raise IndexFormatError(f"sentence offsets {start}:{end} fall outside document {doc}")
+    return Sentence(doc, position, start, end, text[start:end])
+
+
+def _disagreements(
+    manifest: Manifest,
+    vectors: Any,
+    documents: tuple[Document, ...],
+    sentences: tuple[Sentence, ...],
+) -> str:
+    checks = [
+        ("vectors", int(vectors.ntotal), manifest.sentence_count),
+        ("dimension", int(vectors.d), manifest.dimension),
+        ("sentences", len(sentences), manifest.sentence_count),
+        ("documents", len(documents), manifest.document_count),
+    ]
+    return "; ".join(
+        f"{name} {actual} != manifest {expected}"
+        for name, actual, expected in checks
+        if actual != expected
+    )

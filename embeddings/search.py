@@ -1,0 +1,151 @@
+"""The search service every front end calls: question in, verbatim quotes out.
+
+It knows nothing of Telegram or the terminal. It validates the question, ranks sentences,
+shows a sentence that several articles share only once (with all of its sources), and attaches
+each quote's neighbours for context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from embeddings.encoder import Encoder
+from embeddings.errors import QuestionError
+from embeddings.index import SentenceIndex
+from embeddings.types import Answer, Document, Quote, Sentence
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+MAX_TOP_K = 50
+
+
+def validate_question(question: str) -> str:
+    """The question without surrounding whitespace; QuestionError when it cannot be asked."""
+    cleaned = question.strip()
+    if not cleaned:
+        raise QuestionError("the question is empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}"
+        )
+    return cleaned
+
+
+def same_text_key(text: str) -> str:
+    """Two sentences are the same quote when they differ only in whitespace."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence with the sentences around it, for the "Context" view."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    focus: int  # position of the sentence the user asked about
+
+
+class Searcher:
+    """Ranks the sentences of one index for questions; safe to share between threads."""
+
+    def __init__(self, index: SentenceIndex, encoder: Encoder, model_name: str = "") -> None:
+        if encoder.dimension != index.dimension:
+            raise ValueError(
+                f"encoder dimension {encoder.dimension} != index dimension {index.dimension}"
+            )
+        self.index = index
+        self.encoder = encoder
+        self.model_name = model_name
+        self._documents_by_id = {document.id: n for n, document in enumerate(index.documents)}
+        self._first_sentence: dict[int, int] = {}
+        for sentence_id, sentence in enumerate(index.sentences):
+            self._first_sentence.setdefault(sentence.doc, sentence_id)
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.index.documents
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.index.sentences)
+
+    def search(self, question: str, top_k: int = 3) -> Answer:
+        """The top_k best quotes for one question."""
+        return self.search_many([question], top_k)[0]
+
+    def search_many(self, questions: Sequence[str], top_k: int = 3) -> list[Answer]:
+        """Answer several questions with one encoder call (batch use of the CLI)."""
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise QuestionError(f"top-k must be between 1 and {MAX_TOP_K}, not {top_k}")
+        cleaned = [validate_question(question) for question in questions]
+        if not cleaned:
+            return []
+        vectors = self.encoder.encode(cleaned)
+        # Ask FAISS for more than top_k so that de-duplication still leaves top_k quotes.
+        hits = self.index.search_vectors(vectors, top_k * 3 + 10)
+        return [
+            Answer(question, self._quotes(ranked, top_k))
+            for question, ranked in zip(cleaned, hits, strict=True)
+        ]
+
+    def _quotes(self, ranked: list[tuple[int, float]], top_k: int) -> tuple[Quote, ...]:
+        groups: dict[str, tuple[int, float, list[int]]] = {}
+        for sentence_id, score in ranked:
+            sentence = self.index.sentences[sentence_id]
+            key = same_text_key(sentence.text)
+            if key in groups:
+                docs = groups[key][2]
+                if sentence.doc not in docs:
+                    docs.append(sentence.doc)
+            elif len(groups) < top_k:
+                groups[key] = (sentence_id, score, [sentence.doc])
+        return tuple(
+            self._quote(sentence_id, score, docs) for sentence_id, score, docs in groups.values()
+        )
+
+    def _quote(self, sentence_id: int, score: float, docs: list[int]) -> Quote:
+        sentence = self.index.sentences[sentence_id]
+        before, after = self.index.neighbours(sentence_id)
+        documents = self.index.documents
+        return Quote(
+            text=sentence.text,
+            score=score,
+            document=documents[sentence.doc],
+            position=sentence.position,
+            context_before=before.text if before else None,
+            context_after=after.text if after else None,
+            also_in=tuple(documents[doc] for doc in docs[1:]),
+        )
+
+    def passage(self, document_id: str, position: int, radius: int = 2) -> Passage:
+        """The sentence at (document, position) with up to ``radius`` sentences each side.
+
+        Raises LookupError for an unknown document or position: the arguments may come from
+        a forged Telegram callback.
+        """
+        doc = self._documents_by_id.get(document_id)
+        if doc is None or doc not in self._first_sentence:
+            raise LookupError(f"no document {document_id!r}")
+        first = self._first_sentence[doc]
+        sentence_id = first + position
+        if (
+            position < 0
+            or sentence_id >= len(self.index.sentences)
+            or self.index.sentences[sentence_id].doc != doc
+        ):
+            raise LookupError(f"no sentence {position} in document {document_id!r}")
+        low = sentence_id
+        while low > first and sentence_id - low < radius:
+            low -= 1
+        high = sentence_id
+        while (
+            high + 1 < len(self.index.sentences)
+            and self.index.sentences[high + 1].doc == doc
+            and high - sentence_id < radius
+        ):
+            high += 1
+        sentences = list(self.index.sentences[low : high + 1])
+        return Passage(self.index.documents[doc], tuple(sentences), position)

@@ -1,0 +1,80 @@
+"""The values that flow from the corpus to the front ends.
+
+They are plain frozen dataclasses so that every front end (CLI, Telegram, evaluation) renders
+the same facts and none of them can change what the engine found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its metadata exactly as the source gives it, and its body text.
+
+    ``text`` is the body of the file (after any front matter) and ``body_offset`` is where it
+    starts in the file, so ``file_text[body_offset + start:body_offset + end]`` is a sentence's
+    verbatim text in the original file. Metadata that the source does not give stays ``None``.
+    """
+
+    id: str
+    title: str
+    text: str
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+    language: str | None = None
+    path: str = ""
+    body_offset: int = 0
+
+    def citation_fields(self) -> dict[str, str | None]:
+        """The document as the JSON contract of ``quotebot ask --json`` shows it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document: ``document.text[start:end] == text``, always."""
+
+    doc: int
+    position: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence shown to a user, with its score, citation and neighbours.
+
+    ``also_in`` lists the other documents that contain the very same sentence, so that a
+    sentence syndicated in several articles is shown once with all of its sources.
+    """
+
+    text: str
+    score: float
+    document: Document
+    position: int
+    context_before: str | None = None
+    context_after: str | None = None
+    also_in: tuple[Document, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine found for one question, best quote first.
+
+    ``abstained`` is true when nothing in the corpus answers the question; the quotes are then
+    the nearest candidates, which front ends must not present as an answer.
+    """
+
+    question: str
+    quotes: tuple[Quote, ...] = field(default_factory=tuple)
+    abstained: bool = False

@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled corpus, an in-memory searcher over a fake encoder, and (for
+integration tests) one real index built with the packaged model, once per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from embeddings.corpus import read_corpus
+from embeddings.index import SentenceIndex, build_index
+from embeddings.search import Searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_documents() -> list[Document]:
+    return read_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def fake_index(corpus_documents: list[Document]) -> SentenceIndex:
+    return build_index(corpus_documents, HashingEncoder())
+
+
+@pytest.fixture
+def fake_searcher(fake_index: SentenceIndex) -> Searcher:
+    return Searcher(fake_index, HashingEncoder(), model_name="hashing")
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One index of the bundled corpus built with the real packaged model."""
+    from embeddings.service import build
+
+    directory = tmp_path_factory.mktemp("real-index")
+    build(CORPUS, directory, "all-MiniLM-L6-v2")
+    yield directory
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """An environment in which quotebot reads and writes only under tmp_path."""
+    for name in list(os.environ):
+        if name.startswith(("QUOTEBOT_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return dict(os.environ)

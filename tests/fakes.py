@@ -1,0 +1,38 @@
+"""Deterministic stand-ins for the expensive parts (the neural encoder, Telegram's servers).
+
+The hashing encoder is a real bag-of-words encoder, not a mock: sentences that share words get
+similar vectors, so retrieval over it behaves like retrieval, only without a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from embeddings.encoder import Vectors, normalize_rows
+
+_WORD = re.compile(r"\w+")
+
+
+class HashingEncoder:
+    """Feature-hashing bag of lower-cased words; fast, deterministic, no model."""
+
+    def __init__(self, dimension: int = 256) -> None:
+        self._dimension = dimension
+        self.calls = 0
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
+                vectors[row, bucket % self._dimension] += 1.0
+        return normalize_rows(vectors)

@@ -1,0 +1,131 @@
+"""The on-disk index: round trip, atomic replacement, and refusal of damaged indexes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from embeddings.errors import IndexFormatError
+from embeddings.index import SentenceIndex
+from embeddings.index_store import (
+    CURRENT_FILE,
+    MANIFEST_FILE,
+    SENTENCES_FILE,
+    VECTORS_FILE,
+    Manifest,
+    current_build,
+    load_index,
+    read_manifest,
+    write_index,
+)
+
+
+def _manifest(index: SentenceIndex, **changes: object) -> Manifest:
+    manifest = Manifest(
+        model_name="hashing",
+        model_path="/nowhere",
+        weights_sha256="0" * 64,
+        dimension=index.dimension,
+        sentence_count=len(index.sentences),
+        document_count=len(index.documents),
+        corpus_dir="/corpus",
+        corpus_fingerprint="f" * 64,
+        query_encoder="onnx",
+        built_at="2026-11-22T00:00:00Z",
+    )
+    return replace(manifest, **changes)  # type: ignore[arg-type]
+
+
+def _write_encoder(directory: Path) -> str:
+    directory.mkdir()
+    (directory / "model.onnx").write_bytes(b"weights")
+    return "onnx"
+
+
+def test_round_trip_keeps_documents_sentences_and_vectors(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index), _write_encoder)
+    stored = load_index(tmp_path)
+    assert stored.index.documents == fake_index.documents
+    assert stored.index.sentences == fake_index.sentences
+    assert stored.index.vectors.ntotal == len(fake_index.sentences)
+    assert stored.manifest.files.keys() >= {VECTORS_FILE, SENTENCES_FILE, "encoder/model.onnx"}
+    assert (stored.encoder_dir / "model.onnx").read_bytes() == b"weights"
+
+
+def test_a_failed_build_leaves_the_previous_index_live(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
+    before = current_build(tmp_path)
+
+    def explode(directory: Path) -> str:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-build
+
+    with pytest.raises(KeyboardInterrupt):
+        write_index(fake_index, tmp_path, _manifest(fake_index), explode)
+    assert current_build(tmp_path) == before
+    assert load_index(tmp_path).manifest.built_at == "2026-01-01T00:00:00Z"
+    assert [p.name for p in before.parent.iterdir()] == [before.name]  # no half-built leftovers
+
+
+def test_a_new_build_replaces_the_old_one(tmp_path: Path, fake_index: SentenceIndex) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
+    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-02-01T00:00:00Z"))
+    assert read_manifest(tmp_path).built_at == "2026-02-01T00:00:00Z"
+    assert len(list(current_build(tmp_path).parent.iterdir())) == 1
+
+
+def test_missing_index_is_reported_with_the_way_out(tmp_path: Path) -> None:
+    with pytest.raises(IndexFormatError, match="quotebot index build"):
+        load_index(tmp_path)
+
+
+@pytest.mark.parametrize("victim", [VECTORS_FILE, SENTENCES_FILE, "documents.json"])
+def test_a_corrupted_file_is_detected(
+    tmp_path: Path, fake_index: SentenceIndex, victim: str
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    path = current_build(tmp_path) / victim
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(IndexFormatError, match="corrupted"):
+        load_index(tmp_path)
+
+
+def test_a_missing_file_is_detected(tmp_path: Path, fake_index: SentenceIndex) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    (current_build(tmp_path) / VECTORS_FILE).unlink()
+    with pytest.raises(IndexFormatError, match="lacks"):
+        load_index(tmp_path)
+
+
+def test_a_manifest_that_disagrees_with_the_data_is_refused(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index, sentence_count=3))
+    with pytest.raises(IndexFormatError, match="inconsistent"):
+        load_index(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "[]", json.dumps({"format_version": 999}), json.dumps({"format_version": 1})],
+)
+def test_a_broken_manifest_is_refused(
+    tmp_path: Path, fake_index: SentenceIndex, content: str
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    (current_build(tmp_path) / MANIFEST_FILE).write_text(content)
+    with pytest.raises(IndexFormatError):
+        read_manifest(tmp_path)
+
+
+def test_a_corrupted_pointer_is_refused(tmp_path: Path, fake_index: SentenceIndex) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    (tmp_path / CURRENT_FILE).write_text("../../etc\n")
+    with pytest.raises(IndexFormatError, match="corrupted"):
+        load_index(tmp_path)

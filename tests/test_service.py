@@ -1,0 +1,100 @@
+"""Keeping the index in step with corpus and model (real model: marked integration)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from embeddings.errors import CorpusError
+from embeddings.index_store import VECTORS_FILE, current_build, read_manifest
+from embeddings.service import corpus_fingerprint, default_index_dir, open_searcher, staleness
+from tests.conftest import CORPUS
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "corpus"
+    shutil.copytree(CORPUS, copy)
+    return copy
+
+
+def test_the_fingerprint_follows_content_not_timestamps(corpus_copy: Path) -> None:
+    before = corpus_fingerprint(corpus_copy)
+    article = corpus_copy / "dzhemilev-67-political-prisoners.md"
+    article.touch()
+    assert corpus_fingerprint(corpus_copy) == before
+    article.write_text(article.read_text() + " One more sentence.")
+    assert corpus_fingerprint(corpus_copy) != before
+    (corpus_copy / "README.md").write_text("documentation only")
+    article.write_text(article.read_text()[: -len(" One more sentence.")])
+    assert corpus_fingerprint(corpus_copy) == before
+
+
+def test_the_fingerprint_of_a_missing_corpus_is_a_corpus_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError):
+        corpus_fingerprint(tmp_path / "missing")
+
+
+def test_default_index_dirs_differ_per_corpus_and_model(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    one = default_index_dir(data, tmp_path / "a", "all-MiniLM-L6-v2")
+    assert one.parent == data / "indexes"
+    assert one != default_index_dir(data, tmp_path / "b", "all-MiniLM-L6-v2")
+    assert one != default_index_dir(data, tmp_path / "a", "other-model")
+    assert one == default_index_dir(data, tmp_path / "a", "all-MiniLM-L6-v2")
+
+
+@pytest.mark.integration
+def test_first_use_builds_and_later_uses_load(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    built_at = read_manifest(index).built_at
+    build = current_build(index)
+    assert searcher.sentence_count == read_manifest(index).sentence_count > 40
+    assert "67 people" in searcher.search("How many people are in custody?").quotes[0].text
+    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    assert current_build(index) == build
+    assert read_manifest(index).built_at == built_at
+
+
+@pytest.mark.integration
+def test_a_changed_corpus_is_reindexed_before_answering(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    (corpus_copy / "weather.md").write_text(
+        "---\ntitle: Weather in Simferopol\nsource: Example\n---\n"
+        "Heavy snowfall closed the mountain roads near Simferopol on Tuesday."
+    )
+    assert staleness(read_manifest(index), corpus_copy, "all-MiniLM-L6-v2") == "the corpus changed"
+    searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    quote = searcher.search("Which roads did the snow close?").quotes[0]
+    assert quote.text.startswith("Heavy snowfall closed the mountain roads")
+    assert quote.document.title == "Weather in Simferopol"
+
+
+@pytest.mark.integration
+def test_a_corrupted_index_is_rebuilt_not_trusted(corpus_copy: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    vectors = current_build(index) / VECTORS_FILE
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    assert "67 people" in searcher.search("How many people are in custody?").quotes[0].text
+
+
+@pytest.mark.integration
+def test_another_model_triggers_a_rebuild_with_that_model(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    from embeddings.model import locate_model
+
+    index = tmp_path / "index"
+    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    other = tmp_path / "other-model"
+    shutil.copytree(locate_model("all-MiniLM-L6-v2")[1], other)
+    assert "built with model" in str(staleness(read_manifest(index), corpus_copy, str(other)))
+    searcher = open_searcher(corpus_copy, index, str(other))
+    assert searcher.model_name == str(other)
+    assert read_manifest(index).model_name == str(other)
