@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from bot.eval_commands import add_eval_parser, command_eval_questions, command_eval_squad
 from bot.settings import Settings, load_settings
 from embeddings.errors import QuestionError, QuotebotError
 
@@ -118,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="print the manifest as JSON")
     _add_location_options(info)
 
+    add_eval_parser(commands)
+
     commands.add_parser(
         "run",
         help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
@@ -169,7 +172,9 @@ def command_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question is not None:
         validate_question(args.question)  # fail fast, before loading anything
     corpus, index, model = _locations(args, settings)
-    searcher = open_searcher(corpus, index, model, progress=_progress)
+    searcher = open_searcher(
+        corpus, index, model, progress=_progress, abstain_below=settings.abstain_below
+    )
     top_k = args.top_k or settings.top_k
     status = EXIT_OK
     first = True
@@ -245,6 +250,8 @@ COMMANDS: dict[str, Command] = {
     "index build": command_index_build,
     "index info": command_index_info,
     "run": command_run,
+    "eval squad": command_eval_squad,
+    "eval questions": command_eval_questions,
 }
 
 
@@ -256,10 +263,17 @@ def configure_logging(verbosity: int, stream: TextIO | None = None) -> None:
         stream=stream or sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # faiss announces its CPU features at INFO on import: noise in every bot start-up log.
+    logging.getLogger("faiss").setLevel(max(level, logging.WARNING))
 
 
 def _command_name(args: argparse.Namespace) -> str:
-    return " ".join(name for name in (args.command, getattr(args, "index_command", None)) if name)
+    parts = (
+        args.command,
+        getattr(args, "index_command", None),
+        getattr(args, "eval_command", None),
+    )
+    return " ".join(name for name in parts if name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

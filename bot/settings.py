@@ -67,6 +67,7 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     top_k: int = DEFAULT_TOP_K
+    abstain_below: float | None = None  # None: the engine's calibrated default
     examples: tuple[str, ...] = ()
 
 
@@ -85,6 +86,16 @@ def _int(
     if maximum is not None and value > maximum:
         raise SettingsError(f"{name} must be at most {maximum}, not {value}")
     return value
+
+
+def _float(env: Mapping[str, str], name: str) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
 
 
 def _admin_ids(raw: str) -> frozenset[int]:

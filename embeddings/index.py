@@ -16,6 +16,7 @@ import faiss
 import numpy as np
 
 from embeddings.encoder import Encoder, Vectors
+from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
 
@@ -26,11 +27,18 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class SentenceIndex:
-    """Everything a searcher needs, with ``vectors.ntotal == len(sentences)``."""
+    """Everything a searcher needs, with ``vectors.ntotal == len(sentences)``.
+
+    Two lexical indexes: one over each sentence alone, and one over the sentence with its
+    neighbours, because a question often names the subject in one sentence and asks about a
+    fact stated in the next ("He said ..."). The quote is still the single sentence.
+    """
 
     documents: tuple[Document, ...]
     sentences: tuple[Sentence, ...]
     vectors: Any  # faiss.IndexFlatIP; faiss has no type stubs
+    lexical: LexicalIndex
+    lexical_window: LexicalIndex
 
     @property
     def dimension(self) -> int:
@@ -67,6 +75,19 @@ def split_documents(documents: Sequence[Document]) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
+def window_texts(sentences: Sequence[Sentence]) -> list[str]:
+    """Each sentence joined with its neighbours in the same document."""
+    texts = []
+    for n, sentence in enumerate(sentences):
+        parts = [sentence.text]
+        if n > 0 and sentences[n - 1].doc == sentence.doc:
+            parts.insert(0, sentences[n - 1].text)
+        if n + 1 < len(sentences) and sentences[n + 1].doc == sentence.doc:
+            parts.append(sentences[n + 1].text)
+        texts.append(" ".join(parts))
+    return texts
+
+
 def vectors_index(vectors: Vectors) -> Any:
     """An exact inner-product FAISS index over already normalised vectors."""
     index = faiss.IndexFlatIP(int(vectors.shape[1]))
@@ -89,4 +110,10 @@ def build_index(
             f"encoder returned shape {vectors.shape}, expected {(len(texts), encoder.dimension)}"
         )
     logger.info("encoded %d sentences of %d documents", len(sentences), len(documents))
-    return SentenceIndex(tuple(documents), sentences, vectors_index(vectors))
+    return SentenceIndex(
+        tuple(documents),
+        sentences,
+        vectors_index(vectors),
+        build_lexical_index(texts),
+        build_lexical_index(window_texts(sentences)),
+    )

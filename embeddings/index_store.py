@@ -30,17 +30,20 @@ import faiss
 
 from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
+from embeddings.lexical import LexicalIndex
 from embeddings.types import Document, Sentence
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"
 VECTORS_FILE = "vectors.faiss"
 DOCUMENTS_FILE = "documents.json"
 SENTENCES_FILE = "sentences.json"
+LEXICAL_FILE = "lexical.npz"
+LEXICAL_WINDOW_FILE = "lexical-window.npz"
 ENCODER_DIR = "encoder"
 
 
@@ -154,6 +157,8 @@ def write_index(
         )
         rows = [[s.doc, s.position, s.start, s.end] for s in index.sentences]
         (staging / SENTENCES_FILE).write_text(json.dumps(rows), encoding="utf-8")
+        index.lexical.save(staging / LEXICAL_FILE)
+        index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
         query_encoder = manifest.query_encoder
         if write_encoder is not None:
             query_encoder = write_encoder(staging / ENCODER_DIR)
@@ -217,14 +222,17 @@ def load_index(index_dir: Path, *, verify_files: bool = True) -> StoredIndex:
         rows = json.loads((build / SENTENCES_FILE).read_text(encoding="utf-8"))
         documents = tuple(Document(**item) for item in raw_documents)
         sentences = tuple(_sentence(row, documents) for row in rows)
+        lexical = LexicalIndex.load(build / LEXICAL_FILE)
+        lexical_window = LexicalIndex.load(build / LEXICAL_WINDOW_FILE)
     except IndexFormatError:
         raise
     except Exception as error:  # faiss and json raise assorted types on damaged files
         raise IndexFormatError(f"the index in {index_dir} is unreadable: {error}") from None
     problems = _disagreements(manifest, vectors, documents, sentences)
-    if problems:
+    if problems or not lexical.size == lexical_window.size == len(sentences):
         raise IndexFormatError(f"the index in {index_dir} is inconsistent: {problems}")
-    return StoredIndex(SentenceIndex(documents, sentences, vectors), manifest, build)
+    index = SentenceIndex(documents, sentences, vectors, lexical, lexical_window)
+    return StoredIndex(index, manifest, build)
 
 
 def _sentence(row: Any, documents: tuple[Document, ...]) -> Sentence:

@@ -11,9 +11,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from embeddings.encoder import Encoder
+import numpy as np
+
+from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, should_abstain
+from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
+from embeddings.ranking import Ranking, rank
 from embeddings.types import Answer, Document, Quote, Sentence
 
 logger = logging.getLogger(__name__)
@@ -51,7 +55,13 @@ class Passage:
 class Searcher:
     """Ranks the sentences of one index for questions; safe to share between threads."""
 
-    def __init__(self, index: SentenceIndex, encoder: Encoder, model_name: str = "") -> None:
+    def __init__(
+        self,
+        index: SentenceIndex,
+        encoder: Encoder,
+        model_name: str = "",
+        abstain_below: float = DEFAULT_ABSTAIN_BELOW,
+    ) -> None:
         if encoder.dimension != index.dimension:
             raise ValueError(
                 f"encoder dimension {encoder.dimension} != index dimension {index.dimension}"
@@ -59,6 +69,9 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.model_name = model_name
+        self.abstain_below = abstain_below
+        # The sentence vectors as one matrix, to score BM25's candidates exactly.
+        self._matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal).astype(np.float32)
         self._documents_by_id = {document.id: n for n, document in enumerate(index.documents)}
         self._first_sentence: dict[int, int] = {}
         for sentence_id, sentence in enumerate(index.sentences):
@@ -84,16 +97,25 @@ class Searcher:
         if not cleaned:
             return []
         vectors = self.encoder.encode(cleaned)
-        # Ask FAISS for more than top_k so that de-duplication still leaves top_k quotes.
-        hits = self.index.search_vectors(vectors, top_k * 3 + 10)
-        return [
-            Answer(question, self._quotes(ranked, top_k))
-            for question, ranked in zip(cleaned, hits, strict=True)
-        ]
+        answers = []
+        for question, vector in zip(cleaned, vectors, strict=True):
+            ranking = self.rank(question, vector)
+            answers.append(
+                Answer(
+                    question,
+                    self._quotes(ranking, top_k),
+                    abstained=should_abstain(ranking, self.abstain_below),
+                )
+            )
+        return answers
 
-    def _quotes(self, ranked: list[tuple[int, float]], top_k: int) -> tuple[Quote, ...]:
+    def rank(self, question: str, vector: Vectors) -> Ranking:
+        """All candidates of a question, best first (evaluation reads the ranking itself)."""
+        return rank(self.index, self._matrix, question, vector)
+
+    def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}
-        for sentence_id, score in ranked:
+        for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
             key = same_text_key(sentence.text)
             if key in groups:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexFormatError, ModelError
@@ -137,7 +138,7 @@ def build(
     return read_manifest(index_dir)
 
 
-def searcher_for(stored: StoredIndex) -> Searcher:
+def searcher_for(stored: StoredIndex, abstain_below: float | None = None) -> Searcher:
     """A searcher whose query encoder is exactly the model the index was built with."""
     manifest = stored.manifest
     encoder: Encoder
@@ -150,7 +151,12 @@ def searcher_for(stored: StoredIndex) -> Searcher:
         if spec.weights_sha256 != manifest.weights_sha256:
             raise IndexFormatError("the model's weights changed since the index was built")
         encoder = SentenceTransformerEncoder(spec)
-    return Searcher(stored.index, encoder, model_name=manifest.model_name)
+    return Searcher(
+        stored.index,
+        encoder,
+        model_name=manifest.model_name,
+        abstain_below=DEFAULT_ABSTAIN_BELOW if abstain_below is None else abstain_below,
+    )
 
 
 def open_searcher(
@@ -158,8 +164,12 @@ def open_searcher(
     index_dir: Path,
     model: str,
     progress: ProgressFactory | None = None,
+    abstain_below: float | None = None,
 ) -> Searcher:
-    """A searcher over an up-to-date index, building or repairing the index as needed."""
+    """A searcher over an up-to-date index, building or repairing the index as needed.
+
+    ``abstain_below`` overrides the calibrated abstention threshold (None keeps it).
+    """
     reason: str | None
     try:
         reason = staleness(read_manifest(index_dir), corpus_dir, model)
@@ -167,9 +177,9 @@ def open_searcher(
         reason = str(error)
     if reason is None:
         try:
-            return searcher_for(load_index(index_dir))
+            return searcher_for(load_index(index_dir), abstain_below)
         except IndexFormatError as error:
             reason = str(error)
     logger.info("building the index in %s: %s", index_dir, reason)
     build(corpus_dir, index_dir, model, progress)
-    return searcher_for(load_index(index_dir))
+    return searcher_for(load_index(index_dir), abstain_below)

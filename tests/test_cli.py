@@ -185,7 +185,8 @@ def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
             "context_after",
             "document",
         }
-        assert isinstance(quote["score"], float) and -1.0 <= quote["score"] <= 1.0
+        # cosine (-1..1) plus the lexical evidence (0..2): see embeddings/ranking.py
+        assert isinstance(quote["score"], float) and -1.0 <= quote["score"] <= 3.0
         assert isinstance(quote["sentence"], int)
         document = quote["document"]
         assert set(document) == {"id", "title", "source", "date", "url"}
@@ -246,3 +247,47 @@ def test_index_info_describes_the_index(real_index_dir: Path) -> None:
     assert "all-MiniLM-L6-v2" in result.stdout
     assert "up to date" in result.stdout
     assert "articles:      2" in result.stdout
+
+
+@pytest.mark.integration
+def test_the_default_corpus_regression_set_holds(real_index_dir: Path) -> None:
+    """Reader questions are answered, off-topic ones declined, and most quote the answer."""
+    result = _quotebot(
+        "eval",
+        "questions",
+        "tests/data/default-corpus-questions.jsonl",
+        "--json",
+        index=real_index_dir,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    answerable = [r for r in report["results"] if not r["case"]["abstain"]]
+    assert all(not r["abstained"] for r in answerable)  # >= 95% required; we answer all
+    assert report["abstained"] / report["unanswerable"] >= 0.95
+    assert report["answered"] / report["answerable"] >= 0.80
+    custody = next(r for r in answerable if r["case"]["question"].startswith("How many people"))
+    assert "67 people" in custody["first_quote"]
+
+
+@pytest.mark.integration
+def test_eval_squad_prints_the_retrieval_metrics() -> None:
+    result = _quotebot(
+        "eval", "squad", "tests/data/squad-mini.json", "--json", index=REPO / "unused"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    metrics = report["metrics"]
+    assert metrics["questions"] > 0
+    assert 0 <= metrics["p_at_1"] <= metrics["r_at_5"] <= metrics["r_at_10"] <= 1
+    assert report["sentences"] > report["documents"] > 0
+
+
+def test_eval_of_a_missing_file_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = _run_main(capsys, "eval", "questions", str(tmp_path / "none.jsonl"))
+    assert code == 2
+    assert "none.jsonl" in _one_line_error(err)
+    code, _, err = _run_main(capsys, "eval", "squad", str(tmp_path / "none.json"))
+    assert code == 2
+    assert "none.json" in _one_line_error(err)

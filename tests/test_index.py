@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from embeddings.index import SentenceIndex, build_index, vectors_index
+from embeddings.lexical import build_lexical_index
 from embeddings.types import Document
 from tests.fakes import HashingEncoder
 
@@ -44,7 +45,8 @@ def test_search_matches_brute_force_cosine() -> None:
     from embeddings.types import Sentence
 
     sentences = tuple(Sentence(0, n, 0, 1, "x") for n in range(200))
-    index = SentenceIndex(documents, sentences, vectors_index(vectors))
+    lexical = build_lexical_index(["x"] * 200)
+    index = SentenceIndex(documents, sentences, vectors_index(vectors), lexical, lexical)
     query = vectors[:3] + 0.1
     query /= np.linalg.norm(query, axis=1, keepdims=True)
     hits = index.search_vectors(query, 5)

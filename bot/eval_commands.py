@@ -1,0 +1,152 @@
+"""``quotebot eval squad`` and ``quotebot eval questions``: quality numbers users can reproduce.
+
+Thin: the measuring is in embeddings/evaluation.py; this module loads, calls and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAILED_CASES = 1
+
+
+def add_eval_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure answer quality",
+        description="Measure answer quality on SQuAD or on a regression set of your own.",
+    )
+    actions = evaluate.add_subparsers(dest="eval_command", metavar="SET")
+    actions.required = True
+    squad = actions.add_parser(
+        "squad",
+        help="sentence retrieval on a SQuAD v1.1 file (P@1, MRR, R@5, R@10)",
+        description="Index every paragraph of a SQuAD v1.1 file (each article is a document), "
+        "ask every question, and score the ranking: a sentence is correct when it contains the "
+        "start of a reference answer. Builds its own index in memory with the configured "
+        "model; the 10,570 dev questions take several minutes on 2 cores.",
+    )
+    squad.add_argument("file", type=Path, metavar="FILE", help="SQuAD v1.1 JSON file")
+    squad.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="ask only the first N questions (all articles are still indexed)",
+    )
+    squad.add_argument("--json", action="store_true", help="print one JSON object")
+    squad.add_argument("--model", metavar="NAME", help="model name or path (default: settings)")
+    questions = actions.add_parser(
+        "questions",
+        help="a JSONL regression set against your corpus",
+        description="Ask each question of a JSONL file against the corpus and check the "
+        'answers. Each line: {"question": "...", "expect": ["substring", ...], "top": 1} (one '
+        "substring must be in one of the first `top` quotes) or "
+        '{"question": "...", "abstain": true}. Prints the best-score spread of both kinds and '
+        "a suggested abstention threshold. Exits 1 when a question fails.",
+    )
+    questions.add_argument("file", type=Path, metavar="FILE", help="JSONL regression set")
+    questions.add_argument("--json", action="store_true", help="print one JSON object")
+    questions.add_argument("--corpus", metavar="DIR", type=Path, help="folder of articles")
+    questions.add_argument("--index", metavar="DIR", type=Path, help="index location")
+    questions.add_argument("--model", metavar="NAME", help="model name or path")
+
+
+def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
+    from embeddings.evaluation import EvaluationError, evaluate_squad
+    from embeddings.model import SentenceTransformerEncoder, resolve_model
+    from embeddings.squad import load_squad
+
+    if args.limit is not None and args.limit < 1:
+        raise EvaluationError("--limit must be at least 1")
+    squad = load_squad(args.file, limit=args.limit)
+    encoder = SentenceTransformerEncoder(resolve_model(args.model or settings.model))
+    threshold = DEFAULT_ABSTAIN_BELOW if settings.abstain_below is None else settings.abstain_below
+    report = evaluate_squad(squad, encoder, encoder.encode, threshold)
+    if args.json:
+        print(json.dumps({"file": str(args.file), **asdict(report)}))
+        return EXIT_OK
+    m = report.metrics
+    throughput = report.sentences / max(report.build_seconds, 1e-9)
+    rows = [
+        ("file", str(args.file)),
+        ("articles", str(report.documents)),
+        ("sentences", str(report.sentences)),
+        ("questions", str(m.questions)),
+        ("P@1", f"{m.p_at_1:.3f}  (the first quote contains the answer)"),
+        ("MRR", f"{m.mrr:.3f}  (mean of 1/rank of the first correct quote)"),
+        ("R@5", f"{m.r_at_5:.3f}  (a correct quote among the first 5)"),
+        ("R@10", f"{m.r_at_10:.3f}  (a correct quote among the first 10)"),
+        ("abstained", f"{m.abstained:.3f}  (all are answerable: wrongly declined)"),
+        ("index build", f"{report.build_seconds:.1f} s ({throughput:.0f} sentences/s)"),
+        ("questions/s", f"{report.questions_per_second:.1f}"),
+    ]
+    for name, value in rows:
+        print(f"{name + ':':<13}{value}")
+    return EXIT_OK
+
+
+def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.evaluation import calibrate, load_cases, run_cases
+    from embeddings.service import default_index_dir, open_searcher
+
+    cases = load_cases(args.file)
+    corpus = args.corpus or settings.corpus_dir
+    model = args.model or settings.model
+    index = args.index or settings.index_dir or default_index_dir(settings.data_dir, corpus, model)
+    searcher = open_searcher(corpus, index, model, abstain_below=settings.abstain_below)
+    results = run_cases(searcher, cases)
+    answerable = [r for r in results if not r.case.abstain]
+    unanswerable = [r for r in results if r.case.abstain]
+    calibration = calibrate(
+        [r.best_score for r in answerable], [r.best_score for r in unanswerable]
+    )
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "answered": sum(r.passed for r in answerable),
+                    "answerable": len(answerable),
+                    "abstained": sum(r.passed for r in unanswerable),
+                    "unanswerable": len(unanswerable),
+                    "threshold": searcher.abstain_below,
+                    "calibration": asdict(calibration),
+                    "results": [asdict(r) for r in results],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_FAILED_CASES if failed else EXIT_OK
+    for result in results:
+        mark = "pass" if result.passed else "FAIL"
+        detail = ""
+        if not result.passed:
+            wanted = "abstention" if result.case.abstain else " or ".join(result.case.expect)
+            detail = f"\n      expected {wanted}; first quote: {result.first_quote!r}"
+            detail += " (abstained)" if result.abstained else ""
+        print(f"{mark}  {result.best_score:5.2f}  {result.case.question}{detail}")
+
+    def share(part: int, whole: int) -> str:
+        return f"{part}/{whole} ({part / whole:.0%})" if whole else "0/0"
+
+    print()
+    print(f"answered correctly:  {share(sum(r.passed for r in answerable), len(answerable))}")
+    print(f"abstained correctly: {share(sum(r.passed for r in unanswerable), len(unanswerable))}")
+    low, mid, high = calibration.answerable
+    print(f"best scores, answerable:   min {low:.2f}  median {mid:.2f}  max {high:.2f}")
+    low, mid, high = calibration.unanswerable
+    print(f"best scores, unanswerable: min {low:.2f}  median {mid:.2f}  max {high:.2f}")
+    suggested = "n/a" if calibration.suggested is None else f"{calibration.suggested:.3f}"
+    print(
+        f"abstention threshold in use: {searcher.abstain_below:.3f}; "
+        f"suggested by this set: {suggested} (set QUOTEBOT_ABSTAIN_BELOW)"
+    )
+    return EXIT_FAILED_CASES if failed else EXIT_OK

@@ -1,0 +1,67 @@
+"""Hybrid ranking and abstention over a small real index (fake encoder, real BM25 and FAISS)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from embeddings.abstention import should_abstain
+from embeddings.index import build_index
+from embeddings.ranking import LEXICAL_WEIGHT, Ranking, fuse, lexical_evidence, rank
+from embeddings.search import Searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+DOCS = [
+    Document(
+        id="a",
+        title="A",
+        text="Nestor Shufrich was named by the Mejlis leader. The banner hung for a week.",
+    ),
+    Document(id="b", title="B", text="Cooking pasta takes ten minutes. Salt the water first."),
+]
+
+
+def test_fuse_adds_weighted_lexical_evidence_to_the_cosine() -> None:
+    dense = np.array([0.5, 0.2], dtype=np.float32)
+    lexical = np.array([0.0, 1.0], dtype=np.float32)
+    assert np.allclose(fuse(dense, lexical), [0.5, 0.2 + LEXICAL_WEIGHT])
+
+
+def test_a_rare_name_is_found_by_its_words() -> None:
+    index = build_index(DOCS, HashingEncoder())
+    evidence = lexical_evidence(index, "Who is Shufrich?")
+    assert int(np.argmax(evidence)) == 0
+    assert 0 < evidence[0] <= 2.0
+
+
+def test_ranking_is_sorted_and_covers_both_retrievers() -> None:
+    index = build_index(DOCS, HashingEncoder())
+    matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    vector = HashingEncoder().encode(["How long did the banner hang?"])[0]
+    ranking = rank(index, matrix, "How long did the banner hang?", vector)
+    assert index.sentences[int(ranking.ids[0])].text == "The banner hung for a week."
+    assert list(ranking.fused) == sorted(ranking.fused, reverse=True)
+    assert sorted(ranking.ids.tolist()) == list(range(len(index.sentences)))
+    assert np.allclose(ranking.fused, ranking.dense + LEXICAL_WEIGHT * ranking.lexical)
+
+
+def test_abstention_follows_the_best_fused_score() -> None:
+    ranking = Ranking(
+        np.array([3, 1]),
+        np.array([0.7, 0.2], dtype=np.float32),
+        np.array([0.4, 0.2], dtype=np.float32),
+        np.array([0.3, 0.0], dtype=np.float32),
+    )
+    assert not should_abstain(ranking, 0.5)
+    assert should_abstain(ranking, 0.8)
+    empty = Ranking(*(np.array([]) for _ in range(4)))
+    assert should_abstain(empty, 0.1)
+
+
+def test_the_searcher_declines_questions_the_corpus_cannot_answer() -> None:
+    encoder = HashingEncoder()
+    searcher = Searcher(build_index(DOCS, encoder), encoder, abstain_below=0.5)
+    assert searcher.search("Who was named by the Mejlis leader?").abstained is False
+    answer = searcher.search("What is the speed of light in vacuum?")
+    assert answer.abstained is True
+    assert answer.quotes  # candidates stay available to machines (--json), never as an answer
