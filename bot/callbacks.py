@@ -1,0 +1,130 @@
+"""The data behind inline buttons: compact to fit Telegram's 64 bytes, strict when it comes back.
+
+Telegram returns ``callback_data`` exactly as the bot sent it, but any client can send any
+string in its place, so parsing accepts only the shapes this module writes, with bounded
+numbers, and raises ``InvalidCallbackError`` for everything else. The handlers then check the
+values against the live index (a document number and a checksum of its id, a sentence position).
+
+Formats (``T`` is an answer token of 8 URL-safe characters):
+
+- ``p:T:PAGE``: show page PAGE of an answer ("More ▸" and "◂ Back").
+- ``c:T:PAGE:DOC:POS:CHECK``: show the context of sentence POS of document number DOC; CHECK
+  is 4 hex digits of the document id's hash, so that a button made before ``/reload`` cannot
+  open a different article that now has the same number.
+- ``v:T:u`` and ``v:T:d``: feedback (👍/👎) on an answer.
+- ``e:N``: ask example question N of the /start message.
+- ``s:PAGE``: show page PAGE of /sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_CALLBACK_BYTES = 64
+TOKEN_PATTERN = r"[A-Za-z0-9_-]{8}"
+_NUMBER = r"(0|[1-9][0-9]{0,5})"  # no leading zeros, no signs, at most 999999
+_SMALL = r"(0|[1-9][0-9]?)"  # at most 99
+_CHECK = r"[0-9a-f]{4}"
+
+
+class InvalidCallbackError(ValueError):
+    """The callback data is not one that this bot could have sent."""
+
+
+@dataclass(frozen=True)
+class ShowPage:
+    token: str
+    page: int
+
+
+@dataclass(frozen=True)
+class ShowContext:
+    token: str
+    page: int
+    doc: int
+    position: int
+    check: str
+
+
+@dataclass(frozen=True)
+class Vote:
+    token: str
+    up: bool
+
+
+@dataclass(frozen=True)
+class AskExample:
+    index: int
+
+
+@dataclass(frozen=True)
+class ShowSources:
+    page: int
+
+
+Callback = ShowPage | ShowContext | Vote | AskExample | ShowSources
+
+# prefix -> (the whole shape, how its groups become a callback)
+_SHAPES: dict[str, tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]] = {
+    "p:": (re.compile(rf"p:({TOKEN_PATTERN}):{_SMALL}"), lambda g: ShowPage(g[0], int(g[1]))),
+    "c:": (
+        re.compile(rf"c:({TOKEN_PATTERN}):{_SMALL}:{_NUMBER}:{_NUMBER}:({_CHECK})"),
+        lambda g: ShowContext(g[0], int(g[1]), int(g[2]), int(g[3]), g[4]),
+    ),
+    "v:": (re.compile(rf"v:({TOKEN_PATTERN}):([ud])"), lambda g: Vote(g[0], g[1] == "u")),
+    "e:": (re.compile(r"e:([0-9])"), lambda g: AskExample(int(g[0]))),
+    "s:": (re.compile(rf"s:{_SMALL}"), lambda g: ShowSources(int(g[0]))),
+}
+
+
+def document_check(document_id: str) -> str:
+    """Four hex digits that tell documents apart when their numbers shift after a reload."""
+    return hashlib.sha256(document_id.encode("utf-8")).hexdigest()[:4]
+
+
+def encode(callback: Callback) -> str:
+    """The callback_data string for a button; ValueError if it would not round-trip."""
+    match callback:
+        case ShowPage(token, page):
+            data = f"p:{token}:{page}"
+        case ShowContext(token, page, doc, position, check):
+            data = f"c:{token}:{page}:{doc}:{position}:{check}"
+        case Vote(token, up):
+            data = f"v:{token}:{'u' if up else 'd'}"
+        case AskExample(index):
+            data = f"e:{index}"
+        case ShowSources(page):
+            data = f"s:{page}"
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES or parse_or_none(data) != callback:
+        raise ValueError(f"cannot encode {callback!r} as callback data")
+    return data
+
+
+def parse(data: object) -> Callback:
+    """The callback a button's data stands for; InvalidCallbackError for anything else."""
+    if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise InvalidCallbackError("callback data is not a short string")
+    shape = _SHAPES.get(data[:2])
+    match = shape[0].fullmatch(data) if shape else None
+    if shape is None or match is None:
+        raise InvalidCallbackError("callback data has an unknown shape")
+    return shape[1](match.groups())
+
+
+def parse_or_none(data: object) -> Callback | None:
+    try:
+        return parse(data)
+    except InvalidCallbackError:
+        return None
+
+
+def matches(kind: type) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern that accepts valid data of one kind only."""
+
+    def accept(data: object) -> bool:
+        return isinstance(parse_or_none(data), kind)
+
+    return accept

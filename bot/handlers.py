@@ -1,0 +1,267 @@
+"""Telegram handlers for commands, questions, inline queries and errors.
+
+One handler per thing a user wants; each parses the update, calls a service and replies.
+Retrieval is the searcher's job and markup is ``render_html``'s; searching and database calls
+run in worker threads (``services``), so that one question never holds up another. The
+buttons' handlers are in ``buttons``, the admin commands in ``admin``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
+
+from bot import render_html as render
+from bot.addressing import command_argument, group_question, is_addressed_command
+from bot.keyboards import abstention_keyboard, answer_keyboard, examples_keyboard, sources_keyboard
+from bot.services import BotServices, Context, count, search, services_of
+from bot.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
+from embeddings.errors import QuestionError
+from embeddings.types import Answer
+
+logger = logging.getLogger(__name__)
+
+INLINE_CACHE_SECONDS = 60
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start: what the bot knows, how to ask, and example questions as buttons.
+
+    Deep links from inline mode (``/start help``, ``/start sources``) go straight there.
+    """
+    if context.args and context.args[0] == "sources":
+        await show_sources(update, context)
+        return
+    if context.args and context.args[0] == "help":
+        await show_help(update, context)
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    services = services_of(context)
+    examples = services.settings.examples
+    await message.reply_text(
+        render.render_start(services.searcher.documents, bool(examples)),
+        reply_markup=examples_keyboard(examples),
+    )
+
+
+async def show_help(update: Update, context: Context) -> None:
+    """/help: how to ask in private chats, in groups and inline."""
+    message = update.effective_message
+    if message is None:
+        return
+    examples = services_of(context).settings.examples
+    await message.reply_text(
+        render.render_help(context.bot.username, examples[0] if examples else None)
+    )
+
+
+async def show_sources(update: Update, context: Context) -> None:
+    """/sources: the articles in the index, a page at a time."""
+    message = update.effective_message
+    if message is None:
+        return
+    pages = render.render_source_pages(services_of(context).searcher.documents)
+    await message.reply_text(pages[0], reply_markup=sources_keyboard(0, len(pages)))
+
+
+async def ask_command(update: Update, context: Context) -> None:
+    """/ask question: the way to ask in a group without mentioning the bot."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    question = command_argument(message.text)
+    if not question:
+        await message.reply_text(render.ASK_USAGE)
+        return
+    await ask(update, context, question, message, quote=True)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not know: a pointer to /help, unless it was for another bot."""
+    message = update.effective_message
+    if message is None or not is_addressed_command(message, context.bot.username):
+        return
+    await message.reply_text(render.UNKNOWN_COMMAND)
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+async def answer_private_question(update: Update, context: Context) -> None:
+    """Any text in a private chat is a question, except a quote card the user posted from
+    inline mode (it arrives "via" this bot, and is an answer already)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    if message.via_bot is not None and message.via_bot.id == context.bot.id:
+        return
+    await ask(update, context, message.text, message, quote=True)
+
+
+async def answer_group_message(update: Update, context: Context) -> None:
+    """Group text: answered when it mentions the bot or replies to it; otherwise silence."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = group_question(message, context.bot.username, context.bot.id)
+    if question is None:
+        return
+    if not question:
+        await message.reply_text(render.MENTION_USAGE)
+        return
+    await ask(update, context, question, message, quote=True)
+
+
+async def hint_non_text(update: Update, context: Context) -> None:
+    """Stickers, photos, voice... in a private chat: say that only text works."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(render.NON_TEXT_HINT)
+
+
+async def ask(
+    update: Update, context: Context, question: str, message: Message, quote: bool
+) -> None:
+    """Rate-limit, search off the event loop, remember the answer, reply with its first page."""
+    services = services_of(context)
+    user = update.effective_user
+    verdict = services.question_limit.check(user.id if user else message.chat.id)
+    if not verdict.allowed:
+        if verdict.first_refusal:
+            await message.reply_text(render.render_rate_limited(verdict.retry_after))
+        return
+    await message.reply_chat_action(ChatAction.TYPING)
+    try:
+        answer = await search(services, question, services.pool_size)
+    except QuestionError as error:
+        await message.reply_text(render.render_question_problem(str(error)), do_quote=quote)
+        return
+    token = services.answers.put(answer)
+    await count(services, ABSTENTIONS if answer.abstained or not answer.quotes else QUESTIONS)
+    text, keyboard = answer_page(services, answer, token, 0)
+    await message.reply_text(text, reply_markup=keyboard, do_quote=quote)
+
+
+def answer_page(
+    services: BotServices, answer: Answer, token: str, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and buttons of one page of an answer (an abstention has one page, no quotes)."""
+    if answer.abstained or not answer.quotes:
+        return render.render_abstention(), abstention_keyboard(token)
+    size = services.page_size
+    keyboard = answer_keyboard(
+        token,
+        page,
+        render.page_count(answer, size),
+        render.page_quotes(answer, page, size),
+        page * size + 1,
+        services.document_numbers(),
+    )
+    return render.render_answer(answer, page, size), keyboard
+
+
+# --- inline mode ----------------------------------------------------------------------------
+
+
+async def answer_inline_query(update: Update, context: Context) -> None:
+    """``@bot question`` in any chat: the best quotes as cards that post quote and citation."""
+    query = update.inline_query
+    if query is None:
+        return
+    services = services_of(context)
+    question = query.query.strip()
+    if not question:
+        await query.answer(
+            [], button=InlineQueryResultsButton("How to ask me", start_parameter="help")
+        )
+        return
+    if not services.inline_limit.check(query.from_user.id).allowed:
+        await query.answer(
+            [],
+            cache_time=0,
+            is_personal=True,
+            button=InlineQueryResultsButton(
+                "Too many questions: wait a moment", start_parameter="help"
+            ),
+        )
+        return
+    try:
+        answer = await search(services, question, services.settings.top_k)
+    except QuestionError:
+        await query.answer([], cache_time=0)
+        return
+    await count(services, INLINE_QUERIES)
+    if answer.abstained or not answer.quotes:
+        await query.answer(
+            [],
+            cache_time=INLINE_CACHE_SECONDS,
+            button=InlineQueryResultsButton(
+                "Nothing in the sources answers this", start_parameter="sources"
+            ),
+        )
+        return
+    results = [
+        InlineQueryResultArticle(
+            id=str(n),
+            title=render.inline_title(quote),
+            description=render.citation_plain(quote.document),
+            input_message_content=InputTextMessageContent(
+                render.render_inline_message(quote, question), parse_mode=ParseMode.HTML
+            ),
+        )
+        for n, quote in enumerate(answer.quotes)
+    ]
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS)
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+async def handle_error(update: object, context: Context) -> None:
+    """Log every failure with its traceback, count it, and tell the user once.
+
+    Nobody is told about a user who blocked the bot (403), nor about failures while fetching
+    updates (no user is waiting for those; the updater retries on its own).
+    """
+    error = context.error
+    if not isinstance(update, Update):
+        if isinstance(error, NetworkError):
+            logger.warning("fetching updates failed: %s", error)
+        elif isinstance(error, Conflict):
+            logger.error("another process is taking this bot's updates: %s", error)
+        else:
+            logger.error("error outside of an update", exc_info=error)
+        return
+    if isinstance(error, Forbidden):
+        logger.info("update %d: the user blocked the bot or left the chat", update.update_id)
+        return
+    # The update itself is not logged: it holds the user's question.
+    logger.error("update %d failed", update.update_id, exc_info=error)
+    services = context.bot_data.get("services")
+    if isinstance(services, BotServices):
+        try:
+            await count(services, ERRORS)
+        except Exception:
+            logger.exception("could not count the error")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(render.SOMETHING_WRONG, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(render.SOMETHING_WRONG)
+    except TelegramError as reply_error:
+        logger.warning("update %d: could not tell the user: %s", update.update_id, reply_error)

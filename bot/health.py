@@ -1,0 +1,80 @@
+"""A heartbeat file that says the bot is alive, and the health check that reads it.
+
+With long polling the bot opens no port that a container health check could probe, so while
+the application runs it touches ``<data dir>/heartbeat`` every ``HEARTBEAT_INTERVAL`` seconds,
+and ``python -m bot.health`` (the Docker ``HEALTHCHECK``) exits 0 only while that file is
+recent. A wedged event loop stops the heartbeat, so it fails the check too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_FILE = "heartbeat"
+HEARTBEAT_INTERVAL = 30.0
+MAX_HEARTBEAT_AGE = 120.0
+
+
+def heartbeat_path(data_dir: Path) -> Path:
+    return data_dir / HEARTBEAT_FILE
+
+
+def write_heartbeat(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    os.utime(path)
+
+
+async def beat(
+    path: Path, is_alive: Callable[[], bool], interval: float = HEARTBEAT_INTERVAL
+) -> None:
+    """Touch ``path`` every ``interval`` seconds while ``is_alive()``; runs until cancelled."""
+    warned = False
+    while True:
+        if not is_alive():  # not started yet, or stopping: look again soon
+            await asyncio.sleep(min(interval, 1.0))
+            continue
+        try:
+            await asyncio.to_thread(write_heartbeat, path)
+            warned = False
+        except OSError as error:
+            if not warned:
+                logger.warning("cannot write the heartbeat file %s: %s", path, error)
+                warned = True
+        await asyncio.sleep(interval)
+
+
+def remove_heartbeat(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def is_healthy(path: Path, max_age: float = MAX_HEARTBEAT_AGE, now: float | None = None) -> bool:
+    """Whether the heartbeat file exists and was touched within ``max_age`` seconds."""
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        return False
+    return (time.time() if now is None else now) - modified <= max_age
+
+
+def main() -> int:
+    """Exit status for a container health check: 0 healthy, 1 not."""
+    from bot.settings import load_settings
+
+    path = heartbeat_path(load_settings().data_dir)
+    if is_healthy(path):
+        return 0
+    print(f"quotebot: unhealthy: no recent heartbeat in {path}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

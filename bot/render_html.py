@@ -1,0 +1,405 @@
+"""Answers, passages and lists as Telegram HTML: pure functions, no I/O, no Telegram objects.
+
+Every string that comes from the corpus or from a user goes through ``html.escape`` here and
+nowhere else, so the handlers never build markup. Telegram rejects messages longer than 4096
+characters; every function that renders a message keeps to ``MAX_MESSAGE_LENGTH`` measured in
+UTF-16 code units of the *markup* (an upper bound of what Telegram counts), shortening at
+sentence boundaries (passages, lists) and, for a single over-long quote, at a word boundary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from html import escape
+
+from bot.render_text import ABSTAIN, FRAME
+from bot.store import Stats
+from embeddings.search import Passage
+from embeddings.types import Answer, Document, Quote
+
+MAX_MESSAGE_LENGTH = 4096
+# More quotes than this never share one message: with five, each quote and its citation still
+# has about 800 characters.
+MAX_QUOTES_PER_MESSAGE = 5
+MAX_INLINE_TITLE = 100
+MAX_BUTTON_TEXT = 60
+MAX_ALSO_IN = 3
+MAX_TITLE = 300
+MAX_SOURCE = 100
+MAX_URL = 500
+# Telegram silently drops formatting beyond about 100 entities in a message.
+MAX_BOLD_RUNS = 8
+MAX_SOURCES_PER_PAGE = 40
+ELLIPSIS = "…"
+
+# Words too common to be worth bolding; the matching is a plain overlap, not a language model.
+_STOP_WORDS = """
+    a about after all also am an and any are as at be been before being but by can could
+    did do does doing for from had has have he her here him his how i if in into is it its me
+    more most my no not of on or our out over said say says she should so some such than that
+    the their them then there these they this those to too under up us very was we were what
+    when where which while who whom why will with would you your many much"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def telegram_length(text: str) -> int:
+    """Length in UTF-16 code units, the unit of Telegram's limits (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _stem(word: str) -> str:
+    """Fold case, possessives and a plural ``s``, so "prisoners" matches "prisoner's"."""
+    word = word.casefold()
+    for possessive in ("'s", "’s"):
+        word = word.removesuffix(possessive)
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def question_terms(question: str) -> frozenset[str]:
+    """The words of a question worth bolding in a quote (stemmed, stop words left out)."""
+    return frozenset(
+        _stem(word) for word in _WORD.findall(question) if word.casefold() not in STOP_WORDS
+    )
+
+
+def highlight(text: str, terms: frozenset[str]) -> str:
+    """``text`` escaped, with runs of words that are in ``terms`` in bold (the first few)."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        if _stem(match.group()) not in terms:
+            continue
+        start, end = match.span()
+        if spans and text[spans[-1][1] : start].isspace():
+            spans[-1] = (spans[-1][0], end)  # one bold run for "67 people", not two
+        elif len(spans) < MAX_BOLD_RUNS:
+            spans.append((start, end))
+    parts: list[str] = []
+    position = 0
+    for start, end in spans:
+        parts.append(escape(text[position:start], quote=False))
+        parts.append(f"<b>{escape(text[start:end], quote=False)}</b>")
+        position = end
+    parts.append(escape(text[position:], quote=False))
+    return "".join(parts)
+
+
+def shorten_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    if " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def _fit_text(render: Callable[[str], str], text: str, budget: int) -> str:
+    """``render(text)``, with ``text`` shortened at a word boundary until it fits ``budget``."""
+    rendered = render(text)
+    if telegram_length(rendered) <= budget:
+        return rendered
+    low, high = 0, len(text)  # binary search for the longest prefix that fits
+    best = render(shorten_words(text, 1))
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = render(shorten_words(text, middle))
+        if telegram_length(candidate) <= budget:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def _display_date(date: str) -> str:
+    """The day of an ISO 8601 date or date-time, as the source gave it."""
+    return date[:10] if len(date) > 10 and date[10] == "T" else date
+
+
+def _safe_url(url: str | None) -> str | None:
+    """A URL worth linking: http(s) only (the corpus checks too), and not absurdly long."""
+    if url and url.startswith(("https://", "http://")) and len(url) <= MAX_URL:
+        return url
+    return None
+
+
+def _details(document: Document) -> list[str]:
+    details = [shorten_words(document.source, MAX_SOURCE)] if document.source else []
+    if document.date:
+        details.append(_display_date(document.date))
+    return details
+
+
+def citation_html(document: Document, link: bool = True, title_chars: int = MAX_TITLE) -> str:
+    """Title (linked to the article when its URL is known), source and date."""
+    title = escape(shorten_words(document.title, title_chars), quote=False)
+    url = _safe_url(document.url) if link else None
+    if url:
+        title = f'<a href="{escape(url, quote=True)}">{title}</a>'
+    details = [escape(detail, quote=False) for detail in _details(document)]
+    return f"{title} — {', '.join(details)}" if details else title
+
+
+def citation_plain(document: Document) -> str:
+    """The citation without markup, for inline result descriptions."""
+    details = _details(document)
+    title = shorten_words(document.title, MAX_TITLE)
+    return f"{title} — {', '.join(details)}" if details else title
+
+
+def _citations(number: int | None, quote: Quote) -> list[str]:
+    """The citation lines of a quote, from the fullest to the most compact."""
+    prefix = f"<b>{number}.</b> " if number is not None else "— "
+    main = prefix + citation_html(quote.document)
+    also = quote.also_in[:MAX_ALSO_IN]
+    lines = [main] + [f"also in: {citation_html(document)}" for document in also]
+    if len(quote.also_in) > len(also):
+        lines.append(f"and in {len(quote.also_in) - len(also)} more articles")
+    return [
+        "\n".join(lines),
+        main,
+        prefix + citation_html(quote.document, link=False),
+        prefix + citation_html(quote.document, link=False, title_chars=60),
+    ]
+
+
+# The smallest quote worth showing: tags, newline and a few words.
+_MIN_QUOTE_ROOM = len("<blockquote></blockquote>\n") + 40
+
+
+def render_quote(number: int | None, quote: Quote, terms: frozenset[str], budget: int) -> str:
+    """One quote: the sentence in a blockquote (matches bold), its citation under it.
+
+    Fits ``budget``: the citation gets more compact (no "also in", no link, a shorter title)
+    when it would leave no room for the quote, and then the quote is shortened.
+    """
+    choices = _citations(number, quote)
+    citation = next(
+        (line for line in choices if telegram_length(line) + _MIN_QUOTE_ROOM <= budget),
+        choices[-1],
+    )
+    return _fit_text(
+        lambda text: f"<blockquote>{highlight(text, terms)}</blockquote>\n{citation}",
+        quote.text,
+        budget,
+    )
+
+
+def page_count(answer: Answer, page_size: int) -> int:
+    """How many pages of ``page_size`` quotes the answer fills (at least one)."""
+    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
+    return max(1, math.ceil(len(answer.quotes) / page_size))
+
+
+def page_quotes(answer: Answer, page: int, page_size: int) -> tuple[Quote, ...]:
+    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
+    return answer.quotes[page * page_size : (page + 1) * page_size]
+
+
+def render_abstention() -> str:
+    return f"{escape(ABSTAIN)} /sources lists the articles I can quote."
+
+
+def render_answer(answer: Answer, page: int = 0, page_size: int = 3) -> str:
+    """One page of an answer: a one-line frame, then numbered quotes with citations.
+
+    An abstention (or an answer without quotes) shows no quotes at all, only a plain
+    statement that points to /sources.
+    """
+    if answer.abstained or not answer.quotes:
+        return render_abstention()
+    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
+    quotes = page_quotes(answer, page, page_size)
+    first = page * page_size + 1
+    if page == 0:
+        head = escape(FRAME)
+    else:
+        head = (
+            f"More from the sources ({first}–{first + len(quotes) - 1} of {len(answer.quotes)}):"
+        )
+    terms = question_terms(answer.question)
+    separator = "\n\n"
+    room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(quotes)
+    budget = room // max(len(quotes), 1)
+    blocks = [render_quote(first + n, quote, terms, budget) for n, quote in enumerate(quotes)]
+    return separator.join([head, *blocks])
+
+
+def render_inline_message(quote: Quote, question: str) -> str:
+    """What an inline card posts into a chat: the quote and its citation."""
+    return render_quote(None, quote, question_terms(question), MAX_MESSAGE_LENGTH)
+
+
+def inline_title(quote: Quote) -> str:
+    """Plain text for the card's title (the quote itself, shortened)."""
+    return shorten_words(" ".join(quote.text.split()), MAX_INLINE_TITLE)
+
+
+def button_text(text: str) -> str:
+    return shorten_words(" ".join(text.split()), MAX_BUTTON_TEXT)
+
+
+def _drop_edge(sentences: list[int], focus: int) -> list[int]:
+    """Drop the sentence farthest from the focus (the later one on ties)."""
+    if abs(sentences[-1] - focus) >= abs(sentences[0] - focus):
+        return sentences[:-1]
+    return sentences[1:]
+
+
+def render_passage(passage: Passage) -> str:
+    """The quote in bold among its neighbours, verbatim, with the citation under it.
+
+    When the passage does not fit, sentences far from the quote go first; a quote that does not
+    fit on its own is shortened at a word boundary.
+    """
+    document = passage.document
+    sentences = list(passage.sentences)
+    focus = next(s for s in sentences if s.position == passage.focus)
+    citation = "— " + citation_html(document)
+    head = "<b>Context</b>"
+
+    def render(kept: list[int], focus_text: str) -> str:
+        chosen = [s for s in sentences if s.position in kept]
+        before = document.text[chosen[0].start : focus.start]
+        after = document.text[focus.end : chosen[-1].end]
+        body = escape(before, quote=False) + f"<b>{escape(focus_text, quote=False)}</b>"
+        body += escape(after, quote=False)
+        return f"{head}\n<blockquote>{body}</blockquote>\n{citation}"
+
+    kept = [s.position for s in sentences]
+    while len(kept) > 1 and telegram_length(render(kept, focus.text)) > MAX_MESSAGE_LENGTH:
+        kept = _drop_edge(kept, focus.position)
+    return _fit_text(lambda text: render(kept, text), focus.text, MAX_MESSAGE_LENGTH)
+
+
+def _source_entry(document: Document) -> str:
+    return f"• {citation_html(document)}"
+
+
+def render_source_pages(documents: Sequence[Document]) -> list[str]:
+    """The /sources list as messages that each fit Telegram's limit, in corpus order."""
+    if not documents:
+        return ["The index holds no articles."]
+    head = f"<b>The sources</b>: {len(documents)} article{'s' if len(documents) != 1 else ''}"
+    room = MAX_MESSAGE_LENGTH - telegram_length(head) - 40  # 40: room for " (page 12 of 34)"
+    pages: list[list[str]] = [[]]
+    used = 0
+    for document in documents:
+        entry = _source_entry(document)
+        size = telegram_length(entry) + 1
+        if pages[-1] and (used + size > room or len(pages[-1]) >= MAX_SOURCES_PER_PAGE):
+            pages.append([])
+            used = 0
+        pages[-1].append(entry)
+        used += size
+    total = len(pages)
+    return [
+        head + (f" (page {n} of {total})" if total > 1 else "") + ":\n" + "\n".join(entries)
+        for n, entries in enumerate(pages, 1)
+    ]
+
+
+def _source_names(documents: Sequence[Document]) -> str:
+    counts = Counter(document.source for document in documents if document.source)
+    names = [escape(name, quote=False) for name, _ in counts.most_common(3)]
+    if len(counts) > len(names):
+        names.append(f"{len(counts) - len(names)} other sources")
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f" from {listed}"
+
+
+def render_start(documents: Sequence[Document], has_examples: bool) -> str:
+    """The greeting: what the bot knows and how to ask."""
+    count = len(documents)
+    articles = f"{count} news article{'s' if count != 1 else ''}"
+    ask = (
+        "Send me a question, or tap an example below." if has_examples else ("Send me a question.")
+    )
+    return (
+        f"Hi! I answer questions about {articles}{_source_names(documents)} by quoting them "
+        "word for word, with a citation under every quote.\n\n"
+        f"{ask}\n\n/sources lists the articles; /help explains how to ask in groups and inline."
+    )
+
+
+def render_help(bot_username: str | None, example: str | None = None) -> str:
+    """How to ask in private chats, in groups and inline, and what the buttons do."""
+    me = f"@{escape(bot_username, quote=False)}" if bot_username else "me"
+    example_text = f" For example: <i>{escape(example, quote=False)}</i>" if example else ""
+    return (
+        "<b>How to ask</b>\n"
+        f"• <b>Here</b>: send me a question in your own words.{example_text}\n"
+        f"• <b>In a group</b>: mention me ({me} your question), reply to one of my messages, "
+        "or send /ask your question. I stay quiet otherwise.\n"
+        f"• <b>In any chat</b>: type {me} and your question, then pick a quote to post it with "
+        "its citation.\n\n"
+        "Every answer quotes the articles verbatim. Under it, <b>More ▸</b> shows further "
+        "quotes, <b>Context</b> shows the sentences around a quote, and 👍/👎 tell me whether "
+        "it helped.\n\n/sources lists the articles I can quote."
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days}d {hours}h {minutes}m"
+    return f"{hours}h {minutes}m" if hours else f"{minutes}m"
+
+
+def render_stats(
+    stats: Stats, uptime_seconds: float, documents: int, sentences: int, model: str
+) -> str:
+    """The /stats report for admins; counters persist across restarts, uptime does not."""
+    rows = [
+        ("Questions answered", str(stats.questions)),
+        ("Nothing found", str(stats.abstentions)),
+        ("Inline queries", str(stats.inline_queries)),
+        ("Feedback", f"👍 {stats.thumbs_up} · 👎 {stats.thumbs_down}"),
+        ("Errors", str(stats.errors)),
+        ("Uptime", _duration(uptime_seconds)),
+        ("Index", f"{documents} articles, {sentences} sentences, {escape(model or '?')}"),
+    ]
+    return "<b>Statistics</b>\n" + "\n".join(f"{name}: {value}" for name, value in rows)
+
+
+# One-line messages; none of them contains user or corpus text.
+NON_TEXT_HINT = "I can only read text: send me your question in words."
+UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
+ASK_USAGE = "Put your question after the command: <code>/ask your question</code>"
+MENTION_USAGE = "Ask me something after the mention, or see /help."
+SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+EXPIRED_ANSWER = "I no longer have this answer; please ask the question again."
+STALE_BUTTON = "This button no longer works."
+FEEDBACK_THANKS = "Thanks for the feedback!"
+FEEDBACK_SAME = "Got it, your feedback was already noted."
+RELOADING = "Rebuilding the index from the corpus…"
+RELOAD_BUSY = "A reload is already running."
+
+
+def render_question_problem(reason: str) -> str:
+    return f"I can't answer that: {escape(reason, quote=False)}."
+
+
+def render_rate_limited(retry_after: float) -> str:
+    seconds = max(1, math.ceil(retry_after))
+    return (
+        f"You're asking faster than I can keep up. Please wait {seconds} second"
+        f"{'s' if seconds != 1 else ''} and ask again."
+    )
+
+
+def render_reloaded(documents: int, sentences: int, model: str) -> str:
+    return f"Reloaded: {documents} articles, {sentences} sentences, model {escape(model or '?')}."
+
+
+def render_reload_failed(reason: str) -> str:
+    return f"Reload failed, the previous index stays in use: {escape(reason, quote=False)}"

@@ -1,0 +1,80 @@
+"""The services the Telegram handlers share, kept in ``application.bot_data["services"]``.
+
+One object, built by ``telegram_app.build_application``, so that every handler finds the same
+searcher, store, answer cache and rate limits, and ``/reload`` can swap the searcher for all of
+them at once. The helpers here run the blocking calls (search, SQLite) in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.answer_cache import AnswerCache
+from bot.ratelimit import Clock, SlidingWindowLimiter
+from bot.render_html import MAX_QUOTES_PER_MESSAGE
+from bot.settings import Settings
+from bot.store import Store
+from embeddings.search import MAX_TOP_K, Searcher
+from embeddings.types import Answer
+
+Context = ContextTypes.DEFAULT_TYPE
+# How many pages of quotes one search fetches, for "More ▸".
+ANSWER_PAGES = 3
+
+
+@dataclass
+class BotServices:
+    """What the handlers need, shared through ``bot_data``; ``searcher`` is swapped on reload."""
+
+    settings: Settings
+    searcher: Searcher
+    store: Store
+    reload_searcher: Callable[[], Searcher]
+    answers: AnswerCache
+    question_limit: SlidingWindowLimiter
+    inline_limit: SlidingWindowLimiter
+    clock: Clock = time.monotonic
+    started_at: float = field(default_factory=time.monotonic)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _numbers: tuple[Searcher, dict[str, int]] | None = None
+
+    @property
+    def page_size(self) -> int:
+        return min(self.settings.top_k, MAX_QUOTES_PER_MESSAGE)
+
+    @property
+    def pool_size(self) -> int:
+        return min(MAX_TOP_K, self.page_size * ANSWER_PAGES)
+
+    def uptime(self) -> float:
+        """Seconds since the bot started (``started_at`` on ``clock``)."""
+        return self.clock() - self.started_at
+
+    def document_numbers(self) -> Mapping[str, int]:
+        """Document id -> number in the live index (what Context buttons carry)."""
+        if self._numbers is None or self._numbers[0] is not self.searcher:
+            numbers = {document.id: n for n, document in enumerate(self.searcher.documents)}
+            self._numbers = (self.searcher, numbers)
+        return self._numbers[1]
+
+
+def services_of(context: Context) -> BotServices:
+    services = context.bot_data["services"]
+    assert isinstance(services, BotServices)
+    return services
+
+
+async def count(services: BotServices, counter: str) -> None:
+    """Add one to a persistent counter, off the event loop."""
+    await asyncio.to_thread(services.store.increment, counter)
+
+
+async def search(services: BotServices, question: str, top_k: int) -> Answer:
+    """Search in a worker thread; one searcher for the whole search, even during a reload."""
+    searcher = services.searcher
+    return await asyncio.to_thread(searcher.search, question, top_k)

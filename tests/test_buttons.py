@@ -1,0 +1,136 @@
+"""The buttons under answers: More/Back, Context, feedback, and forged or stale data."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot import render_html
+from bot.callbacks import document_check
+from embeddings.search import Searcher
+from tests.bot_harness import (
+    ALICE,
+    BOB,
+    CUSTODY,
+    buttons,
+    only,
+    run,
+    running_bot,
+)
+from tests.fake_bot_api import bot_message, telegram_html_problems
+
+
+def test_more_and_back_page_through_the_answer_in_place(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            more = await bot.press(ALICE, answer, "More ▸")
+            page2 = only(more, "editMessageText")
+            assert only(more, "answerCallbackQuery")
+            assert page2.params["message_id"] == answer.result["message_id"]
+            assert page2.text.startswith("More from the sources (4–6 of 9)")
+            assert "<b>4.</b>" in page2.text and "<b>1.</b>" not in page2.text
+            assert buttons(page2)[:3] == ["Context 4", "Context 5", "Context 6"]
+            assert "◂ Back" in buttons(page2)
+
+            back = only(await bot.press(ALICE, page2, "◂ Back"), "editMessageText")
+            assert back.text == answer.text
+
+    run(scenario)
+
+
+def test_context_shows_the_quote_among_its_neighbours_with_a_way_back(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            context = only(await bot.press(ALICE, answer, "Context 2"), "editMessageText")
+            assert telegram_html_problems(context.text) == []
+            assert "<b>“To date, 67 people are in custody.</b>" in context.text
+            assert "Occupiers in the Crimea illegally keep in custody 67 people." in context.text
+            assert buttons(context) == ["◂ Back"]
+            back = only(await bot.press(ALICE, context, "◂ Back"), "editMessageText")
+            assert back.text == answer.text
+
+    run(scenario)
+
+
+def test_feedback_is_stored_once_per_user_and_answer(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            thanks = only(await bot.press(ALICE, answer, "👍"), "answerCallbackQuery")
+            assert thanks.params["text"] == render_html.FEEDBACK_THANKS
+            again = only(await bot.press(ALICE, answer, "👍"), "answerCallbackQuery")
+            assert again.params["text"] == render_html.FEEDBACK_SAME
+            await bot.press(BOB, answer, "👎")
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert (stats.thumbs_up, stats.thumbs_down) == (1, 1)
+            await bot.press(ALICE, answer, "👎")  # a change of mind replaces the vote
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert (stats.thumbs_up, stats.thumbs_down) == (0, 2)
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "p:AAAAAAAA:0:1",
+        "p:../../x:0",
+        "c:AAAAAAAA:0:99:0:abcd",  # no such document
+        "c:AAAAAAAA:0:0:0:ffff",  # right number, wrong document
+        "c:AAAAAAAA:0:0:999999:{check}",  # no such sentence
+        "e:7",  # no such example
+        "s:5",  # no such page of sources
+        "v:short:u",
+        "x" * 64,
+        "",
+    ],
+)
+def test_forged_callback_data_is_refused_politely(
+    fake_searcher: Searcher, tmp_path: Path, data: str
+) -> None:
+
+    data = data.format(check=document_check(fake_searcher.documents[0].id))
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            calls = await bot.calls_for(bot.updates.callback(ALICE, data, bot_message(answer)))
+            assert [call.method for call in calls] == ["answerCallbackQuery"]
+            assert calls[0].params["text"] == render_html.STALE_BUTTON
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert stats.errors == 0 and stats.thumbs_up == 0
+
+    run(scenario)
+
+
+def test_buttons_of_a_forgotten_answer_search_again_from_the_question(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            question = bot.updates.private(ALICE, CUSTODY)
+            answer = only(await bot.calls_for(question), "sendMessage")
+            bot.services.answers = type(bot.services.answers)()  # as after a restart
+            page2 = only(
+                await bot.press(ALICE, answer, "More ▸", reply_to=question["message"]),
+                "editMessageText",
+            )
+            assert page2.text.startswith("More from the sources (4–6 of 9)")
+
+            bot.services.answers = type(bot.services.answers)()
+            lost = await bot.press(ALICE, answer, "More ▸")  # the question is gone too
+            alert = only(lost, "answerCallbackQuery")
+            assert alert.params["text"] == render_html.EXPIRED_ANSWER
+            assert alert.params["show_alert"] is True
+
+    run(scenario)

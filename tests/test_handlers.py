@@ -1,0 +1,501 @@
+"""Commands, questions, groups, inline mode, limits and Telegram's errors, as users meet them.
+
+Through the real ``Application`` and the fake Bot API (``tests.bot_harness``), which refuses
+what Telegram would refuse (bad HTML, long text, long callback data). Searches use the hashing
+encoder over the bundled corpus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot import render_html
+from embeddings.search import Searcher
+from embeddings.types import Answer, Document
+from tests.bot_harness import (
+    ALICE,
+    BOB,
+    CUSTODY,
+    EXAMPLES,
+    GROUP,
+    answers_to,
+    assert_answer,
+    button,
+    buttons,
+    only,
+    run,
+    running_bot,
+    searcher_over,
+    wait_for,
+)
+from tests.fake_bot_api import BOT_USER, BOT_USERNAME, bot_message, telegram_html_problems
+from tests.fakes import HashingEncoder
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def test_start_greets_with_the_sources_and_example_buttons_that_ask(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            greeting = only(await bot.say(ALICE, "/start"), "sendMessage")
+            assert "2 news articles" in greeting.text
+            assert "QHA (Crimean News Agency)" in greeting.text
+            assert buttons(greeting) == list(EXAMPLES)
+
+            calls = await bot.press(ALICE, greeting, CUSTODY)
+            assert only(calls, "answerCallbackQuery")
+            assert_answer(only(calls, "sendMessage"), "67 <b>people</b>")
+
+    run(scenario)
+
+
+def test_help_explains_private_group_and_inline_use(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            text = only(await bot.say(ALICE, "/help"), "sendMessage").text
+            assert f"@{BOT_USERNAME}" in text
+            assert "/ask" in text and "group" in text and "any chat" in text
+            # The inline "How to ask" button deep-links to the same help.
+            assert only(await bot.say(ALICE, "/start help"), "sendMessage").text == text
+
+    run(scenario)
+
+
+def test_sources_lists_every_article_escaped_and_linked(tmp_path: Path) -> None:
+    documents = [
+        Document(
+            "a",
+            "Fish & <chips> price",
+            "Prices went up by 5% on Monday.",
+            "Daily <News>",
+            "2024-01-02",
+            "https://example.org/a?x=1&y=2",
+        ),
+        Document("b", "Plain title", "Nothing happened on Tuesday.", None, None, None),
+    ]
+
+    async def scenario() -> None:
+        async with running_bot(searcher_over(documents), tmp_path) as bot:
+            text = only(await bot.say(ALICE, "/sources"), "sendMessage").text
+            assert "Fish &amp; &lt;chips&gt; price" in text
+            assert '<a href="https://example.org/a?x=1&amp;y=2">' in text
+            assert "Daily &lt;News&gt;, 2024-01-02" in text
+            assert "Plain title" in text
+
+    run(scenario)
+
+
+def test_sources_page_through_a_large_corpus(tmp_path: Path) -> None:
+    documents = [
+        Document(
+            f"d{n}",
+            f"Article number {n} " + "with a long title " * 8,
+            f"Text {n}.",
+            "Source",
+            "2024-01-01",
+            f"https://example.org/{n}",
+        )
+        for n in range(150)
+    ]
+
+    async def scenario() -> None:
+        async with running_bot(searcher_over(documents), tmp_path) as bot:
+            first = only(await bot.say(ALICE, "/sources"), "sendMessage")
+            assert "(page 1 of" in first.text and "Article number 0 " in first.text
+            edited = only(await bot.press(ALICE, first, "More ▸"), "editMessageText")
+            assert "(page 2 of" in edited.text
+            assert "Article number 0 " not in edited.text
+
+    run(scenario)
+
+
+def test_unknown_command_points_to_help_in_private_and_is_silent_in_groups(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            reply = only(await bot.say(ALICE, "/frobnicate"), "sendMessage")
+            assert reply.text == render_html.UNKNOWN_COMMAND
+            assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "/frobnicate")) == []
+            assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "/start@other_bot")) == []
+            calls = await bot.calls_for(
+                bot.updates.group(GROUP, ALICE, f"/frobnicate@{BOT_USERNAME}")
+            )
+            assert only(calls, "sendMessage").text == render_html.UNKNOWN_COMMAND
+
+    run(scenario)
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def test_private_question_gets_typing_then_quotes_with_citations(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            update = bot.updates.private(ALICE, CUSTODY)
+            calls = await bot.calls_for(update)
+            assert [call.method for call in calls] == ["sendChatAction", "sendMessage"]
+            assert calls[0].params["action"] == "typing"
+            answer = calls[1]
+            assert_answer(answer, "67 <b>people</b>", "Mustafa Dzhemilev: 67 people held")
+            assert answer.text.count("<blockquote>") == 3  # top_k defaults to 3
+            assert (
+                answer.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+            )
+            assert buttons(answer) == ["Context 1", "Context 2", "Context 3", "More ▸", "👍", "👎"]
+            assert (await asyncio.to_thread(bot.services.store.stats)).questions == 1
+
+    run(scenario)
+
+
+def test_question_text_is_escaped_and_problems_are_explained(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, "<b>custody</b> & 67 <people>?"), "sendMessage")
+            assert telegram_html_problems(answer.text) == []
+            too_long = only(await bot.say(ALICE, "why " * 300), "sendMessage")
+            assert too_long.text.startswith("I can't answer that")
+            assert "1000" in too_long.text
+
+    run(scenario)
+
+
+def test_abstention_says_so_plainly_and_shows_no_quotes(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    class AbstainingSearcher(Searcher):
+        def search(self, question: str, top_k: int = 3) -> Answer:
+            return dataclasses.replace(super().search(question, top_k), abstained=True)
+
+    abstaining = AbstainingSearcher(fake_searcher.index, HashingEncoder(), "hashing")
+
+    async def scenario() -> None:
+        async with running_bot(abstaining, tmp_path) as bot:
+            reply = only(await bot.say(ALICE, "What is the capital of Peru?"), "sendMessage")
+            assert "/sources" in reply.text
+            assert "<blockquote>" not in reply.text
+            assert buttons(reply) == ["👍", "👎"]
+            inline = only(
+                await bot.calls_for(bot.updates.inline(ALICE, "capital of Peru")),
+                "answerInlineQuery",
+            )
+            assert inline.params["results"] == []
+            assert inline.params["button"]["start_parameter"] == "sources"
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert (stats.questions, stats.abstentions) == (0, 1)
+
+    run(scenario)
+
+
+def test_non_text_private_messages_get_a_hint(fake_searcher: Searcher, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            calls = await bot.calls_for(bot.updates.sticker(ALICE, ALICE))
+            assert only(calls, "sendMessage").text == render_html.NON_TEXT_HINT
+            assert await bot.calls_for(bot.updates.sticker(GROUP, ALICE)) == []
+
+    run(scenario)
+
+
+def test_a_quote_card_posted_from_inline_mode_is_not_a_question(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            card = bot.updates.message(ALICE, ALICE, CUSTODY, via_bot=BOT_USER)
+            assert await bot.calls_for(card) == []
+
+    run(scenario)
+
+
+def test_edited_messages_are_not_answered_again(fake_searcher: Searcher, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            update = bot.updates.private(ALICE, CUSTODY)
+            update["edited_message"] = update.pop("message")
+            update["edited_message"]["edit_date"] = update["edited_message"]["date"]
+            assert await bot.calls_for(update) == []
+
+    run(scenario)
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def test_group_answers_a_mention_without_the_mention(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            update = bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME}, {CUSTODY}")
+            answer = only(await bot.calls_for(update), "sendMessage")
+            assert_answer(answer, "67 <b>people</b>")
+            assert (
+                answer.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+            )
+            token = button(answer, "👍").split(":")[1]
+            cached = bot.services.answers.get(token)
+            assert cached is not None and cached.question == CUSTODY
+
+            mention_only = await bot.calls_for(bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME}"))
+            assert only(mention_only, "sendMessage").text == render_html.MENTION_USAGE
+
+    run(scenario)
+
+
+def test_group_answers_replies_to_the_bot_and_ask_commands(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            greeting = only(
+                await bot.calls_for(bot.updates.group(GROUP, ALICE, f"/start@{BOT_USERNAME}")),
+                "sendMessage",
+            )
+            reply = bot.updates.group(GROUP, BOB, CUSTODY, reply_to=bot_message(greeting))
+            assert_answer(only(await bot.calls_for(reply), "sendMessage"), "67 <b>people</b>")
+
+            for text in (f"/ask {CUSTODY}", f"/ask@{BOT_USERNAME} {CUSTODY}"):
+                calls = await bot.calls_for(bot.updates.group(GROUP, BOB, text))
+                assert_answer(only(calls, "sendMessage"), "67 <b>people</b>")
+
+            usage = await bot.calls_for(bot.updates.group(GROUP, BOB, "/ask"))
+            assert only(usage, "sendMessage").text == render_html.ASK_USAGE
+
+    run(scenario)
+
+
+def test_group_conversation_not_for_the_bot_gets_silence(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            other = bot.updates.group(GROUP, BOB, "lunch?")
+            not_for_us = [
+                bot.updates.group(GROUP, ALICE, CUSTODY),
+                bot.updates.group(GROUP, ALICE, f"@someone_else {CUSTODY}"),
+                bot.updates.group(GROUP, ALICE, "sure", reply_to=other["message"]),
+                bot.updates.sticker(GROUP, ALICE),
+            ]
+            for update in not_for_us:
+                assert await bot.calls_for(update) == []
+
+    run(scenario)
+
+
+# --- inline mode ----------------------------------------------------------------------------
+
+
+def test_inline_query_offers_quotes_as_cards_that_post_quote_and_citation(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            call = only(
+                await bot.calls_for(bot.updates.inline(ALICE, CUSTODY)), "answerInlineQuery"
+            )
+            results = call.params["results"]
+            assert len(results) == 3
+            assert len({result["id"] for result in results}) == 3
+            best = results[0]
+            assert "67 people" in best["title"]
+            assert best["description"].startswith("Mustafa Dzhemilev: 67 people held")
+            content = best["input_message_content"]
+            assert content["parse_mode"] == "HTML"
+            assert telegram_html_problems(content["message_text"]) == []
+            assert "<blockquote>" in content["message_text"]
+            assert "— Mustafa Dzhemilev" in content["message_text"]
+
+            empty = only(await bot.calls_for(bot.updates.inline(ALICE, "  ")), "answerInlineQuery")
+            assert empty.params["results"] == []
+            assert empty.params["button"]["start_parameter"] == "help"
+
+    run(scenario)
+
+
+# --- limits ---------------------------------------------------------------------------------
+
+
+def test_rate_limit_warns_once_then_lets_the_user_ask_again(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path, rate_limit_per_minute=2) as bot:
+            for _ in range(2):
+                assert_answer(only(await bot.say(ALICE, CUSTODY), "sendMessage"))
+            warning = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            assert warning.text.startswith("You're asking faster than I can keep up")
+            assert "60 seconds" in warning.text
+            assert await bot.say(ALICE, CUSTODY) == []  # no flood of warnings
+            assert_answer(only(await bot.say(BOB, CUSTODY), "sendMessage"))  # others unaffected
+            bot.clock.now += 61
+            assert_answer(only(await bot.say(ALICE, CUSTODY), "sendMessage"))
+
+    run(scenario)
+
+
+def test_one_slow_question_does_not_hold_up_another_user(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    release = threading.Event()
+
+    class SlowForAlice(Searcher):
+        def search(self, question: str, top_k: int = 3) -> Answer:
+            if question.startswith("slow"):
+                assert release.wait(timeout=30)
+            return super().search(question, top_k)
+
+    slow = SlowForAlice(fake_searcher.index, HashingEncoder(), "hashing")
+
+    async def scenario() -> None:
+        async with running_bot(slow, tmp_path) as bot:
+            await bot.app.start()
+            try:
+                await bot.app.update_queue.put(
+                    Update.de_json(bot.updates.private(ALICE, "slow: " + CUSTODY), bot.app.bot)
+                )
+                await bot.app.update_queue.put(
+                    Update.de_json(bot.updates.private(BOB, CUSTODY), bot.app.bot)
+                )
+                await wait_for(lambda: len(answers_to(bot, BOB)) == 1)
+                assert answers_to(bot, ALICE) == []
+                release.set()
+                await wait_for(lambda: len(answers_to(bot, ALICE)) == 1)
+            finally:
+                release.set()
+                await bot.app.stop()
+
+    run(scenario)
+
+
+# --- Telegram errors ------------------------------------------------------------------------
+
+
+def test_flood_limit_429_is_waited_out_and_retried(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("sendMessage", "retry_after")
+            calls = await bot.say(ALICE, CUSTODY)
+            sends = [call for call in calls if call.method == "sendMessage"]
+            assert [call.failed for call in sends] == ["retry_after", None]
+            assert_answer(sends[1], "67 <b>people</b>")
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("fault", ["timeout", "server_error"])
+def test_network_failures_are_retried(fake_searcher: Searcher, tmp_path: Path, fault: Any) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("sendMessage", fault)
+            calls = await bot.say(ALICE, CUSTODY)
+            sends = [call for call in calls if call.method == "sendMessage"]
+            assert [call.failed for call in sends] == [fault, None]
+            assert_answer(sends[1])
+
+    run(scenario)
+
+
+def test_a_refused_message_is_logged_and_the_user_told_once(
+    fake_searcher: Searcher, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("sendMessage", "bad_request")
+            calls = await bot.say(ALICE, CUSTODY)
+            assert [
+                call.text for call in calls if call.method == "sendMessage" and not call.failed
+            ] == [render_html.SOMETHING_WRONG]
+            assert (await asyncio.to_thread(bot.services.store.stats)).errors == 1
+            assert_answer(only(await bot.say(ALICE, CUSTODY), "sendMessage"))  # still working
+
+    run(scenario)
+    failures = [record for record in caplog.records if record.name == "bot.handlers"]
+    assert any(
+        record.exc_info and "can't parse entities" in str(record.exc_info[1]).lower()
+        for record in failures
+    )
+    # Users' questions stay out of the log at INFO and above.
+    assert all(CUSTODY not in record.getMessage() for record in caplog.records)
+
+
+def test_a_user_who_blocked_the_bot_is_not_pestered(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("sendMessage", "forbidden")
+            calls = await bot.say(ALICE, CUSTODY)
+            assert [call.failed for call in calls if call.method == "sendMessage"] == ["forbidden"]
+            assert_answer(only(await bot.say(BOB, CUSTODY), "sendMessage"))
+
+    run(scenario)
+
+
+def test_a_failing_button_tells_the_user_in_an_alert(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            bot.api.fail_next("editMessageText", "bad_request")
+            alert = only(await bot.press(ALICE, answer, "More ▸"), "answerCallbackQuery")
+            assert alert.params["text"] == render_html.SOMETHING_WRONG
+            assert alert.params["show_alert"] is True
+
+    run(scenario)
+
+
+def test_polling_survives_every_kind_of_failure_and_loses_no_update(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """Through the real updater: getUpdates and sendMessage fail in every way Telegram can."""
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("getUpdates", "timeout")
+            bot.api.fail_next("getUpdates", "server_error")
+            bot.api.fail_next("sendMessage", "retry_after")
+            bot.api.fail_next("sendMessage", "timeout")
+            users = [10, 11, 12, 13]
+            bot.api.fail_next("sendChatAction", "forbidden")  # user 10 blocked the bot
+            for user in users:
+                bot.api.updates.append(bot.updates.private(user, CUSTODY))
+            bot.api.updates.append(bot.updates.private(14, "/help"))
+            updater = bot.app.updater
+            assert updater is not None
+            await updater.start_polling(poll_interval=0.0, timeout=0)
+            await bot.app.start()
+            try:
+                await wait_for(lambda: all(answers_to(bot, user) for user in users[1:]))
+                await wait_for(
+                    lambda: any(c.params["chat_id"] == 14 for c in bot.api.calls_to("sendMessage"))
+                )
+            finally:
+                await updater.stop()
+                await bot.app.stop()
+            for user in users[1:]:
+                assert len(answers_to(bot, user)) == 1
+            assert answers_to(bot, 10) == []
+
+    run(scenario)

@@ -1,0 +1,45 @@
+"""The heartbeat the Docker health check reads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
+
+
+def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path: Path) -> None:
+    path = heartbeat_path(tmp_path)
+    assert not is_healthy(path)
+    write_heartbeat(path)
+    assert is_healthy(path)
+    assert not is_healthy(path, max_age=120, now=time.time() + 121)
+
+
+def test_the_heartbeat_is_written_only_while_the_bot_runs(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "heartbeat"
+    running = False
+
+    async def scenario() -> None:
+        nonlocal running
+        task = asyncio.create_task(beat(path, lambda: running, interval=0.01))
+        await asyncio.sleep(0.05)
+        assert not path.exists()
+        running = True
+        async with asyncio.timeout(10):
+            while not path.exists():
+                await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(scenario())
+    assert is_healthy(path)
+
+
+def test_the_health_check_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    assert main() == 1
+    write_heartbeat(heartbeat_path(tmp_path))
+    assert main() == 0

@@ -1,0 +1,77 @@
+"""Feedback and counters in SQLite: one vote per user and answer, and they survive restarts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import ABSTENTIONS, ERRORS, QUESTIONS, Store, StoreError
+
+
+def test_counters_and_votes_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "store.sqlite3"
+    store = Store.open(path)
+    store.increment(QUESTIONS)
+    store.increment(QUESTIONS)
+    store.increment(ABSTENTIONS)
+    store.record_vote(1, "answer01", up=True, question="Why?", quotes=["doc#3"])
+    store.close()
+
+    reopened = Store.open(path)
+    stats = reopened.stats()
+    assert (stats.questions, stats.abstentions, stats.errors) == (2, 1, 0)
+    assert (stats.thumbs_up, stats.thumbs_down) == (1, 0)
+    reopened.close()
+
+
+def test_one_vote_per_user_and_answer_the_last_one_counts() -> None:
+    store = Store.in_memory()
+    assert store.record_vote(1, "answer01", up=True, question="Why?", quotes=["doc#3"])
+    assert not store.record_vote(1, "answer01", up=True)  # the same tap again
+    assert store.record_vote(1, "answer01", up=False)  # a change of mind
+    assert store.record_vote(2, "answer01", up=False)
+    assert store.record_vote(1, "answer02", up=True)
+    stats = store.stats()
+    assert (stats.thumbs_up, stats.thumbs_down) == (1, 2)
+
+
+def test_a_vote_without_the_answer_in_memory_keeps_what_was_known(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    store = Store.open(path)
+    store.record_vote(1, "answer01", up=True, question="Why?", quotes=["doc#3"])
+    store.record_vote(1, "answer01", up=False)  # after a restart: no question, no quotes
+    store.close()
+    row = sqlite3.connect(path).execute("SELECT vote, question, quotes FROM feedback").fetchone()
+    assert row[0] == -1 and row[1] == "Why?" and json.loads(row[2]) == ["doc#3"]
+
+
+def test_unknown_counters_are_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown counter"):
+        Store.in_memory().increment("questionz")
+    Store.in_memory().increment(ERRORS)
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    path.write_text("this is not sqlite " * 100)
+    with pytest.raises(StoreError, match="cannot be used"):
+        Store.open(path)
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    with pytest.raises(StoreError, match="newer quotebot"):
+        Store.open(path)
+
+
+def test_an_unwritable_location_gives_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StoreError, match="cannot open"):
+        Store.open(blocker / "store.sqlite3")

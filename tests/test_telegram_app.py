@@ -1,0 +1,98 @@
+"""Wiring: the application carries its services, points at the configured Bot API server,
+publishes its command menu and keeps a heartbeat while it runs."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.services import BotServices
+from bot.settings import Settings, SettingsError
+from bot.store import Store
+from bot.telegram_app import COMMANDS, build_application
+from embeddings.search import Searcher
+from tests.conftest import CORPUS
+from tests.fake_bot_api import TOKEN, FakeBotAPI
+
+
+def settings(tmp_path: Path, **changes: Any) -> Settings:
+    base = Settings(corpus_dir=CORPUS, data_dir=tmp_path, index_dir=None, token=TOKEN)
+    return dataclasses.replace(base, **changes)
+
+
+def test_without_a_token_there_is_no_application(tmp_path: Path, fake_searcher: Searcher) -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
+        build_application(settings(tmp_path, token=None), fake_searcher, Store.in_memory())
+
+
+def test_the_services_are_in_bot_data(tmp_path: Path, fake_searcher: Searcher) -> None:
+    store = Store.in_memory()
+    app = build_application(settings(tmp_path, rate_limit_per_minute=7), fake_searcher, store)
+    services = app.bot_data["services"]
+    assert isinstance(services, BotServices)
+    assert services.searcher is fake_searcher and services.store is store
+    assert services.question_limit.limit == 7
+    assert services.page_size == 3 and services.pool_size == 9
+
+
+def test_the_token_is_appended_to_a_custom_api_base_url(
+    tmp_path: Path, fake_searcher: Searcher
+) -> None:
+    url = "http://127.0.0.1:8081/bot"
+    app = build_application(settings(tmp_path, api_base_url=url), fake_searcher, Store.in_memory())
+    assert app.bot.base_url == url + TOKEN
+
+
+def test_startup_publishes_commands_and_the_heartbeat_follows_the_app(
+    tmp_path: Path, fake_searcher: Searcher
+) -> None:
+    api = FakeBotAPI()
+    heartbeat = tmp_path / "heartbeat"
+    app = build_application(
+        settings(tmp_path),
+        fake_searcher,
+        Store.in_memory(),
+        request=api,
+        get_updates_request=api,
+        heartbeat=heartbeat,
+    )
+
+    async def scenario() -> None:
+        await app.initialize()
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        await app.start()
+        async with asyncio.timeout(10):
+            while not heartbeat.exists():
+                await asyncio.sleep(0.01)
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+    asyncio.run(scenario())
+    (commands,) = [call for call in api.calls if call.method == "setMyCommands"]
+    assert [c["command"] for c in commands.params["commands"]] == [c.command for c in COMMANDS]
+    assert not heartbeat.exists()  # a stopped bot is not healthy
+
+
+def test_a_failing_command_menu_does_not_stop_the_bot(
+    tmp_path: Path, fake_searcher: Searcher
+) -> None:
+    api = FakeBotAPI()
+    api.fail_next("setMyCommands", "bad_request")
+    app = build_application(
+        settings(tmp_path), fake_searcher, Store.in_memory(), request=api, get_updates_request=api
+    )
+
+    async def scenario() -> None:
+        await app.initialize()
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+    asyncio.run(scenario())
