@@ -30,7 +30,7 @@ def best_scores(searcher: Searcher, questions: list[str], chunk: int = 64) -> li
     scores: list[float] = []
     for start in range(0, len(questions), chunk):
         for answer in searcher.search_many(questions[start : start + chunk], top_k=1):
-            scores.append(answer.quotes[0].score if answer.quotes else 0.0)
+            scores.append(answer.relevance)
     return scores
 
 

@@ -27,6 +27,7 @@ from embeddings.evaluation import GoldSentences, load_cases  # noqa: E402
 from embeddings.index import SentenceIndex, split_documents, window_texts  # noqa: E402
 from embeddings.lexical import build_lexical_index  # noqa: E402
 from embeddings.model import SentenceTransformerEncoder, resolve_model  # noqa: E402
+from embeddings.ranking import lexical_weight  # noqa: E402
 from embeddings.squad import load_squad  # noqa: E402
 from embeddings.types import Document  # noqa: E402
 
@@ -89,7 +90,7 @@ def main() -> int:
     )
     find_gold = GoldSentences(index)
     gold = [sorted(find_gold(q.document, q.answer_starts)) for q in squad.questions]
-    windows = window_texts(sentences)
+    windows = window_texts(sentences, squad.documents)
 
     # The regression set of the default corpus, scored the same way.
     from embeddings.corpus import read_corpus
@@ -103,7 +104,11 @@ def main() -> int:
 
     def regression(variant: Variant, k1: float, b: float) -> str:
         _, share, window = lexical_matrices(
-            own_texts, window_texts(own_sentences), [c.question for c in answerable], k1, b
+            own_texts,
+            window_texts(own_sentences, documents),
+            [c.question for c in answerable],
+            k1,
+            b,
         )
         scores = variant(own_dense.astype(np.float32), share, window)
         passed = 0
@@ -117,30 +122,44 @@ def main() -> int:
             passed += any(e in text for text in seen for e in case.expect)
         return f"{passed}/{len(answerable)}"
 
-    variants: list[tuple[str, float, float, Variant, Callable[[Matrix, Matrix], Matrix]]] = [
-        ("dense (all-MiniLM-L6-v2)", 1.2, 0.75, lambda d, s, w: d, lambda raw, d: d),
-        ("BM25 k1=1.2 b=0.75", 1.2, 0.75, lambda d, s, w: s, lambda raw, d: raw),
-        ("BM25 k1=0.9 b=0.4 (Anserini)", 0.9, 0.4, lambda d, s, w: s, lambda raw, d: raw),
-        ("RRF(dense, BM25 0.9/0.4)", 0.9, 0.4, lambda d, s, w: d + s, lambda raw, d: rrf(d, raw)),
-    ]
-
     def weighted(weight: float, window_weight: float) -> Variant:
         def variant(d: Matrix, s: Matrix, w: Matrix) -> Matrix:
             return (d + weight * (s + window_weight * w)).astype(np.float32)
 
         return variant
 
+    def gated(d: Matrix, s: Matrix, w: Matrix) -> Matrix:
+        """quotebot's fusion: the lexical weight falls as the dense margin grows."""
+        top = -np.sort(-d, axis=1)[:, :2]
+        weights = np.array([lexical_weight(float(m)) for m in top[:, 0] - top[:, 1]])
+        return (d + weights[:, None] * (s + w)).astype(np.float32)
+
+    def dense_only(d: Matrix, s: Matrix, w: Matrix) -> Matrix:
+        return d
+
+    def lexical_only(d: Matrix, s: Matrix, w: Matrix) -> Matrix:
+        return s
+
+    variants: list[tuple[str, float, float, Variant, Callable[[Matrix, Matrix], Matrix]]] = [
+        ("dense (all-MiniLM-L6-v2)", 1.2, 0.75, dense_only, lambda raw, d: d),
+        ("BM25 k1=1.2 b=0.75 (Lucene)", 1.2, 0.75, lexical_only, lambda raw, d: raw),
+        ("BM25 k1=0.9 b=0.4 (Anserini)", 0.9, 0.4, lexical_only, lambda raw, d: raw),
+        ("BM25 k1=0.7 b=0.3", 0.7, 0.3, lexical_only, lambda raw, d: raw),
+        ("RRF(dense, BM25 0.7/0.3)", 0.7, 0.3, dense_only, lambda raw, d: rrf(d, raw)),
+    ]
     for weight in (0.2, 0.5, 1.0):
-        for window_weight, label in ((0.0, "sentence only"), (1.0, "sentence + window")):
-            variants.append(
-                (
-                    f"dense + {weight} x BM25 share ({label})",
-                    0.9,
-                    0.4,
-                    weighted(weight, window_weight),
-                    lambda raw, d: d,
-                )
-            )
+        for window_weight, label in ((0.0, "sentence"), (1.0, "sentence + window")):
+            name = f"dense + {weight} x BM25 share ({label})"
+            variants.append((name, 0.7, 0.3, weighted(weight, window_weight), lambda r, d: d))
+    variants.append(
+        (
+            "dense + margin-gated BM25 share (sentence + window): quotebot",
+            0.7,
+            0.3,
+            gated,
+            lambda r, d: d,
+        )
+    )
     print("| system | P@1 | MRR | R@5 | R@10 | regression set (expected quote in top) |")
     print("|---|---|---|---|---|---|")
     cache: dict[tuple[float, float], tuple[Matrix, Matrix, Matrix]] = {}
@@ -148,7 +167,7 @@ def main() -> int:
         if (k1, b) not in cache:
             cache[(k1, b)] = lexical_matrices(texts, windows, questions, k1, b)
         raw, share, window = cache[(k1, b)]
-        if name.startswith("RRF") or name.startswith("BM25") or name.startswith("dense ("):
+        if name.startswith(("RRF", "BM25", "dense (")):
             scores = squad_scores(raw, dense)
         else:
             scores = variant(dense, share, window)

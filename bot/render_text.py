@@ -48,6 +48,7 @@ def answer_record(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
+        "relevance": round(answer.relevance, 6),
         "quotes": [
             {
                 "text": quote.text,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.abstention import should_abstain
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuotebotError
 from embeddings.index import SentenceIndex, build_index
@@ -118,7 +119,7 @@ def evaluate_squad(
         ranking = searcher.rank(question.question, np.asarray(vector, dtype=np.float32))
         gold = gold_sentences(question.document, question.answer_starts)
         ranks.append(first_correct_rank(ranking.ids[:RANK_CUTOFF].tolist(), gold))
-        abstained.append(ranking.best[0] < abstain_below)
+        abstained.append(should_abstain(ranking, abstain_below))
     seconds = time.perf_counter() - started
     return SquadReport(
         summarize(ranks, abstained),
@@ -195,7 +196,7 @@ class CaseResult:
     case: Case
     passed: bool
     abstained: bool
-    best_score: float  # fused score of the best candidate: what the threshold is compared with
+    best_score: float  # relevance of the best candidate: what the threshold is compared with
     first_quote: str | None
 
 
@@ -203,7 +204,7 @@ def run_cases(searcher: Searcher, cases: Sequence[Case]) -> list[CaseResult]:
     answers = searcher.search_many([case.question for case in cases], top_k=10)
     results = []
     for case, answer in zip(cases, answers, strict=True):
-        best = answer.quotes[0].score if answer.quotes else 0.0
+        best = answer.relevance
         if case.abstain:
             passed = answer.abstained
         else:

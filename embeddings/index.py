@@ -30,8 +30,9 @@ class SentenceIndex:
     """Everything a searcher needs, with ``vectors.ntotal == len(sentences)``.
 
     Two lexical indexes: one over each sentence alone, and one over the sentence with its
-    neighbours, because a question often names the subject in one sentence and asks about a
-    fact stated in the next ("He said ..."). The quote is still the single sentence.
+    neighbours and its article's title, because a question often names the subject in one
+    sentence and asks about a fact stated in the next ("He said ..."). The quote is still the
+    single sentence.
     """
 
     documents: tuple[Document, ...]
@@ -75,13 +76,16 @@ def split_documents(documents: Sequence[Document]) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
-def window_texts(sentences: Sequence[Sentence]) -> list[str]:
-    """Each sentence joined with its neighbours in the same document."""
+def window_texts(sentences: Sequence[Sentence], documents: Sequence[Document]) -> list[str]:
+    """Each sentence with its neighbours in the same document, after the document's title.
+
+    The title names what the whole article is about, which its sentences often leave implicit.
+    """
     texts = []
     for n, sentence in enumerate(sentences):
-        parts = [sentence.text]
+        parts = [documents[sentence.doc].title, sentence.text]
         if n > 0 and sentences[n - 1].doc == sentence.doc:
-            parts.insert(0, sentences[n - 1].text)
+            parts.insert(1, sentences[n - 1].text)
         if n + 1 < len(sentences) and sentences[n + 1].doc == sentence.doc:
             parts.append(sentences[n + 1].text)
         texts.append(" ".join(parts))
@@ -115,5 +119,5 @@ def build_index(
         sentences,
         vectors_index(vectors),
         build_lexical_index(texts),
-        build_lexical_index(window_texts(sentences)),
+        build_lexical_index(window_texts(sentences, documents)),
     )

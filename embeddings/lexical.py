@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-# Anserini's defaults; a lower b than Lucene's 0.75 suits sentences, whose lengths vary less
-# in meaning than documents' (SQuAD dev: P@1 0.672 with these, 0.638 with 1.5/0.75).
-K1 = 0.9
-B = 0.4
+# Sentences are short: a term seldom repeats (weak saturation, low k1) and length says little
+# about relevance (weak normalisation, low b). Lucene's 1.2/0.75 lose 3-4 points of P@1 on
+# SQuAD; see docs/evaluation.md for the sweep.
+K1 = 0.7
+B = 0.3
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 # A standard English stop-word list (the one of Lucene/Elasticsearch, extended with the

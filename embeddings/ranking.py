@@ -2,16 +2,22 @@
 
 Neither retriever is enough alone. Dense vectors understand paraphrase ("held" ~ "in
 custody") but blur names and numbers; BM25 is exact on rare words but blind to synonyms. The
-fused score is
+fused score of a sentence is
 
-    cosine(question, sentence) + W * (bm25(sentence) + bm25(sentence with neighbours)) / ceiling
+    cosine + g * (bm25(sentence) / ceiling + bm25(title + sentence with neighbours) / ceiling')
 
-where ``ceiling`` is the BM25 score a sentence containing every word of the question would
-approach. The lexical part is therefore the share of the question's lexical evidence that the
-sentence carries: near 0 when the question's words are absent from the corpus (the dense side
-then decides alone), near 1 when they are all there. Rank-based fusion (RRF) cannot express
-that confidence: it gives the first lexical hit the same weight whether it matched one common
-word or the whole question. The measurements behind W are in docs/evaluation.md.
+Each retriever states its confidence:
+
+- the lexical side through ``ceiling``, the score a sentence containing every word of the
+  question would approach: the quotient is the share of the question's lexical evidence the
+  sentence carries, near 0 when the question's words are absent from the corpus;
+- the dense side through its margin, how far its best sentence stands above the runner-up:
+  ``g`` is 1 while the margin is under 0.06 and falls to 0 at 0.085, so a dense answer that
+  clearly stands out is not overturned by a sentence that merely repeats the question's words
+  (a question asked in other words than the article is exactly where BM25 misleads).
+
+Rank-based fusion (RRF) cannot express either confidence. The measurements behind these
+numbers are in docs/evaluation.md.
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ import numpy.typing as npt
 
 from embeddings.index import SentenceIndex
 
-LEXICAL_WEIGHT = 1.0
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
+DENSE_SURE_FROM = 0.06  # dense margin (best minus runner-up cosine) where trust starts to shift
+DENSE_SURE_SLOPE = 40.0  # ... and how fast: no lexical weight at 0.06 + 1/40 = 0.085
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -38,17 +45,27 @@ class Ranking:
     fused: FloatArray
     dense: FloatArray
     lexical: FloatArray  # share of the question's lexical evidence, sentence and window summed
+    lexical_weight: float = 1.0  # g above: how much the lexical side counted for this question
 
     @property
-    def best(self) -> tuple[float, float, float]:
-        """(fused, dense, lexical) of the top candidate, or zeros when there is none."""
+    def relevance(self) -> float:
+        """Evidence from both retrievers for the top candidate: cosine plus lexical share.
+
+        Abstention compares this with its threshold. It is not gated by the dense margin, so
+        a question's relevance does not depend on how its candidates compare to each other.
+        """
         if not len(self.ids):
-            return (0.0, 0.0, 0.0)
-        return (float(self.fused[0]), float(self.dense[0]), float(self.lexical[0]))
+            return 0.0
+        return float(self.dense[0] + self.lexical[0])
 
 
-def fuse(dense: FloatArray, lexical: FloatArray) -> FloatArray:
-    return (dense + LEXICAL_WEIGHT * lexical).astype(np.float32)
+def lexical_weight(dense_margin: float) -> float:
+    """1 while the dense side is unsure, 0 once its best answer clearly stands out."""
+    return float(np.clip(1.0 - DENSE_SURE_SLOPE * (dense_margin - DENSE_SURE_FROM), 0.0, 1.0))
+
+
+def fuse(dense: FloatArray, lexical: FloatArray, weight: float) -> FloatArray:
+    return (dense + weight * lexical).astype(np.float32)
 
 
 def lexical_evidence(index: SentenceIndex, question: str) -> FloatArray:
@@ -86,6 +103,9 @@ def rank(
         np.concatenate([np.array([i for i, _ in dense_hits], dtype=np.int64), lexical_hits])
     )
     dense = (matrix[ids] @ vector).astype(np.float32)
-    fused = fuse(dense, lexical[ids])
+    top_two = [score for _, score in dense_hits[:2]]
+    margin = top_two[0] - top_two[1] if len(top_two) == 2 else 1.0
+    weight = lexical_weight(margin)
+    fused = fuse(dense, lexical[ids], weight)
     order = np.argsort(-fused, kind="stable")
-    return Ranking(ids[order], fused[order], dense[order], lexical[ids][order])
+    return Ranking(ids[order], fused[order], dense[order], lexical[ids][order], weight)

@@ -72,9 +72,11 @@ class Answer:
     """What the engine found for one question, best quote first.
 
     ``abstained`` is true when nothing in the corpus answers the question; the quotes are then
-    the nearest candidates, which front ends must not present as an answer.
+    the nearest candidates, which front ends must not present as an answer. ``relevance`` is
+    the evidence for the best candidate that the abstention threshold is compared with.
     """
 
     question: str
     quotes: tuple[Quote, ...] = field(default_factory=tuple)
     abstained: bool = False
+    relevance: float = 0.0

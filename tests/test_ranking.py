@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from embeddings.abstention import should_abstain
 from embeddings.index import build_index
-from embeddings.ranking import LEXICAL_WEIGHT, Ranking, fuse, lexical_evidence, rank
+from embeddings.ranking import Ranking, fuse, lexical_evidence, lexical_weight, rank
 from embeddings.search import Searcher
 from embeddings.types import Document
 from tests.fakes import HashingEncoder
@@ -24,7 +25,16 @@ DOCS = [
 def test_fuse_adds_weighted_lexical_evidence_to_the_cosine() -> None:
     dense = np.array([0.5, 0.2], dtype=np.float32)
     lexical = np.array([0.0, 1.0], dtype=np.float32)
-    assert np.allclose(fuse(dense, lexical), [0.5, 0.2 + LEXICAL_WEIGHT])
+    assert np.allclose(fuse(dense, lexical, 1.0), [0.5, 1.2])
+    assert np.allclose(fuse(dense, lexical, 0.0), dense)
+
+
+def test_a_dense_answer_that_stands_out_silences_the_lexical_side() -> None:
+    assert lexical_weight(0.0) == 1.0
+    assert lexical_weight(0.06) == 1.0
+    assert 0.0 < lexical_weight(0.07) < 1.0
+    assert lexical_weight(0.085) == pytest.approx(0.0, abs=1e-6)
+    assert lexical_weight(0.3) == 0.0
 
 
 def test_a_rare_name_is_found_by_its_words() -> None:
@@ -42,19 +52,22 @@ def test_ranking_is_sorted_and_covers_both_retrievers() -> None:
     assert index.sentences[int(ranking.ids[0])].text == "The banner hung for a week."
     assert list(ranking.fused) == sorted(ranking.fused, reverse=True)
     assert sorted(ranking.ids.tolist()) == list(range(len(index.sentences)))
-    assert np.allclose(ranking.fused, ranking.dense + LEXICAL_WEIGHT * ranking.lexical)
+    assert np.allclose(ranking.fused, ranking.dense + ranking.lexical_weight * ranking.lexical)
 
 
-def test_abstention_follows_the_best_fused_score() -> None:
+def test_abstention_weighs_both_retrievers_of_the_best_candidate() -> None:
     ranking = Ranking(
         np.array([3, 1]),
-        np.array([0.7, 0.2], dtype=np.float32),
+        np.array([0.4, 0.2], dtype=np.float32),
         np.array([0.4, 0.2], dtype=np.float32),
         np.array([0.3, 0.0], dtype=np.float32),
+        lexical_weight=0.0,  # the dense side was sure; abstention still hears the lexical one
     )
+    assert ranking.relevance == pytest.approx(0.7)
     assert not should_abstain(ranking, 0.5)
     assert should_abstain(ranking, 0.8)
-    empty = Ranking(*(np.array([]) for _ in range(4)))
+    nothing = np.array([], dtype=np.float32)
+    empty = Ranking(np.array([], dtype=np.int64), nothing, nothing, nothing)
     assert should_abstain(empty, 0.1)
 
 
