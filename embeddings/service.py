@@ -28,6 +28,7 @@ from embeddings.index_store import (
     read_manifest,
     write_index,
 )
+from embeddings.lexical import LEXICAL_VERSION
 from embeddings.model import (
     SentenceTransformerEncoder,
     locate_model,
@@ -47,10 +48,11 @@ ProgressFactory = Callable[[int], Callable[[int], None]]
 def corpus_fingerprint(corpus_dir: Path) -> str:
     """A hash of every article file (name and bytes) and of the code that splits them.
 
-    Any edit to the corpus, or a new splitter or index format, gives a new fingerprint, which
-    is how ``quotebot ask`` knows its index is stale.
+    Any edit to the corpus, or a new splitter, lexical weighting or index format, gives a new
+    fingerprint, which is how ``quotebot ask`` knows its index is stale.
     """
-    digest = hashlib.sha256(f"format={FORMAT_VERSION};splitter={SPLITTER_VERSION}".encode())
+    code = f"format={FORMAT_VERSION};splitter={SPLITTER_VERSION};lexical={LEXICAL_VERSION}"
+    digest = hashlib.sha256(code.encode())
     for path in corpus_files(corpus_dir):
         digest.update(b"\0" + path.name.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
