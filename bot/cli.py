@@ -11,10 +11,10 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from bot.eval_commands import add_eval_parser, command_eval_questions, command_eval_squad
+from bot.locations import add_location_options, locations
 from bot.settings import Settings, load_settings
 from embeddings.errors import QuestionError, QuotebotError
 
@@ -41,29 +41,6 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
-
-
-def _add_location_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--corpus",
-        metavar="DIR",
-        type=Path,
-        help="folder of articles (.md with front matter, or .txt); "
-        "default: $QUOTEBOT_CORPUS or the bundled QHA articles",
-    )
-    parser.add_argument(
-        "--index",
-        metavar="DIR",
-        type=Path,
-        help="where the index lives; default: $QUOTEBOT_INDEX or a folder per corpus "
-        "in the user data directory",
-    )
-    parser.add_argument(
-        "--model",
-        metavar="NAME",
-        help="sentence-transformers model name or path (default: $QUOTEBOT_MODEL or "
-        "all-MiniLM-L6-v2, packaged)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--json", action="store_true", help="print one JSON object per question, one per line"
     )
-    _add_location_options(ask)
+    add_location_options(ask)
 
     index = commands.add_parser(
         "index", help="build or inspect the index", description="Build or inspect the index."
@@ -110,14 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Encode every sentence of the corpus and store the index atomically: "
         "if the build fails or is interrupted, the previous index stays in place.",
     )
-    _add_location_options(build)
+    add_location_options(build)
     info = index_commands.add_parser(
         "info",
         help="show what an index holds",
         description="Show the model, corpus, counts and freshness of an index.",
     )
     info.add_argument("--json", action="store_true", help="print the manifest as JSON")
-    _add_location_options(info)
+    add_location_options(info)
 
     add_eval_parser(commands)
 
@@ -128,15 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
         "the README for every setting and its default.",
     )
     return parser
-
-
-def _locations(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path, str]:
-    from embeddings.service import default_index_dir
-
-    corpus = args.corpus or settings.corpus_dir
-    model = args.model or settings.model
-    index = args.index or settings.index_dir or default_index_dir(settings.data_dir, corpus, model)
-    return corpus, index, model
 
 
 def _progress(total: int) -> Callable[[int], None]:
@@ -171,7 +139,7 @@ def command_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.question is not None:
         validate_question(args.question)  # fail fast, before loading anything
-    corpus, index, model = _locations(args, settings)
+    corpus, index, model = locations(args, settings)
     searcher = open_searcher(
         corpus, index, model, progress=_progress, abstain_below=settings.abstain_below
     )
@@ -198,7 +166,7 @@ def command_ask(args: argparse.Namespace, settings: Settings) -> int:
 def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.service import build
 
-    corpus, index, model = _locations(args, settings)
+    corpus, index, model = locations(args, settings)
     manifest = build(corpus, index, model, progress=_progress)
     print(
         f"indexed {manifest.sentence_count} sentences of {manifest.document_count} articles "
@@ -213,7 +181,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.index_store import read_manifest
     from embeddings.service import staleness
 
-    corpus, index, model = _locations(args, settings)
+    corpus, index, model = locations(args, settings)
     manifest = read_manifest(index)
     try:
         freshness = staleness(manifest, corpus, model) or "up to date"

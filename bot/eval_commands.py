@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bot.locations import add_location_options, locations
 from bot.settings import Settings
 
 EXIT_OK = 0
@@ -53,9 +54,7 @@ def add_eval_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     questions.add_argument("file", type=Path, metavar="FILE", help="JSONL regression set")
     questions.add_argument("--json", action="store_true", help="print one JSON object")
-    questions.add_argument("--corpus", metavar="DIR", type=Path, help="folder of articles")
-    questions.add_argument("--index", metavar="DIR", type=Path, help="index location")
-    questions.add_argument("--model", metavar="NAME", help="model name or path")
+    add_location_options(questions)
 
 
 def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
@@ -95,12 +94,10 @@ def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.evaluation import calibrate, load_cases, run_cases
-    from embeddings.service import default_index_dir, open_searcher
+    from embeddings.service import open_searcher
 
     cases = load_cases(args.file)
-    corpus = args.corpus or settings.corpus_dir
-    model = args.model or settings.model
-    index = args.index or settings.index_dir or default_index_dir(settings.data_dir, corpus, model)
+    corpus, index, model = locations(args, settings)
     searcher = open_searcher(corpus, index, model, abstain_below=settings.abstain_below)
     results = run_cases(searcher, cases)
     answerable = [r for r in results if not r.case.abstain]
