@@ -291,3 +291,41 @@ def test_eval_of_a_missing_file_is_a_one_line_error(
     code, _, err = _run_main(capsys, "eval", "squad", str(tmp_path / "none.json"))
     assert code == 2
     assert "none.json" in _one_line_error(err)
+
+
+@pytest.mark.integration
+def test_an_interrupted_build_leaves_the_previous_index_in_use(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C during `quotebot index build`: a one-line message, and the old index still live."""
+    import shutil
+    import signal
+    import time
+
+    from embeddings.index_store import current_build, load_index
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index_dir, index)
+    live = current_build(index)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "extra.txt").write_text("A new article. " * 2000)  # a build of some seconds
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)],
+        env={**environment, "QUOTEBOT_INDEX": str(index)},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)  # importing torch alone takes longer; the build is surely under way
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the build finished before the interrupt arrived")
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "quotebot: interrupted"
+    assert "Traceback" not in err
+    assert current_build(index) == live
+    assert load_index(index).manifest.document_count == 2
