@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -194,10 +195,23 @@ def _replace_pointer(index_dir: Path, name: str) -> None:
         raise
 
 
+STALE_STAGING_SECONDS = 24 * 3600
+
+
 def _remove_old_builds(builds: Path, keep: str) -> None:
+    """Remove replaced builds, and staging folders that a killed build left a day ago.
+
+    Younger staging folders may belong to a build still running in another process.
+    """
+    now = time.time()
     for entry in builds.iterdir():
-        if entry.name != keep and not entry.name.startswith(".building-"):
-            shutil.rmtree(entry, ignore_errors=True)
+        if entry.name == keep:
+            continue
+        if entry.name.startswith(".building-"):
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime < STALE_STAGING_SECONDS:
+                    continue
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def load_index(index_dir: Path, *, verify_files: bool = True) -> StoredIndex:

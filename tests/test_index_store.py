@@ -129,3 +129,23 @@ def test_a_corrupted_pointer_is_refused(tmp_path: Path, fake_index: SentenceInde
     (tmp_path / CURRENT_FILE).write_text("../../etc\n")
     with pytest.raises(IndexFormatError, match="corrupted"):
         load_index(tmp_path)
+
+
+def test_a_killed_builds_leftovers_are_cleared_once_stale(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    import os
+    import time
+
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    old, recent = builds / ".building-old", builds / ".building-recent"
+    old.mkdir()
+    recent.mkdir()  # perhaps another process building right now
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    names = {p.name for p in builds.iterdir()}
+    assert ".building-old" not in names
+    assert ".building-recent" in names
+    assert current_build(tmp_path).name in names
