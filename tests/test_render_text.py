@@ -1,0 +1,78 @@
+"""Plain-text and JSON rendering for the command line: pure functions over an Answer."""
+
+from __future__ import annotations
+
+import json
+
+from bot.render_text import ABSTAIN, FRAME, answer_record, citation, render_json, render_text
+from embeddings.types import Answer, Document, Quote
+
+FULL = Document(
+    id="full",
+    title="Budget approved",
+    text="...",
+    source="Example Daily",
+    date="2024-12-18",
+    url="https://example.org/budget",
+)
+BARE = Document(id="bare", title="Notes", text="...")
+
+
+def _quote(text: str, document: Document = FULL, **kw: object) -> Quote:
+    return Quote(text=text, score=0.712345, document=document, position=4, **kw)  # type: ignore[arg-type]
+
+
+def test_a_citation_gives_only_what_the_article_gives() -> None:
+    assert (
+        citation(FULL) == "Budget approved, Example Daily, 2024-12-18 <https://example.org/budget>"
+    )
+    assert citation(BARE) == "Notes"
+
+
+def test_quotes_are_framed_and_numbered_with_citation_and_score() -> None:
+    text = render_text(
+        Answer("q", (_quote("The council approved it."), _quote("“Yes,” he said.", BARE)))
+    )
+    lines = text.splitlines()
+    assert lines[0] == FRAME
+    assert "1. “The council approved it.”" in lines
+    assert "2. “Yes,” he said." in lines  # its own opening quote mark: no second pair added
+    assert (
+        "   — Budget approved, Example Daily, 2024-12-18 <https://example.org/budget> (score 0.71)"
+        in lines
+    )
+    assert "   — Notes (score 0.71)" in lines
+
+
+def test_a_sentence_found_in_several_articles_lists_every_source() -> None:
+    text = render_text(Answer("q", (_quote("Shared sentence.", also_in=(BARE,)),)))
+    assert "   — also in: Notes (score 0.71)" in text.splitlines()
+
+
+def test_an_abstention_shows_no_quotes() -> None:
+    answer = Answer("q", (_quote("Unrelated."),), abstained=True, relevance=0.2)
+    assert render_text(answer) == ABSTAIN
+    assert render_text(Answer("q")) == ABSTAIN
+
+
+def test_the_json_record_follows_the_contract() -> None:
+    answer = Answer(
+        "q?",
+        (_quote("It passed.", context_before="Before.", context_after=None, also_in=(BARE,)),),
+        relevance=0.9,
+    )
+    record = json.loads(render_json(answer))
+    assert record == answer_record(answer)
+    assert record["question"] == "q?" and record["abstained"] is False
+    quote = record["quotes"][0]
+    assert quote["text"] == "It passed."
+    assert quote["score"] == 0.712345 and quote["sentence"] == 4
+    assert (quote["context_before"], quote["context_after"]) == ("Before.", None)
+    assert quote["document"] == {
+        "id": "full",
+        "title": "Budget approved",
+        "source": "Example Daily",
+        "date": "2024-12-18",
+        "url": "https://example.org/budget",
+    }
+    assert quote["also_in"][0]["id"] == "bare"
