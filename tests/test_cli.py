@@ -325,7 +325,10 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     time.sleep(4)  # importing torch alone takes longer; the build is surely under way
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err  # 2,000 more sentences take far more than 4 s
+    # 130, or death by SIGINT itself when the interrupt lands in torch's import machinery: a
+    # shell reports both as 130. Either way the build must not have finished (2,000 more
+    # sentences take far more than 4 s) and must have said why it stopped.
+    assert process.returncode in (130, -signal.SIGINT), err
     assert err.strip().splitlines()[-1] == "quotebot: interrupted"
     assert "Traceback" not in err
     assert current_build(index) == live
