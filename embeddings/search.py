@@ -104,11 +104,12 @@ class Searcher:
         answers = []
         for question, vector in zip(cleaned, vectors, strict=True):
             ranking = self.rank(question, vector)
+            declined = should_abstain(ranking, self.abstain_below)
             answers.append(
                 Answer(
                     question,
                     self._quotes(ranking, top_k),
-                    abstained=should_abstain(ranking, self.abstain_below),
+                    outcome="declined" if declined else "answered",
                     relevance=ranking.relevance,
                 )
             )

@@ -7,6 +7,15 @@ the same facts and none of them can change what the engine found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# What an answer is, worded differently by every front end:
+# - answered: the quotes answer the question;
+# - related: the corpus speaks of the subject but does not answer (closest passages shown);
+# - declined: nothing in the corpus is relevant;
+# - unsupported-language: the question is in a language the corpus cannot be searched in.
+Outcome = Literal["answered", "related", "declined", "unsupported-language"]
+OUTCOMES: tuple[Outcome, ...] = ("answered", "related", "declined", "unsupported-language")
 
 
 @dataclass(frozen=True)
@@ -65,18 +74,28 @@ class Quote:
     context_before: str | None = None
     context_after: str | None = None
     also_in: tuple[Document, ...] = ()
+    # Who the article says spoke this sentence; None when it does not say (never a guess).
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
 class Answer:
     """What the engine found for one question, best quote first.
 
-    ``abstained`` is true when nothing in the corpus answers the question; the quotes are then
-    the nearest candidates, which front ends must not present as an answer. ``relevance`` is
-    the evidence for the best candidate that the abstention threshold is compared with.
+    ``outcome`` says whether the quotes answer the question (see ``Outcome``); unless it is
+    ``answered`` the quotes are at best the nearest candidates, which front ends must not
+    present as an answer. ``relevance`` is the evidence for the best candidate that the
+    abstention thresholds are compared with; ``language`` is the question's detected language
+    when it was detected.
     """
 
     question: str
     quotes: tuple[Quote, ...] = field(default_factory=tuple)
-    abstained: bool = False
+    outcome: Outcome = "answered"
     relevance: float = 0.0
+    language: str | None = None
+
+    @property
+    def abstained(self) -> bool:
+        """True unless the quotes answer the question (kept for the JSON contract)."""
+        return self.outcome != "answered"

@@ -181,7 +181,7 @@ def test_abstention_says_so_plainly_and_shows_no_quotes(
 ) -> None:
     class AbstainingSearcher(Searcher):
         def search(self, question: str, top_k: int = 3) -> Answer:
-            return dataclasses.replace(super().search(question, top_k), abstained=True)
+            return dataclasses.replace(super().search(question, top_k), outcome="declined")
 
     abstaining = AbstainingSearcher(fake_searcher.index, HashingEncoder(), "hashing")
 

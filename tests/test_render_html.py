@@ -117,7 +117,8 @@ def test_later_pages_say_which_quotes_they_show() -> None:
 
 
 def test_an_abstention_shows_no_quotes_and_points_to_sources() -> None:
-    answer = Answer("capital of Peru?", (quote("Occupiers keep in custody 67 people."),), True)
+    quotes = (quote("Occupiers keep in custody 67 people."),)
+    answer = Answer("capital of Peru?", quotes, "declined")
     text = render_answer(answer)
     assert text == render_abstention()
     assert "/sources" in text and "<blockquote>" not in text

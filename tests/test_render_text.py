@@ -50,7 +50,7 @@ def test_a_sentence_found_in_several_articles_lists_every_source() -> None:
 
 
 def test_an_abstention_shows_no_quotes() -> None:
-    answer = Answer("q", (_quote("Unrelated."),), abstained=True, relevance=0.2)
+    answer = Answer("q", (_quote("Unrelated."),), outcome="declined", relevance=0.2)
     assert render_text(answer) == ABSTAIN
     assert render_text(Answer("q")) == ABSTAIN
 
