@@ -16,6 +16,7 @@ import faiss
 import numpy as np
 
 from embeddings.encoder import Encoder, Vectors
+from embeddings.language import normalise as normalise_language
 from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
@@ -71,7 +72,8 @@ def split_documents(documents: Sequence[Document]) -> tuple[Sentence, ...]:
     """All sentences of all documents, in document order, with offsets into each body."""
     sentences: list[Sentence] = []
     for doc_number, document in enumerate(documents):
-        for position, (start, end) in enumerate(split_sentences(document.text)):
+        spans = split_sentences(document.text, normalise_language(document.language))
+        for position, (start, end) in enumerate(spans):
             sentences.append(Sentence(doc_number, position, start, end, document.text[start:end]))
     return tuple(sentences)
 
@@ -114,10 +116,12 @@ def build_index(
             f"encoder returned shape {vectors.shape}, expected {(len(texts), encoder.dimension)}"
         )
     logger.info("encoded %d sentences of %d documents", len(sentences), len(documents))
+    # Each sentence is stemmed in its article's language.
+    languages = [normalise_language(documents[sentence.doc].language) for sentence in sentences]
     return SentenceIndex(
         tuple(documents),
         sentences,
         vectors_index(vectors),
-        build_lexical_index(texts),
-        build_lexical_index(window_texts(sentences, documents)),
+        build_lexical_index(texts, languages=languages),
+        build_lexical_index(window_texts(sentences, documents), languages=languages),
     )

@@ -5,6 +5,11 @@ It is written here in a few dozen lines instead of taken from a library because 
 must start fast: the libraries we measured pull in scipy, which alone costs half a second of
 every cold ``quotebot ask``. Words are lower-cased, English stop words dropped, and the rest
 stemmed with the Snowball stemmer (PyStemmer), so "prisoners" matches "prisoner".
+
+A sentence is stemmed in its article's language (front matter ``language``, default English):
+PyStemmer has Russian, German, French and some thirty more, but no Ukrainian, so Ukrainian
+words (and those of any language without a Snowball stemmer) are matched unstemmed. A question
+is tokenised once per language of the index, so it matches each article in that article's way.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +31,7 @@ K1 = 0.7
 B = 0.3
 # Goes into the corpus fingerprint: change it whenever tokenising, weighting or the window
 # text changes, so that existing indexes are rebuilt instead of silently disagreeing.
-LEXICAL_VERSION = f"2;k1={K1};b={B};window=title+1"
+LEXICAL_VERSION = f"3;k1={K1};b={B};window=title+1;stem=doc-language"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 # A standard English stop-word list (the one of Lucene/Elasticsearch, extended with the
@@ -41,17 +46,40 @@ STOP_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> object:
+ENGLISH = "en"
+# ISO 639-1 code -> PyStemmer (Snowball) algorithm. Ukrainian has none.
+SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
+    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
+    "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian",
+    "ne": "nepali", "no": "norwegian", "nb": "norwegian", "fa": "persian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "st": "sesotho",
+    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+@cache
+def _stemmer(language: str = ENGLISH) -> object | None:
+    """The Snowball stemmer of a language, None when PyStemmer has none (Ukrainian)."""
     import Stemmer
 
-    return Stemmer.Stemmer("english")
+    algorithm = SNOWBALL.get(language)
+    if algorithm is None or algorithm not in Stemmer.algorithms():
+        return None
+    return Stemmer.Stemmer(algorithm)
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stop words removed, stemmed: the terms BM25 matches on."""
-    words = [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in STOP_WORDS]
-    stems: list[str] = _stemmer().stemWords(words)  # type: ignore[attr-defined]
+def tokenize(text: str, language: str = ENGLISH) -> list[str]:
+    """Lower-cased, stop words removed (English only), stemmed in ``language`` when it can
+    be: the terms BM25 matches on."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    if language == ENGLISH:
+        words = [w for w in words if w not in STOP_WORDS]
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return words
+    stems: list[str] = stemmer.stemWords(words)  # type: ignore[attr-defined]
     return stems
 
 
@@ -66,6 +94,10 @@ class LexicalIndex:
     idf: npt.NDArray[np.float32]  # per term
     size: int  # number of sentences
     k1: float = K1
+    languages: tuple[str, ...] = (ENGLISH,)  # of the texts; a query is tokenised in each
+
+    def _query_terms(self, query: str) -> set[str]:
+        return {term for language in self.languages for term in tokenize(query, language)}
 
     def ceiling(self, query: str) -> float:
         """The score a sentence matching every query term perfectly would approach.
@@ -77,7 +109,7 @@ class LexicalIndex:
         """
         unseen = float(np.log(1.0 + (self.size + 0.5) / 0.5))
         total = 0.0
-        for term in set(tokenize(query)):
+        for term in self._query_terms(query):
             t = self.vocabulary.get(term)
             total += float(self.idf[t]) if t is not None else unseen
         return total * (self.k1 + 1.0)
@@ -85,7 +117,7 @@ class LexicalIndex:
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every sentence for the query (zeros where no term matches)."""
         result = np.zeros(self.size, dtype=np.float32)
-        for term in set(tokenize(query)):
+        for term in self._query_terms(query):
             t = self.vocabulary.get(term)
             if t is not None:
                 start, end = self.offsets[t], self.offsets[t + 1]
@@ -104,6 +136,7 @@ class LexicalIndex:
                 idf=self.idf,
                 size=np.array([self.size]),
                 k1=np.array([self.k1]),
+                languages=np.array(self.languages, dtype=str),
             )
 
     @classmethod
@@ -118,12 +151,28 @@ class LexicalIndex:
                 idf=data["idf"].astype(np.float32),
                 size=int(data["size"][0]),
                 k1=float(data["k1"][0]),
+                languages=(
+                    tuple(str(code) for code in data["languages"])
+                    if "languages" in data.files
+                    else (ENGLISH,)
+                ),
             )
 
 
-def build_lexical_index(texts: Sequence[str], k1: float = K1, b: float = B) -> LexicalIndex:
-    """BM25 (Lucene's variant: idf = ln(1 + (N - df + 0.5) / (df + 0.5))) over texts."""
-    counts = [Counter(tokenize(text)) for text in texts]
+def build_lexical_index(
+    texts: Sequence[str],
+    k1: float = K1,
+    b: float = B,
+    languages: Sequence[str] | None = None,
+) -> LexicalIndex:
+    """BM25 (Lucene's variant: idf = ln(1 + (N - df + 0.5) / (df + 0.5))) over texts.
+
+    ``languages`` gives each text's ISO 639-1 code (default: all English).
+    """
+    if languages is not None and len(languages) != len(texts):
+        raise ValueError(f"{len(languages)} languages for {len(texts)} texts")
+    codes = list(languages) if languages is not None else [ENGLISH] * len(texts)
+    counts = [Counter(tokenize(text, code)) for text, code in zip(texts, codes, strict=True)]
     lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
     average = float(lengths.mean()) if len(texts) and lengths.mean() > 0 else 1.0
     postings: dict[str, list[tuple[int, int]]] = {}
@@ -153,4 +202,5 @@ def build_lexical_index(texts: Sequence[str], k1: float = K1, b: float = B) -> L
         idfs,
         total,
         k1,
+        tuple(sorted(set(codes))) or (ENGLISH,),
     )

@@ -18,6 +18,7 @@ from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, should_abstain
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
+from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.ranking import Ranking, rank
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -62,7 +63,11 @@ class Searcher:
         encoder: Encoder,
         model_name: str = "",
         abstain_below: float = DEFAULT_ABSTAIN_BELOW,
+        multilingual: bool | None = None,
     ) -> None:
+        """``multilingual`` says whether the encoder matches questions across languages;
+        None infers it from ``model_name``. A monolingual (English) searcher answers questions
+        in other languages with outcome "unsupported-language" and does not search."""
         if encoder.dimension != index.dimension:
             raise ValueError(
                 f"encoder dimension {encoder.dimension} != index dimension {index.dimension}"
@@ -71,6 +76,9 @@ class Searcher:
         self.encoder = encoder
         self.model_name = model_name
         self.abstain_below = abstain_below
+        self.multilingual = (
+            is_multilingual_model(model_name) if multilingual is None else multilingual
+        )
         # One query searches ~10k vectors in about a millisecond; OpenMP threads only add
         # wake-up and spin costs, which on a busy 2-core machine reached tens of milliseconds.
         faiss.omp_set_num_threads(1)
@@ -100,18 +108,24 @@ class Searcher:
         cleaned = [validate_question(question) for question in questions]
         if not cleaned:
             return []
-        vectors = self.encoder.encode(cleaned)
-        answers = []
-        for question, vector in zip(cleaned, vectors, strict=True):
-            ranking = self.rank(question, vector)
+        languages = [detect_language(question) for question in cleaned]
+        searchable = [n for n, code in enumerate(languages) if can_search(code, self.multilingual)]
+        answers = [
+            Answer(question, outcome="unsupported-language", language=code)
+            for question, code in zip(cleaned, languages, strict=True)
+        ]
+        if not searchable:
+            return answers
+        vectors = self.encoder.encode([cleaned[n] for n in searchable])
+        for n, vector in zip(searchable, vectors, strict=True):
+            ranking = self.rank(cleaned[n], vector)
             declined = should_abstain(ranking, self.abstain_below)
-            answers.append(
-                Answer(
-                    question,
-                    self._quotes(ranking, top_k),
-                    outcome="declined" if declined else "answered",
-                    relevance=ranking.relevance,
-                )
+            answers[n] = Answer(
+                cleaned[n],
+                self._quotes(ranking, top_k),
+                outcome="declined" if declined else "answered",
+                relevance=ranking.relevance,
+                language=languages[n],
             )
         return answers
 

@@ -16,6 +16,11 @@ knows abbreviations, initials, numbers and money), tuned where news text needs i
 * pysbd is slower than linear in the length of its input, so it runs per paragraph (and a
   paragraph of more than ``_MAX_PYSBD_CHARS`` is cut where a sentence almost surely ends),
   and its abbreviation pass is replaced by an equivalent one that does not repeat itself.
+* Each article is split with the rules of its language (front matter ``language``): pysbd
+  knows the abbreviations of English, Russian, German, French, Spanish and 18 more. It has no
+  Ukrainian, so Ukrainian articles get the Russian rules (Cyrillic abbreviations such as
+  "т." and "р." are closest there); a language pysbd lacks otherwise gets the English rules.
+  The quotation rules above apply in every language.
 * pysbd's own character offsets are unreliable (they search for each sentence's text in the
   whole input), so offsets are found here by searching forward from the previous sentence,
   and the spans partition the text: no character other than whitespace is ever lost.
@@ -30,6 +35,7 @@ from itertools import pairwise
 import pysbd
 from pysbd.between_punctuation import BetweenPunctuation
 from pysbd.lang.english import English
+from pysbd.languages import LANGUAGE_CODES
 from pysbd.processor import Processor
 from pysbd.punctuation_replacer import replace_punctuation
 
@@ -37,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Bump the first part whenever a rule here changes the splitting of any text; the pysbd
 # version is part of it because a new pysbd can split differently too.
-SPLITTER_VERSION = f"1+pysbd{pysbd.__version__}"
+SPLITTER_VERSION = f"2+pysbd{pysbd.__version__}"
 
 # Characters that pysbd uses internally as placeholders; one in the input would be turned
 # into something else in pysbd's output, so they are masked (same length) before splitting.
@@ -57,7 +63,7 @@ _LIST_ITEM_OR_HEADING = re.compile(r"(?:[-*+•‣⁃–—]|\d{1,3}[.)])\s|#")
 
 # A sentence boundary inside a quotation, as pysbd sees it once abbreviations and numbers
 # have been masked: final punctuation, then space, then anything but a lower-case letter.
-_BOUNDARY_IN_QUOTE = re.compile(r"[.!?。．！？][\"'”’»)\]]*\s+(?![a-z])")
+_BOUNDARY_IN_QUOTE = re.compile(r"[.!?。．！？][\"'”’»)\]]*\s+(?![a-zß-öø-ÿа-яёіїєґў])")
 _PYSBD_ENDS = "。．.！!?？ȸȹ☉☈☇☄"
 
 
@@ -137,7 +143,36 @@ class _English(English):  # type: ignore[misc, unused-ignore]
     SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX = r"(?<=[!?\.-][\"\'“”’»])\s+(?=[A-Z])"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+# pysbd has no rules of its own for these languages; the closest that it has.
+_CLOSEST_RULES = {"uk": "ru", "be": "ru"}
+
+
+def _rules(language: str | None) -> type:
+    """The pysbd language class for an ISO 639-1 code, with quotebot's quotation rules."""
+    code = re.split(r"[-_]", (language or "en").strip().lower() or "en", maxsplit=1)[0]
+    code = _CLOSEST_RULES.get(code, code)
+    if code == "en" or code not in LANGUAGE_CODES:
+        return _English
+    return _localised(code)
+
+
+_LOCALISED: dict[str, type] = {}
+
+
+def _localised(code: str) -> type:
+    if code not in _LOCALISED:
+        base = LANGUAGE_CODES[code]
+        # A language with its own quotation handling (German, Chinese, Japanese) keeps it.
+        extra = (
+            {}
+            if "BetweenPunctuation" in vars(base)
+            else {"BetweenPunctuation": _BetweenPunctuation}
+        )
+        _LOCALISED[code] = type(f"_{base.__name__}", (base,), extra)
+    return _LOCALISED[code]
+
+
+def split_sentences(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Character spans (start, end) of the sentences of text, in order, non-overlapping,
     each stripped of surrounding whitespace (text[start:end] == text[start:end].strip()),
     none empty.
@@ -146,14 +181,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
     Args:
         text: An article body, paragraphs separated by blank lines.
+        language: The article's ISO 639-1 code (front matter ``language``); None is English.
 
     Returns:
         The spans, in the order of the text.
     """
+    rules = _rules(language)
     spans: list[tuple[int, int]] = []
     for par_start, par_end in _stripped_pieces(text, _BLANK_LINES, 0, len(text)):
         for block_start, block_end in _blocks(text, par_start, par_end):
-            spans.extend(_split_block(text, block_start, block_end))
+            spans.extend(_split_block(text, block_start, block_end, rules))
     return spans
 
 
@@ -206,7 +243,7 @@ def _ends_at_line_break(line: str, next_line: str) -> bool:
     return not last or last not in _LINE_END_PUNCTUATION
 
 
-def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_block(text: str, start: int, end: int, rules: type = _English) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end], a block that starts and ends with non-whitespace."""
     block = text[start:end]
     if not _TERMINAL.search(block):
@@ -216,10 +253,14 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts: list[int] = []
     for chunk_start, chunk_end in pairwise([*_chunk_starts(masked), len(masked)]):
         chunk = masked[chunk_start:chunk_end]
-        pieces: list[str] = Processor(chunk, _English).process() or []
+        pieces: list[str] = Processor(chunk, rules).process() or []
         cuts.extend(chunk_start + cut for cut in _find_cuts(chunk, pieces))
     cuts = _keep_closing_quotes_with_their_sentence(masked, cuts)
     cuts = _merge_punctuation_only(masked, cuts)
+    if rules is not _English:
+        # pysbd's rules for other languages know fewer abbreviations ("т.е. всё"); a sentence
+        # never starts in lower case there (English has "iPhone"-like starts, so not there).
+        cuts = [cut for n, cut in enumerate(cuts) if n == 0 or not masked[cut].islower()]
     spans = [_strip(text, start + a, start + b) for a, b in pairwise([*cuts, len(block)])]
     return [span for span in spans if span[0] < span[1]]
 

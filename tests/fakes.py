@@ -36,3 +36,20 @@ class HashingEncoder:
                 bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
                 vectors[row, bucket % self._dimension] += 1.0
         return normalize_rows(vectors)
+
+
+class TranslatingEncoder(HashingEncoder):
+    """A fake multilingual encoder: words found in a small dictionary are replaced by their
+    English translation before hashing, so a question and its translation get the same vector
+    (what a multilingual sentence model does, deterministically and for a few words only)."""
+
+    def __init__(self, dictionary: dict[str, str], dimension: int = 256) -> None:
+        super().__init__(dimension)
+        self._dictionary = dictionary
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        translated = [
+            " ".join(self._dictionary.get(word, word) for word in _WORD.findall(text.lower()))
+            for text in texts
+        ]
+        return super().encode(translated)

@@ -1,0 +1,122 @@
+"""Which language a question is in, and whether the corpus can be searched in it.
+
+An English sentence model places a Ukrainian question nowhere near the English sentence that
+answers it, so the honest reply to such a question is "the articles are in English, ask in
+English", not "the sources do not answer this".
+
+Detection uses py3langid (langid.py's model, shipped inside the wheel, numpy only, no download).
+Loading its model costs most of a second, so it is loaded lazily and only for questions that do
+not look English: plain ASCII with an English function word ("what", "who", "the", ...) is
+English without asking the model, which keeps the cold ``quotebot ask`` fast and means a short
+English question is never misdetected.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+ENGLISH = "en"
+
+# The languages the detector may answer with. langid.py knows 97, many of them close relatives
+# that short questions confuse ("Що написано на банері?" comes out Bulgarian, "Где?" Kazakh);
+# restricting it to widely used languages makes Ukrainian and Russian come out right.
+DETECTABLE = (
+    "en uk ru be pl cs sk de fr es it pt nl sv da no fi et lv lt ro hu el tr ar he fa hi "
+    "zh ja ko ka hy"
+).split()
+# Below this probability a question written in Latin letters is treated as English: a name
+# or two ("Beyoncé?") says little about the language of the asker.
+MIN_CONFIDENCE = 0.5
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# English function words that are not also common words of other languages written in Latin
+# letters ("in", "an", "was", "will", "a", "no", "on", "die" are left out: German, French or
+# Spanish use them too).
+_ENGLISH_WORDS = frozenset(
+    """the of to for from with about and or but not is are were be been being do does did
+    done has have had would can could should shall may might must what who whom whose which
+    when where why how many much it its this that these those there their they he she his her
+    him we you i me my our your than then if any some all said says say tell told whom
+    happened happen""".split()
+)
+
+# Names of sentence-transformers models (or paths) that understand many languages. A model not
+# listed here is taken to be monolingual unless the caller says otherwise.
+_MULTILINGUAL_NAME = re.compile(
+    r"multilingual|labse|bge-m3|\bm3\b|xlm|mbert|\bmuse\b|\blaser", re.I
+)
+
+
+def normalise(code: str | None) -> str:
+    """A document's ``language`` front matter as an ISO 639-1 code; missing means English.
+
+    ``en-GB`` and ``EN`` are English; anything else keeps its first, lower-cased part.
+    """
+    if not code or not code.strip():
+        return ENGLISH
+    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+
+
+def looks_english(question: str) -> bool:
+    """True for text in Latin letters with at least one English function word.
+
+    Cheap enough to run on every question; only questions that fail it load the detector.
+    """
+    if not question.isascii() and not _all_latin(question):
+        return False
+    words = {word.lower() for word in _WORD.findall(question)}
+    return bool(words & _ENGLISH_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(DETECTABLE)
+    return identifier
+
+
+def detect_language(question: str) -> str:
+    """The ISO 639-1 code of the question's language ("en" when it looks English).
+
+    Questions in Latin letters that the model is unsure about count as English; text in
+    another script is never English, whatever the confidence.
+    """
+    if looks_english(question) or not _WORD.search(question):
+        return ENGLISH
+    code, probability = _identifier().classify(question)
+    if code != ENGLISH and probability < MIN_CONFIDENCE and _mostly_latin(question):
+        logger.debug("unsure language %s (%.2f), taken as English", code, probability)
+        return ENGLISH
+    return str(code)
+
+
+def _all_latin(text: str) -> bool:
+    return all(_LATIN.match(c) for c in text if c.isalpha())
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if _LATIN.match(c)) * 2 >= len(letters)
+
+
+def is_multilingual_model(model_name: str) -> bool:
+    """Whether the model's name says it embeds many languages in one space."""
+    return bool(_MULTILINGUAL_NAME.search(model_name))
+
+
+def can_search(question_language: str, multilingual: bool) -> bool:
+    """Whether a question in this language can be searched with the model.
+
+    A monolingual model (the default MiniLM is English only) maps a question in another
+    language far from every sentence, even from one in the question's own language, so only
+    English can be searched; a multilingual model matches across languages.
+    """
+    return multilingual or question_language == ENGLISH

@@ -1,0 +1,62 @@
+"""Fixed replies that the engine words itself, in the language of the question.
+
+Front ends show these texts as they are (escaping them for their markup); they are engine
+constants so that the CLI and Telegram say the same thing. Each is keyed by ISO 639-1 code;
+a language without its own text gets English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from embeddings.language import ENGLISH, normalise
+from embeddings.types import Document
+
+# To a question in a language the corpus cannot be searched in (outcome
+# "unsupported-language"). Two variants: the articles are all English, or some are not (then
+# only the model's language can be said truthfully).
+UNSUPPORTED_LANGUAGE_ENGLISH_ARTICLES: dict[str, str] = {
+    "en": (
+        "The articles are in English, and I can search them only in English. "
+        "Please ask your question in English; the answer will quote the articles word for word."
+    ),
+    "uk": (
+        "Статті написані англійською мовою, і шукати в них я можу лише англійською. "
+        "Будь ласка, поставте запитання англійською: відповідь процитує статті дослівно."
+    ),
+    "ru": (
+        "Статьи написаны на английском языке, и искать в них я могу только на английском. "
+        "Пожалуйста, задайте вопрос на английском: ответ процитирует статьи дословно."
+    ),
+}
+UNSUPPORTED_LANGUAGE_OTHER_ARTICLES: dict[str, str] = {
+    "en": (
+        "I can search the articles only in English with the current sentence model. "
+        "Please ask your question in English; the answer will quote the articles word for word."
+    ),
+    "uk": (
+        "З поточною моделлю речень я можу шукати в статтях лише англійською. "
+        "Будь ласка, поставте запитання англійською: відповідь процитує статті дослівно."
+    ),
+    "ru": (
+        "С текущей моделью предложений я могу искать в статьях только на английском. "
+        "Пожалуйста, задайте вопрос на английском: ответ процитирует статьи дословно."
+    ),
+}
+
+
+def unsupported_language_reply(language: str | None, documents: Iterable[Document] = ()) -> str:
+    """What to tell the asker of a question in an unsupported language, in that language.
+
+    Args:
+        language: ``Answer.language`` of the unsupported-language answer.
+        documents: The searched articles (``Searcher.documents``): unless all are English,
+            the reply does not claim they are.
+    """
+    articles_all_english = all(normalise(document.language) == ENGLISH for document in documents)
+    texts = (
+        UNSUPPORTED_LANGUAGE_ENGLISH_ARTICLES
+        if articles_all_english
+        else UNSUPPORTED_LANGUAGE_OTHER_ARTICLES
+    )
+    return texts.get(language or ENGLISH, texts[ENGLISH])

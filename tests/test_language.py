@@ -1,0 +1,191 @@
+"""Language detection of questions, and the honest reply to a language the corpus cannot be
+searched in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embeddings.index import build_index
+from embeddings.language import can_search, detect_language, is_multilingual_model, normalise
+from embeddings.messages import unsupported_language_reply
+from embeddings.search import Searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder, TranslatingEncoder
+
+DATA = Path(__file__).parent / "data"
+
+# Short, plain English questions of the kind users type, beside those of tests/data.
+MORE_ENGLISH = """Who is Refat Chubarov?
+Who said it?
+Who spoke?
+What did he say?
+Why?
+How many?
+When was he arrested?
+Where is the banner?
+What happened on August 21?
+Is Umerov in hospital?
+Who is Zare?
+Who is Nestor Shufrich?
+Where is Simferopol?
+What is the Mejlis?
+What is KrymSOS?
+Who defends Umerov in court?
+What was written on the banner?
+How much is the fine?
+How much money do the children get?
+Who helps the children of political prisoners?
+Is the election of Putin legal?
+What is the Crimean Marathon?
+Who is Lily Budzhurova?
+When will Umerov be released?
+What did the girl named Zarema say?
+Who paid the fine with coins?
+How heavy were the bags of coins?
+What does the prosecution allege?
+Why was Umerov sent to a psychiatric clinic?
+What happens at the G20 summit?
+How long will the banner hang?
+Who took part in the action?
+Is Crimea Ukrainian?
+Are Crimean Tatars detained?
+Did Chubarov name any MPs?
+Do people in Crimea pay fines?
+Has Umerov lost consciousness?
+Which bridge was the banner on?
+Whose wife spoke at the campaign?
+What's the situation of Crimean Tatars?
+Who's the head of the Mejlis?
+Tell me about Ilmi Umerov.
+Political prisoners in Crimea
+Crimean Tatars
+Umerov health
+Dzhemilev interview
+Stop Killing Ilmi Umerov
+Mejlis
+Kyiv
+Putin""".splitlines()
+
+
+def _english_questions() -> list[str]:
+    lines = (DATA / "default-corpus-questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    squad = json.loads((DATA / "squad-mini.json").read_text(encoding="utf-8"))
+    questions += [
+        qa["question"]
+        for article in squad["data"]
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    ]
+    return questions + MORE_ENGLISH
+
+
+def test_over_a_hundred_english_questions_are_all_english() -> None:
+    questions = _english_questions()
+    assert len(questions) >= 100
+    assert [q for q in questions if detect_language(q) != "en"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Скільки політв'язнів утримують у Криму?", "uk"),
+        ("Хто сказав, що ситуація в Криму жахлива?", "uk"),
+        ("Що написано на банері?", "uk"),
+        ("Коли звільнять Ільмі Умерова?", "uk"),
+        ("Сколько политзаключенных содержится в Крыму?", "ru"),
+        ("Кто сказал, что ситуация в Крыму ужасная?", "ru"),
+        ("Кто такой Мустафа Джемилев?", "ru"),
+        ("Где?", "ru"),
+        ("Wer ist Ilmi Umerov?", "de"),
+        ("¿Quién es Refat Chubarov?", "es"),
+    ],
+)
+def test_other_languages_are_detected(question: str, language: str) -> None:
+    assert detect_language(question) == language
+
+
+def test_english_with_foreign_names_stays_english() -> None:
+    assert detect_language("How are ergänzungsschulen funded?") == "en"
+    assert detect_language("Beyoncé?") == "en"
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "code"),
+    [(None, "en"), ("", "en"), ("EN", "en"), ("en-GB", "en"), ("uk", "uk")],
+)
+def test_front_matter_languages_are_normalised(front_matter: str | None, code: str) -> None:
+    assert normalise(front_matter) == code
+
+
+def test_only_a_multilingual_model_searches_other_languages() -> None:
+    assert can_search("en", multilingual=False)
+    assert not can_search("uk", multilingual=False)
+    assert can_search("uk", multilingual=True)
+    assert is_multilingual_model("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
+    assert not is_multilingual_model("sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_a_ukrainian_question_is_not_searched_and_told_the_truth(
+    fake_searcher: Searcher,
+) -> None:
+    encoder = fake_searcher.encoder
+    assert isinstance(encoder, HashingEncoder)
+    calls = encoder.calls
+    answer = fake_searcher.search("Хто сказав, що ситуація в Криму жахлива?")
+    assert answer.outcome == "unsupported-language"
+    assert answer.language == "uk"
+    assert answer.quotes == ()
+    assert encoder.calls == calls  # nothing was encoded
+    reply = unsupported_language_reply(answer.language, fake_searcher.documents)
+    assert "англійською" in reply
+
+
+def test_a_batch_mixes_languages_in_order(fake_searcher: Searcher) -> None:
+    answers = fake_searcher.search_many(
+        ["How many people are in custody?", "Сколько людей под стражей?", "Who is Zare?"]
+    )
+    assert [a.outcome for a in answers][1] == "unsupported-language"
+    assert answers[1].language == "ru"
+    assert answers[0].quotes and answers[2].quotes
+    assert answers[0].language == "en"
+
+
+def test_replies_are_in_the_question_language_with_english_otherwise() -> None:
+    english = [Document("a", "A", "Text.", language="en")]
+    assert "англійською" in unsupported_language_reply("uk", english)
+    assert "на английском" in unsupported_language_reply("ru", english)
+    assert unsupported_language_reply("de", english).startswith("The articles are in English")
+    mixed = [*english, Document("b", "B", "Текст.", language="ru")]
+    assert "The articles are in English" not in unsupported_language_reply("de", mixed)
+    assert "Статьи написаны" not in unsupported_language_reply("ru", mixed)
+
+
+def test_a_multilingual_model_answers_across_languages() -> None:
+    documents = [
+        Document(
+            "umerov",
+            "Umerov",
+            "The banner will hang here for a week. The fine was paid with coins.",
+            language="en",
+        ),
+        Document(
+            "zare", "Заре", "Ситуація в Криму жахлива. Банер висітиме тиждень.", language="uk"
+        ),
+    ]
+    dictionary = {"банер": "banner", "банери": "banner", "висітиме": "hang", "тиждень": "week",
+                  "штраф": "fine", "оплачений": "paid", "монетами": "coins"}  # fmt: skip
+    encoder = TranslatingEncoder(dictionary)
+    searcher = Searcher(build_index(documents, encoder), encoder, multilingual=True)
+    answer = searcher.search("Чим був оплачений штраф? Монетами?")
+    assert answer.outcome != "unsupported-language"
+    assert answer.language == "uk"
+    assert answer.quotes[0].text == "The fine was paid with coins."
+    english = searcher.search("How long will the banner hang?")
+    assert {q.text for q in english.quotes[:2]} == {
+        "The banner will hang here for a week.",
+        "Банер висітиме тиждень.",
+    }
