@@ -42,6 +42,6 @@ VOLUME ["/data"]
 
 # The bot touches /data/heartbeat every 30 s while it runs; no heartbeat for 2 min = unhealthy.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=300s --retries=3 \
-    CMD ["python", "-m", "bot.health"]
+    CMD ["python", "-m", "bot.telegram.health"]
 
 CMD ["quotebot", "run"]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from embeddings.errors import QuotebotError
+from embeddings import QuotebotError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_RATE_LIMIT_PER_MINUTE = 20

@@ -19,11 +19,11 @@ from unittest import mock
 from telegram import Update
 from telegram.ext import Application
 
-from bot import render_html
-from bot.services import BotServices
 from bot.settings import Settings
-from bot.store import Store
-from bot.telegram_app import build_application
+from bot.telegram import render as render_html
+from bot.telegram.app import build_application
+from bot.telegram.bot_data import BotServices
+from bot.telegram.store import Store
 from embeddings.index import build_index
 from embeddings.search import Searcher
 from embeddings.types import Document

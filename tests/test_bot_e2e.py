@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import render_html
+from bot.telegram import render as render_html
 from tests.bot_api_server import BotAPIServer
 from tests.conftest import REPO
 from tests.fake_bot_api import BOT_USERNAME, TOKEN, ApiCall, Updates, telegram_html_problems

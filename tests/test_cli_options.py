@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.locations import add_location_options, locations
+from bot.cli.options import add_location_options, locations
 from bot.settings import load_settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.render_text import ABSTAIN, FRAME, answer_record, citation, render_json, render_text
+from bot.cli.render import ABSTAIN, FRAME, answer_record, citation, render_json, render_text
 from embeddings.types import Answer, Document, Quote
 
 FULL = Document(

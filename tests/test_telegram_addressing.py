@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telegram import Message, Update
 
-from bot.addressing import (
+from bot.telegram.addressing import (
     command_argument,
     group_question,
     is_addressed_command,

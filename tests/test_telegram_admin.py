@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import render_html
+from bot.telegram import messages
 from embeddings.errors import CorpusError
 from embeddings.search import Searcher
 from embeddings.types import Document
@@ -26,7 +26,7 @@ def test_stats_for_admins_only(fake_searcher: Searcher, tmp_path: Path) -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
             await bot.say(ALICE, CUSTODY)
             refused = only(await bot.say(ALICE, "/stats"), "sendMessage")
-            assert refused.text == render_html.UNKNOWN_COMMAND
+            assert refused.text == messages.UNKNOWN_COMMAND
             bot.clock.now += 2 * 3600 + 5 * 60
             stats = only(await bot.say(ADMIN, "/stats"), "sendMessage")
             assert telegram_html_problems(stats.text) == []
@@ -56,12 +56,12 @@ def test_reload_swaps_the_index_for_admins_only(fake_searcher: Searcher, tmp_pat
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path, reload=lambda: new) as bot:
             refused = only(await bot.say(ALICE, "/reload"), "sendMessage")
-            assert refused.text == render_html.UNKNOWN_COMMAND
+            assert refused.text == messages.UNKNOWN_COMMAND
             assert bot.services.searcher is fake_searcher
 
             texts = [call.text for call in await bot.say(ADMIN, "/reload")]
             assert texts == [
-                render_html.RELOADING,
+                messages.RELOADING,
                 "Reloaded: 1 articles, 1 sentences, model hashing.",
             ]
             assert bot.services.searcher is new

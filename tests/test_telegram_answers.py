@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.answer_cache import AnswerCache
-from bot.callbacks import TOKEN_PATTERN
+from bot.telegram.answers import AnswerCache
+from bot.telegram.buttons import TOKEN_PATTERN
 from embeddings.types import Answer
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.services import BotServices
 from bot.settings import Settings, SettingsError
-from bot.store import Store
-from bot.telegram_app import COMMANDS, build_application
+from bot.telegram.app import COMMANDS, build_application
+from bot.telegram.bot_data import BotServices
+from bot.telegram.store import Store
 from embeddings.search import Searcher
 from tests.conftest import CORPUS
 from tests.fake_bot_api import TOKEN, FakeBotAPI

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer_cache import AnswerCache
-from bot.ratelimit import SlidingWindowLimiter
-from bot.services import BotServices
 from bot.settings import Settings
-from bot.store import Store
+from bot.telegram.answers import AnswerCache
+from bot.telegram.bot_data import BotServices
+from bot.telegram.store import Store
+from bot.telegram.user_limits import SlidingWindowLimiter
 from embeddings.index import build_index
 from embeddings.search import Searcher
 from embeddings.types import Document

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot import render_html
+from bot.telegram import messages
 from embeddings.search import Searcher
 from embeddings.types import Answer, Document
 from tests.bot_harness import (
@@ -127,13 +127,13 @@ def test_unknown_command_points_to_help_in_private_and_is_silent_in_groups(
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
             reply = only(await bot.say(ALICE, "/frobnicate"), "sendMessage")
-            assert reply.text == render_html.UNKNOWN_COMMAND
+            assert reply.text == messages.UNKNOWN_COMMAND
             assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "/frobnicate")) == []
             assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "/start@other_bot")) == []
             calls = await bot.calls_for(
                 bot.updates.group(GROUP, ALICE, f"/frobnicate@{BOT_USERNAME}")
             )
-            assert only(calls, "sendMessage").text == render_html.UNKNOWN_COMMAND
+            assert only(calls, "sendMessage").text == messages.UNKNOWN_COMMAND
 
     run(scenario)
 
@@ -207,7 +207,7 @@ def test_non_text_private_messages_get_a_hint(fake_searcher: Searcher, tmp_path:
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
             calls = await bot.calls_for(bot.updates.sticker(ALICE, ALICE))
-            assert only(calls, "sendMessage").text == render_html.NON_TEXT_HINT
+            assert only(calls, "sendMessage").text == messages.NON_TEXT_HINT
             assert await bot.calls_for(bot.updates.sticker(GROUP, ALICE)) == []
 
     run(scenario)
@@ -254,7 +254,7 @@ def test_group_answers_a_mention_without_the_mention(
             assert cached is not None and cached.question == CUSTODY
 
             mention_only = await bot.calls_for(bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME}"))
-            assert only(mention_only, "sendMessage").text == render_html.MENTION_USAGE
+            assert only(mention_only, "sendMessage").text == messages.MENTION_USAGE
 
     run(scenario)
 
@@ -276,7 +276,7 @@ def test_group_answers_replies_to_the_bot_and_ask_commands(
                 assert_answer(only(calls, "sendMessage"), "67 <b>people</b>")
 
             usage = await bot.calls_for(bot.updates.group(GROUP, BOB, "/ask"))
-            assert only(usage, "sendMessage").text == render_html.ASK_USAGE
+            assert only(usage, "sendMessage").text == messages.ASK_USAGE
 
     run(scenario)
 
@@ -425,12 +425,12 @@ def test_a_refused_message_is_logged_and_the_user_told_once(
             calls = await bot.say(ALICE, CUSTODY)
             assert [
                 call.text for call in calls if call.method == "sendMessage" and not call.failed
-            ] == [render_html.SOMETHING_WRONG]
+            ] == [messages.SOMETHING_WRONG]
             assert (await asyncio.to_thread(bot.services.store.stats)).errors == 1
             assert_answer(only(await bot.say(ALICE, CUSTODY), "sendMessage"))  # still working
 
     run(scenario)
-    failures = [record for record in caplog.records if record.name == "bot.handlers"]
+    failures = [record for record in caplog.records if record.name == "bot.telegram.handlers"]
     assert any(
         record.exc_info and "can't parse entities" in str(record.exc_info[1]).lower()
         for record in failures
@@ -460,7 +460,7 @@ def test_a_failing_button_tells_the_user_in_an_alert(
             answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
             bot.api.fail_next("editMessageText", "bad_request")
             alert = only(await bot.press(ALICE, answer, "More ▸"), "answerCallbackQuery")
-            assert alert.params["text"] == render_html.SOMETHING_WRONG
+            assert alert.params["text"] == messages.SOMETHING_WRONG
             assert alert.params["show_alert"] is True
 
     run(scenario)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
+from bot.telegram.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
 
 
 def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import render_html
-from bot.callbacks import document_check
+from bot.telegram import messages
+from bot.telegram.buttons import document_check
 from embeddings.search import Searcher
 from tests.bot_harness import (
     ALICE,
@@ -67,9 +67,9 @@ def test_feedback_is_stored_once_per_user_and_answer(
         async with running_bot(fake_searcher, tmp_path) as bot:
             answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
             thanks = only(await bot.press(ALICE, answer, "👍"), "answerCallbackQuery")
-            assert thanks.params["text"] == render_html.FEEDBACK_THANKS
+            assert thanks.params["text"] == messages.FEEDBACK_THANKS
             again = only(await bot.press(ALICE, answer, "👍"), "answerCallbackQuery")
-            assert again.params["text"] == render_html.FEEDBACK_SAME
+            assert again.params["text"] == messages.FEEDBACK_SAME
             await bot.press(BOB, answer, "👎")
             stats = await asyncio.to_thread(bot.services.store.stats)
             assert (stats.thumbs_up, stats.thumbs_down) == (1, 1)
@@ -106,7 +106,7 @@ def test_forged_callback_data_is_refused_politely(
             answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
             calls = await bot.calls_for(bot.updates.callback(ALICE, data, bot_message(answer)))
             assert [call.method for call in calls] == ["answerCallbackQuery"]
-            assert calls[0].params["text"] == render_html.STALE_BUTTON
+            assert calls[0].params["text"] == messages.STALE_BUTTON
             stats = await asyncio.to_thread(bot.services.store.stats)
             assert stats.errors == 0 and stats.thumbs_up == 0
 
@@ -130,7 +130,7 @@ def test_buttons_of_a_forgotten_answer_search_again_from_the_question(
             bot.services.answers = type(bot.services.answers)()
             lost = await bot.press(ALICE, answer, "More ▸")  # the question is gone too
             alert = only(lost, "answerCallbackQuery")
-            assert alert.params["text"] == render_html.EXPIRED_ANSWER
+            assert alert.params["text"] == messages.EXPIRED_ANSWER
             assert alert.params["show_alert"] is True
 
     run(scenario)

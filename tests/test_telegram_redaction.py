@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logging_filters import REDACTED, SecretRedactor, install_token_redaction
+from bot.telegram.redaction import REDACTED, SecretRedactor, install_token_redaction
 
 TOKEN = "123456:AAH-secret_token"
 

@@ -8,13 +8,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render_html import (
+from bot.telegram.pages import page_count, page_of
+from bot.telegram.render import (
     FRAME,
     MAX_MESSAGE_LENGTH,
     citation_html,
     citation_plain,
     highlight,
-    page_count,
     question_terms,
     render_abstention,
     render_answer,
@@ -28,7 +28,7 @@ from bot.render_html import (
     shorten_words,
     telegram_length,
 )
-from bot.store import Stats
+from bot.telegram.store import Stats
 from embeddings.search import Passage
 from embeddings.types import Answer, Document, Quote, Sentence
 from tests.fake_bot_api import telegram_html_problems
@@ -41,6 +41,11 @@ ARTICLE = Document(
     date="2018-03-20T14:05:00+02:00",
     url="https://example.org/news?id=1&lang=en",
 )
+
+
+def render_page(answer: Answer, index: int = 0, size: int = 3) -> str:
+    """Page ``index`` of ``answer`` as the bot renders it."""
+    return render_answer(answer, page_of(answer, index, size))
 
 
 def quote(
@@ -92,7 +97,7 @@ def test_an_answer_is_a_frame_then_numbered_quotes_each_with_its_citation() -> N
         "How many people are held in custody?",
         (quote("Occupiers keep in custody 67 people."), quote("They were arrested.", position=1)),
     )
-    text = render_answer(answer)
+    text = render_page(answer)
     assert telegram_html_problems(text) == []
     assert text.splitlines()[0] == FRAME
     first = "<blockquote>Occupiers keep in <b>custody</b> 67 <b>people</b>.</blockquote>"
@@ -102,7 +107,7 @@ def test_an_answer_is_a_frame_then_numbered_quotes_each_with_its_citation() -> N
 
 def test_quotes_shared_by_several_articles_cite_them_all() -> None:
     other = Document("o", "Other report", "Same.", source="Agency")
-    text = render_answer(Answer("q", (quote("Same.", also_in=(other,)),)))
+    text = render_page(Answer("q", (quote("Same.", also_in=(other,)),)))
     assert "also in: Other report — Agency" in text
 
 
@@ -110,31 +115,31 @@ def test_later_pages_say_which_quotes_they_show() -> None:
     quotes = tuple(quote(f"Sentence number {n}.", position=n) for n in range(7))
     answer = Answer("sentence", quotes)
     assert page_count(answer, 3) == 3
-    second = render_answer(answer, page=1, page_size=3)
+    second = render_page(answer, 1, 3)
     assert second.startswith("More from the sources (4–6 of 7):")
     assert "<b>4.</b>" in second and "<b>7.</b>" not in second
-    assert render_answer(answer, page=2, page_size=3).count("<blockquote>") == 1
+    assert render_page(answer, 2, 3).count("<blockquote>") == 1
 
 
 def test_an_abstention_shows_no_quotes_and_points_to_sources() -> None:
     quotes = (quote("Occupiers keep in custody 67 people."),)
     answer = Answer("capital of Peru?", quotes, "declined")
-    text = render_answer(answer)
+    text = render_page(answer)
     assert text == render_abstention()
     assert "/sources" in text and "<blockquote>" not in text
-    assert render_answer(Answer("anything", ())) == render_abstention()
+    assert render_page(Answer("anything", ())) == render_abstention()
 
 
 def test_a_quote_fits_verbatim_when_it_can() -> None:
     sentence = 'He said: "x < y & z" — 100% — 👍 ' + "word " * 50
-    text = render_answer(Answer("x", (quote(sentence.strip()),)))
+    text = render_page(Answer("x", (quote(sentence.strip()),)))
     body = re.search(r"<blockquote>(.*)</blockquote>", text, re.S)
     assert body is not None and visible(body.group(1)) == sentence.strip()
 
 
 def test_an_overlong_quote_is_cut_at_a_word_boundary_with_an_ellipsis() -> None:
     sentence = "Alpha beta gamma delta. " * 600  # about 14,000 characters
-    text = render_answer(Answer("gamma", (quote(sentence),)))
+    text = render_page(Answer("gamma", (quote(sentence),)))
     assert telegram_length(text) <= MAX_MESSAGE_LENGTH
     assert telegram_html_problems(text) == []
     body = re.search(r"<blockquote>(.*)</blockquote>", text, re.S)
@@ -185,7 +190,7 @@ def test_every_page_of_any_answer_is_valid_telegram_html_within_the_limit(
 ) -> None:
     answer = Answer(question, tuple(quotes))
     for page in range(page_count(answer, page_size)):
-        text = render_answer(answer, page, page_size)
+        text = render_page(answer, page, page_size)
         assert telegram_length(text) <= MAX_MESSAGE_LENGTH
         assert telegram_html_problems(text) == []
     for one in quotes:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runner import run_bot
 from bot.settings import Settings, SettingsError
+from bot.telegram.run import run_bot
 from embeddings.errors import CorpusError
 from tests.fake_bot_api import TOKEN
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.flood import RetryingRateLimiter
+from bot.telegram.sending import RetryingRateLimiter
 
 
 class Flaky:

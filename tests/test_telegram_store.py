@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import ABSTENTIONS, ERRORS, QUESTIONS, Store, StoreError
+from bot.telegram.store import ABSTENTIONS, ERRORS, QUESTIONS, Store, StoreError
 
 
 def test_counters_and_votes_survive_reopening(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """``quotebot eval squad`` and ``quotebot eval questions``: quality numbers users can reproduce.
 
-Thin: the measuring is in embeddings/evaluation.py; this module loads, calls and prints.
+Thin: the measuring is in the engine (``embeddings.evaluation``); this module loads, calls and
+prints.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bot.locations import add_location_options, locations
+from bot.cli.options import EXIT_FAILED_CASES, EXIT_OK, add_location_options, locations
 from bot.settings import Settings
 
-EXIT_OK = 0
-EXIT_FAILED_CASES = 1
 
-
-def add_eval_parser(commands: argparse._SubParsersAction[Any]) -> None:
+def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     evaluate = commands.add_parser(
         "eval",
         help="measure answer quality",
@@ -58,10 +56,14 @@ def add_eval_parser(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
-    from embeddings.evaluation import EvaluationError, evaluate_squad
-    from embeddings.model import SentenceTransformerEncoder, resolve_model
-    from embeddings.squad import load_squad
+    from embeddings import (
+        DEFAULT_ABSTAIN_BELOW,
+        EvaluationError,
+        SentenceTransformerEncoder,
+        evaluate_squad,
+        load_squad,
+        resolve_model,
+    )
 
     if args.limit is not None and args.limit < 1:
         raise EvaluationError("--limit must be at least 1")
@@ -93,8 +95,7 @@ def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.evaluation import calibrate, load_cases, run_cases
-    from embeddings.service import open_searcher
+    from embeddings import calibrate, load_cases, open_searcher, run_cases
 
     cases = load_cases(args.file)
     corpus, index, model = locations(args, settings)

@@ -1,4 +1,5 @@
-"""The ``--corpus``/``--index``/``--model`` options every command shares, and their defaults.
+"""What every command shares: the ``--corpus``/``--index``/``--model`` options, their
+defaults, and the exit codes.
 
 Options win over the environment; the index defaults to one folder per corpus and model in the
 data directory, so switching corpora never rebuilds the other's index.
@@ -10,6 +11,23 @@ import argparse
 from pathlib import Path
 
 from bot.settings import Settings
+
+# The exit codes are a contract (documented in the README): scripts branch on them.
+EXIT_OK = 0
+EXIT_FAILED_CASES = 1  # `eval questions`: at least one question failed
+EXIT_USAGE = 2  # bad usage or bad input, with one line on stderr
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def add_location_options(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +54,7 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
 
 
 def locations(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path, str]:
-    from embeddings.service import default_index_dir
+    from embeddings import default_index_dir
 
     corpus = args.corpus or settings.corpus_dir
     model = args.model or settings.model

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from embeddings.types import Answer, Document, Quote
+from embeddings import Answer, Document, Quote
 
 QUOTE_MARKS = "\"'“”‘’«»„"
 FRAME = "Here is what the sources say:"

@@ -10,10 +10,10 @@ import logging
 
 from telegram import Update
 
-from bot import render_html as render
-from bot.handlers import unknown_command
-from bot.services import BotServices, Context, services_of
-from embeddings.errors import QuotebotError
+from bot.telegram import messages, render
+from bot.telegram.bot_data import BotServices, Context, services_of
+from bot.telegram.handlers import unknown_command
+from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +55,10 @@ async def reload_index(update: Update, context: Context) -> None:
         await unknown_command(update, context)
         return
     if services.reload_lock.locked():
-        await message.reply_text(render.RELOAD_BUSY)
+        await message.reply_text(messages.RELOAD_BUSY)
         return
     async with services.reload_lock:
-        await message.reply_text(render.RELOADING)
+        await message.reply_text(messages.RELOADING)
         try:
             searcher = await asyncio.to_thread(services.reload_searcher)
         except (QuotebotError, OSError) as error:

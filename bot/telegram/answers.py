@@ -11,8 +11,8 @@ from __future__ import annotations
 import secrets
 from collections import OrderedDict
 
-from bot.callbacks import TOKEN_PATTERN
-from embeddings.types import Answer
+from bot.telegram.buttons import TOKEN_PATTERN
+from embeddings import Answer
 
 DEFAULT_CAPACITY = 4096
 TOKEN_BYTES = 6  # 8 URL-safe characters: what callbacks.TOKEN_PATTERN accepts

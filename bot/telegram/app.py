@@ -31,16 +31,15 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import admin, buttons, handlers
-from bot.answer_cache import AnswerCache
-from bot.callbacks import AskExample, ShowContext, ShowPage, ShowSources, Vote, matches
-from bot.flood import RetryingRateLimiter
-from bot.health import beat, heartbeat_path, remove_heartbeat
-from bot.ratelimit import Clock, SlidingWindowLimiter
-from bot.services import BotServices
 from bot.settings import Settings, SettingsError
-from bot.store import Store
-from embeddings.search import Searcher
+from bot.telegram import admin, handlers, presses
+from bot.telegram.answers import AnswerCache
+from bot.telegram.bot_data import BotServices
+from bot.telegram.health import beat, heartbeat_path, remove_heartbeat
+from bot.telegram.sending import RetryingRateLimiter
+from bot.telegram.store import Store
+from bot.telegram.user_limits import Clock, SlidingWindowLimiter
+from embeddings import Searcher
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +149,7 @@ def build_application(
 
 def _default_reload(settings: Settings) -> Callable[[], Searcher]:
     def reload() -> Searcher:
-        from embeddings.service import default_index_dir, open_searcher
+        from embeddings import default_index_dir, open_searcher
 
         index_dir = settings.index_dir or default_index_dir(
             settings.data_dir, settings.corpus_dir, settings.model
@@ -181,12 +180,7 @@ def add_handlers(application: Application) -> None:
                 handlers.hint_non_text,
             ),
             InlineQueryHandler(handlers.answer_inline_query),
-            CallbackQueryHandler(buttons.show_answer_page, pattern=matches(ShowPage)),
-            CallbackQueryHandler(buttons.show_context, pattern=matches(ShowContext)),
-            CallbackQueryHandler(buttons.record_feedback, pattern=matches(Vote)),
-            CallbackQueryHandler(buttons.ask_example, pattern=matches(AskExample)),
-            CallbackQueryHandler(buttons.show_sources_page, pattern=matches(ShowSources)),
-            CallbackQueryHandler(buttons.reject_button),
+            CallbackQueryHandler(presses.press_button),
         ]
     )
     application.add_error_handler(handlers.handle_error)

@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
-from bot.answer_cache import AnswerCache
-from bot.ratelimit import Clock, SlidingWindowLimiter
-from bot.render_html import MAX_QUOTES_PER_MESSAGE
 from bot.settings import Settings
-from bot.store import Store
-from embeddings.search import MAX_TOP_K, Searcher
-from embeddings.types import Answer
+from bot.telegram import pages
+from bot.telegram.answers import AnswerCache
+from bot.telegram.store import Store
+from bot.telegram.user_limits import Clock, SlidingWindowLimiter
+from embeddings import Answer, Searcher
 
 Context = ContextTypes.DEFAULT_TYPE
-# How many pages of quotes one search fetches, for "More ▸".
-ANSWER_PAGES = 3
 
 
 @dataclass
@@ -45,11 +42,13 @@ class BotServices:
 
     @property
     def page_size(self) -> int:
-        return min(self.settings.top_k, MAX_QUOTES_PER_MESSAGE)
+        """Quotes per message (``pages`` decides, from the top-k setting)."""
+        return pages.page_size(self.settings.top_k)
 
     @property
     def pool_size(self) -> int:
-        return min(MAX_TOP_K, self.page_size * ANSWER_PAGES)
+        """Quotes one search fetches, for "More ▸"."""
+        return pages.pool_size(self.settings.top_k)
 
     def uptime(self) -> float:
         """Seconds since the bot started (``started_at`` on ``clock``)."""

@@ -1,4 +1,5 @@
-"""The data behind inline buttons: compact to fit Telegram's 64 bytes, strict when it comes back.
+"""Inline buttons: their data (compact to fit Telegram's 64 bytes, strict when it comes back)
+and the keyboards made of them.
 
 Telegram returns ``callback_data`` exactly as the bot sent it, but any client can send any
 string in its place, so parsing accepts only the shapes this module writes, with bounded
@@ -20,8 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram.pages import Page
+from bot.telegram.render import button_text
 
 MAX_CALLBACK_BYTES = 64
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{8}"
@@ -121,10 +127,78 @@ def parse_or_none(data: object) -> Callback | None:
         return None
 
 
-def matches(kind: type) -> Callable[[object], bool]:
-    """A ``CallbackQueryHandler`` pattern that accepts valid data of one kind only."""
+# --- keyboards ----------------------------------------------------------------------------
 
-    def accept(data: object) -> bool:
-        return isinstance(parse_or_none(data), kind)
+MORE = "More ▸"
+BACK = "◂ Back"
+THUMBS_UP = "👍"
+THUMBS_DOWN = "👎"
 
-    return accept
+
+def _button(text: str, callback: Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=encode(callback))
+
+
+def answer_keyboard(
+    token: str, page: Page, document_numbers: Mapping[str, int]
+) -> InlineKeyboardMarkup:
+    """Context per quote, then Back/More when there are other pages, then feedback.
+
+    ``document_numbers`` maps document ids to their number in the live index; a quote whose
+    document is no longer there (after a reload) gets no Context button.
+    """
+    context_row = [
+        _button(
+            f"Context {number}",
+            ShowContext(
+                token,
+                page.index,
+                document_numbers[quote.document.id],
+                quote.position,
+                document_check(quote.document.id),
+            ),
+        )
+        for number, quote in page.numbered()
+        if quote.document.id in document_numbers
+    ]
+    paging_row = []
+    if page.has_previous:
+        paging_row.append(_button(BACK, ShowPage(token, page.index - 1)))
+    if page.has_next:
+        paging_row.append(_button(MORE, ShowPage(token, page.index + 1)))
+    rows = [row for row in (context_row, paging_row) if row]
+    rows.append(feedback_row(token))
+    return InlineKeyboardMarkup(rows)
+
+
+def feedback_row(token: str) -> list[InlineKeyboardButton]:
+    return [_button(THUMBS_UP, Vote(token, up=True)), _button(THUMBS_DOWN, Vote(token, up=False))]
+
+
+def abstention_keyboard(token: str) -> InlineKeyboardMarkup:
+    """Feedback only: a 👎 on "nothing found" is how a too-strict threshold shows up."""
+    return InlineKeyboardMarkup([feedback_row(token)])
+
+
+def context_keyboard(token: str, page: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(BACK, ShowPage(token, page))]])
+
+
+def examples_keyboard(examples: Sequence[str]) -> InlineKeyboardMarkup | None:
+    """One button per example question, one per row (they are sentences, not labels)."""
+    if not examples:
+        return None
+    return InlineKeyboardMarkup(
+        [[_button(button_text(example), AskExample(n))] for n, example in enumerate(examples)]
+    )
+
+
+def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    if pages <= 1:
+        return None
+    row = []
+    if page > 0:
+        row.append(_button(BACK, ShowSources(page - 1)))
+    if page + 1 < pages:
+        row.append(_button(MORE, ShowSources(page + 1)))
+    return InlineKeyboardMarkup([row])

@@ -21,13 +21,18 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 
-from bot import render_html as render
-from bot.addressing import command_argument, group_question, is_addressed_command
-from bot.keyboards import abstention_keyboard, answer_keyboard, examples_keyboard, sources_keyboard
-from bot.services import BotServices, Context, count, search, services_of
-from bot.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
-from embeddings.errors import QuestionError
-from embeddings.types import Answer
+from bot.telegram import messages, render
+from bot.telegram.addressing import command_argument, group_question, is_addressed_command
+from bot.telegram.bot_data import BotServices, Context, count, search, services_of
+from bot.telegram.buttons import (
+    abstention_keyboard,
+    answer_keyboard,
+    examples_keyboard,
+    sources_keyboard,
+)
+from bot.telegram.pages import page_of
+from bot.telegram.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
+from embeddings import Answer, QuestionError
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +91,7 @@ async def ask_command(update: Update, context: Context) -> None:
         return
     question = command_argument(message.text)
     if not question:
-        await message.reply_text(render.ASK_USAGE)
+        await message.reply_text(messages.ASK_USAGE)
         return
     await ask(update, context, question, message, quote=True)
 
@@ -96,7 +101,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not is_addressed_command(message, context.bot.username):
         return
-    await message.reply_text(render.UNKNOWN_COMMAND)
+    await message.reply_text(messages.UNKNOWN_COMMAND)
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -122,7 +127,7 @@ async def answer_group_message(update: Update, context: Context) -> None:
     if question is None:
         return
     if not question:
-        await message.reply_text(render.MENTION_USAGE)
+        await message.reply_text(messages.MENTION_USAGE)
         return
     await ask(update, context, question, message, quote=True)
 
@@ -131,7 +136,7 @@ async def hint_non_text(update: Update, context: Context) -> None:
     """Stickers, photos, voice... in a private chat: say that only text works."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(render.NON_TEXT_HINT)
+        await message.reply_text(messages.NON_TEXT_HINT)
 
 
 async def ask(
@@ -158,21 +163,17 @@ async def ask(
 
 
 def answer_page(
-    services: BotServices, answer: Answer, token: str, page: int
+    services: BotServices, answer: Answer, token: str, index: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of one page of an answer (an abstention has one page, no quotes)."""
+    """The text and buttons of one page of an answer (an abstention has one page, no quotes).
+
+    IndexError when the answer has no such page (a button from an older answer).
+    """
     if answer.abstained or not answer.quotes:
         return render.render_abstention(), abstention_keyboard(token)
-    size = services.page_size
-    keyboard = answer_keyboard(
-        token,
-        page,
-        render.page_count(answer, size),
-        render.page_quotes(answer, page, size),
-        page * size + 1,
-        services.document_numbers(),
-    )
-    return render.render_answer(answer, page, size), keyboard
+    page = page_of(answer, index, services.page_size)
+    keyboard = answer_keyboard(token, page, services.document_numbers())
+    return render.render_answer(answer, page), keyboard
 
 
 # --- inline mode ----------------------------------------------------------------------------
@@ -260,8 +261,8 @@ async def handle_error(update: object, context: Context) -> None:
             logger.exception("could not count the error")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(render.SOMETHING_WRONG, show_alert=True)
+            await update.callback_query.answer(messages.SOMETHING_WRONG, show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(render.SOMETHING_WRONG)
+            await update.effective_message.reply_text(messages.SOMETHING_WRONG)
     except TelegramError as reply_error:
         logger.warning("update %d: could not tell the user: %s", update.update_id, reply_error)

@@ -2,7 +2,7 @@
 
 With long polling the bot opens no port that a container health check could probe, so while
 the application runs it touches ``<data dir>/heartbeat`` every ``HEARTBEAT_INTERVAL`` seconds,
-and ``python -m bot.health`` (the Docker ``HEALTHCHECK``) exits 0 only while that file is
+and ``python -m bot.telegram.health`` (the Docker ``HEALTHCHECK``) exits 0 only while that file is
 recent. A wedged event loop stops the heartbeat, so it fails the check too.
 """
 

@@ -15,15 +15,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
-from bot.render_text import ABSTAIN, FRAME
-from bot.store import Stats
-from embeddings.search import Passage
-from embeddings.types import Answer, Document, Quote
+from bot.cli.render import ABSTAIN, FRAME
+from bot.telegram.pages import Page
+from bot.telegram.store import Stats
+from embeddings import Answer, Document, Passage, Quote
 
 MAX_MESSAGE_LENGTH = 4096
-# More quotes than this never share one message: with five, each quote and its citation still
-# has about 800 characters.
-MAX_QUOTES_PER_MESSAGE = 5
 MAX_INLINE_TITLE = 100
 MAX_BUTTON_TEXT = 60
 MAX_ALSO_IN = 3
@@ -190,22 +187,11 @@ def render_quote(number: int | None, quote: Quote, terms: frozenset[str], budget
     )
 
 
-def page_count(answer: Answer, page_size: int) -> int:
-    """How many pages of ``page_size`` quotes the answer fills (at least one)."""
-    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
-    return max(1, math.ceil(len(answer.quotes) / page_size))
-
-
-def page_quotes(answer: Answer, page: int, page_size: int) -> tuple[Quote, ...]:
-    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
-    return answer.quotes[page * page_size : (page + 1) * page_size]
-
-
 def render_abstention() -> str:
     return f"{escape(ABSTAIN)} /sources lists the articles I can quote."
 
 
-def render_answer(answer: Answer, page: int = 0, page_size: int = 3) -> str:
+def render_answer(answer: Answer, page: Page) -> str:
     """One page of an answer: a one-line frame, then numbered quotes with citations.
 
     An abstention (or an answer without quotes) shows no quotes at all, only a plain
@@ -213,20 +199,15 @@ def render_answer(answer: Answer, page: int = 0, page_size: int = 3) -> str:
     """
     if answer.abstained or not answer.quotes:
         return render_abstention()
-    page_size = min(page_size, MAX_QUOTES_PER_MESSAGE)
-    quotes = page_quotes(answer, page, page_size)
-    first = page * page_size + 1
-    if page == 0:
+    if page.index == 0:
         head = escape(FRAME)
     else:
-        head = (
-            f"More from the sources ({first}–{first + len(quotes) - 1} of {len(answer.quotes)}):"
-        )
+        head = f"More from the sources ({page.first}–{page.last} of {page.total}):"
     terms = question_terms(answer.question)
     separator = "\n\n"
-    room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(quotes)
-    budget = room // max(len(quotes), 1)
-    blocks = [render_quote(first + n, quote, terms, budget) for n, quote in enumerate(quotes)]
+    room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
+    budget = room // max(len(page.quotes), 1)
+    blocks = [render_quote(number, quote, terms, budget) for number, quote in page.numbered()]
     return separator.join([head, *blocks])
 
 
@@ -369,20 +350,6 @@ def render_stats(
         ("Index", f"{documents} articles, {sentences} sentences, {escape(model or '?')}"),
     ]
     return "<b>Statistics</b>\n" + "\n".join(f"{name}: {value}" for name, value in rows)
-
-
-# One-line messages; none of them contains user or corpus text.
-NON_TEXT_HINT = "I can only read text: send me your question in words."
-UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
-ASK_USAGE = "Put your question after the command: <code>/ask your question</code>"
-MENTION_USAGE = "Ask me something after the mention, or see /help."
-SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
-EXPIRED_ANSWER = "I no longer have this answer; please ask the question again."
-STALE_BUTTON = "This button no longer works."
-FEEDBACK_THANKS = "Thanks for the feedback!"
-FEEDBACK_SAME = "Got it, your feedback was already noted."
-RELOADING = "Rebuilding the index from the corpus…"
-RELOAD_BUSY = "A reload is already running."
 
 
 def render_question_problem(reason: str) -> str:

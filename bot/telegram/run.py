@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, TelegramError
 
-from bot.logging_filters import install_token_redaction
 from bot.settings import Settings, SettingsError
-from bot.store import Store
-from embeddings.errors import QuotebotError
+from bot.telegram.redaction import install_token_redaction
+from bot.telegram.store import Store
+from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def run_bot(settings: Settings) -> int:
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-    from embeddings.service import default_index_dir, open_searcher
+    from embeddings import default_index_dir, open_searcher
 
     index_dir = settings.index_dir or default_index_dir(
         settings.data_dir, settings.corpus_dir, settings.model
@@ -62,7 +62,7 @@ def run_bot(settings: Settings) -> int:
     )
     store = Store.open(settings.data_dir / STORE_FILE)
     try:
-        from bot.telegram_app import ALLOWED_UPDATES, build_application
+        from bot.telegram.app import ALLOWED_UPDATES, build_application
 
         application = build_application(
             settings,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from embeddings.errors import QuotebotError
+from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
 
