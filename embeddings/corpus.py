@@ -36,8 +36,10 @@ logger = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = (".md", ".txt")
 """File name endings of articles, matched case-insensitively."""
 
-FRONT_MATTER_KEYS = ("title", "source", "date", "url", "language")
-"""The only keys a front matter block may hold; anything else is most likely a typo."""
+FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url", "language", "added")
+"""The only keys a front matter block may hold; anything else is most likely a typo.
+
+``added`` is when ``quotebot add`` stored the article (ISO 8601, like ``date``)."""
 
 _DOCUMENTATION_STEM = "readme"
 _URL_SCHEMES = ("http", "https")
@@ -198,6 +200,7 @@ def parse_article(path: Path, raw: bytes) -> Document:
         language=metadata.get("language"),
         path=str(path),
         body_offset=body_offset,
+        author=metadata.get("author"),
     )
 
 
@@ -291,12 +294,13 @@ def _validate_metadata(path: Path, front_matter: dict[Any, Any]) -> dict[str, st
     metadata = {key: _text_value(path, key, front_matter.get(key)) for key in FRONT_MATTER_KEYS}
     if metadata["title"] is None:
         raise CorpusError(f"{path}: the title is empty")
-    date = metadata["date"]
-    if date is not None and not _is_iso_8601(date):
-        raise CorpusError(
-            f"{path}: date {date!r} is not ISO 8601"
-            " (write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional time zone)"
-        )
+    for key in ("date", "added"):
+        date = metadata[key]
+        if date is not None and not _is_iso_8601(date):
+            raise CorpusError(
+                f"{path}: {key} {date!r} is not ISO 8601"
+                " (write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional time zone)"
+            )
     url = metadata["url"]
     if url is not None:
         parts = urlsplit(url)

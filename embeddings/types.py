@@ -36,6 +36,8 @@ class Document:
     language: str | None = None
     path: str = ""
     body_offset: int = 0
+    # Last, so that positional construction of the fields above keeps working.
+    author: str | None = None
 
     def citation_fields(self) -> dict[str, str | None]:
         """The document as the JSON contract of ``quotebot ask --json`` shows it."""

@@ -75,6 +75,20 @@ def test_markdown_article_gives_metadata_and_body(tmp_path: Path) -> None:
     assert doc.path == str(path)
 
 
+def test_added_articles_carry_author_and_added_time(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "ferry.md",
+        "---\ntitle: Ferry\nauthor: Olena Marsh\nadded: '2026-11-22T17:00:00Z'\n---\n" + BODY,
+    )
+    (tmp_path / "_originals").mkdir()
+    write(tmp_path / "_originals", "ferry.html", "<html>the page it came from</html>")
+
+    [doc] = read_corpus(tmp_path)
+
+    assert (doc.id, doc.author) == ("ferry", "Olena Marsh")
+
+
 def test_markdown_article_without_optional_keys_has_none(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "---\ntitle: A\nsource:\ndate: ''\n---\n" + BODY)
 
@@ -310,7 +324,8 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
         ("---\ntitle: A\nurl: example.org/a\n---\nBody", "must start with http:// or https://"),
         ("---\ntitle: A\nurl: 'https:/a'\n---\nBody", "url 'https:/a' is not a web address"),
         ("---\ntittle: A\n---\nBody", r"unknown front matter key 'tittle' \(did you mean 'title'"),
-        ("---\ntitle: A\nauthor: B\n---\nBody", "unknown front matter key 'author'; allowed"),
+        ("---\ntitle: A\nwriter: B\n---\nBody", "unknown front matter key 'writer'; allowed"),
+        ("---\ntitle: A\nadded: yesterday\n---\nBody", "added 'yesterday' is not ISO 8601"),
         ("---\ntitle: A\n---\n", "no text after the front matter"),
         ("---\ntitle: A\n---\n \n\t\r\n", "no text after the front matter"),
         ("---\ntitle: A\n---", "no text after the front matter"),

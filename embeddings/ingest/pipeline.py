@@ -1,0 +1,238 @@
+"""From what a user gives (links, saved pages, article files, feeds) to corpus files.
+
+One :class:`Report` per article says what happened: added, updated, unchanged, or skipped
+with the reason. A bad input never stops the others and never leaves anything half-written
+(the store writes atomically), so a batch of a hundred links with three dead ones adds the
+ninety-seven and names the three.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import httpx
+
+from embeddings.errors import CorpusError
+from embeddings.ingest.errors import FetchError, IngestError
+from embeddings.ingest.extract import extract_article
+from embeddings.ingest.feeds import Feed, FeedEntry, parse_feed
+from embeddings.ingest.fetch import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_TIMEOUT_S,
+    FEED_TYPES,
+    HTML_TYPES,
+    Fetched,
+    fetch,
+    user_agent,
+)
+from embeddings.ingest.registry import FeedRegistry
+from embeddings.ingest.store import CorpusWriter, WriteResult
+
+logger = logging.getLogger(__name__)
+
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+ARTICLE_FILE_SUFFIXES = (".md", ".txt")
+ReportStatus = Literal["added", "updated", "unchanged", "skipped"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome for one article or input.
+
+    ``final`` is False when trying again later may succeed (the network failed), so that a
+    feed poll does not mark such an entry as handled.
+    """
+
+    status: ReportStatus
+    source: str
+    id: str | None = None
+    title: str | None = None
+    date: str | None = None
+    reason: str | None = None
+    final: bool = True
+
+    def line(self) -> str:
+        """One line for a terminal: ``added ID: "Title" (date)`` or ``skipped URL: reason``."""
+        if self.status == "skipped":
+            return f"skipped {self.source}: {self.reason}"
+        date = f" ({self.date})" if self.date else ""
+        return f'{self.status} {self.id}: "{self.title}"{date}'
+
+
+class Ingester:
+    """Adds articles to one corpus folder; use as a context manager to close its connections.
+
+    Args:
+        corpus_dir: The corpus folder (created if missing).
+        client: An ``httpx.Client`` to fetch with; one is made (and closed) when omitted.
+        timeout_s, max_bytes, max_redirects: Limits for each download.
+    """
+
+    def __init__(
+        self,
+        corpus_dir: Path,
+        *,
+        client: httpx.Client | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    ) -> None:
+        self.corpus_dir = corpus_dir
+        self.writer = CorpusWriter(corpus_dir)
+        self._owns_client = client is None
+        self._client = client or httpx.Client(
+            timeout=timeout_s, headers={"User-Agent": user_agent()}
+        )
+        self._timeout_s = timeout_s
+        self._max_bytes = max_bytes
+        self._max_redirects = max_redirects
+
+    def __enter__(self) -> Ingester:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def add(self, inputs: Iterable[str]) -> Iterator[Report]:
+        """Add each input: an http(s) URL, a saved page, an article file, or a folder."""
+        for item in inputs:
+            if "://" in item:  # a web address, or one of a scheme that fetch refuses
+                yield self.add_url(item)
+            else:
+                yield from self.add_path(Path(item))
+
+    def add_url(self, url: str, entry: FeedEntry | None = None) -> Report:
+        """Fetch a page, extract its article and store it."""
+        try:
+            fetched = self._fetch(url)
+            article = extract_article(fetched.body, where=url, url=fetched.url)
+            if entry is not None:  # what the publisher's feed says, where the page is silent
+                article = dataclasses.replace(
+                    article,
+                    date=article.date or entry.date,
+                    author=article.author or entry.author,
+                )
+            result = self.writer.write_article(article, fetched.body, ".html")
+        except FetchError as error:
+            return Report("skipped", url, reason=error.reason, final=False)
+        except IngestError as error:
+            return Report("skipped", url, reason=error.reason)
+        return _report(url, result)
+
+    def add_path(self, path: Path) -> list[Report]:
+        """Add a saved page or article file, or every one in a folder (recursively)."""
+        if path.is_dir():
+            files = sorted(
+                file
+                for file in path.rglob("*")
+                if file.is_file()
+                and file.suffix.lower() in PAGE_SUFFIXES + ARTICLE_FILE_SUFFIXES
+                and not any(part.startswith((".", "_")) for part in file.relative_to(path).parts)
+                and file.stem.lower() != "readme"
+            )
+            if not files:
+                return [Report("skipped", str(path), reason="no .html, .md or .txt files in it")]
+            return [self._add_file(file) for file in files]
+        if not path.exists():
+            return [Report("skipped", str(path), reason="no such file or folder")]
+        return [self._add_file(path)]
+
+    def _add_file(self, path: Path) -> Report:
+        suffix = path.suffix.lower()
+        try:
+            if suffix in PAGE_SUFFIXES:
+                page = path.read_bytes()
+                article = extract_article(page, where=str(path))
+                result = self.writer.write_article(article, page, suffix)
+            elif suffix in ARTICLE_FILE_SUFFIXES:
+                result = self.writer.write_file(path)
+            else:
+                reason = "not a saved page (.html) or an article (.md, .txt)"
+                return Report("skipped", str(path), reason=reason)
+        except IngestError as error:
+            return Report("skipped", str(path), reason=error.reason)
+        except CorpusError as error:
+            return Report("skipped", str(path), reason=_without_prefix(str(error), str(path)))
+        except OSError as error:
+            return Report("skipped", str(path), reason=f"cannot read ({error.strerror})")
+        return _report(str(path), result)
+
+    def read_feed(self, url: str) -> Feed:
+        """Fetch and parse a feed. Raises IngestError (FetchError, FeedError)."""
+        fetched = self._fetch(url, accept=(*FEED_TYPES, "text/plain"), kind="a feed")
+        return parse_feed(fetched.body, fetched.url)
+
+    def _fetch(
+        self, url: str, accept: tuple[str, ...] = HTML_TYPES, kind: str = "an HTML page"
+    ) -> Fetched:
+        return fetch(
+            url,
+            accept=accept,
+            kind=kind,
+            timeout_s=self._timeout_s,
+            max_bytes=self._max_bytes,
+            max_redirects=self._max_redirects,
+            client=self._client,
+        )
+
+    def add_feed(self, url: str, seen: Iterable[str] = ()) -> tuple[Feed | None, list[Report]]:
+        """Add every article of a feed whose entry key is not in ``seen``."""
+        try:
+            feed = self.read_feed(url)
+        except IngestError as error:
+            return None, [Report("skipped", url, reason=error.reason, final=False)]
+        skip = set(seen)
+        reports: list[Report] = []
+        for entry in feed.entries:
+            if entry.key in skip:
+                continue
+            if entry.link is None:
+                what = f"{url} (entry {entry.title or entry.key or 'without a title'!r})"
+                reports.append(Report("skipped", what, reason="feed entry without a link"))
+            else:
+                reports.append(self.add_url(entry.link, entry))
+        return feed, reports
+
+    def poll(self, registry: FeedRegistry) -> Iterator[Report]:
+        """Fetch what is new in every followed feed, remembering what was handled."""
+        for followed in registry.feeds:
+            feed, reports = self.add_feed(followed.url, followed.seen)
+            yield from reports
+            if feed is None:
+                continue
+            handled = {report.source for report in reports if report.final}
+            keys = [
+                entry.key
+                for entry in feed.entries
+                if entry.key not in followed.seen and (entry.link is None or entry.link in handled)
+            ]
+            registry.mark_polled(followed, feed.title, keys)
+            registry.save()
+
+
+def _report(source: str, result: WriteResult) -> Report:
+    if result.status == "duplicate":
+        return Report(
+            "skipped", source, id=result.id, reason=f'duplicate of {result.id} ("{result.title}")'
+        )
+    return Report(result.status, source, result.id, result.title, result.date)
+
+
+def _without_prefix(message: str, path: str) -> str:
+    return message.removeprefix(f"{path}: ")

@@ -1,0 +1,69 @@
+"""Article text and metadata from saved pages, with real trafilatura: nothing invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.ingest.errors import ExtractError
+from embeddings.ingest.extract import extract_article
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+BASE = "https://news.example"
+
+
+def _page(name: str) -> bytes:
+    return (PAGES / name).read_bytes().replace(b"{base}", BASE.encode())
+
+
+def test_opengraph_page_gives_metadata_and_only_the_article_text() -> None:
+    article = extract_article(_page("ferry-opengraph.html"), where="ferry")
+    assert article.title == "Bellmouth ferry returns after two-year pause"
+    assert article.source == "The Bellmouth Courier"
+    assert article.author == "Olena Marsh"
+    assert article.date == "2024-03-14"
+    assert article.url == f"{BASE}/news/2024/03/ferry-returns"
+    assert article.language == "en"
+    assert "carried its first passengers in two years" in article.text
+    # The cookie banner, the navigation, the related articles and the footer are not text.
+    for chrome in ("cookies", "Related articles", "Council delays vote", "All rights reserved"):
+        assert chrome not in article.text
+
+
+def test_json_ld_page_gives_headline_author_publisher_and_date() -> None:
+    article = extract_article(_page("library-jsonld.html"), where="library")
+    assert article.title == "Northshire library reopens with a night reading room"
+    assert article.author == "Tomas Wren"
+    assert article.source == "Northshire Gazette"
+    assert article.date == "2023-11-02"  # published, not modified
+    assert article.language == "en"  # en-GB, reduced to its primary subtag
+    assert "night reading room that stays open until two" in article.text
+    assert "Manage preferences" not in article.text
+    assert "Choir wins" not in article.text
+
+
+def test_a_page_that_names_no_author_site_or_language_leaves_them_empty() -> None:
+    url = "https://kellsby.example/market"
+    article = extract_article(_page("market-plain.html"), where="market", url=url)
+    assert article.title == "Saturday market moves to the old tram depot"
+    assert article.date == "2024-02-05"
+    assert article.author is None
+    assert article.source is None  # not the host name in its place
+    assert article.language is None
+    assert article.url == url  # no canonical link: the address it was fetched from
+
+
+def test_a_saved_page_without_canonical_link_has_no_url() -> None:
+    assert extract_article(_page("market-plain.html"), where="market").url is None
+
+
+@pytest.mark.parametrize("name", ["index-page.html", "paywall.html"])
+def test_pages_without_article_text_are_refused(name: str) -> None:
+    with pytest.raises(ExtractError, match="no article text"):
+        extract_article(_page(name), where=name)
+
+
+def test_text_that_is_not_html_is_refused() -> None:
+    with pytest.raises(ExtractError):
+        extract_article(b"", where="empty")
