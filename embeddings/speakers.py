@@ -1,0 +1,386 @@
+"""Who said a sentence, when the article says so.
+
+News articles are mostly quoted and reported speech, and a quote is worth little without its
+speaker. This module reads the attributions that English news prose uses:
+
+* a quotation paragraph that ends ``...," he said.`` / ``...," said the Head of the Mejlis.``
+  (every sentence of the quotation is the speaker's, nested quotations included: the speaker
+  is the one who says the sentence, whoever he quotes);
+* ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``;
+* ``According to X, ...``.
+
+The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
+full name that the same article gives ("Mustafa Dzhemilev"), a title ("the Head of the Mejlis")
+becomes the one person that the article gives that title, a pronoun becomes the one person
+named just before. Whenever that is not certain (two people in the previous sentence, a
+pronoun after an organisation, a title nobody in the article holds, a common noun such as
+"the girl") the answer is None: a wrong speaker is worse than none.
+
+A pure function of the text, cheap (regular expressions over one article), so it runs at
+build time and at query time alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+_VERB = (
+    r"(?:said|says|say|stated|states|noted|notes|stressed|stresses|added|adds|told|tells|"
+    r"reminded|reminds|explained|explains|emphasi[sz]ed|emphasi[sz]es|declared|declares|"
+    r"announced|announces|claimed|claims|commented|comments|remarked|remarks|recalled|"
+    r"recalls|asserted|asserts|warned|warns|insisted|insists|continued|concluded|wrote|"
+    r"writes|expressed|expresses|assessed|assesses|pointed out|points out|underlined|"
+    r"underlines)"
+)
+_OPENING = "\"“„«‘'"
+_CLOSING = "\"”»’'“"
+# Text that may name a speaker: no sentence punctuation and no quotation marks.
+_WHO = r"[^,.;:!?\"“”„«»]{1,120}?"
+# `"...," he said.` / `"...?" said X, head of Y.` / `"...," — сказал он` (dash optional).
+_AFTER_QUOTE = re.compile(
+    rf"[,!?…\.][{_CLOSING}]\s*(?:[-–—]\s*)?"
+    rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO})\s*(?:[,.!?;]|$)"
+    rf"|(?P<who_before>{_WHO})\s+(?:also\s+)?{_VERB}\b)"
+)
+# "Earlier, X said that" / "X, the lawyer, said" / "Moreover, the Head of the Mejlis said".
+_REPORTED = re.compile(
+    rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?(?P<who>{_WHO})"
+    rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?"
+    rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_VERB}\b"
+)
+_ACCORDING = re.compile(
+    rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?[Aa]ccording to (?P<who>{_WHO}),"
+)
+
+_NAME_TOKEN = r"[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
+_NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*(?![\w'’-])")
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PRONOUNS = {"he", "she"}
+_WORD = re.compile(r"[A-Za-z]+")
+
+# Capitalised words that are not part of a person's name: places, peoples, organisations,
+# titles, calendar words and sentence openers. A name run is cut at them.
+_NOT_NAME = frozenset(
+    """
+    The A An This That These Those It He She They We I You His Her Their Our My Its There
+    Today Yesterday Tomorrow Earlier Later Moreover However Also Then Now Meanwhile According
+    As In On At By For From To Of With After Before During Despite Since Even If Why What Who
+    When Where How Not Yes Of Course Anyone Most Each Every All Some Many Such
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    Crimea Crimean Crimeans Tatar Tatars Ukraine Ukrainian Ukrainians Russia Russian Russians
+    Turkey Turkish Soviet Union United States Kingdom Europe European America American Kyiv
+    Kiev Moscow Simferopol China Chinese Donbas Facebook Twitter Telegram Internet
+    Mejlis Head Leader Chairman Chairwoman Deputy Deputies President Prime Minister Ministry
+    People People's Peoples Council Court Office Prosecutor Prosecutor's Public Party Summit
+    Day World Alley Street Square Bridge River Hospital Clinic Channel Agency News Centre
+    Center Committee Commission Parliament Government Republic Federation Army Service
+    Marathon Heavenly Hundred Heroes Solidarity Stop Killing North South East West Central
+    National International State Supreme City Region District Organization Organisation
+    Association Foundation Institute University School Church Mosque Police Security
+    Mr Mrs Ms Dr Prof General Colonel Captain Sir Lord Lady Saint St Activists Occupiers
+    """.split()
+)
+# Nouns that name a person by role: the head of a title phrase ("the Head of the Mejlis").
+_PERSON_NOUNS = frozenset(
+    """
+    head leader chairman chairwoman chair deputy president minister lawyer attorney
+    advocate correspondent reporter journalist spokesman spokeswoman spokesperson wife
+    husband mother father son daughter brother sister director chief official activist
+    editor prosecutor judge ombudsman ombudsperson mufti mayor governor ambassador envoy
+    commissioner secretary representative member founder coordinator expert analyst
+    """.split()
+)
+_TITLE_FILLER = frozenset({"the", "of", "a", "an", "and"})
+
+
+@dataclass
+class _People:
+    """The people an article names: full names, and the titles it gives each."""
+
+    full_names: set[str] = field(default_factory=set)
+    introduced: set[str] = field(default_factory=set)  # one-word names with an apposition
+    titles: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str | None:
+        """The name as the article gives it in full, or None when that is not certain."""
+        if " " in name:
+            longer = {full for full in self.full_names if full.endswith(" " + name)}
+            return longer.pop() if len(longer) == 1 else name
+        matches = {
+            full for full in self.full_names if full.split()[-1] == name or full.split()[0] == name
+        }
+        if len(matches) == 1:
+            return matches.pop()
+        if not matches and name in self.introduced:
+            return name
+        return None
+
+    def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
+        """The one person the article gives a title with these words, if exactly one."""
+        holders = {
+            name
+            for name, titles in self.titles.items()
+            if any(head in words and title_words <= words for words in titles)
+        }
+        return holders.pop() if len(holders) == 1 else None
+
+
+def speakers(text: str, spans: Sequence[Span]) -> list[str | None]:
+    """The speaker of each sentence ``text[start:end]``, or None where the article does not
+    say who spoke it.
+
+    Args:
+        text: The article body the spans index into.
+        spans: The sentences, in order, as from ``split_sentences``.
+    """
+    people = _people(text)
+    sentences = [text[start:end] for start, end in spans]
+    result: list[str | None] = [None] * len(spans)
+    in_quotation = [False] * len(spans)
+    for paragraph in _paragraphs(text, spans):
+        _attribute_quotations(sentences, paragraph, people, result, in_quotation)
+    for n, sentence in enumerate(sentences):
+        if in_quotation[n]:
+            continue
+        phrase = _reported_speaker(sentence)
+        if phrase is not None:
+            result[n] = _resolve(phrase, people, sentences, result, n)
+    return result
+
+
+def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
+    """Sentence numbers grouped by paragraph (a blank line separates paragraphs)."""
+    groups: list[list[int]] = []
+    previous_end = None
+    for n, (start, end) in enumerate(spans):
+        if previous_end is None or re.search(r"\n\s*\n", text[previous_end:start]):
+            groups.append([])
+        groups[-1].append(n)
+        previous_end = end
+    return groups
+
+
+def _attribute_quotations(
+    sentences: list[str],
+    paragraph: list[int],
+    people: _People,
+    result: list[str | None],
+    in_quotation: list[bool],
+) -> None:
+    """Give each quotation of a paragraph (from an opening mark to its attribution) its
+    speaker. A quotation after the last attribution keeps that speaker only when it is the
+    paragraph's only speaker."""
+    segment: list[int] = []
+    speakers_here: list[str | None] = []
+    for n in paragraph:
+        sentence = sentences[n]
+        if not segment and not sentence.startswith(tuple(_OPENING)):
+            continue
+        segment.append(n)
+        match = _AFTER_QUOTE.search(sentence)
+        if match is None:
+            continue
+        phrase = match.group("who_after") or match.group("who_before")
+        speaker = _resolve(phrase, people, sentences, result, segment[0])
+        for member in segment:
+            result[member] = speaker
+            in_quotation[member] = True
+        speakers_here.append(speaker)
+        segment = []
+    if segment and len(set(speakers_here)) == 1 and speakers_here[0] is not None:
+        for member in segment:
+            result[member] = speakers_here[0]
+            in_quotation[member] = True
+    elif segment:
+        for member in segment:
+            in_quotation[member] = True  # quoted, speaker unknown: never guessed
+
+
+def _reported_speaker(sentence: str) -> str | None:
+    """The phrase naming who speaks in reported speech ("X said that"), if any."""
+    for pattern in (_ACCORDING, _REPORTED):
+        match = pattern.match(sentence)
+        if match is not None:
+            return match.group("who")
+    return None
+
+
+def _resolve(
+    phrase: str,
+    people: _People,
+    sentences: list[str],
+    known: list[str | None],
+    first: int,
+) -> str | None:
+    """The person a speaker phrase names, or None; ``first`` is the sentence it speaks in
+    (a pronoun looks at the one before)."""
+    phrase = phrase.strip()
+    if phrase.lower() in _PRONOUNS:
+        return _antecedent(people, sentences, known, first)
+    if " and " in phrase or phrase.lower() == "they":
+        return None
+    name = _trailing_name(phrase)
+    if name is not None:
+        return people.canonical(name)
+    return _title_holder(phrase, people)
+
+
+def _trailing_name(phrase: str) -> str | None:
+    """The person's name that ends a phrase ("People's Deputy of Ukraine Mustafa Dzhemilev")."""
+    words = phrase.split()
+    name: list[str] = []
+    for word in reversed(words):
+        if re.fullmatch(_NAME_TOKEN, word) and word not in _NOT_NAME:
+            name.insert(0, word)
+        else:
+            break
+    if not name:
+        return None
+    before = words[: len(words) - len(name)]
+    if before and before[-1].lower() in {"the", "a", "an"}:
+        return None  # "the Mejlis": an organisation, not a name
+    if before and not _is_title(" ".join(before)):
+        return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
+    return " ".join(name)
+
+
+def _is_title(phrase: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(_DETERMINER.sub("", phrase))]
+    return bool(words) and any(w in _PERSON_NOUNS for w in words)
+
+
+def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str] | None:
+    """The content words of a title phrase and its head noun (the first person noun).
+
+    ``strict`` (for a phrase that speaks): the head comes within the first four words and
+    only "of ..." follows it, so a clause ("the case was opened after the activist") is not
+    taken for a title.
+    """
+    words = [
+        w.lower() for w in _WORD.findall(_DETERMINER.sub("", phrase.strip()).replace("'s", ""))
+    ]
+    at = next((n for n, w in enumerate(words) if w in _PERSON_NOUNS), None)
+    if at is None:
+        return None
+    if strict and (at > 3 or (at + 1 < len(words) and words[at + 1] != "of")):
+        return None
+    return frozenset(w for w in words if w not in _TITLE_FILLER), words[at]
+
+
+def _title_holder(phrase: str, people: _People) -> str | None:
+    """The person holding a title, or the title itself when the article names nobody with it
+    but writes it as a proper title ("the Head of the Crimean Tatar Mejlis"); None for a
+    common noun ("the girl", "the prosecution")."""
+    parsed = _title_words(phrase, strict=True)
+    if parsed is None:
+        return None
+    holder = people.holder_of(*parsed)
+    if holder is not None:
+        return holder
+    words = _DETERMINER.sub("", phrase.strip()).split()
+    if len(words) > 1 and any(w[:1].isupper() for w in words[1:]) and len(words) <= 10:
+        return " ".join(words)
+    return None
+
+
+def _antecedent(
+    people: _People, sentences: list[str], known: list[str | None], first: int
+) -> str | None:
+    """The person a pronoun at sentence ``first`` refers to: the speaker of the sentence just
+    before, or the only person that sentence names."""
+    if first == 0:
+        return None
+    previous = first - 1
+    if known[previous] is not None:
+        return known[previous]
+    phrase = _reported_speaker(sentences[previous])
+    if phrase is not None and phrase.strip().lower() not in _PRONOUNS:
+        resolved = _resolve(phrase, people, sentences, known, previous)
+        if resolved is not None:
+            return resolved
+    named = _named_people(sentences[previous], people)
+    return named.pop() if len(named) == 1 else None
+
+
+def _named_people(sentence: str, people: _People) -> set[str | None]:
+    """People a sentence names (not as a possessive: "Umerov's brother" is the brother)."""
+    names: set[str | None] = set()
+    for match in _NAME_RUN.finditer(_outside_quotes(sentence)):
+        run = _strip_not_names(match.group())
+        if run is None:
+            continue
+        after = sentence[match.end() : match.end() + 2]
+        if after.startswith(("'s", "’s")):
+            continue
+        before = sentence[: match.start()].rstrip().lower()
+        if before.endswith((" the", " a")) or before in {"the", "a"}:
+            continue
+        if " " in run or run in people.introduced or people.canonical(run):
+            names.add(people.canonical(run))
+    return names
+
+
+def _outside_quotes(sentence: str) -> str:
+    """The sentence with quoted text blanked (same length), so quoted names do not count."""
+    return re.sub(r"[“\"«„][^”\"»“]*[”\"»“]", lambda m: " " * len(m.group()), sentence)
+
+
+def _strip_not_names(run: str) -> str | None:
+    """A capitalised run without the non-name words at its ends; None if nothing is left."""
+    words = run.split()
+    while words and words[0] in _NOT_NAME:
+        words.pop(0)
+    while words and words[-1] in _NOT_NAME:
+        words.pop()
+    if not words or any(word in _NOT_NAME for word in words):
+        return None
+    return " ".join(words)
+
+
+def _people(text: str) -> _People:
+    """Everyone the article names in full, with the titles it gives them."""
+    people = _People()
+    for match in _NAME_RUN.finditer(text):
+        run = _strip_not_names(match.group())
+        if run is None:
+            continue
+        start = match.start() + match.group().index(run)
+        end = start + len(run)
+        before = text[max(0, start - 120) : start]
+        after = text[end : end + 80]
+        apposition = re.match(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})", after)
+        title_before = _title_before(before)
+        if " " in run:
+            people.full_names.add(run)
+        elif apposition and _is_title(apposition.group(1)):
+            people.introduced.add(run)
+        else:
+            continue
+        for title in (title_before, apposition.group(1) if apposition else None):
+            parsed = _title_words(title) if title else None
+            if parsed is not None:
+                people.titles.setdefault(run, []).append(parsed[0])
+    return people
+
+
+def _title_before(before: str) -> str | None:
+    """The title written just before a name: up to two comma-separated phrases back,
+    within the sentence ("the leader of the Crimean Tatar people, People's Deputy of
+    Ukraine"). None when the name is the object of a preposition ("the wife of X")."""
+    clause = re.split(r"[.;:!?\"“”«»]", before)[-1]
+    parts = [part.strip() for part in clause.split(",") if part.strip()]
+    if not parts:
+        return None
+    last_word = parts[-1].split()[-1]
+    if last_word.lower() in _TITLE_FILLER or last_word.lower() in {"to", "by", "with", "for"}:
+        return None
+    title = [parts[-1]]
+    if len(parts) >= 2 and _DETERMINER.match(parts[-2]):
+        title.insert(0, parts[-2])
+    joined = " ".join(title)
+    return joined if _is_title(joined) else None

@@ -1,0 +1,204 @@
+"""Who said each sentence: right or None, never wrong.
+
+Every sentence of both bundled articles is listed with the speaker a careful reader gives it
+(None where the article does not say who spoke), then synthetic hard cases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.corpus import read_corpus
+from embeddings.search import Searcher
+from embeddings.sentences import split_sentences
+from embeddings.speakers import speakers
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+DZHEMILEV = "Mustafa Dzhemilev"
+CHUBAROV = "Refat Chubarov"
+
+# (start of the sentence, expected speaker), every sentence of each article in order.
+EXPECTED = {
+    "dzhemilev-67-political-prisoners": [
+        ("Occupiers in the Crimea illegally keep", None),  # the news, not a quotation
+        ("They were arrested for not agreeing", None),  # "made a corresponding stated": unread
+        ("“To date, 67 people are in custody.", DZHEMILEV),  # quotation: "..., he said."
+        ("All of them were groundlessly detained", DZHEMILEV),  # nested "crime"
+        ("Most of them are Crimean Tatars.", DZHEMILEV),
+        ("If Crimean Tatars make up 13%", DZHEMILEV),
+        ("Why is that?", DZHEMILEV),
+        ("Because the Crimean Tatars are resisting", DZHEMILEV),
+        ("Of course, they have children", DZHEMILEV),
+        ("As the Mejlis of the Crimean Tatar people, we announced", DZHEMILEV),
+        ("To date, there are more than 100 children", DZHEMILEV),
+        ("Each month, each child is paid", DZHEMILEV),
+        ("In Crimea, the organization is run by", DZHEMILEV),
+        ("Despite pressure, they continue", DZHEMILEV),
+        ("Moreover, entrepreneurs, ordinary citizens", DZHEMILEV),
+        ("In the mainland of Ukraine, in Kyiv", DZHEMILEV),
+        ("Not only the Crimean Tatars", DZHEMILEV),  # ends ', he said.'
+        ("Dzhemilev noted that many people", DZHEMILEV),  # surname -> the article's full name
+        ("“If more than 5-6 people gather", DZHEMILEV),  # "he" after "Dzhemilev noted"
+        ("Even the participants in one-person pickets", DZHEMILEV),
+        ("They impose a fine in the amount", DZHEMILEV),
+        ("The people are also collecting assistance", DZHEMILEV),
+        ("The leader of the Crimean-Tatar people reminded", DZHEMILEV),  # title -> its holder
+        ("“Last year in August a girl named Zarema", DZHEMILEV),  # "he" after that title
+        (
+            "During his speech, while talking about the occupation, he said:",
+            DZHEMILEV,
+        ),  # quotes Putin
+        ("The girl, commenting on Facebook, said that", DZHEMILEV),  # he reports the girl
+        ("Accusing her of fomenting ethnic hatred", DZHEMILEV),
+        ("This child has not seen so much money", DZHEMILEV),
+        ("After that, the people began to collect", DZHEMILEV),
+        ("Yes, of course, there were those who gave", DZHEMILEV),
+        ("After 2 weeks, the fine was paid", DZHEMILEV),
+        ("The people liked it very much", DZHEMILEV),
+        ("Earlier, Dzhemilev stated that", DZHEMILEV),
+    ],
+    "ilmi-umerov-solidarity-banner-kyiv": [
+        ("Today, on the World Day of Solidarity", None),
+        ("According to a QHA correspondent", None),  # a correspondent with no name: None
+        (
+            '"It is very important for us',
+            CHUBAROV,
+        ),  # ', said the Head of the Crimean Tatar Mejlis.'
+        ("We cannot even think that Crimea", CHUBAROV),
+        ("Conducting such campaigns", CHUBAROV),
+        ("Ilmi Umerov and hundreds of other people there say", CHUBAROV),  # not Umerov's words
+        ("This banner will hang here for a week.", CHUBAROV),
+        ("Anyone who can assume that Crimea or Donbas", CHUBAROV),
+        ("Refat Chubarov also expressed his indignation", CHUBAROV),
+        ("He did not list all the MPs", None),  # no speech verb next to "He": not read
+        ("Moreover, the Head of the Mejlis said that", CHUBAROV),  # short title -> its holder
+        ("The campaign was also attended by Zare", None),
+        ('"We hope that he will be released', "Zare"),  # "she said" after "Zare, the wife of"
+        ("For the first time since the Soviet Union", "Zare"),
+        ("We were shocked having learned", "Zare"),
+        ("The situation of the Crimean Tatars in the occupied Crimea is horrible.", "Zare"),
+        ("Anyone can be subjected to searches", "Zare"),
+        ("They cannot prove their innocence", "Zare"),
+        ("The activists called on people", None),
+        ("As QHA reported earlier", None),
+        ("In his statement, Ilmi Umer called on", None),
+        ("The criminal case against the Deputy Chairman", None),
+        ("The prosecution alleges that", None),  # an institution, not a person
+        ("August 18, FSB officers", None),
+        ("The health of the Deputy Chairman", None),
+        ("He lost consciousness", None),
+        ("Nikolai Polozov, the defendant's lawyer, assesses", "Nikolai Polozov"),
+    ],
+}
+
+
+def _speakers_of(text: str) -> list[tuple[str, str | None]]:
+    spans = split_sentences(text)
+    return [
+        (text[start:end], who)
+        for (start, end), who in zip(spans, speakers(text, spans), strict=True)
+    ]
+
+
+@pytest.mark.parametrize("document_id", sorted(EXPECTED))
+def test_every_sentence_of_the_bundled_articles_has_the_right_speaker_or_none(
+    document_id: str,
+) -> None:
+    (document,) = [d for d in read_corpus(CORPUS) if d.id == document_id]
+    found = _speakers_of(document.text)
+    expected = EXPECTED[document_id]
+    assert len(found) == len(expected)
+    for (sentence, who), (start, expected_who) in zip(found, expected, strict=True):
+        assert sentence.startswith(start)
+        assert (sentence[:50], who) == (sentence[:50], expected_who)
+
+
+def _who(text: str) -> list[str | None]:
+    return [who for _, who in _speakers_of(text)]
+
+
+def test_two_speakers_in_a_row_each_get_their_own_quote() -> None:
+    text = (
+        "Refat Chubarov met Mustafa Dzhemilev in Kyiv.\n\n"
+        '"We will not give up," said Refat Chubarov. "Crimea is Ukraine," Dzhemilev added.'
+    )
+    assert _who(text) == [None, CHUBAROV, DZHEMILEV]
+
+
+def test_a_pronoun_after_two_people_is_not_guessed() -> None:
+    text = 'Refat Chubarov met Mustafa Dzhemilev in Kyiv.\n\n"We will not give up," he said.'
+    assert _who(text) == [None, None]
+
+
+def test_a_pronoun_after_an_organisation_or_no_one_is_not_guessed() -> None:
+    assert _who('The Mejlis issued a statement.\n\n"We will fight," he said.') == [None, None]
+    assert _who('"We will fight," he said.') == [None]
+    text = 'The banner hung over the Heavenly Hundred Heroes Alley.\n\n"It stays," she said.'
+    assert _who(text) == [None, None]
+
+
+def test_a_pronoun_after_a_sentence_that_names_one_person_is_that_person() -> None:
+    text = 'Nikolai Polozov visited the clinic.\n\n"He is stable. He needs medicine," he said.'
+    assert _who(text) == [None, "Nikolai Polozov", "Nikolai Polozov"]
+
+
+def test_a_possessive_is_not_the_person_who_speaks() -> None:
+    text = (
+        'The action was attended by the wife of Ilmi Umerov\'s brother.\n\n"Free him," she said.'
+    )
+    assert _who(text) == [None, None]
+
+
+def test_nested_quotes_belong_to_the_outer_speaker() -> None:
+    text = (
+        "Mustafa Dzhemilev spoke to QHA.\n\n"
+        '“Putin said: "The soldiers hid behind women." '
+        'That is a lie," Dzhemilev said.'
+    )
+    assert _who(text) == [None, DZHEMILEV, DZHEMILEV]
+
+
+def test_a_title_becomes_its_holder_only_when_one_person_holds_it() -> None:
+    quote = '"Crimea is Ukraine," said the Head of the Mejlis.'
+    named = "The Head of the Mejlis Refat Chubarov came.\n\n"
+    assert _who(named + quote) == [None, CHUBAROV]
+    # Nobody, or two people, hold the title: the article's own words, not a name.
+    assert _who(quote) == ["Head of the Mejlis"]
+    two = (
+        "The former Head of the Mejlis Mustafa Dzhemilev and the Head of the Mejlis "
+        "Refat Chubarov came.\n\n"
+    )
+    assert _who(two + quote) == [None, "Head of the Mejlis"]
+
+
+def test_a_name_after_the_title_is_the_speaker() -> None:
+    text = '"Crimea is Ukraine," said the Head of the Mejlis Refat Chubarov.'
+    assert _who(text) == [CHUBAROV]
+
+
+def test_reported_speech_forms() -> None:
+    assert _who("According to Refat Chubarov, the banner will hang for a week.") == [CHUBAROV]
+    assert _who("Refat Chubarov stressed that the banner will hang for a week.") == [CHUBAROV]
+    assert _who("Yesterday, Refat Chubarov added that it will hang.") == [CHUBAROV]
+    assert _who("According to the data, 67 people are in custody.") == [None]
+    assert _who("The case was opened after the lawyer said so.") == [None]
+    assert _who("The girl said that she cannot pay.") == [None]
+
+
+def test_a_surname_shared_by_two_people_is_not_resolved() -> None:
+    text = "Mustafa Dzhemilev and Aider Dzhemilev came.\n\nDzhemilev said that the fine was paid."
+    assert _who(text) == [None, None]
+
+
+def test_the_searcher_gives_each_quote_its_speaker(fake_searcher: Searcher) -> None:
+    answer = fake_searcher.search("Who said the situation of the Crimean Tatars is horrible?", 5)
+    horrible = [q for q in answer.quotes if "is horrible" in q.text]
+    assert horrible and horrible[0].speaker == "Zare"
+    for quote in fake_searcher.search(
+        "What did the Head of the Mejlis say about traitors?", 10
+    ).quotes:
+        expected = dict(EXPECTED[quote.document.id])
+        start = next(s for s in expected if quote.text.startswith(s))
+        assert quote.speaker == expected[start]
