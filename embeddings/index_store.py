@@ -4,31 +4,36 @@ Layout::
 
     INDEX_DIR/CURRENT                 name of the live build (replaced with os.replace)
     INDEX_DIR/builds/NAME/manifest.json
-    INDEX_DIR/builds/NAME/vectors.faiss, documents.json, sentences.json, encoder/...
+    INDEX_DIR/builds/NAME/vectors.faiss, documents.json, sentences.json, lexical*.npz
+    INDEX_DIR/LAST_USED               touched when the index is opened (at most once an hour)
+
+The ONNX query encoder is not part of a build: it lives once per model in the shared encoder
+store (see ``embeddings.encoder_store``), and the manifest names it (``encoder_id``) and records
+its hash (``encoder_sha256``).
 
 A build is written into a fresh directory and only becomes live when ``CURRENT`` is replaced,
 which is atomic on POSIX: an interrupted or failed build never touches the live index. The
-manifest lists every file with its SHA-256, so a truncated or altered file is caught on load
-instead of producing wrong answers.
+manifest lists every file with its size and SHA-256: opening an index checks the sizes (cheap
+enough for every question, and it catches truncation), ``verify_index_files`` checks the hashes
+(``quotebot index info`` and ``index list`` use it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import faiss
 
+from embeddings.encoder_store import encoder_store_dir, sha256_of
 from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
 from embeddings.lexical import LexicalIndex
@@ -36,7 +41,8 @@ from embeddings.types import Document, Sentence
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+# 3: the query encoder moved out of the build into the shared store; file sizes recorded.
+FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"
@@ -45,7 +51,16 @@ DOCUMENTS_FILE = "documents.json"
 SENTENCES_FILE = "sentences.json"
 LEXICAL_FILE = "lexical.npz"
 LEXICAL_WINDOW_FILE = "lexical-window.npz"
-ENCODER_DIR = "encoder"
+LAST_USED_FILE = "LAST_USED"
+STAGING_PREFIX = ".building-"
+
+
+class IndexMissingError(IndexFormatError):
+    """There is no index in the folder yet: building one is routine, not a repair."""
+
+
+class IndexDamagedError(IndexFormatError):
+    """The index on disk is truncated, altered or unreadable: it must not be trusted."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,10 @@ class Manifest:
     built_at: str
     weights_stat: tuple[int, int] = (0, 0)  # size and mtime_ns, to skip re-hashing weights
     format_version: int = FORMAT_VERSION
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> SHA-256
+    sizes: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
+    encoder_id: str = ""  # folder of the shared ONNX encoder ("" for the torch encoder)
+    encoder_sha256: str = ""  # SHA-256 of that encoder's model.onnx when the index was built
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -80,7 +98,7 @@ class Manifest:
                 f"{FORMAT_VERSION}; rebuild it with `quotebot index build`"
             )
         known = {item.name for item in fields(cls)}
-        missing = known - set(data) - {"weights_stat", "files"}
+        missing = known - set(data) - {"weights_stat", "files", "sizes"}
         if missing:
             raise ValueError(f"the manifest lacks {', '.join(sorted(missing))}")
         data = {key: value for key, value in data.items() if key in known}
@@ -97,13 +115,13 @@ class StoredIndex:
     path: Path
 
     @property
+    def index_dir(self) -> Path:
+        return self.path.parent.parent
+
+    @property
     def encoder_dir(self) -> Path:
-        return self.path / ENCODER_DIR
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        """The shared ONNX encoder this index was built for (meaningful when it is "onnx")."""
+        return encoder_store_dir(self.index_dir) / self.manifest.encoder_id
 
 
 def current_build(index_dir: Path) -> Path:
@@ -112,13 +130,15 @@ def current_build(index_dir: Path) -> Path:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise IndexFormatError(
+        raise IndexMissingError(
             f"no index in {index_dir} (build one with `quotebot index build`)"
         ) from None
     except OSError as error:
-        raise IndexFormatError(f"cannot read the index in {index_dir}: {error.strerror}") from None
+        raise IndexDamagedError(
+            f"cannot read the index in {index_dir}: {error.strerror}"
+        ) from None
     if not name or "/" in name or name.startswith("."):
-        raise IndexFormatError(f"the index pointer {pointer} is corrupted")
+        raise IndexDamagedError(f"the index pointer {pointer} is corrupted")
     return index_dir / BUILDS_DIR / name
 
 
@@ -130,26 +150,24 @@ def read_manifest(index_dir: Path) -> Manifest:
     except IndexFormatError:
         raise
     except FileNotFoundError:
-        raise IndexFormatError(f"the index in {index_dir} has no manifest; rebuild it") from None
+        raise IndexDamagedError(f"the index in {index_dir} has no manifest; rebuild it") from None
     except (OSError, ValueError, TypeError) as error:
-        raise IndexFormatError(f"the index manifest {path} is corrupted: {error}") from None
+        raise IndexDamagedError(f"the index manifest {path} is corrupted: {error}") from None
 
 
-def write_index(
-    index: SentenceIndex,
-    index_dir: Path,
-    manifest: Manifest,
-    write_encoder: Callable[[Path], str] | None = None,
-) -> Path:
+def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Path:
     """Write a new build and make it live atomically; returns the build directory.
 
-    ``write_encoder`` fills the build's ``encoder/`` directory (the ONNX query model) and
-    returns the kind of query encoder that the manifest records. Old builds are removed only
-    after the new one is live.
+    Old builds are removed only after the new one is live. A failed or interrupted write
+    removes its staging folder, and the folders it created when there was no index before.
     """
     builds = index_dir / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=builds))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=builds))
+    except BaseException:
+        remove_if_empty(index_dir)
+        raise
     try:
         faiss.write_index(index.vectors, str(staging / VECTORS_FILE))
         documents = [asdict(document) for document in index.documents]
@@ -160,21 +178,17 @@ def write_index(
         (staging / SENTENCES_FILE).write_text(json.dumps(rows), encoding="utf-8")
         index.lexical.save(staging / LEXICAL_FILE)
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
-        query_encoder = manifest.query_encoder
-        if write_encoder is not None:
-            query_encoder = write_encoder(staging / ENCODER_DIR)
-        hashes = {
-            str(path.relative_to(staging)): _sha256(path)
-            for path in sorted(staging.rglob("*"))
-            if path.is_file()
-        }
-        final_manifest = replace(manifest, files=hashes, query_encoder=query_encoder)
+        written = [path for path in sorted(staging.rglob("*")) if path.is_file()]
+        hashes = {str(path.relative_to(staging)): sha256_of(path) for path in written}
+        sizes = {str(path.relative_to(staging)): path.stat().st_size for path in written}
+        final_manifest = replace(manifest, files=hashes, sizes=sizes)
         (staging / MANIFEST_FILE).write_text(final_manifest.to_json(), encoding="utf-8")
         name = f"{final_manifest.built_at.replace(':', '').replace('-', '')}-{staging.name[-8:]}"
         final = builds / name
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        remove_if_empty(index_dir)
         raise
     _replace_pointer(index_dir, final.name)
     _remove_old_builds(builds, keep=final.name)
@@ -198,6 +212,13 @@ def _replace_pointer(index_dir: Path, name: str) -> None:
 STALE_STAGING_SECONDS = 24 * 3600
 
 
+def remove_if_empty(index_dir: Path) -> None:
+    """Remove an index folder (and its ``builds/``) that holds nothing: no empty leftovers."""
+    for folder in (index_dir / BUILDS_DIR, index_dir):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _remove_old_builds(builds: Path, keep: str) -> None:
     """Remove replaced builds, and staging folders that a killed build left a day ago.
 
@@ -207,29 +228,52 @@ def _remove_old_builds(builds: Path, keep: str) -> None:
     for entry in builds.iterdir():
         if entry.name == keep:
             continue
-        if entry.name.startswith(".building-"):
+        if entry.name.startswith(STAGING_PREFIX):
             with contextlib.suppress(OSError):
                 if now - entry.stat().st_mtime < STALE_STAGING_SECONDS:
                     continue
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def load_index(index_dir: Path, *, verify_files: bool = True) -> StoredIndex:
-    """Load the live build, checking every file against the manifest.
+def verify_index_files(index_dir: Path, *, hashes: bool = True) -> str | None:
+    """Why the live build's files disagree with its manifest, or None when they agree.
 
-    Raises IndexFormatError with a message that says what is wrong, never a raw traceback.
+    With ``hashes`` every file is hashed (what ``index info`` does); without, only presence and
+    size are checked, which is cheap enough for every query and catches truncation.
+    """
+    try:
+        manifest = read_manifest(index_dir)
+        build = current_build(index_dir)
+    except IndexFormatError as error:
+        return str(error)
+    for relative, expected in manifest.files.items():
+        path = build / relative
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return f"the index in {index_dir} lacks {relative}"
+        if relative in manifest.sizes and size != manifest.sizes[relative]:
+            return (
+                f"the index file {relative} in {index_dir} is corrupted "
+                f"({size} bytes, {manifest.sizes[relative]} expected)"
+            )
+        if hashes and sha256_of(path) != expected:
+            return f"the index file {relative} in {index_dir} is corrupted (hash mismatch)"
+    return None
+
+
+def load_index(index_dir: Path, *, verify_hashes: bool = False) -> StoredIndex:
+    """Load the live build, checking every file's size (and hash, when asked) first.
+
+    Raises IndexMissingError when there is no index, IndexDamagedError when it cannot be
+    trusted, IndexFormatError when it has another format version: a message that says what is
+    wrong, never a raw traceback.
     """
     manifest = read_manifest(index_dir)
     build = current_build(index_dir)
-    if verify_files:
-        for relative, expected in manifest.files.items():
-            path = build / relative
-            if not path.is_file():
-                raise IndexFormatError(f"the index in {index_dir} lacks {relative}; rebuild it")
-            if _sha256(path) != expected:
-                raise IndexFormatError(
-                    f"the index file {relative} in {index_dir} is corrupted (hash mismatch)"
-                )
+    problem = verify_index_files(index_dir, hashes=verify_hashes)
+    if problem is not None:
+        raise IndexDamagedError(f"{problem}; rebuild it")
     try:
         vectors = faiss.read_index(str(build / VECTORS_FILE))
         raw_documents = json.loads((build / DOCUMENTS_FILE).read_text(encoding="utf-8"))
@@ -241,19 +285,46 @@ def load_index(index_dir: Path, *, verify_files: bool = True) -> StoredIndex:
     except IndexFormatError:
         raise
     except Exception as error:  # faiss and json raise assorted types on damaged files
-        raise IndexFormatError(f"the index in {index_dir} is unreadable: {error}") from None
+        raise IndexDamagedError(f"the index in {index_dir} is unreadable: {error}") from None
     problems = _disagreements(manifest, vectors, documents, sentences)
     if problems or not lexical.size == lexical_window.size == len(sentences):
-        raise IndexFormatError(f"the index in {index_dir} is inconsistent: {problems}")
+        raise IndexDamagedError(f"the index in {index_dir} is inconsistent: {problems}")
     index = SentenceIndex(documents, sentences, vectors, lexical, lexical_window)
     return StoredIndex(index, manifest, build)
+
+
+LAST_USE_RESOLUTION_SECONDS = 3600
+
+
+def record_use(index_dir: Path, now: float | None = None) -> None:
+    """Note that the index was used, for ``index list`` and ``index prune --unused-days``.
+
+    The file's modification time is the record. It is touched at most once an hour, so a busy
+    bot does not write to disk on every question; failures (a read-only folder) are ignored.
+    """
+    marker = index_dir / LAST_USED_FILE
+    now = time.time() if now is None else now
+    with contextlib.suppress(OSError):
+        if now - marker.stat().st_mtime < LAST_USE_RESOLUTION_SECONDS:
+            return
+    with contextlib.suppress(OSError):
+        marker.touch()
+        os.utime(marker, (now, now))
+
+
+def last_use(index_dir: Path) -> float | None:
+    """When the index was last opened or built (seconds since the epoch), if known."""
+    for candidate in (index_dir / LAST_USED_FILE, index_dir / CURRENT_FILE):
+        with contextlib.suppress(OSError):
+            return candidate.stat().st_mtime
+    return None
 
 
 def _sentence(row: Any, documents: tuple[Document, ...]) -> Sentence:
     doc, position, start, end = (int(value) for value in row)
     text = documents[doc].text
     if not 0 <= start < end <= len(text):
-        raise IndexFormatError(f"sentence offsets {start}:{end} fall outside document {doc}")
+        raise IndexDamagedError(f"sentence offsets {start}:{end} fall outside document {doc}")
     return Sentence(doc, position, start, end, text[start:end])
 
 

@@ -2,34 +2,51 @@
 
 Front ends call ``open_searcher``: it builds the index on first use, rebuilds it when the
 corpus or the model changed (the corpus fingerprint and the weights hash tell) or when the
-index on disk is damaged, and returns a searcher whose query encoder is the one recorded in
-the manifest, so that the index and the query encoder can never drift apart.
+index on disk is damaged (logged at WARNING: that is not routine), and returns a searcher whose
+query encoder is the one recorded in the manifest, so that the index and the query encoder can
+never drift apart. The ONNX query encoder lives once per model in the shared encoder store; a
+missing or damaged one is exported again from the weights the manifest names.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
+import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder
+from embeddings.encoder_store import (
+    encoder_id,
+    encoder_model_sha256,
+    encoder_store_dir,
+    remove_store_if_empty,
+    store_encoder,
+    verify_encoder,
+)
 from embeddings.errors import IndexFormatError, ModelError
 from embeddings.index import build_index
+from embeddings.index_lifecycle import default_index_dir
 from embeddings.index_store import (
+    CURRENT_FILE,
     FORMAT_VERSION,
+    IndexDamagedError,
     Manifest,
     StoredIndex,
     load_index,
     read_manifest,
+    record_use,
+    remove_if_empty,
     write_index,
 )
 from embeddings.lexical import LEXICAL_VERSION
 from embeddings.model import (
+    ModelSpec,
     SentenceTransformerEncoder,
     locate_model,
     resolve_model,
@@ -59,11 +76,7 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def default_index_dir(data_dir: Path, corpus_dir: Path, model: str) -> Path:
-    """One index per (corpus folder, model), so switching corpora never rebuilds the other."""
-    key = hashlib.sha256(f"{corpus_dir.resolve()}\0{model}".encode()).hexdigest()[:12]
-    name = re.sub(r"[^A-Za-z0-9]+", "-", corpus_dir.resolve().name).strip("-") or "corpus"
-    return data_dir / "indexes" / f"{name}-{key}"
+__all__ = ["build", "default_index_dir", "open_searcher", "searcher_for", "staleness"]
 
 
 def staleness(manifest: Manifest, corpus_dir: Path, model: str) -> str | None:
@@ -86,13 +99,37 @@ def staleness(manifest: Manifest, corpus_dir: Path, model: str) -> str | None:
 def build(
     corpus_dir: Path, index_dir: Path, model: str, progress: ProgressFactory | None = None
 ) -> Manifest:
-    """Read, split, encode and store the corpus; the previous index stays live until the end."""
+    """Read, split, encode and store the corpus; the previous index stays live until the end.
+
+    A failed or interrupted build leaves nothing behind: no staging folder, and no empty index
+    folder where there was no index before.
+    """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)  # fail before minutes of encoding
     except OSError as error:
         raise IndexFormatError(
             f"cannot write the index in {index_dir}: {error.strerror or error}"
         ) from None
+    try:
+        manifest = _build(corpus_dir, index_dir, model, progress)
+    except BaseException:
+        _remove_leftovers(index_dir)
+        raise
+    record_use(index_dir)
+    return manifest
+
+
+def _remove_leftovers(index_dir: Path) -> None:
+    """After a failed first build: no empty index folder, no encoder stored inside it."""
+    store = encoder_store_dir(index_dir)
+    if not (index_dir / CURRENT_FILE).exists() and store.parent == index_dir:
+        shutil.rmtree(store, ignore_errors=True)
+    remove_if_empty(index_dir)
+
+
+def _build(
+    corpus_dir: Path, index_dir: Path, model: str, progress: ProgressFactory | None
+) -> Manifest:
     fingerprint = corpus_fingerprint(corpus_dir)
     documents = read_corpus(corpus_dir)
     spec = resolve_model(model)
@@ -116,22 +153,24 @@ def build(
         document_count=len(index.documents),
         corpus_dir=str(corpus_dir.resolve()),
         corpus_fingerprint=fingerprint,
-        query_encoder="onnx",
+        query_encoder="torch",
         built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-
-    def write_query_encoder(directory: Path) -> str:
-        from embeddings.onnx_encoder import export_onnx
-
-        try:
-            export_onnx(encoder.model, directory)
-        except ModelError as error:
-            logger.warning("queries will use torch (slower start): %s", error)
-            return "torch"
-        return "onnx"
-
     try:
-        build_dir = write_index(index, index_dir, manifest, write_query_encoder)
+        encoder_dir = ensure_query_encoder(
+            encoder_store_dir(index_dir), spec.weights_sha256, encoder
+        )
+    except ModelError as error:
+        logger.warning("queries will use torch (slower start): %s", error)
+    else:
+        manifest = replace(
+            manifest,
+            query_encoder="onnx",
+            encoder_id=encoder_dir.name,
+            encoder_sha256=encoder_model_sha256(encoder_dir),
+        )
+    try:
+        build_dir = write_index(index, index_dir, manifest)
     except OSError as error:
         raise IndexFormatError(
             f"cannot write the index in {index_dir}: {error.strerror or error}"
@@ -140,19 +179,63 @@ def build(
     return read_manifest(index_dir)
 
 
+def ensure_query_encoder(
+    store: Path, weights_sha256: str, torch_encoder: SentenceTransformerEncoder | None = None
+) -> Path:
+    """The shared ONNX encoder for these weights, exported (again) unless it verifies.
+
+    ``torch_encoder`` is the already loaded model of a build; without one the model is loaded
+    from the weights (seconds). Raises ModelError when the model cannot be exported.
+    """
+    directory = store / encoder_id(weights_sha256)
+    problem = verify_encoder(directory)
+    if problem is None:
+        return directory
+    if directory.exists():
+        logger.warning("exporting the query encoder again: %s", problem)
+    if torch_encoder is None:
+        raise ModelError(problem)
+    from embeddings.onnx_encoder import export_onnx
+
+    model = torch_encoder.model
+    try:
+        return store_encoder(store, weights_sha256, lambda staging: export_onnx(model, staging))
+    finally:
+        remove_store_if_empty(store)
+
+
+def _query_encoder(stored: StoredIndex) -> Encoder:
+    """The ONNX encoder the manifest names, repaired from the weights when it is damaged."""
+    from embeddings.onnx_encoder import OnnxEncoder
+
+    manifest = stored.manifest
+    store = encoder_store_dir(stored.index_dir)
+    if verify_encoder(stored.encoder_dir) is None:
+        return OnnxEncoder(stored.encoder_dir)
+    spec = _index_model(manifest)
+    torch_encoder = SentenceTransformerEncoder(spec)
+    try:
+        return OnnxEncoder(ensure_query_encoder(store, manifest.weights_sha256, torch_encoder))
+    except ModelError as error:
+        logger.warning("queries will use torch (slower start): %s", error)
+        return torch_encoder
+
+
+def _index_model(manifest: Manifest) -> ModelSpec:
+    spec = resolve_model(manifest.model_path)
+    if spec.weights_sha256 != manifest.weights_sha256:
+        raise IndexFormatError("the model's weights changed since the index was built")
+    return spec
+
+
 def searcher_for(stored: StoredIndex, abstain_below: float | None = None) -> Searcher:
     """A searcher whose query encoder is exactly the model the index was built with."""
     manifest = stored.manifest
     encoder: Encoder
     if manifest.query_encoder == "onnx":
-        from embeddings.onnx_encoder import OnnxEncoder
-
-        encoder = OnnxEncoder(stored.encoder_dir)
+        encoder = _query_encoder(stored)
     else:
-        spec = resolve_model(manifest.model_path)
-        if spec.weights_sha256 != manifest.weights_sha256:
-            raise IndexFormatError("the model's weights changed since the index was built")
-        encoder = SentenceTransformerEncoder(spec)
+        encoder = SentenceTransformerEncoder(_index_model(manifest))
     return Searcher(
         stored.index,
         encoder,
@@ -173,15 +256,22 @@ def open_searcher(
     ``abstain_below`` overrides the calibrated abstention threshold (None keeps it).
     """
     reason: str | None
+    damaged = False
     try:
         reason = staleness(read_manifest(index_dir), corpus_dir, model)
-    except IndexFormatError as error:
-        reason = str(error)
+    except IndexFormatError as error:  # missing, another format, or damaged
+        reason, damaged = str(error), isinstance(error, IndexDamagedError)
     if reason is None:
         try:
-            return searcher_for(load_index(index_dir), abstain_below)
+            searcher = searcher_for(load_index(index_dir), abstain_below)
         except IndexFormatError as error:
-            reason = str(error)
-    logger.info("building the index in %s: %s", index_dir, reason)
+            reason, damaged = str(error), True
+        else:
+            record_use(index_dir)
+            return searcher
+    if damaged:
+        logger.warning("rebuilding the damaged index in %s: %s", index_dir, reason)
+    else:
+        logger.info("building the index in %s: %s", index_dir, reason)
     build(corpus_dir, index_dir, model, progress)
     return searcher_for(load_index(index_dir), abstain_below)

@@ -15,10 +15,15 @@ from embeddings.index_store import (
     MANIFEST_FILE,
     SENTENCES_FILE,
     VECTORS_FILE,
+    IndexDamagedError,
+    IndexMissingError,
     Manifest,
     current_build,
+    last_use,
     load_index,
     read_manifest,
+    record_use,
+    verify_index_files,
     write_index,
 )
 
@@ -39,38 +44,60 @@ def _manifest(index: SentenceIndex, **changes: object) -> Manifest:
     return replace(manifest, **changes)  # type: ignore[arg-type]
 
 
-def _write_encoder(directory: Path) -> str:
-    directory.mkdir()
-    (directory / "model.onnx").write_bytes(b"weights")
-    return "onnx"
-
-
 def test_round_trip_keeps_documents_sentences_and_vectors(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index), _write_encoder)
+    write_index(fake_index, tmp_path, _manifest(fake_index, encoder_id="abc"))
     stored = load_index(tmp_path)
     assert stored.index.documents == fake_index.documents
     assert stored.index.sentences == fake_index.sentences
     assert stored.index.vectors.ntotal == len(fake_index.sentences)
-    assert stored.manifest.files.keys() >= {VECTORS_FILE, SENTENCES_FILE, "encoder/model.onnx"}
-    assert (stored.encoder_dir / "model.onnx").read_bytes() == b"weights"
+    assert (
+        stored.manifest.files.keys()
+        == stored.manifest.sizes.keys()
+        >= {
+            VECTORS_FILE,
+            SENTENCES_FILE,
+        }
+    )
+    assert stored.encoder_dir == tmp_path / "encoders" / "abc"  # not inside the build
+
+
+def test_indexes_in_a_data_directory_share_one_encoder_store(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    index_dir = tmp_path / "data" / "indexes" / "corpus-123"
+    write_index(fake_index, index_dir, _manifest(fake_index, encoder_id="abc"))
+    assert load_index(index_dir).encoder_dir == tmp_path / "data" / "encoders" / "abc"
 
 
 def test_a_failed_build_leaves_the_previous_index_live(
-    tmp_path: Path, fake_index: SentenceIndex
+    tmp_path: Path, fake_index: SentenceIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
     before = current_build(tmp_path)
 
-    def explode(directory: Path) -> str:
+    def explode(*args: object) -> None:
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-build
 
+    monkeypatch.setattr(type(fake_index.lexical_window), "save", explode)
     with pytest.raises(KeyboardInterrupt):
-        write_index(fake_index, tmp_path, _manifest(fake_index), explode)
+        write_index(fake_index, tmp_path, _manifest(fake_index))
     assert current_build(tmp_path) == before
     assert load_index(tmp_path).manifest.built_at == "2026-01-01T00:00:00Z"
     assert [p.name for p in before.parent.iterdir()] == [before.name]  # no half-built leftovers
+
+
+def test_a_failed_first_build_leaves_no_empty_folder(
+    tmp_path: Path, fake_index: SentenceIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(fake_index.lexical_window), "save", explode)
+    with pytest.raises(OSError, match="No space"):
+        write_index(fake_index, tmp_path / "index", _manifest(fake_index))
+    assert not (tmp_path / "index").exists()
 
 
 def test_a_new_build_replaces_the_old_one(tmp_path: Path, fake_index: SentenceIndex) -> None:
@@ -149,3 +176,37 @@ def test_a_killed_builds_leftovers_are_cleared_once_stale(
     assert ".building-old" not in names
     assert ".building-recent" in names
     assert current_build(tmp_path).name in names
+
+
+def test_a_same_size_alteration_is_caught_by_hashing_not_by_opening(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    path = current_build(tmp_path) / SENTENCES_FILE
+    text = path.read_text()
+    path.write_text(text.replace("0", "1", 1))  # same size, different bytes
+    assert verify_index_files(tmp_path, hashes=False) is None  # the cheap check on every query
+    problem = verify_index_files(tmp_path)
+    assert problem is not None and "sentences.json" in problem and "hash mismatch" in problem
+
+
+def test_missing_and_damaged_indexes_are_told_apart(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    with pytest.raises(IndexMissingError):
+        load_index(tmp_path)
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    vectors = current_build(tmp_path) / VECTORS_FILE
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(IndexDamagedError, match=r"vectors\.faiss"):
+        load_index(tmp_path)
+
+
+def test_use_is_recorded_at_most_once_an_hour(tmp_path: Path) -> None:
+    assert last_use(tmp_path / "nothing") is None
+    record_use(tmp_path, now=1_000_000.0)
+    assert last_use(tmp_path) == 1_000_000.0
+    record_use(tmp_path, now=1_000_000.0 + 600)  # ten minutes later: not worth a write
+    assert last_use(tmp_path) == 1_000_000.0
+    record_use(tmp_path, now=1_000_000.0 + 7200)
+    assert last_use(tmp_path) == 1_000_000.0 + 7200

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
 from embeddings.errors import CorpusError
+from embeddings.index_lifecycle import verify_index
 from embeddings.index_store import VECTORS_FILE, current_build, read_manifest
 from embeddings.service import corpus_fingerprint, default_index_dir, open_searcher, staleness
 from tests.conftest import CORPUS
@@ -37,13 +39,14 @@ def test_the_fingerprint_of_a_missing_corpus_is_a_corpus_error(tmp_path: Path) -
         corpus_fingerprint(tmp_path / "missing")
 
 
-def test_default_index_dirs_differ_per_corpus_and_model(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    one = default_index_dir(data, tmp_path / "a", "all-MiniLM-L6-v2")
-    assert one.parent == data / "indexes"
-    assert one != default_index_dir(data, tmp_path / "b", "all-MiniLM-L6-v2")
-    assert one != default_index_dir(data, tmp_path / "a", "other-model")
-    assert one == default_index_dir(data, tmp_path / "a", "all-MiniLM-L6-v2")
+def test_a_failed_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-corpus"
+    empty.mkdir()
+    index = tmp_path / "data" / "indexes" / "empty-123"
+    with pytest.raises(CorpusError):
+        open_searcher(empty, index, "all-MiniLM-L6-v2")
+    assert not index.exists()
+    assert list((tmp_path / "data" / "indexes").iterdir()) == []
 
 
 @pytest.mark.integration
@@ -75,12 +78,37 @@ def test_a_changed_corpus_is_reindexed_before_answering(corpus_copy: Path, tmp_p
 
 
 @pytest.mark.integration
-def test_a_corrupted_index_is_rebuilt_not_trusted(corpus_copy: Path, tmp_path: Path) -> None:
+def test_a_corrupted_index_is_rebuilt_not_trusted(
+    real_index_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     index = tmp_path / "index"
-    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    shutil.copytree(real_index_dir, index)
     vectors = current_build(index) / VECTORS_FILE
     vectors.write_bytes(vectors.read_bytes()[:100])
-    searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    with caplog.at_level(logging.INFO, logger="embeddings.service"):
+        searcher = open_searcher(CORPUS, index, "all-MiniLM-L6-v2")
+    assert "67 people" in searcher.search("How many people are in custody?").quotes[0].text
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "damaged" in warning.getMessage() and VECTORS_FILE in warning.getMessage()
+
+
+@pytest.mark.integration
+def test_indexes_share_one_encoder_and_a_damaged_one_is_exported_again(
+    tmp_path: Path, real_index_dir: Path, corpus_copy: Path
+) -> None:
+    data = tmp_path / "data"
+    first = default_index_dir(data, CORPUS, "all-MiniLM-L6-v2")
+    second = default_index_dir(data, corpus_copy, "all-MiniLM-L6-v2")
+    open_searcher(CORPUS, first, "all-MiniLM-L6-v2")
+    open_searcher(corpus_copy, second, "all-MiniLM-L6-v2")
+    (encoder,) = (data / "encoders").iterdir()  # one encoder for both indexes
+    assert read_manifest(first).encoder_id == read_manifest(second).encoder_id == encoder.name
+    assert not any(path.name.endswith(".onnx") for path in first.rglob("*"))
+    onnx = encoder / "model.onnx"
+    onnx.write_bytes(onnx.read_bytes()[:1000])
+    assert verify_index(first) is not None
+    searcher = open_searcher(CORPUS, first, "all-MiniLM-L6-v2")  # repaired, not trusted
+    assert verify_index(first) is None
     assert "67 people" in searcher.search("How many people are in custody?").quotes[0].text
 
 

@@ -1,0 +1,124 @@
+"""The shared store of ONNX query encoders: one copy per model, not one per index.
+
+An exported encoder is about 90 MB; every index built with the same weights can share it. The
+store keeps each encoder in a folder named after the SHA-256 of the weights it was exported
+from, with its own manifest of file hashes::
+
+    STORE/<weights sha256, first 16 hex>/model.onnx, tokenizer.json, encoder.json
+    STORE/<weights sha256, first 16 hex>/encoder-manifest.json
+
+An encoder is written into a staging folder and renamed into place, so a crash never leaves a
+half-written encoder under its final name, and it is checked against its manifest every time it
+is opened: a missing or altered encoder is exported again, never trusted.
+
+Where the store lives follows from the index folder (``encoder_store_dir``): the indexes of a
+data directory (``DATA/indexes/NAME``) share ``DATA/encoders``; an index in a folder of the
+user's choosing keeps its encoder inside that folder, so that it can be copied or moved whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+INDEXES_DIR = "indexes"
+ENCODERS_DIR = "encoders"
+ENCODER_MANIFEST = "encoder-manifest.json"
+ENCODER_FORMAT = 1
+STAGING_PREFIX = ".exporting-"
+TRASH_PREFIX = ".replaced-"
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks (an encoder is too large to read at once)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def encoder_store_dir(index_dir: Path) -> Path:
+    """Where the query encoders of the index in ``index_dir`` live.
+
+    ``DATA/indexes/NAME`` (the default layout) shares ``DATA/encoders`` with the other indexes
+    of that data directory; any other folder keeps its own ``encoders/`` inside itself.
+    """
+    if index_dir.parent.name == INDEXES_DIR:
+        return index_dir.parent.parent / ENCODERS_DIR
+    return index_dir / ENCODERS_DIR
+
+
+def encoder_id(weights_sha256: str) -> str:
+    """The folder name of the encoder exported from weights with this hash."""
+    return weights_sha256[:16]
+
+
+def verify_encoder(directory: Path) -> str | None:
+    """Why the encoder in ``directory`` cannot be trusted, or None when every file checks out."""
+    try:
+        manifest = json.loads((directory / ENCODER_MANIFEST).read_text(encoding="utf-8"))
+        files: dict[str, str] = dict(manifest["files"])
+        if manifest.get("format") != ENCODER_FORMAT or not files:
+            return f"the query encoder in {directory} has an unknown format"
+    except FileNotFoundError:
+        return f"the query encoder {directory} is missing"
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        return f"the query encoder manifest in {directory} is unreadable: {error}"
+    for name, expected in files.items():
+        path = directory / name
+        if not path.is_file():
+            return f"the query encoder in {directory} lacks {name}"
+        if sha256_of(path) != expected:
+            return f"the query encoder file {name} in {directory} is corrupted (hash mismatch)"
+    return None
+
+
+def encoder_model_sha256(directory: Path) -> str:
+    """The recorded hash of the encoder's ONNX file, as its manifest states it."""
+    manifest = json.loads((directory / ENCODER_MANIFEST).read_text(encoding="utf-8"))
+    return str(manifest["files"].get("model.onnx", ""))
+
+
+def store_encoder(store: Path, weights_sha256: str, export: Callable[[Path], None]) -> Path:
+    """Export an encoder into the store atomically and return its folder.
+
+    ``export`` fills an empty staging folder (and raises when it cannot). A previous encoder
+    under the same name, damaged or not, is replaced only once the new one is complete; a
+    failed or interrupted export leaves no staging folder behind.
+    """
+    store.mkdir(parents=True, exist_ok=True)
+    final = store / encoder_id(weights_sha256)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=store))
+    try:
+        export(staging)
+        files = {
+            str(path.relative_to(staging)): sha256_of(path)
+            for path in sorted(staging.rglob("*"))
+            if path.is_file()
+        }
+        manifest = {"format": ENCODER_FORMAT, "weights_sha256": weights_sha256, "files": files}
+        (staging / ENCODER_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        if final.exists():
+            trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=store))
+            final.rename(trash / final.name)
+            staging.rename(final)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    logger.info("query encoder stored in %s", final)
+    return final
+
+
+def remove_store_if_empty(store: Path) -> None:
+    """Remove an encoder store that holds nothing, so that failed runs leave no empty folder."""
+    with contextlib.suppress(OSError):
+        store.rmdir()

@@ -1,0 +1,69 @@
+"""The shared store of query encoders: written atomically, verified by hash, one per model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder_store import (
+    encoder_id,
+    encoder_store_dir,
+    store_encoder,
+    verify_encoder,
+)
+
+WEIGHTS = "ab" * 32
+
+
+def _export(content: bytes) -> Callable[[Path], None]:
+    def export(staging: Path) -> None:
+        (staging / "model.onnx").write_bytes(content)
+        (staging / "tokenizer.json").write_text("{}")
+
+    return export
+
+
+def test_indexes_of_a_data_directory_share_a_store_other_folders_keep_their_own(
+    tmp_path: Path,
+) -> None:
+    assert encoder_store_dir(tmp_path / "data" / "indexes" / "a") == tmp_path / "data" / "encoders"
+    assert encoder_store_dir(tmp_path / "mine") == tmp_path / "mine" / "encoders"
+
+
+def test_a_stored_encoder_verifies_until_a_file_changes(tmp_path: Path) -> None:
+    directory = store_encoder(tmp_path, WEIGHTS, _export(b"onnx"))
+    assert directory == tmp_path / encoder_id(WEIGHTS)
+    assert verify_encoder(directory) is None
+    (directory / "model.onnx").write_bytes(b"onnX")
+    assert "model.onnx" in str(verify_encoder(directory))
+    (directory / "model.onnx").write_bytes(b"onnx")
+    (directory / "tokenizer.json").unlink()
+    assert "tokenizer.json" in str(verify_encoder(directory))
+    assert "missing" in str(verify_encoder(tmp_path / "nothing"))
+
+
+def test_a_damaged_encoder_is_replaced_whole(tmp_path: Path) -> None:
+    directory = store_encoder(tmp_path, WEIGHTS, _export(b"old"))
+    (directory / "model.onnx").write_bytes(b"bad")
+    again = store_encoder(tmp_path, WEIGHTS, _export(b"new"))
+    assert again == directory
+    assert verify_encoder(again) is None
+    assert (again / "model.onnx").read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == [directory.name]  # no staging, no trash
+
+
+def test_an_interrupted_export_leaves_nothing_and_keeps_the_previous_encoder(
+    tmp_path: Path,
+) -> None:
+    directory = store_encoder(tmp_path, WEIGHTS, _export(b"old"))
+
+    def interrupted(staging: Path) -> None:
+        (staging / "model.onnx").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store_encoder(tmp_path, WEIGHTS, interrupted)
+    assert [p.name for p in tmp_path.iterdir()] == [directory.name]
+    assert (directory / "model.onnx").read_bytes() == b"old"
