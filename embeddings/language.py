@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from embeddings.types import Answer
+
 logger = logging.getLogger(__name__)
 
 ENGLISH = "en"
@@ -120,3 +122,15 @@ def can_search(question_language: str, multilingual: bool) -> bool:
     English can be searched; a multilingual model matches across languages.
     """
     return multilingual or question_language == ENGLISH
+
+
+def unsupported_language_answer(question: str, multilingual: bool) -> Answer | None:
+    """The answer to a question the model cannot search, or None when it can be searched.
+
+    ``Searcher.search`` gives the same answer; a front end may call this first so that a
+    question it must refuse does not wait for the sentence model to load.
+    """
+    code = detect_language(question.strip())
+    if can_search(code, multilingual):
+        return None
+    return Answer(question.strip(), outcome="unsupported-language", language=code)

@@ -168,8 +168,8 @@ class Searcher:
     def speaker(self, sentence_id: int) -> str | None:
         """Who the article says spoke a sentence (None when it does not say).
 
-        Computed per article on first use (regular expressions over one article, well under a
-        millisecond for a news article) and kept, so only articles that are quoted pay.
+        Computed per article on first use (regular expressions over one article: 2.7 ms for
+        both bundled articles together) and kept, so only articles that are quoted pay.
         """
         doc = self.index.sentences[sentence_id].doc
         if doc not in self._speakers:

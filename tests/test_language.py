@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from embeddings.index import build_index
-from embeddings.language import can_search, detect_language, is_multilingual_model, normalise
+from embeddings.language import (
+    can_search,
+    detect_language,
+    is_multilingual_model,
+    normalise,
+    unsupported_language_answer,
+)
 from embeddings.messages import unsupported_language_reply
 from embeddings.search import Searcher
 from embeddings.types import Document
@@ -189,3 +195,15 @@ def test_a_multilingual_model_answers_across_languages() -> None:
         "The banner will hang here for a week.",
         "Банер висітиме тиждень.",
     }
+
+
+def test_a_front_end_can_refuse_before_loading_the_model() -> None:
+    refused = unsupported_language_answer("  Що написано на банері? ", multilingual=False)
+    assert refused is not None
+    assert (refused.outcome, refused.language, refused.quotes) == (
+        "unsupported-language",
+        "uk",
+        (),
+    )
+    assert unsupported_language_answer("What was written on the banner?", False) is None
+    assert unsupported_language_answer("Що написано на банері?", multilingual=True) is None
