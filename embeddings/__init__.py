@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
+    from embeddings.encoder_store import encoder_store_dir
     from embeddings.errors import (
         CorpusError,
         IndexFormatError,
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
         load_cases,
         run_cases,
     )
+    from embeddings.index_lifecycle import (
+        EncoderSummary,
+        IndexSummary,
+        PruneResult,
+        list_encoders,
+        list_indexes,
+        prune_indexes,
+        verify_index,
+    )
     from embeddings.index_store import Manifest, read_manifest
     from embeddings.lexical import tokenize
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
     )
     from embeddings.service import build, default_index_dir, open_searcher, staleness
     from embeddings.squad import load_squad
+    from embeddings.text_fragment import url_to_quote
     from embeddings.types import Answer, Document, Quote, Sentence
 
 # Public name -> the module that defines it.
@@ -56,6 +67,14 @@ _EXPORTS: dict[str, str] = {
     "evaluate_squad": "embeddings.evaluation",
     "load_cases": "embeddings.evaluation",
     "run_cases": "embeddings.evaluation",
+    "encoder_store_dir": "embeddings.encoder_store",
+    "EncoderSummary": "embeddings.index_lifecycle",
+    "IndexSummary": "embeddings.index_lifecycle",
+    "PruneResult": "embeddings.index_lifecycle",
+    "list_encoders": "embeddings.index_lifecycle",
+    "list_indexes": "embeddings.index_lifecycle",
+    "prune_indexes": "embeddings.index_lifecycle",
+    "verify_index": "embeddings.index_lifecycle",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
     "tokenize": "embeddings.lexical",
@@ -72,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "open_searcher": "embeddings.service",
     "staleness": "embeddings.service",
     "load_squad": "embeddings.squad",
+    "url_to_quote": "embeddings.text_fragment",
     "Answer": "embeddings.types",
     "Document": "embeddings.types",
     "Quote": "embeddings.types",
@@ -86,11 +106,14 @@ __all__ = [
     "Answer",
     "CorpusError",
     "Document",
+    "EncoderSummary",
     "EvaluationError",
     "IndexFormatError",
+    "IndexSummary",
     "Manifest",
     "ModelError",
     "Passage",
+    "PruneResult",
     "QuestionError",
     "Quote",
     "QuotebotError",
@@ -100,16 +123,22 @@ __all__ = [
     "build",
     "calibrate",
     "default_index_dir",
+    "encoder_store_dir",
     "evaluate_squad",
+    "list_encoders",
+    "list_indexes",
     "load_cases",
     "load_squad",
     "open_searcher",
+    "prune_indexes",
     "read_manifest",
     "resolve_model",
     "run_cases",
     "staleness",
     "tokenize",
+    "url_to_quote",
     "validate_question",
+    "verify_index",
 ]
 
 

@@ -45,6 +45,7 @@ class Document:
             "id": self.id,
             "title": self.title,
             "source": self.source,
+            "author": self.author,
             "date": self.date,
             "url": self.url,
         }

@@ -189,8 +189,9 @@ def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
         assert isinstance(quote["score"], float) and -1.0 <= quote["score"] <= 3.0
         assert isinstance(quote["sentence"], int)
         document = quote["document"]
-        assert set(document) == {"id", "title", "source", "date", "url"}
+        assert set(document) == {"id", "title", "source", "author", "date", "url"}
         assert document["date"] is None and document["url"] is None  # the articles give none
+        assert document["author"] is None and quote["url_to_quote"] is None
         assert quote["text"] in corpus_texts[document["id"]]
     assert "67 people" in record["quotes"][0]["text"]
     scores = [quote["score"] for quote in record["quotes"]]

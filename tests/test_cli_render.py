@@ -27,6 +27,8 @@ def test_a_citation_gives_only_what_the_article_gives() -> None:
         citation(FULL) == "Budget approved, Example Daily, 2024-12-18 <https://example.org/budget>"
     )
     assert citation(BARE) == "Notes"
+    signed = Document("s", "Ferry returns", "...", "Courier", "2024-03-14", author="O. Marsh")
+    assert citation(signed) == "Ferry returns, Courier, O. Marsh, 2024-03-14"
 
 
 def test_quotes_are_framed_and_numbered_with_citation_and_score() -> None:
@@ -72,7 +74,9 @@ def test_the_json_record_follows_the_contract() -> None:
         "id": "full",
         "title": "Budget approved",
         "source": "Example Daily",
+        "author": None,
         "date": "2024-12-18",
         "url": "https://example.org/budget",
     }
+    assert quote["url_to_quote"] == "https://example.org/budget#:~:text=It%20passed."
     assert quote["also_in"][0]["id"] == "bare"

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
-from bot.cli import ask, eval, index, run
+from bot.cli import articles, ask, eval, index, run
 from bot.cli.options import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from bot.settings import Settings, load_settings
 from embeddings import QuotebotError
@@ -50,16 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_parser(commands)
     eval.add_parser(commands)
     run.add_parser(commands)
+    articles.add_parser(commands)
     return parser
 
 
 COMMANDS: dict[str, Command] = {
     "ask": ask.command_ask,
-    "index build": index.command_index_build,
-    "index info": index.command_index_info,
+    **index.COMMANDS,
     "run": run.command_run,
     "eval squad": eval.command_eval_squad,
     "eval questions": eval.command_eval_questions,
+    **articles.COMMANDS,
 }
 
 
@@ -80,6 +81,7 @@ def _command_name(args: argparse.Namespace) -> str:
         args.command,
         getattr(args, "index_command", None),
         getattr(args, "eval_command", None),
+        getattr(args, "feeds_command", None),
     )
     return " ".join(name for name in parts if name)
 

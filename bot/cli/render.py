@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from embeddings import Answer, Document, Quote
+from embeddings import Answer, Document, Quote, url_to_quote
 
 QUOTE_MARKS = "\"'“”‘’«»„"
 FRAME = "Here is what the sources say:"
@@ -16,9 +16,9 @@ ABSTAIN = "The sources do not answer this question."
 
 
 def citation(document: Document) -> str:
-    """Title, source and date, then the link: only what the article itself gives."""
+    """Title, source, author and date, then the link: only what the article itself gives."""
     parts = [document.title]
-    parts += [value for value in (document.source, document.date) if value]
+    parts += [value for value in (document.source, document.author, document.date) if value]
     text = ", ".join(parts)
     return f"{text} <{document.url}>" if document.url else text
 
@@ -57,6 +57,10 @@ def answer_record(answer: Answer) -> dict[str, Any]:
                 "context_before": quote.context_before,
                 "context_after": quote.context_after,
                 "document": quote.document.citation_fields(),
+                # The article's URL with a text fragment that scrolls to this very sentence.
+                "url_to_quote": (
+                    url_to_quote(quote.document.url, quote.text) if quote.document.url else None
+                ),
                 "also_in": [document.citation_fields() for document in quote.also_in],
             }
             for quote in answer.quotes

@@ -1,0 +1,199 @@
+"""``quotebot add``, ``quotebot remove`` and ``quotebot feeds``: changing what the corpus holds.
+
+Thin: the work is in ``embeddings/ingest``; this module parses, calls, and prints one line per
+article (added, updated, unchanged, or skipped with the reason). The index is not touched
+here: ``quotebot ask`` and the bot see that the corpus changed and rebuild it.
+
+The bundled corpus is read-only (it is part of the installed program); these commands ask for
+``--corpus DIR`` or ``QUOTEBOT_CORPUS`` instead of writing into it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.cli.options import EXIT_OK
+from bot.settings import Settings, default_corpus_dir
+from embeddings import QuotebotError
+
+EXIT_SKIPPED = 1  # at least one input was skipped (each one has its line on stdout)
+
+
+class ReadOnlyCorpusError(QuotebotError):
+    """A command would change the bundled corpus."""
+
+
+def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    add = commands.add_parser(
+        "add",
+        help="add articles from web pages, saved pages, files or feeds",
+        description="Add articles to a corpus folder: web pages (fetched), saved pages "
+        "(.html), article files (.md, .txt), folders of them, and every article of a feed "
+        "(--feed). Each article becomes a Markdown file with front matter (the fetched page "
+        "is kept in _originals/). Prints one line per article: added, updated, unchanged, or "
+        "skipped with the reason. Exits 1 when anything was skipped.",
+    )
+    add.add_argument("inputs", nargs="*", metavar="URL|FILE|DIR", help="what to add")
+    add.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="add every article of this RSS or Atom feed (repeatable)",
+    )
+    _add_corpus_option(add)
+
+    remove = commands.add_parser(
+        "remove",
+        help="remove articles from a corpus folder",
+        description="Delete articles (and their kept originals) by id: the file name "
+        "without its extension, as `quotebot add` prints it.",
+    )
+    remove.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    _add_corpus_option(remove)
+
+    feeds = commands.add_parser(
+        "feeds",
+        help="follow RSS/Atom feeds and fetch their new articles",
+        description="Follow feeds (kept in _feeds.json in the corpus folder) and add what "
+        "is new in them.",
+    )
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION")
+    actions.required = True
+    follow = actions.add_parser(
+        "add", help="follow a feed", description="Check that URL is a feed and follow it."
+    )
+    follow.add_argument("urls", nargs="+", metavar="URL")
+    _add_corpus_option(follow)
+    poll = actions.add_parser(
+        "poll",
+        help="add the new articles of every followed feed",
+        description="Fetch every followed feed and add the articles not handled before. "
+        "An entry that failed for a passing reason (network, server error) is tried again "
+        "next time.",
+    )
+    _add_corpus_option(poll)
+    show = actions.add_parser("list", help="show the followed feeds")
+    _add_corpus_option(show)
+
+
+def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        help="the corpus folder to change (default: $QUOTEBOT_CORPUS; the bundled corpus is "
+        "read-only)",
+    )
+
+
+def writable_corpus(args: argparse.Namespace, settings: Settings) -> Path:
+    """The corpus folder to change; never the bundled one."""
+    corpus: Path = args.corpus or settings.corpus_dir
+    if corpus.resolve() == default_corpus_dir().resolve():
+        raise ReadOnlyCorpusError(
+            f"the bundled corpus is read-only ({corpus}); pass --corpus DIR or set "
+            "QUOTEBOT_CORPUS to add articles to a folder of your own"
+        )
+    return corpus
+
+
+def command_add(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest.pipeline import Ingester
+
+    if not args.inputs and not args.feed:
+        raise QuotebotError("nothing to add: give URLs, files or folders, or --feed URL")
+    skipped = False
+    with Ingester(writable_corpus(args, settings)) as ingester:
+        for report in ingester.add(args.inputs):
+            skipped |= report.status == "skipped"
+            print(report.line(), flush=True)
+        for url in args.feed:
+            _, reports = ingester.add_feed(url)
+            for report in reports:
+                skipped |= report.status == "skipped"
+                print(report.line(), flush=True)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def command_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest.errors import IngestError
+    from embeddings.ingest.store import CorpusWriter
+
+    writer = CorpusWriter(writable_corpus(args, settings))
+    status = EXIT_OK
+    for article_id in args.article_ids:
+        try:
+            document = writer.remove(article_id)
+        except IngestError as error:
+            print(f"skipped {article_id}: {error.reason}", flush=True)
+            status = EXIT_SKIPPED
+            continue
+        print(f'removed {article_id}: "{document.title}"', flush=True)
+    return status
+
+
+def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest.errors import IngestError
+    from embeddings.ingest.pipeline import Ingester
+    from embeddings.ingest.registry import FeedRegistry
+
+    corpus = writable_corpus(args, settings)
+    registry = FeedRegistry(corpus)
+    status = EXIT_OK
+    with Ingester(corpus) as ingester:
+        for url in args.urls:
+            try:
+                feed = ingester.read_feed(url)
+                followed, new = registry.follow(url)
+            except IngestError as error:
+                print(f"skipped {url}: {error.reason}", flush=True)
+                status = EXIT_SKIPPED
+                continue
+            followed.title = followed.title or feed.title
+            registry.save()
+            title = f' "{feed.title}"' if feed.title else ""
+            verb = "following" if new else "already following"
+            print(f"{verb} {url}{title} ({len(feed.entries)} entries now)", flush=True)
+    return status
+
+
+def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest.pipeline import Ingester
+    from embeddings.ingest.registry import FeedRegistry
+
+    corpus = writable_corpus(args, settings)
+    registry = FeedRegistry(corpus)
+    if not registry.feeds:
+        raise QuotebotError(f"no feeds followed in {corpus}; add one with `quotebot feeds add`")
+    skipped = False
+    with Ingester(corpus) as ingester:
+        for report in ingester.poll(registry):
+            skipped |= report.status == "skipped"
+            print(report.line(), flush=True)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def command_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest.registry import FeedRegistry
+
+    corpus = args.corpus or settings.corpus_dir
+    registry = FeedRegistry(corpus)
+    if not registry.feeds:
+        print(f"no feeds followed in {corpus}")
+    for feed in registry.feeds:
+        title = f' "{feed.title}"' if feed.title else ""
+        polled = f"last polled {feed.polled}" if feed.polled else "not polled yet"
+        print(f"{feed.url}{title}: {polled}, {len(feed.seen)} entries handled")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "add": command_add,
+    "remove": command_remove,
+    "feeds add": command_feeds_add,
+    "feeds poll": command_feeds_poll,
+    "feeds list": command_feeds_list,
+}
