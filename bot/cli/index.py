@@ -1,15 +1,25 @@
-"""``quotebot index build`` and ``quotebot index info``: the index on disk, made and shown."""
+"""``quotebot index build|info|list|prune``: the indexes on disk, made, shown and tidied.
+
+The engine does the work (``embeddings``: build, verify_index, list_indexes, prune_indexes);
+this module parses options and prints.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.options import EXIT_OK, add_location_options, locations
 from bot.cli.progress import progress_bar
 from bot.settings import Settings
 from embeddings import QuotebotError
+
+if TYPE_CHECKING:
+    from embeddings.index_lifecycle import EncoderSummary, IndexSummary
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -32,6 +42,47 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     info.add_argument("--json", action="store_true", help="print the manifest as JSON")
     add_location_options(info)
+    listing = index_commands.add_parser(
+        "list",
+        help="list every index in the data directory",
+        description="List the indexes in the data directory ($QUOTEBOT_DATA_DIR): corpus, "
+        "model, size on disk, sentences, last use and status (ok, stale, damaged, corpus "
+        "missing), and the shared query encoders. Every file is hashed to tell damage.",
+    )
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    add_location_options(listing)
+    prune = index_commands.add_parser(
+        "prune",
+        help="remove indexes whose corpus is gone or that went unused",
+        description="Remove the indexes in the data directory whose corpus folder is gone, "
+        "leftovers of failed builds, and (with --unused-days) indexes unused for longer; "
+        "then the shared query encoders that no index uses. The index of the current "
+        "corpus and model is kept unless --include-current is given.",
+    )
+    prune.add_argument(
+        "--unused-days",
+        metavar="N",
+        type=_days,
+        help="also remove indexes not used for more than N days",
+    )
+    prune.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    prune.add_argument(
+        "--include-current",
+        action="store_true",
+        help="allow removing the index of the current corpus and model too",
+    )
+    add_location_options(prune)
+
+
+def _days(text: str) -> float:
+    """An argparse type: a number of days, zero or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
 
 
 def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,22 +100,32 @@ def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from embeddings import read_manifest, staleness
+    from embeddings import read_manifest, staleness, verify_index
 
     corpus, index, model = locations(args, settings)
     manifest = read_manifest(index)
-    try:
-        freshness = staleness(manifest, corpus, model) or "up to date"
-    except QuotebotError as error:
-        freshness = f"cannot compare: {error}"
+    damage = verify_index(index)
+    if damage is not None:
+        freshness = status = f"damaged: {damage}"
+    else:
+        try:
+            freshness = staleness(manifest, corpus, model) or "up to date"
+        except QuotebotError as error:
+            freshness = f"cannot compare: {error}"
+        status = freshness if freshness == "up to date" else f"stale: {freshness}"
     if args.json:
         print(json.dumps({**asdict(manifest), "index": str(index), "status": freshness}))
         return EXIT_OK
+    encoder = manifest.query_encoder
+    if encoder == "onnx":
+        from embeddings import encoder_store_dir
+
+        encoder = f"onnx, shared: {encoder_store_dir(index) / manifest.encoder_id}"
     rows = [
         ("index", str(index)),
-        ("status", freshness if freshness == "up to date" else f"stale: {freshness}"),
+        ("status", status),
         ("model", f"{manifest.model_name} (weights sha256 {manifest.weights_sha256[:16]})"),
-        ("query encoder", manifest.query_encoder),
+        ("query encoder", encoder),
         ("corpus", manifest.corpus_dir),
         ("articles", str(manifest.document_count)),
         ("sentences", str(manifest.sentence_count)),
@@ -75,3 +136,98 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     for name, value in rows:
         print(f"{name + ':':<15}{value}")
     return EXIT_OK
+
+
+def command_index_list(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings import list_encoders, list_indexes
+
+    _, current, _ = locations(args, settings)
+    indexes = list_indexes(settings.data_dir)
+    encoders = list_encoders(settings.data_dir, indexes)
+    if args.json:
+        document = {
+            "data_dir": str(settings.data_dir),
+            "indexes": [
+                {**summary.to_json(), "current": summary.path == current} for summary in indexes
+            ],
+            "encoders": [encoder.to_json() for encoder in encoders],
+        }
+        print(json.dumps(document, ensure_ascii=False))
+        return EXIT_OK
+    if not indexes:
+        print(f"no indexes in {settings.data_dir}")
+    for summary in indexes:
+        _print_index(summary, is_current=summary.path == current)
+    if encoders:
+        print("shared query encoders:")
+    for encoder in encoders:
+        _print_encoder(encoder)
+    return EXIT_OK
+
+
+def _print_index(summary: IndexSummary, *, is_current: bool) -> None:
+    status = summary.status + (f": {summary.detail}" if summary.detail else "")
+    print(f"{summary.path.name}{'  (current)' if is_current else ''}")
+    rows = [
+        ("status", status),
+        ("corpus", summary.corpus_dir or "-"),
+        ("model", summary.model or "-"),
+        ("sentences", str(summary.sentence_count)),
+        ("size", _size(summary.size_bytes)),
+        ("last used", _when(summary.last_used)),
+        ("folder", str(summary.path)),
+    ]
+    for name, value in rows:
+        print(f"  {name + ':':<11}{value}")
+
+
+def _print_encoder(encoder: EncoderSummary) -> None:
+    users = len(encoder.used_by)
+    print(
+        f"  {encoder.path.name}  {_size(encoder.size_bytes)}, used by {users} "
+        f"index{'' if users == 1 else 'es'}  ({encoder.path})"
+    )
+
+
+def command_index_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings import prune_indexes
+
+    _, current, _ = locations(args, settings)
+    keep: list[Path] = [] if args.include_current else [current]
+    result = prune_indexes(
+        settings.data_dir, keep=keep, unused_days=args.unused_days, dry_run=args.dry_run
+    )
+    verb = "would remove" if args.dry_run else "removed"
+    for summary, reason in result.indexes:
+        print(f"{verb} {summary.path} ({reason}; {_size(summary.size_bytes)})")
+    for encoder in result.encoders:
+        print(f"{verb} unused query encoder {encoder.path} ({_size(encoder.size_bytes)})")
+    for path in result.kept_current:
+        print(f"kept {path}: the index of the current corpus (--include-current removes it)")
+    if not result.indexes and not result.encoders:
+        print(f"nothing to remove in {settings.data_dir}")
+    else:
+        print(f"{'would free' if args.dry_run else 'freed'} {_size(result.freed_bytes)}")
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _when(timestamp: float | None) -> str:
+    if timestamp is None:
+        return "never"
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "index build": command_index_build,
+    "index info": command_index_info,
+    "index list": command_index_list,
+    "index prune": command_index_prune,
+}
