@@ -271,9 +271,15 @@ class CorpusWriter:
         if not base:
             data = salt.encode("utf-8") if isinstance(salt, str) else salt
             base = f"article-{hashlib.sha256(data).hexdigest()[:10]}"
-        taken = {path.stem.lower() for path in self.corpus_dir.iterdir()}
+        taken = {article_id.lower() for article_id in self._documents}
         candidate, number = base, 1
-        while candidate.lower() in taken or candidate.lower() == "readme":
+        while (
+            candidate.lower() in taken
+            or candidate.lower() == "readme"
+            or any(
+                (self.corpus_dir / f"{candidate}{suffix}").exists() for suffix in (".md", ".txt")
+            )
+        ):
             number += 1
             candidate = f"{base}-{number}"
         return candidate
