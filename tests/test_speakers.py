@@ -202,3 +202,36 @@ def test_the_searcher_gives_each_quote_its_speaker(fake_searcher: Searcher) -> N
         expected = dict(EXPECTED[quote.document.id])
         start = next(s for s in expected if quote.text.startswith(s))
         assert quote.speaker == expected[start]
+
+
+WHO_SAID = [
+    ("Who said the situation in Crimea is horrible?", "is horrible", "Zare"),
+    ("Who said that anyone who would yield Crimea to Russia is a traitor?", "traitor", CHUBAROV),
+    ("Who said the banner will hang for a week?", "for a week", CHUBAROV),
+    ("Who said 67 people are in custody?", "67 people are in custody", DZHEMILEV),
+    (
+        "Who said the election of the Russian president in Crimea is illegal?",
+        "election",
+        DZHEMILEV,
+    ),
+    ("Who said the issue will be raised at the G20 summit?", "G20 Summit", CHUBAROV),
+    (
+        "Who assesses Umerov's health as serious but stable?",
+        "serious but stable",
+        "Nikolai Polozov",
+    ),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "needle", "speaker"), WHO_SAID)
+def test_who_said_questions_bring_the_quote_with_its_speaker(
+    real_index_dir: Path, question: str, needle: str, speaker: str
+) -> None:
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    answer = searcher_for(load_index(real_index_dir)).search(question, 3)
+    quotes = [quote for quote in answer.quotes if needle in quote.text]
+    assert quotes, [quote.text for quote in answer.quotes]
+    assert quotes[0].speaker == speaker
