@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from embeddings.corpus import read_corpus
 from embeddings.ingest.errors import IngestError
 from embeddings.ingest.extract import ExtractedArticle
 from embeddings.ingest.store import (
+    LOCK_NAME,
     ORIGINALS_DIR,
     CorpusWriter,
     content_hash,
+    corpus_lock,
     normalize_url,
     slugify,
 )
@@ -139,3 +142,16 @@ def test_url_normalisation_and_hash_and_slug() -> None:
     assert normalize_url("http://example.org") == "http://example.org/"
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert slugify("Zürich: 5% more — buses!") == "zurich-5-more-buses"
+
+
+def test_one_writer_at_a_time_holds_the_corpus_lock(tmp_path: Path) -> None:
+    with (
+        corpus_lock(tmp_path),
+        (tmp_path / LOCK_NAME).open("a+b") as other,
+        pytest.raises(BlockingIOError),
+    ):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with (tmp_path / LOCK_NAME).open("a+b") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: free again
+    _writer(tmp_path).write_article(ARTICLE, None)
+    assert len(read_corpus(tmp_path)) == 1  # the lock file is not an article

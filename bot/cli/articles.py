@@ -120,18 +120,20 @@ def command_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_remove(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest.errors import IngestError
-    from embeddings.ingest.store import CorpusWriter
+    from embeddings.ingest.store import CorpusWriter, corpus_lock
 
-    writer = CorpusWriter(writable_corpus(args, settings))
+    corpus = writable_corpus(args, settings)
     status = EXIT_OK
-    for article_id in args.article_ids:
-        try:
-            document = writer.remove(article_id)
-        except IngestError as error:
-            print(f"skipped {article_id}: {error.reason}", flush=True)
-            status = EXIT_SKIPPED
-            continue
-        print(f'removed {article_id}: "{document.title}"', flush=True)
+    with corpus_lock(corpus):
+        writer = CorpusWriter(corpus)
+        for article_id in args.article_ids:
+            try:
+                document = writer.remove(article_id)
+            except IngestError as error:
+                print(f"skipped {article_id}: {error.reason}", flush=True)
+                status = EXIT_SKIPPED
+                continue
+            print(f'removed {article_id}: "{document.title}"', flush=True)
     return status
 
 
@@ -141,9 +143,9 @@ def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest.registry import FeedRegistry
 
     corpus = writable_corpus(args, settings)
-    registry = FeedRegistry(corpus)
     status = EXIT_OK
     with Ingester(corpus) as ingester:
+        registry = FeedRegistry(corpus)  # read under the corpus lock the ingester holds
         for url in args.urls:
             try:
                 feed = ingester.read_feed(url)
@@ -165,11 +167,13 @@ def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest.registry import FeedRegistry
 
     corpus = writable_corpus(args, settings)
-    registry = FeedRegistry(corpus)
-    if not registry.feeds:
-        raise QuotebotError(f"no feeds followed in {corpus}; add one with `quotebot feeds add`")
     skipped = False
     with Ingester(corpus) as ingester:
+        registry = FeedRegistry(corpus)  # read under the corpus lock the ingester holds
+        if not registry.feeds:
+            raise QuotebotError(
+                f"no feeds followed in {corpus}; add one with `quotebot feeds add URL`"
+            )
         for report in ingester.poll(registry):
             skipped |= report.status == "skipped"
             print(report.line(), flush=True)

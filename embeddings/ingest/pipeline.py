@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +34,7 @@ from embeddings.ingest.fetch import (
     user_agent,
 )
 from embeddings.ingest.registry import FeedRegistry
-from embeddings.ingest.store import CorpusWriter, WriteResult
+from embeddings.ingest.store import CorpusWriter, WriteResult, corpus_lock
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,14 @@ class Ingester:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
     ) -> None:
         self.corpus_dir = corpus_dir
-        self.writer = CorpusWriter(corpus_dir)
+        # Held until close(): the writer's view of the folder must stay true while it writes.
+        self._lock = ExitStack()
+        self._lock.enter_context(corpus_lock(corpus_dir))
+        try:
+            self.writer = CorpusWriter(corpus_dir)
+        except BaseException:
+            self._lock.close()
+            raise
         self._owns_client = client is None
         self._client = client or httpx.Client(
             timeout=timeout_s, headers={"User-Agent": user_agent()}
@@ -108,6 +116,7 @@ class Ingester:
     def close(self) -> None:
         if self._owns_client:
             self._client.close()
+        self._lock.close()
 
     def add(self, inputs: Iterable[str]) -> Iterator[Report]:
         """Add each input: an http(s) URL, a saved page, an article file, or a folder."""
@@ -156,6 +165,10 @@ class Ingester:
     def _add_file(self, path: Path) -> Report:
         suffix = path.suffix.lower()
         try:
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                reason = f"too large ({size:,} bytes; limit {self._max_bytes:,})"
+                return Report("skipped", str(path), reason=reason)
             if suffix in PAGE_SUFFIXES:
                 page = path.read_bytes()
                 article = extract_article(page, where=str(path))

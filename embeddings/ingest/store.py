@@ -17,13 +17,15 @@ it was.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -39,6 +41,7 @@ from embeddings.types import Document
 logger = logging.getLogger(__name__)
 
 ORIGINALS_DIR = "_originals"
+LOCK_NAME = ".quotebot.lock"
 MAX_ID_CHARS = 60
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
 
@@ -127,6 +130,22 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+@contextmanager
+def corpus_lock(corpus_dir: Path) -> Iterator[None]:
+    """Hold the corpus folder's lock: one writer at a time (a CLI ``add`` and a bot's poll).
+
+    The lock is an advisory ``flock`` on a hidden file of the folder (the reader skips it); it
+    is released when the block ends or the process dies, so it cannot go stale.
+    """
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    with (corpus_dir / LOCK_NAME).open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -136,7 +155,8 @@ class CorpusWriter:
 
     The folder is read once when the writer is made (ids, URLs and text hashes of every
     article) and kept up to date by the writer's own changes, so a batch of additions reads
-    the corpus once.
+    the corpus once. Make and use it under :func:`corpus_lock` when another process may write
+    to the same folder.
     """
 
     def __init__(self, corpus_dir: Path, *, now: Callable[[], dt.datetime] = _utc_now) -> None:
