@@ -176,7 +176,11 @@ class Searcher:
             first = self._first_sentence[doc]
             sentences = [s for s in self.index.sentences[first:] if s.doc == doc]
             self._speakers[doc] = tuple(
-                speakers(self.index.documents[doc].text, [(s.start, s.end) for s in sentences])
+                speakers(
+                    self.index.documents[doc].text,
+                    [(s.start, s.end) for s in sentences],
+                    self.index.documents[doc].language,
+                )
             )
         return self._speakers[doc][sentence_id - self._first_sentence[doc]]
 

@@ -16,6 +16,9 @@ named just before. Whenever that is not certain (two people in the previous sent
 pronoun after an organisation, a title nobody in the article holds, a common noun such as
 "the girl") the answer is None: a wrong speaker is worse than none.
 
+English only: an article whose front matter gives another language gets no speakers (its
+attributions, «...», — сказал он, are not read yet).
+
 A pure function of the text, cheap (regular expressions over one article), so it runs at
 build time and at query time alike.
 """
@@ -25,6 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from embeddings.language import normalise as normalise_language
 
 Span = tuple[int, int]
 
@@ -130,14 +135,18 @@ class _People:
         return holders.pop() if len(holders) == 1 else None
 
 
-def speakers(text: str, spans: Sequence[Span]) -> list[str | None]:
+def speakers(text: str, spans: Sequence[Span], language: str | None = None) -> list[str | None]:
     """The speaker of each sentence ``text[start:end]``, or None where the article does not
     say who spoke it.
 
     Args:
         text: The article body the spans index into.
         spans: The sentences, in order, as from ``split_sentences``.
+        language: The article's front matter ``language``. The patterns are English ones;
+            an article in another language gets None everywhere rather than a guess.
     """
+    if normalise_language(language) != "en":
+        return [None] * len(spans)
     people = _people(text)
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
@@ -197,8 +206,12 @@ def _attribute_quotations(
             result[member] = speakers_here[0]
             in_quotation[member] = True
     elif segment:
+        # Quoted, speaker unknown (never guessed): up to the last sentence with a closing
+        # mark; what follows it is the article's own prose again.
+        closing = [n for n in segment if any(c in sentences[n][1:] for c in _CLOSING)]
         for member in segment:
-            in_quotation[member] = True  # quoted, speaker unknown: never guessed
+            if closing and member <= closing[-1]:
+                in_quotation[member] = True
 
 
 def _reported_speaker(sentence: str) -> str | None:

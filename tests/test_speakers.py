@@ -235,3 +235,18 @@ def test_who_said_questions_bring_the_quote_with_its_speaker(
     quotes = [quote for quote in answer.quotes if needle in quote.text]
     assert quotes, [quote.text for quote in answer.quotes]
     assert quotes[0].speaker == speaker
+
+
+def test_articles_in_other_languages_get_no_speakers_rather_than_guesses() -> None:
+    text = "«Ситуація в Криму жахлива», — сказала вона. Refat Chubarov said that it is so."
+    spans = split_sentences(text, "uk")
+    assert speakers(text, spans, "uk") == [None, None]
+    assert speakers(text, spans, "en-GB")[1] == CHUBAROV
+
+
+def test_an_unattributed_quotation_has_no_speaker_and_the_prose_after_it_is_read() -> None:
+    text = (
+        'Refat Chubarov came to Kyiv.\n\n"Crimea is Ukraine. It will be free." '
+        "Mustafa Dzhemilev noted that the banner will hang for a week."
+    )
+    assert _who(text) == [None, None, None, DZHEMILEV]
