@@ -207,3 +207,58 @@ def test_a_front_end_can_refuse_before_loading_the_model() -> None:
     )
     assert unsupported_language_answer("What was written on the banner?", False) is None
     assert unsupported_language_answer("Що написано на банері?", multilingual=True) is None
+
+
+def test_articles_are_split_with_the_rules_of_their_language() -> None:
+    from embeddings.sentences import split_sentences
+
+    text = (
+        "Г. Иванов пришел в 10 ч. утра. Т.е. всё хорошо. "
+        "«Мы надеемся. Ситуация ужасная», — сказала она."
+    )
+    pieces = [text[a:b] for a, b in split_sentences(text, "ru")]
+    assert pieces == [
+        "Г. Иванов пришел в 10 ч. утра.",
+        "Т.е. всё хорошо.",
+        "«Мы надеемся.",
+        "Ситуация ужасная», — сказала она.",
+    ]
+    ukrainian = "Він народився у 1957 р. в Узбекистані. Далі буде."
+    assert [ukrainian[a:b] for a, b in split_sentences(ukrainian, "uk")] == [
+        "Він народився у 1957 р. в Узбекистані.",
+        "Далі буде.",
+    ]
+
+
+def test_articles_are_stemmed_in_their_language_and_ukrainian_is_not_stemmed() -> None:
+    from embeddings.lexical import build_lexical_index, tokenize
+
+    assert tokenize("political prisoners") == ["polit", "prison"]  # English as before
+    assert tokenize("политзаключенных", "ru") == tokenize("политзаключенные", "ru")
+    assert tokenize("політв'язнів", "uk") == ["політв'язнів"]  # PyStemmer has no Ukrainian
+    index = build_lexical_index(
+        ["The prisoners were released.", "Политзаключенных освободили."], languages=["en", "ru"]
+    )
+    assert index.languages == ("en", "ru")
+    assert index.scores("политзаключенные")[1] > 0
+    assert index.scores("prisoner")[0] > 0
+
+
+def test_the_language_of_the_index_survives_saving(tmp_path: Path) -> None:
+    from embeddings.lexical import LexicalIndex, build_lexical_index
+
+    index = build_lexical_index(["Политзаключенных освободили."], languages=["ru"])
+    index.save(tmp_path / "lexical.npz")
+    loaded = LexicalIndex.load(tmp_path / "lexical.npz")
+    assert loaded.languages == ("ru",)
+    assert loaded.scores("политзаключенные")[0] > 0
+
+
+def test_an_index_stems_each_sentence_in_its_article_language() -> None:
+    documents = [
+        Document("en", "English", "The prisoners were released.", language="en"),
+        Document("ru", "Русский", "Политзаключенных освободили.", language="ru"),
+    ]
+    index = build_index(documents, HashingEncoder())
+    assert index.lexical.languages == ("en", "ru")
+    assert index.lexical.scores("политзаключенные").tolist()[1] > 0
