@@ -1,11 +1,22 @@
-"""Settings read from the environment, in entry points only.
+"""Settings read from the environment, in entry points only: one contract for every command.
 
 Libraries take explicit arguments; this module is the single place that knows the names of
 environment variables, so that the README's table of settings and the code cannot drift apart.
+
+``load_settings`` reads what every command shares (corpus, data directory, index, model, top-k,
+abstention threshold). ``load_telegram_settings`` reads the bot's own variables (token, API
+server, webhook, admins, rate limit, examples) and only ``quotebot run`` calls it, so a
+variable meant for the bot can never break ``quotebot ask``. Every bad value raises
+``SettingsError`` with one line that names the variable.
+
+The limits and defaults of the engine (``MAX_TOP_K``, the default model and threshold, the
+index-folder rule) are the engine's own, imported from ``embeddings`` when settings are loaded
+(not when this module is imported: ``quotebot --help`` stays instant).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -14,12 +25,10 @@ from pathlib import Path
 
 from embeddings import QuotebotError
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_RATE_LIMIT_PER_MINUTE = 20
 DEFAULT_TOP_K = 3
-# Mirrors embeddings.search.MAX_TOP_K (a test keeps them equal); importing it here would load
-# FAISS and make `quotebot --help` slow.
-MAX_TOP_K = 50
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8443
 MAX_EXAMPLES = 5
 MAX_EXAMPLE_CHARS = 100
 # Questions the /start buttons ask; they only make sense for the bundled corpus.
@@ -51,24 +60,45 @@ def default_data_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything the entry points need; the token is kept out of ``repr`` on purpose."""
+class TelegramSettings:
+    """What only the bot needs; the token and webhook secret are kept out of ``repr``."""
 
-    corpus_dir: Path
-    data_dir: Path
-    index_dir: Path | None
-    model: str = DEFAULT_MODEL
-    token: str | None = field(default=None, repr=False)
+    token: str = field(repr=False)
     api_base_url: str | None = None
     webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_secret: str | None = field(default=None, repr=False)
     admin_ids: frozenset[int] = frozenset()
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every command shares; ``telegram`` is filled in by ``quotebot run`` only."""
+
+    corpus_dir: Path
+    data_dir: Path
+    model: str
+    index_dir: Path | None = None
     top_k: int = DEFAULT_TOP_K
     abstain_below: float | None = None  # None: the engine's calibrated default
-    examples: tuple[str, ...] = ()
+    telegram: TelegramSettings | None = None
+
+    def index_for(self, corpus_dir: Path, model: str) -> Path:
+        """The index folder: ``QUOTEBOT_INDEX`` when set, else the engine's folder per corpus
+        and model in the data directory."""
+        if self.index_dir is not None:
+            return self.index_dir
+        from embeddings import default_index_dir
+
+        return default_index_dir(self.data_dir, corpus_dir, model)
+
+    @property
+    def index_location(self) -> Path:
+        """The index folder of the configured corpus and model."""
+        return self.index_for(self.corpus_dir, self.model)
 
 
 def _int(
@@ -88,14 +118,18 @@ def _int(
     return value
 
 
-def _float(env: Mapping[str, str], name: str) -> float | None:
+def _threshold(env: Mapping[str, str], name: str) -> float | None:
+    """A relevance threshold: a finite number of at least 0 (0 never abstains)."""
     raw = env.get(name, "").strip()
     if not raw:
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        raise SettingsError(f"{name} must be a number such as 0.5, not {raw!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise SettingsError(f"{name} must be a number of at least 0, not {raw!r}")
+    return value
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
@@ -123,6 +157,15 @@ def _webhook_url(env: Mapping[str, str]) -> str | None:
     if url is not None and not url.startswith(("https://", "http://")):
         raise SettingsError(
             f"QUOTEBOT_WEBHOOK_URL must be an https:// (or http://) address, not {url!r}"
+        )
+    return url
+
+
+def _api_base_url(env: Mapping[str, str]) -> str | None:
+    url = _optional(env, "TELEGRAM_API_BASE_URL")
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"TELEGRAM_API_BASE_URL must be an http:// or https:// address, not {url!r}"
         )
     return url
 
@@ -155,27 +198,57 @@ def _examples(env: Mapping[str, str], bundled_corpus: bool) -> tuple[str, ...]:
     return examples
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read every ``QUOTEBOT_*`` and ``TELEGRAM_*`` variable; raise SettingsError on bad values."""
+def load_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``QUOTEBOT_DATA_DIR``, or the per-user data directory; all the health check needs."""
     env = os.environ if env is None else env
-    data_dir = Path(env["QUOTEBOT_DATA_DIR"]) if env.get("QUOTEBOT_DATA_DIR") else None
+    data_dir = _optional(env, "QUOTEBOT_DATA_DIR")
+    return Path(data_dir).expanduser() if data_dir else default_data_dir()
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the ``QUOTEBOT_*`` variables every command shares; SettingsError on bad values.
+
+    The bot's own variables are not read here (see ``load_telegram_settings``).
+    """
+    from embeddings import DEFAULT_MODEL, MAX_TOP_K
+
+    env = os.environ if env is None else env
     corpus = _optional(env, "QUOTEBOT_CORPUS")
     index = _optional(env, "QUOTEBOT_INDEX")
     return Settings(
         corpus_dir=Path(corpus).expanduser() if corpus else default_corpus_dir(),
-        data_dir=(data_dir or default_data_dir()).expanduser(),
+        data_dir=load_data_dir(env),
         index_dir=Path(index).expanduser() if index else None,
         model=_optional(env, "QUOTEBOT_MODEL") or DEFAULT_MODEL,
-        token=_optional(env, "TELEGRAM_BOT_TOKEN"),
-        api_base_url=_optional(env, "TELEGRAM_API_BASE_URL"),
+        top_k=_int(env, "QUOTEBOT_TOP_K", DEFAULT_TOP_K, minimum=1, maximum=MAX_TOP_K),
+        abstain_below=_threshold(env, "QUOTEBOT_ABSTAIN_BELOW"),
+    )
+
+
+def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSettings:
+    """Read the bot's variables (``TELEGRAM_*``, webhook, admins, rate limit, examples).
+
+    Only ``quotebot run`` calls this. Raises SettingsError on a bad value or a missing token.
+    """
+    env = os.environ if env is None else env
+    token = _optional(env, "TELEGRAM_BOT_TOKEN")
+    if token is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in the "
+            "environment"
+        )
+    return TelegramSettings(
+        token=token,
+        api_base_url=_api_base_url(env),
         webhook_url=_webhook_url(env),
-        webhook_listen=_optional(env, "QUOTEBOT_WEBHOOK_LISTEN") or "127.0.0.1",
-        webhook_port=_int(env, "QUOTEBOT_WEBHOOK_PORT", 8443, minimum=1),
+        webhook_listen=_optional(env, "QUOTEBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+        webhook_port=_int(
+            env, "QUOTEBOT_WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT, minimum=1, maximum=65535
+        ),
         webhook_secret=_webhook_secret(env),
         admin_ids=_admin_ids(env.get("QUOTEBOT_ADMIN_IDS", "")),
         rate_limit_per_minute=_int(
             env, "QUOTEBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT_PER_MINUTE, minimum=1
         ),
-        top_k=_int(env, "QUOTEBOT_TOP_K", DEFAULT_TOP_K, minimum=1, maximum=MAX_TOP_K),
-        examples=_examples(env, bundled_corpus=corpus is None),
+        examples=_examples(env, bundled_corpus=_optional(env, "QUOTEBOT_CORPUS") is None),
     )

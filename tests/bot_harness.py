@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from unittest import mock
 from telegram import Update
 from telegram.ext import Application
 
-from bot.settings import Settings
+from bot.settings import Settings, TelegramSettings, load_telegram_settings
 from bot.telegram import render as render_html
 from bot.telegram.app import build_application
 from bot.telegram.bot_data import BotServices
@@ -120,17 +120,18 @@ async def running_bot(
     searcher: Searcher,
     tmp_path: Path,
     reload: Callable[[], Searcher] | None = None,
+    env: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Bot]:
-    settings = Settings(
-        corpus_dir=CORPUS,
-        data_dir=tmp_path,
-        index_dir=None,
-        token=TOKEN,
-        admin_ids=frozenset({ADMIN}),
-        examples=EXAMPLES,
-        **overrides,
-    )
+    """The bot over a fake Bot API; its Telegram settings read from ``env`` when given (as
+    ``quotebot run`` reads them), else the test defaults with ``overrides``."""
+    if env is not None:
+        telegram = load_telegram_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+    else:
+        telegram = TelegramSettings(
+            token=TOKEN, admin_ids=frozenset({ADMIN}), examples=EXAMPLES, **overrides
+        )
+    settings = Settings(corpus_dir=CORPUS, data_dir=tmp_path, model="hashing", telegram=telegram)
     api = FakeBotAPI()
     clock = FakeClock()
     # As run_bot does: PTB's RetryAfter as a timedelta, without a deprecation warning.

@@ -4,6 +4,7 @@ integration tests) one real index built with the packaged model, once per test s
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,15 @@ def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     directory = tmp_path_factory.mktemp("real-index")
     build(CORPUS, directory, "all-MiniLM-L6-v2")
     yield directory
+
+
+@pytest.fixture
+def real_index_copy(real_index_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's real index (with its query encoder): for tests that
+    read it through a front end, or change or damage it, without building one of their own."""
+    copy = tmp_path / "real-index"
+    shutil.copytree(real_index_dir, copy)
+    return copy
 
 
 @pytest.fixture

@@ -219,13 +219,24 @@ def post_update(url: str, update: dict[str, object], secret: str | None) -> int:
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize(
+    ("listen", "configured_secret"),
+    [(None, None), ("127.0.0.2", "configured_hook-secret")],
+    ids=["defaults", "listen-and-secret-set"],
+)
 def test_webhook_mode_answers_updates_that_carry_the_secret(
-    tmp_path: Path, real_index_dir: Path
+    tmp_path: Path, real_index_dir: Path, listen: str | None, configured_secret: str | None
 ) -> None:
+    """QUOTEBOT_WEBHOOK_URL/PORT turn webhook mode on; QUOTEBOT_WEBHOOK_LISTEN moves the
+    server, QUOTEBOT_WEBHOOK_SECRET replaces the random secret."""
     server = BotAPIServer(TOKEN)
     server.start()
     port = free_port()
-    hook = f"http://127.0.0.1:{port}/quotebot/hook"
+    host = listen or "127.0.0.1"
+    hook = f"http://{host}:{port}/quotebot/hook"
+    extra = {"QUOTEBOT_WEBHOOK_LISTEN": listen} if listen else {}
+    if configured_secret:
+        extra["QUOTEBOT_WEBHOOK_SECRET"] = configured_secret
     env = bot_environment(
         tmp_path,
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -233,6 +244,7 @@ def test_webhook_mode_answers_updates_that_carry_the_secret(
         QUOTEBOT_INDEX=str(real_index_dir),
         QUOTEBOT_WEBHOOK_URL=hook,
         QUOTEBOT_WEBHOOK_PORT=str(port),
+        **extra,
     )
     stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     with stdout.open("wb") as out, stderr.open("wb") as err:
@@ -246,7 +258,10 @@ def test_webhook_mode_answers_updates_that_carry_the_secret(
         )
         assert registered.params["url"] == hook
         secret = str(registered.params["secret_token"])
-        assert len(secret) >= 32  # none configured: a random one
+        if configured_secret:
+            assert secret == configured_secret
+        else:
+            assert len(secret) >= 32  # none configured: a random one
 
         updates = Updates()
         question = updates.private(USER, "How many people are held in custody in Crimea?")
@@ -265,6 +280,9 @@ def test_webhook_mode_answers_updates_that_carry_the_secret(
         forged = updates.private(USER, "How many people are held in custody in Crimea?")
         assert post_update(hook, forged, "wrong-secret") == 403
         assert post_update(hook, forged, None) == 403
+        if listen:  # listening there only, not on the default address
+            with pytest.raises(OSError):
+                post_update(f"http://127.0.0.1:{port}/quotebot/hook", forged, secret)
 
         assert bot.stop(signal.SIGTERM) == 0
     finally:

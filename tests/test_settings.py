@@ -1,6 +1,12 @@
-"""Settings from the environment: defaults, validation, and the token kept out of sight."""
+"""Settings from the environment: one contract, defaults, validation, the token out of sight.
+
+What each setting changes in behaviour is tested where it acts: the command line in
+test_cli_main, the bot in test_telegram_app/test_telegram_handlers/test_bot_e2e.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -8,44 +14,105 @@ from bot.settings import (
     BUNDLED_CORPUS_EXAMPLES,
     DEFAULT_RATE_LIMIT_PER_MINUTE,
     DEFAULT_TOP_K,
-    MAX_TOP_K,
     SettingsError,
+    load_data_dir,
     load_settings,
+    load_telegram_settings,
 )
-from embeddings import search
+from embeddings import DEFAULT_MODEL, MAX_TOP_K
+
+TOKEN_ENV = {"TELEGRAM_BOT_TOKEN": "123:secret-token"}
 
 
-def test_defaults() -> None:
+def test_shared_defaults() -> None:
     settings = load_settings({})
-    assert settings.token is None and settings.api_base_url is None
-    assert settings.webhook_url is None
-    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8443)
-    assert settings.admin_ids == frozenset()
-    assert settings.rate_limit_per_minute == DEFAULT_RATE_LIMIT_PER_MINUTE == 20
+    assert settings.model == DEFAULT_MODEL
     assert settings.top_k == DEFAULT_TOP_K == 3
-    assert settings.examples == BUNDLED_CORPUS_EXAMPLES
+    assert settings.abstain_below is None  # the engine's calibrated default
+    assert settings.index_dir is None and settings.telegram is None
+    assert (settings.corpus_dir / "README.md").is_file()
+
+
+def test_telegram_defaults() -> None:
+    telegram = load_telegram_settings(TOKEN_ENV)
+    assert telegram.api_base_url is None and telegram.webhook_url is None
+    assert (telegram.webhook_listen, telegram.webhook_port) == ("127.0.0.1", 8443)
+    assert telegram.admin_ids == frozenset()
+    assert telegram.rate_limit_per_minute == DEFAULT_RATE_LIMIT_PER_MINUTE == 20
+    assert telegram.examples == BUNDLED_CORPUS_EXAMPLES
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"QUOTEBOT_WEBHOOK_URL": "example.org"},
+        {"QUOTEBOT_ADMIN_IDS": "abc"},
+        {"QUOTEBOT_WEBHOOK_PORT": "eighty"},
+        {"QUOTEBOT_WEBHOOK_SECRET": "has spaces"},
+        {"QUOTEBOT_RATE_LIMIT": "0"},
+        {"QUOTEBOT_EXAMPLES": "x" * 500},
+        {"TELEGRAM_API_BASE_URL": "nowhere"},
+    ],
+)
+def test_bot_only_variables_never_break_the_shared_settings(env: dict[str, str]) -> None:
+    assert load_settings(env) == load_settings({})
+    with pytest.raises(SettingsError):
+        load_telegram_settings({**TOKEN_ENV, **env})
 
 
 def test_the_top_k_limit_is_the_engines() -> None:
-    assert MAX_TOP_K == search.MAX_TOP_K
-    assert load_settings({"QUOTEBOT_TOP_K": str(MAX_TOP_K)}).top_k == MAX_TOP_K
-    with pytest.raises(SettingsError, match="at most 50"):
+    assert load_settings({"QUOTEBOT_TOP_K": str(MAX_TOP_K)}).top_k == MAX_TOP_K == 50
+    with pytest.raises(SettingsError, match="QUOTEBOT_TOP_K must be at most 50"):
         load_settings({"QUOTEBOT_TOP_K": "51"})
 
 
+@pytest.mark.parametrize(("raw", "value"), [("0", 0.0), (" 0.62 ", 0.62), ("100", 100.0)])
+def test_the_abstention_threshold_is_read(raw: str, value: float) -> None:
+    assert load_settings({"QUOTEBOT_ABSTAIN_BELOW": raw}).abstain_below == value
+
+
+def test_the_data_directory_and_the_index_folder_rule(tmp_path: Path) -> None:
+    settings = load_settings({"QUOTEBOT_DATA_DIR": str(tmp_path)})
+    assert settings.data_dir == tmp_path == load_data_dir({"QUOTEBOT_DATA_DIR": str(tmp_path)})
+    assert settings.index_location.parent == tmp_path / "indexes"
+    other = settings.index_for(tmp_path / "elsewhere", DEFAULT_MODEL)
+    assert other != settings.index_location and other.parent == tmp_path / "indexes"
+    pinned = load_settings({"QUOTEBOT_DATA_DIR": str(tmp_path), "QUOTEBOT_INDEX": "/opt/i"})
+    assert pinned.index_location == Path("/opt/i")
+
+
 def test_the_token_and_webhook_secret_stay_out_of_repr() -> None:
-    settings = load_settings(
-        {"TELEGRAM_BOT_TOKEN": "123:secret-token", "QUOTEBOT_WEBHOOK_SECRET": "hook-secret"}
+    telegram = load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_WEBHOOK_SECRET": "hook-secret"})
+    assert telegram.token == "123:secret-token"
+    assert "secret" not in repr(telegram)
+
+
+def test_examples_only_for_the_bundled_corpus_unless_given() -> None:
+    assert load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_CORPUS": "/c"}).examples == ()
+    given = load_telegram_settings(
+        {**TOKEN_ENV, "QUOTEBOT_CORPUS": "/c", "QUOTEBOT_EXAMPLES": " Why? | Who? |"}
     )
-    assert settings.token == "123:secret-token"
-    assert "secret" not in repr(settings)
-
-
-def test_examples_only_for_the_bundled_corpus_unless_given(tmp_path: object) -> None:
-    assert load_settings({"QUOTEBOT_CORPUS": "/some/corpus"}).examples == ()
-    given = load_settings({"QUOTEBOT_CORPUS": "/c", "QUOTEBOT_EXAMPLES": " Why? | Who? |"})
     assert given.examples == ("Why?", "Who?")
-    assert load_settings({"QUOTEBOT_EXAMPLES": ""}).examples == ()
+    assert load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_EXAMPLES": ""}).examples == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"QUOTEBOT_TOP_K": "0"}, "at least 1"),
+        ({"QUOTEBOT_TOP_K": "three"}, "whole number"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "banana"}, "a number such as 0.5"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "-1"}, "at least 0"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "nan"}, "at least 0"),
+    ],
+)
+def test_bad_shared_values_are_refused_with_the_variable_named(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message) as error:
+        load_settings(env)
+    assert next(iter(env)) in str(error.value)
+    assert "\n" not in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -56,21 +123,32 @@ def test_examples_only_for_the_bundled_corpus_unless_given(tmp_path: object) -> 
         ({"QUOTEBOT_WEBHOOK_URL": "example.org/hook"}, "https://"),
         ({"QUOTEBOT_WEBHOOK_SECRET": "has spaces"}, "letters, digits"),
         ({"QUOTEBOT_WEBHOOK_PORT": "eighty"}, "whole number"),
+        ({"QUOTEBOT_WEBHOOK_PORT": "70000"}, "at most 65535"),
         ({"QUOTEBOT_RATE_LIMIT": "0"}, "at least 1"),
         ({"QUOTEBOT_ADMIN_IDS": "12, abc"}, "user ids"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081/bot"}, "http://"),
     ],
 )
-def test_bad_values_are_refused_with_the_variable_named(env: dict[str, str], message: str) -> None:
+def test_bad_bot_values_are_refused_with_the_variable_named(
+    env: dict[str, str], message: str
+) -> None:
     with pytest.raises(SettingsError, match=message) as error:
-        load_settings(env)
+        load_telegram_settings({**TOKEN_ENV, **env})
     assert next(iter(env)) in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_without_a_token_the_bot_settings_are_refused() -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN is not set"):
+        load_telegram_settings({})
 
 
 def test_the_webhook_secret_is_not_echoed_in_its_error() -> None:
     with pytest.raises(SettingsError) as error:
-        load_settings({"QUOTEBOT_WEBHOOK_SECRET": "my secret!"})
+        load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_WEBHOOK_SECRET": "my secret!"})
     assert "my secret" not in str(error.value)
 
 
 def test_admin_ids() -> None:
-    assert load_settings({"QUOTEBOT_ADMIN_IDS": "1, 22;333"}).admin_ids == {1, 22, 333}
+    telegram = load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_ADMIN_IDS": "1, 22;333"})
+    assert telegram.admin_ids == {1, 22, 333}

@@ -10,23 +10,41 @@ from typing import Any
 
 import pytest
 
-from bot.settings import Settings, SettingsError
-from bot.telegram.app import COMMANDS, build_application
+from bot.settings import Settings, SettingsError, TelegramSettings
+from bot.telegram.app import COMMANDS, build_application, open_configured_searcher
 from bot.telegram.bot_data import BotServices
+from bot.telegram.messages import UNKNOWN_COMMAND
 from bot.telegram.store import Store
+from embeddings import DEFAULT_MODEL
 from embeddings.search import Searcher
+from tests.bot_harness import (
+    ADMIN,
+    ALICE,
+    BOB,
+    CUSTODY,
+    assert_answer,
+    buttons,
+    only,
+    run,
+    running_bot,
+)
 from tests.conftest import CORPUS
 from tests.fake_bot_api import TOKEN, FakeBotAPI
 
 
 def settings(tmp_path: Path, **changes: Any) -> Settings:
-    base = Settings(corpus_dir=CORPUS, data_dir=tmp_path, index_dir=None, token=TOKEN)
-    return dataclasses.replace(base, **changes)
+    """Settings for the bot, with some of its Telegram settings changed."""
+    telegram = dataclasses.replace(TelegramSettings(token=TOKEN), **changes)
+    return Settings(corpus_dir=CORPUS, data_dir=tmp_path, model="hashing", telegram=telegram)
 
 
 def test_without_a_token_there_is_no_application(tmp_path: Path, fake_searcher: Searcher) -> None:
     with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
-        build_application(settings(tmp_path, token=None), fake_searcher, Store.in_memory())
+        build_application(
+            dataclasses.replace(settings(tmp_path), telegram=None),
+            fake_searcher,
+            Store.in_memory(),
+        )
 
 
 def test_the_services_are_in_bot_data(tmp_path: Path, fake_searcher: Searcher) -> None:
@@ -96,3 +114,42 @@ def test_a_failing_command_menu_does_not_stop_the_bot(
         await app.post_shutdown(app)
 
     asyncio.run(scenario())
+
+
+def test_the_bots_variables_reach_the_bot(fake_searcher: Searcher, tmp_path: Path) -> None:
+    """QUOTEBOT_EXAMPLES, QUOTEBOT_ADMIN_IDS and QUOTEBOT_RATE_LIMIT, read as `quotebot run`
+    reads them, change what users see."""
+    env = {
+        "QUOTEBOT_EXAMPLES": "Who hung the banner?",
+        "QUOTEBOT_ADMIN_IDS": str(ALICE),
+        "QUOTEBOT_RATE_LIMIT": "1",
+    }
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path, env=env) as bot:
+            greeting = only(await bot.say(ALICE, "/start"), "sendMessage")
+            assert buttons(greeting) == ["Who hung the banner?"]
+            assert "Statistics" in only(await bot.say(ALICE, "/stats"), "sendMessage").text
+            assert only(await bot.say(ADMIN, "/stats"), "sendMessage").text == UNKNOWN_COMMAND
+            assert_answer(only(await bot.say(BOB, CUSTODY), "sendMessage"))
+            refused = only(await bot.say(BOB, CUSTODY), "sendMessage")
+            assert refused.text.startswith("You're asking faster than I can keep up")
+
+    run(scenario)
+
+
+@pytest.mark.integration
+def test_quotebot_abstain_below_reaches_the_bots_searcher(real_index_copy: Path) -> None:
+    """The searcher `quotebot run` and /reload open takes the configured threshold."""
+    base = Settings(
+        corpus_dir=CORPUS,
+        data_dir=real_index_copy.parent,
+        model=DEFAULT_MODEL,
+        index_dir=real_index_copy,
+    )
+    question = "How many political prisoners are held in Crimea?"
+    assert not open_configured_searcher(base).search(question, 3).abstained
+    strict = dataclasses.replace(base, abstain_below=100.0)
+    searcher = open_configured_searcher(strict)
+    assert searcher.abstain_below == 100.0
+    assert searcher.search(question, 3).abstained

@@ -19,7 +19,7 @@ from tests.fakes import HashingEncoder
 
 
 def services(searcher: Searcher, top_k: int = 3) -> BotServices:
-    settings = Settings(corpus_dir=Path("c"), data_dir=Path("d"), index_dir=None, top_k=top_k)
+    settings = Settings(corpus_dir=Path("c"), data_dir=Path("d"), model="hashing", top_k=top_k)
     return BotServices(
         settings=settings,
         searcher=searcher,

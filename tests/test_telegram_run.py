@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, TelegramSettings
 from bot.telegram.run import run_bot
-from embeddings.errors import CorpusError
+from embeddings import DEFAULT_MODEL, CorpusError
 from tests.fake_bot_api import TOKEN
 
 
@@ -23,7 +23,7 @@ def restore_logging() -> Iterator[None]:
 
 def test_no_token_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN is not set"):
-        run_bot(Settings(corpus_dir=tmp_path, data_dir=tmp_path, index_dir=None))
+        run_bot(Settings(corpus_dir=tmp_path, data_dir=tmp_path, model=DEFAULT_MODEL))
 
 
 @pytest.mark.usefixtures("restore_logging")
@@ -32,7 +32,12 @@ def test_a_bad_corpus_stops_the_bot_before_it_starts_and_the_token_is_already_re
 ) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    settings = Settings(corpus_dir=empty, data_dir=tmp_path / "data", index_dir=None, token=TOKEN)
+    settings = Settings(
+        corpus_dir=empty,
+        data_dir=tmp_path / "data",
+        model=DEFAULT_MODEL,
+        telegram=TelegramSettings(token=TOKEN),
+    )
     with pytest.raises(CorpusError):
         run_bot(settings)
     logging.getLogger("test.runner").warning("the token is %s", TOKEN)

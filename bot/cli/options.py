@@ -54,9 +54,7 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
 
 
 def locations(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path, str]:
-    from embeddings import default_index_dir
-
     corpus = args.corpus or settings.corpus_dir
     model = args.model or settings.model
-    index = args.index or settings.index_dir or default_index_dir(settings.data_dir, corpus, model)
+    index = args.index or settings.index_for(corpus, model)
     return corpus, index, model

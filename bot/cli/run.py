@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, load_telegram_settings
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -18,6 +19,7 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def command_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Read and check the bot's own settings (only here), then run the bot."""
     from bot.telegram.run import run_bot
 
-    return run_bot(settings)
+    return run_bot(replace(settings, telegram=load_telegram_settings()))

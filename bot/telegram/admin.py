@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def _is_admin(update: Update, services: BotServices) -> bool:
     user = update.effective_user
-    return user is not None and user.id in services.settings.admin_ids
+    return user is not None and user.id in services.telegram.admin_ids
 
 
 async def show_stats(update: Update, context: Context) -> None:

@@ -97,21 +97,23 @@ def build_application(
     """The bot, ready for ``run_polling``/``run_webhook`` (or ``process_update`` in tests).
 
     Args:
-        settings: token, API base URL, limits, examples, admin ids.
+        settings: the shared settings with ``settings.telegram`` filled in (token, API base
+            URL, rate limit, examples, admin ids); SettingsError without a token.
         searcher: the open searcher that answers questions.
         store: the feedback and counters database.
         reload_searcher: what /reload calls (in a thread) to get a fresh searcher; by default
-            ``open_searcher`` over the settings' corpus, index and model.
+            ``open_configured_searcher(settings)``.
         request, get_updates_request: transports; HTTPX with timeouts by default.
         rate_limiter: Telegram flood control; ``RetryingRateLimiter`` by default.
         clock: the time source of the per-user rate limits.
         heartbeat: the file the health check reads; by default ``<data dir>/heartbeat``.
     """
-    if not settings.token:
+    telegram = settings.telegram
+    if telegram is None or not telegram.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather")
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
+        .token(telegram.token)
         .request(request or default_request())
         .get_updates_request(get_updates_request or default_get_updates_request())
         .rate_limiter(rate_limiter or RetryingRateLimiter())
@@ -126,18 +128,18 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url)
+    if telegram.api_base_url:
+        builder = builder.base_url(telegram.api_base_url)
     application = builder.build()
     application.bot_data["services"] = BotServices(
         settings=settings,
         searcher=searcher,
         store=store,
-        reload_searcher=reload_searcher or _default_reload(settings),
+        reload_searcher=reload_searcher or (lambda: open_configured_searcher(settings)),
         answers=AnswerCache(),
-        question_limit=SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0, clock),
+        question_limit=SlidingWindowLimiter(telegram.rate_limit_per_minute, 60.0, clock),
         inline_limit=SlidingWindowLimiter(
-            settings.rate_limit_per_minute * INLINE_RATE_FACTOR, 60.0, clock
+            telegram.rate_limit_per_minute * INLINE_RATE_FACTOR, 60.0, clock
         ),
         clock=clock,
         started_at=clock(),
@@ -147,16 +149,17 @@ def build_application(
     return application
 
 
-def _default_reload(settings: Settings) -> Callable[[], Searcher]:
-    def reload() -> Searcher:
-        from embeddings import default_index_dir, open_searcher
+def open_configured_searcher(settings: Settings) -> Searcher:
+    """The searcher over the settings' corpus, index, model and abstention threshold: what
+    ``quotebot run`` opens at start and ``/reload`` opens again (built or rebuilt if needed)."""
+    from embeddings import open_searcher
 
-        index_dir = settings.index_dir or default_index_dir(
-            settings.data_dir, settings.corpus_dir, settings.model
-        )
-        return open_searcher(settings.corpus_dir, index_dir, settings.model)
-
-    return reload
+    return open_searcher(
+        settings.corpus_dir,
+        settings.index_location,
+        settings.model,
+        abstain_below=settings.abstain_below,
+    )
 
 
 def add_handlers(application: Application) -> None:

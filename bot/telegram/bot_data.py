@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
-from bot.settings import Settings
+from bot.settings import Settings, TelegramSettings
 from bot.telegram import pages
 from bot.telegram.answers import AnswerCache
 from bot.telegram.store import Store
@@ -39,6 +39,12 @@ class BotServices:
     started_at: float = field(default_factory=time.monotonic)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _numbers: tuple[Searcher, dict[str, int]] | None = None
+
+    @property
+    def telegram(self) -> TelegramSettings:
+        """The bot's own settings (``build_application`` refuses settings without them)."""
+        assert self.settings.telegram is not None
+        return self.settings.telegram
 
     @property
     def page_size(self) -> int:

@@ -57,7 +57,7 @@ async def start(update: Update, context: Context) -> None:
     if message is None:
         return
     services = services_of(context)
-    examples = services.settings.examples
+    examples = services.telegram.examples
     await message.reply_text(
         render.render_start(services.searcher.documents, bool(examples)),
         reply_markup=examples_keyboard(examples),
@@ -69,7 +69,7 @@ async def show_help(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    examples = services_of(context).settings.examples
+    examples = services_of(context).telegram.examples
     await message.reply_text(
         render.render_help(context.bot.username, examples[0] if examples else None)
     )

@@ -67,9 +67,9 @@ def is_healthy(path: Path, max_age: float = MAX_HEARTBEAT_AGE, now: float | None
 
 def main() -> int:
     """Exit status for a container health check: 0 healthy, 1 not."""
-    from bot.settings import load_settings
+    from bot.settings import load_data_dir
 
-    path = heartbeat_path(load_settings().data_dir)
+    path = heartbeat_path(load_data_dir())
     if is_healthy(path):
         return 0
     print(f"quotebot: unhealthy: no recent heartbeat in {path}", file=sys.stderr)

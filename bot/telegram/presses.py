@@ -150,7 +150,7 @@ async def ask_example(
     update: Update, query: CallbackQuery, callback: AskExample, context: Context
 ) -> None:
     """An example question button under /start: ask it as if the user had typed it."""
-    examples = services_of(context).settings.examples
+    examples = services_of(context).telegram.examples
     if callback.index >= len(examples) or not isinstance(query.message, Message):
         await query.answer(messages.STALE_BUTTON)
         return

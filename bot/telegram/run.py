@@ -34,25 +34,23 @@ def run_bot(settings: Settings) -> int:
     ``open_searcher`` (bad corpus, missing model) before the bot starts; the CLI prints those as
     one line. Every other failure is logged (token redacted) and returns 1.
     """
-    if not settings.token:
+    telegram = settings.telegram
+    if telegram is None or not telegram.token:
         raise SettingsError(
             "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in the "
             "environment"
         )
-    webhook_secret = settings.webhook_secret
-    if settings.webhook_url and not webhook_secret:
+    webhook_secret = telegram.webhook_secret
+    if telegram.webhook_url and not webhook_secret:
         webhook_secret = secrets.token_urlsafe(32)
-    install_token_redaction(settings.token, webhook_secret)
+    install_token_redaction(telegram.token, webhook_secret)
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-    from embeddings import default_index_dir, open_searcher
+    from bot.telegram.app import open_configured_searcher
 
-    index_dir = settings.index_dir or default_index_dir(
-        settings.data_dir, settings.corpus_dir, settings.model
-    )
-    logger.info("opening the index in %s (built on first use)", index_dir)
-    searcher = open_searcher(settings.corpus_dir, index_dir, settings.model)
+    logger.info("opening the index in %s (built on first use)", settings.index_location)
+    searcher = open_configured_searcher(settings)
     logger.info(
         "corpus %s: %d articles, %d sentences; model %s",
         settings.corpus_dir,
@@ -68,22 +66,21 @@ def run_bot(settings: Settings) -> int:
             settings,
             searcher,
             store,
-            reload_searcher=lambda: open_searcher(settings.corpus_dir, index_dir, settings.model),
         )
-        if settings.webhook_url:
+        if telegram.webhook_url:
             assert webhook_secret is not None
-            path = urlsplit(settings.webhook_url).path.lstrip("/")
+            path = urlsplit(telegram.webhook_url).path.lstrip("/")
             logger.info(
                 "receiving updates by webhook on %s:%d/%s",
-                settings.webhook_listen,
-                settings.webhook_port,
+                telegram.webhook_listen,
+                telegram.webhook_port,
                 path,
             )
             application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
+                listen=telegram.webhook_listen,
+                port=telegram.webhook_port,
                 url_path=path,
-                webhook_url=settings.webhook_url,
+                webhook_url=telegram.webhook_url,
                 secret_token=webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
                 bootstrap_retries=BOOTSTRAP_RETRIES,

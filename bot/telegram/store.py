@@ -10,7 +10,6 @@ blocks the event loop, and one lock makes the single connection safe to share be
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -19,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from embeddings import QuotebotError
-
-logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 QUESTIONS = "questions"
