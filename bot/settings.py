@@ -37,7 +37,7 @@ BUNDLED_CORPUS_EXAMPLES = (
     "Why was Ilmi Umerov sent to a psychiatric clinic?",
     "How do people help pay the fines?",
 )
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class SettingsError(QuotebotError):
@@ -172,10 +172,13 @@ def _api_base_url(env: Mapping[str, str]) -> str | None:
 
 def _webhook_secret(env: Mapping[str, str]) -> str | None:
     """Telegram accepts 1-256 letters, digits, ``_`` and ``-``; the value itself is never shown."""
+    from telegram.constants import WebhookLimit  # here: the CLI never loads Telegram
+
+    longest = WebhookLimit.MAX_SECRET_TOKEN_LENGTH
     secret = _optional(env, "QUOTEBOT_WEBHOOK_SECRET")
-    if secret is not None and not _SECRET.fullmatch(secret):
+    if secret is not None and (len(secret) > longest or not _SECRET.fullmatch(secret)):
         raise SettingsError(
-            "QUOTEBOT_WEBHOOK_SECRET must be 1 to 256 characters: letters, digits, _ and -"
+            f"QUOTEBOT_WEBHOOK_SECRET must be 1 to {longest} characters: letters, digits, _ and -"
         )
     return secret
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         verify_index,
     )
     from embeddings.index_store import Manifest, read_manifest
-    from embeddings.lexical import tokenize
+    from embeddings.lexical import term_spans, tokenize
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
     from embeddings.search import (
         MAX_QUESTION_CHARS,
@@ -77,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "verify_index": "embeddings.index_lifecycle",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
+    "term_spans": "embeddings.lexical",
     "tokenize": "embeddings.lexical",
     "DEFAULT_MODEL": "embeddings.model",
     "SentenceTransformerEncoder": "embeddings.model",
@@ -135,6 +136,7 @@ __all__ = [
     "resolve_model",
     "run_cases",
     "staleness",
+    "term_spans",
     "tokenize",
     "url_to_quote",
     "validate_question",

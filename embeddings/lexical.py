@@ -83,6 +83,17 @@ def tokenize(text: str, language: str = ENGLISH) -> list[str]:
     return stems
 
 
+def term_spans(text: str, language: str = ENGLISH) -> list[tuple[int, int, str]]:
+    """``(start, end, term)`` of each word of ``text`` that ``tokenize`` keeps: where a front
+    end shows which words matched (stop words have no span)."""
+    spans = []
+    for match in _WORD.finditer(text):
+        terms = tokenize(match.group(), language)
+        if terms:
+            spans.append((match.start(), match.end(), terms[0]))
+    return spans
+
+
 @dataclass(frozen=True)
 class LexicalIndex:
     """Term-major postings with precomputed BM25 weights: a query sums a few short arrays."""

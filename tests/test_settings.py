@@ -122,6 +122,7 @@ def test_bad_shared_values_are_refused_with_the_variable_named(
         ({"QUOTEBOT_EXAMPLES": "x" * 101}, "at most 100 characters"),
         ({"QUOTEBOT_WEBHOOK_URL": "example.org/hook"}, "https://"),
         ({"QUOTEBOT_WEBHOOK_SECRET": "has spaces"}, "letters, digits"),
+        ({"QUOTEBOT_WEBHOOK_SECRET": "x" * 257}, "1 to 256 characters"),
         ({"QUOTEBOT_WEBHOOK_PORT": "eighty"}, "whole number"),
         ({"QUOTEBOT_WEBHOOK_PORT": "70000"}, "at most 65535"),
         ({"QUOTEBOT_RATE_LIMIT": "0"}, "at least 1"),

@@ -29,6 +29,7 @@ from bot.telegram.render import (
     telegram_length,
 )
 from bot.telegram.store import Stats
+from embeddings import tokenize
 from embeddings.search import Passage
 from embeddings.types import Answer, Document, Quote, Sentence
 from tests.fake_bot_api import telegram_html_problems
@@ -71,6 +72,23 @@ def test_matching_ignores_case_plurals_and_possessives() -> None:
     terms = question_terms("What did the prisoner say about Umerov?")
     assert highlight("Prisoners and Umerov's lawyer", terms) == (
         "<b>Prisoners</b> and <b>Umerov's</b> lawyer"
+    )
+
+
+def test_the_bold_words_are_the_words_the_engine_matched() -> None:
+    """The engine's tokenizer decides: its Snowball stems and its stop words."""
+    question = "Who was detained, and what do they own?"
+    assert question_terms(question) == frozenset(tokenize(question))
+    # "detained"/"detention" share no stem, "detained"/"detain" do; "own" is a stop word.
+    assert highlight("They detain, were detained; own detention.", question_terms(question)) == (
+        "They <b>detain</b>, were <b>detained</b>; own detention."
+    )
+
+
+def test_words_are_matched_in_the_articles_language() -> None:
+    terms = question_terms("Сколько людей задержано?", "ru")
+    assert highlight("Задержаны десятки людей.", terms, "ru") == (
+        "<b>Задержаны</b> десятки <b>людей</b>."
     )
 
 

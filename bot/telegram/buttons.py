@@ -25,11 +25,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.telegram.pages import Page
 from bot.telegram.render import button_text
 
-MAX_CALLBACK_BYTES = 64
+MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{8}"
 _NUMBER = r"(0|[1-9][0-9]{0,5})"  # no leading zeros, no signs, at most 999999
 _SMALL = r"(0|[1-9][0-9]?)"  # at most 99

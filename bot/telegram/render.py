@@ -10,17 +10,18 @@ sentence boundaries (passages, lists) and, for a single over-long quote, at a wo
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
+from telegram.constants import MessageLimit
+
 from bot.cli.render import ABSTAIN, FRAME
 from bot.telegram.pages import Page
 from bot.telegram.store import Stats
-from embeddings import Answer, Document, Passage, Quote
+from embeddings import Answer, Document, Passage, Quote, term_spans, tokenize
 
-MAX_MESSAGE_LENGTH = 4096
+MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_INLINE_TITLE = 100
 MAX_BUTTON_TEXT = 60
 MAX_ALSO_IN = 3
@@ -32,46 +33,28 @@ MAX_BOLD_RUNS = 8
 MAX_SOURCES_PER_PAGE = 40
 ELLIPSIS = "…"
 
-# Words too common to be worth bolding; the matching is a plain overlap, not a language model.
-_STOP_WORDS = """
-    a about after all also am an and any are as at be been before being but by can could
-    did do does doing for from had has have he her here him his how i if in into is it its me
-    more most my no not of on or our out over said say says she should so some such than that
-    the their them then there these they this those to too under up us very was we were what
-    when where which while who whom why will with would you your many much"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-
 
 def telegram_length(text: str) -> int:
     """Length in UTF-16 code units, the unit of Telegram's limits (an emoji counts twice)."""
     return len(text.encode("utf-16-le")) // 2
 
 
-def _stem(word: str) -> str:
-    """Fold case, possessives and a plural ``s``, so "prisoners" matches "prisoner's"."""
-    word = word.casefold()
-    for possessive in ("'s", "’s"):
-        word = word.removesuffix(possessive)
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word
+def question_terms(question: str, language: str | None = None) -> frozenset[str]:
+    """The question's terms as the engine matches them in an article of ``language`` (its
+    tokenizer: stop words out, Snowball stems), so the bold words are the words that matched."""
+    return frozenset(tokenize(question, language) if language else tokenize(question))
 
 
-def question_terms(question: str) -> frozenset[str]:
-    """The words of a question worth bolding in a quote (stemmed, stop words left out)."""
-    return frozenset(
-        _stem(word) for word in _WORD.findall(question) if word.casefold() not in STOP_WORDS
-    )
+def highlight(text: str, terms: frozenset[str], language: str | None = None) -> str:
+    """``text`` escaped, with runs of words whose term is in ``terms`` in bold (the first few).
 
-
-def highlight(text: str, terms: frozenset[str]) -> str:
-    """``text`` escaped, with runs of words that are in ``terms`` in bold (the first few)."""
+    ``language`` is the article's: its words are stemmed the way the index stemmed them.
+    """
     spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        if _stem(match.group()) not in terms:
+    words = term_spans(text, language) if language else term_spans(text)
+    for start, end, term in words:
+        if term not in terms:
             continue
-        start, end = match.span()
         if spans and text[spans[-1][1] : start].isspace():
             spans[-1] = (spans[-1][0], end)  # one bold run for "67 people", not two
         elif len(spans) < MAX_BOLD_RUNS:
@@ -169,7 +152,7 @@ def _citations(number: int | None, quote: Quote) -> list[str]:
 _MIN_QUOTE_ROOM = len("<blockquote></blockquote>\n") + 40
 
 
-def render_quote(number: int | None, quote: Quote, terms: frozenset[str], budget: int) -> str:
+def render_quote(number: int | None, quote: Quote, question: str, budget: int) -> str:
     """One quote: the sentence in a blockquote (matches bold), its citation under it.
 
     Fits ``budget``: the citation gets more compact (no "also in", no link, a shorter title)
@@ -180,8 +163,10 @@ def render_quote(number: int | None, quote: Quote, terms: frozenset[str], budget
         (line for line in choices if telegram_length(line) + _MIN_QUOTE_ROOM <= budget),
         choices[-1],
     )
+    language = quote.document.language
+    terms = question_terms(question, language)
     return _fit_text(
-        lambda text: f"<blockquote>{highlight(text, terms)}</blockquote>\n{citation}",
+        lambda text: f"<blockquote>{highlight(text, terms, language)}</blockquote>\n{citation}",
         quote.text,
         budget,
     )
@@ -203,17 +188,18 @@ def render_answer(answer: Answer, page: Page) -> str:
         head = escape(FRAME)
     else:
         head = f"More from the sources ({page.first}–{page.last} of {page.total}):"
-    terms = question_terms(answer.question)
     separator = "\n\n"
     room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
     budget = room // max(len(page.quotes), 1)
-    blocks = [render_quote(number, quote, terms, budget) for number, quote in page.numbered()]
+    blocks = [
+        render_quote(number, quote, answer.question, budget) for number, quote in page.numbered()
+    ]
     return separator.join([head, *blocks])
 
 
 def render_inline_message(quote: Quote, question: str) -> str:
     """What an inline card posts into a chat: the quote and its citation."""
-    return render_quote(None, quote, question_terms(question), MAX_MESSAGE_LENGTH)
+    return render_quote(None, quote, question, MAX_MESSAGE_LENGTH)
 
 
 def inline_title(quote: Quote) -> str:
