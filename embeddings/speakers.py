@@ -33,14 +33,21 @@ from embeddings.language import normalise as normalise_language
 
 Span = tuple[int, int]
 
-_VERB = (
-    r"(?:said|says|say|stated|states|noted|notes|stressed|stresses|added|adds|told|tells|"
-    r"reminded|reminds|explained|explains|emphasi[sz]ed|emphasi[sz]es|declared|declares|"
-    r"announced|announces|claimed|claims|commented|comments|remarked|remarks|recalled|"
-    r"recalls|asserted|asserts|warned|warns|insisted|insists|continued|concluded|wrote|"
-    r"writes|expressed|expresses|assessed|assesses|pointed out|points out|underlined|"
-    r"underlines)"
+# Verbs that report speech whatever follows them ("X said", "X expressed his indignation").
+_SPEECH = (
+    r"said|says|say|stated|noted|stressed|stresses|added|adds|told|tells|explained|explains|"
+    r"emphasi[sz]ed|emphasi[sz]es|commented|remarked|asserted|insisted|expressed|expresses|"
+    r"assessed|assesses|pointed out|points out|underlined|underlines"
 )
+# Verbs that report speech only when "that", a colon, a comma or a quotation follows:
+# "Khan recalled that ..." is speech, "Khan recalled Subutai to Mongolia" is not, nor is
+# "Luther wrote about the Jews" or "He continued his father's policies".
+_BOUND = (
+    r"reminded|reminds|recalled|recalls|wrote|writes|warned|warns|claimed|declared|"
+    r"announced|continued|concluded"
+)
+_VERB = rf"(?:{_SPEECH}|{_BOUND})"
+_REPORTING_VERB = rf"(?:(?:{_SPEECH})\b|(?:{_BOUND})(?=\s*(?:that\b|[:,\"“«])))"
 _OPENING = "\"“„«‘'"
 _CLOSING = "\"”»’'“"
 # Text that may name a speaker: no sentence punctuation and no quotation marks.
@@ -55,7 +62,7 @@ _AFTER_QUOTE = re.compile(
 _REPORTED = re.compile(
     rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?(?P<who>{_WHO})"
     rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?"
-    rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_VERB}\b"
+    rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_REPORTING_VERB}"
 )
 _ACCORDING = re.compile(
     rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?[Aa]ccording to (?P<who>{_WHO}),"
@@ -101,6 +108,25 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 _TITLE_FILLER = frozenset({"the", "of", "a", "an", "and"})
+# Capitalised words written before a name that are a role, not a name ("Biographer Martin
+# Brecht", "Environment Commissioner Stavros Dimas"); also any word ending in -ist.
+_ROLES = _PERSON_NOUNS | frozenset(
+    """
+    professor biographer historian emperor empress king queen prince princess pope bishop
+    archbishop cardinal senator congressman congresswoman governor general colonel captain
+    sergeant author writer poet novelist philosopher commissioner chancellor premier sheikh
+    imam rabbi father sister doctor dr mr mrs ms sir lord lady saint judge justice speaker
+    """.split()
+)
+
+
+def _is_role(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _ROLES or (lowered.endswith("ist") and len(lowered) > 5)
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(re.fullmatch(_NAME_TOKEN, word)) and word not in _NOT_NAME and not _is_role(word)
 
 
 @dataclass
@@ -109,6 +135,7 @@ class _People:
 
     full_names: set[str] = field(default_factory=set)
     introduced: set[str] = field(default_factory=set)  # one-word names with an apposition
+    surnames_used: set[str] = field(default_factory=set)  # full names whose last word stands alone
     titles: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
     def canonical(self, name: str) -> str | None:
@@ -124,6 +151,11 @@ class _People:
         if not matches and name in self.introduced:
             return name
         return None
+
+    def is_person(self, name: str) -> bool:
+        """Whether the article gives the name a title or apposition, or uses its last word
+        alone (as news does with surnames)."""
+        return name in self.titles or name in self.introduced or name in self.surnames_used
 
     def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
         """The one person the article gives a title with these words, if exactly one."""
@@ -248,7 +280,7 @@ def _trailing_name(phrase: str) -> str | None:
     words = phrase.split()
     name: list[str] = []
     for word in reversed(words):
-        if re.fullmatch(_NAME_TOKEN, word) and word not in _NOT_NAME:
+        if _is_name_word(word):
             name.insert(0, word)
         else:
             break
@@ -264,7 +296,7 @@ def _trailing_name(phrase: str) -> str | None:
 
 def _is_title(phrase: str) -> bool:
     words = [w.lower() for w in _WORD.findall(_DETERMINER.sub("", phrase))]
-    return bool(words) and any(w in _PERSON_NOUNS for w in words)
+    return bool(words) and any(_is_role(w) for w in words)
 
 
 def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str] | None:
@@ -295,6 +327,8 @@ def _title_holder(phrase: str, people: _People) -> str | None:
     holder = people.holder_of(*parsed)
     if holder is not None:
         return holder
+    if not phrase.strip().lower().startswith("the "):
+        return None  # "a correspondent", "All EU member": not one known person
     words = _DETERMINER.sub("", phrase.strip()).split()
     if len(words) > 1 and any(w[:1].isupper() for w in words[1:]) and len(words) <= 10:
         return " ".join(words)
@@ -317,7 +351,12 @@ def _antecedent(
         if resolved is not None:
             return resolved
     named = _named_people(sentences[previous], people)
-    return named.pop() if len(named) == 1 else None
+    if len(named) != 1:
+        return None
+    (person,) = named
+    # A capitalised pair of words may be a place ("Ancient Greece"): only someone the
+    # article treats as a person elsewhere (a title, an apposition, the surname alone) counts.
+    return person if person is not None and people.is_person(person) else None
 
 
 def _named_people(sentence: str, people: _People) -> set[str | None]:
@@ -346,6 +385,9 @@ def _outside_quotes(sentence: str) -> str:
 def _strip_not_names(run: str) -> str | None:
     """A capitalised run without the non-name words at its ends; None if nothing is left."""
     words = run.split()
+    roles = [n for n, word in enumerate(words) if _is_role(word)]
+    if roles:
+        words = words[roles[-1] + 1 :]  # "Environment Commissioner Stavros Dimas"
     while words and words[0] in _NOT_NAME:
         words.pop(0)
     while words and words[-1] in _NOT_NAME:
@@ -378,6 +420,12 @@ def _people(text: str) -> _People:
             parsed = _title_words(title) if title else None
             if parsed is not None:
                 people.titles.setdefault(run, []).append(parsed[0])
+    single = {
+        run
+        for match in _NAME_RUN.finditer(text)
+        if " " not in (run := match.group()) and run not in _NOT_NAME
+    }
+    people.surnames_used = {name for name in people.full_names if name.split()[-1] in single}
     return people
 
 

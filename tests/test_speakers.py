@@ -140,8 +140,13 @@ def test_a_pronoun_after_an_organisation_or_no_one_is_not_guessed() -> None:
 
 
 def test_a_pronoun_after_a_sentence_that_names_one_person_is_that_person() -> None:
-    text = 'Nikolai Polozov visited the clinic.\n\n"He is stable. He needs medicine," he said.'
+    text = (
+        "Nikolai Polozov, the lawyer, visited the clinic.\n\n"
+        '"He is stable. He needs medicine," he said.'
+    )
     assert _who(text) == [None, "Nikolai Polozov", "Nikolai Polozov"]
+    # A capitalised pair that the article never treats as a person is not an antecedent.
+    assert _who('Philosophy began in Ancient Greece.\n\n"It is so," he said.') == [None, None]
 
 
 def test_a_possessive_is_not_the_person_who_speaks() -> None:
@@ -250,3 +255,18 @@ def test_an_unattributed_quotation_has_no_speaker_and_the_prose_after_it_is_read
         "Mustafa Dzhemilev noted that the banner will hang for a week."
     )
     assert _who(text) == [None, None, None, DZHEMILEV]
+
+
+def test_verbs_that_are_not_always_speech_need_that_or_a_quotation() -> None:
+    assert _who("Genghis Khan recalled Subutai back to Mongolia.") == [None]
+    assert _who("Martin Luther wrote about the Jews throughout his career.") == [None]
+    assert _who("Martin Luther wrote that the Jews were blind.") == ["Martin Luther"]
+    assert _who("Emperor Gegeen Khan continued his father's policies.") == [None]
+
+
+def test_a_role_before_a_name_is_not_part_of_the_name() -> None:
+    assert _who("Biographer Martin Brecht points out that it differs.") == ["Martin Brecht"]
+    assert _who("Environment Commissioner Stavros Dimas stated that it is toxic.") == [
+        "Stavros Dimas"
+    ]
+    assert _who("All EU member states are bound, as stated in the treaty.") == [None]
