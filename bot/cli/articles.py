@@ -101,7 +101,7 @@ def writable_corpus(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def command_add(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.ingest.pipeline import Ingester
+    from embeddings.ingest import Ingester
 
     if not args.inputs and not args.feed:
         raise QuotebotError("nothing to add: give URLs, files or folders, or --feed URL")
@@ -119,8 +119,7 @@ def command_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.ingest.errors import IngestError
-    from embeddings.ingest.store import CorpusWriter, corpus_lock
+    from embeddings.ingest import CorpusWriter, IngestError, corpus_lock
 
     corpus = writable_corpus(args, settings)
     status = EXIT_OK
@@ -138,9 +137,7 @@ def command_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.ingest.errors import IngestError
-    from embeddings.ingest.pipeline import Ingester
-    from embeddings.ingest.registry import FeedRegistry
+    from embeddings.ingest import FeedRegistry, Ingester, IngestError
 
     corpus = writable_corpus(args, settings)
     status = EXIT_OK
@@ -163,8 +160,7 @@ def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.ingest.pipeline import Ingester
-    from embeddings.ingest.registry import FeedRegistry
+    from embeddings.ingest import FeedRegistry, Ingester
 
     corpus = writable_corpus(args, settings)
     skipped = False
@@ -181,7 +177,7 @@ def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings.ingest.registry import FeedRegistry
+    from embeddings.ingest import FeedRegistry
 
     corpus = args.corpus or settings.corpus_dir
     registry = FeedRegistry(corpus)
