@@ -43,6 +43,16 @@ def test_json_ld_page_gives_headline_author_publisher_and_date() -> None:
     assert "Choir wins" not in article.text
 
 
+def test_a_byline_and_a_date_written_out_in_words() -> None:
+    article = extract_article(_page("bridge-byline.html"), where="bridge")
+    assert article.title == "Council delays vote on second bridge"
+    assert (article.author, article.date, article.language) == ("Ann Example", "2024-03-05", "en")
+    assert article.source is None  # the <title> suffix is not a declared site name
+    assert "storm of 2022" in article.text
+    for chrome in ("212 partners", "Read next", "I agree"):
+        assert chrome not in article.text
+
+
 def test_a_page_that_names_no_author_site_or_language_leaves_them_empty() -> None:
     url = "https://kellsby.example/market"
     article = extract_article(_page("market-plain.html"), where="market", url=url)

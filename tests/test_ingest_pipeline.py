@@ -83,6 +83,25 @@ def test_a_changed_article_replaces_its_old_version(
     assert "nine crowns a day" in document.text
 
 
+def test_the_charset_the_server_declares_decodes_the_page(
+    server: PageServer, ingester: Ingester
+) -> None:
+    sentence = "Суд у Сімферополі знову відклав засідання у справі активістів."
+    paragraphs = "".join(f"<p>{sentence} Це повідомлення номер {n}.</p>" for n in range(5))
+    page = f"<html><head><title>Суд відклав засідання</title></head><body><article>{paragraphs}"
+    url = server.publish(
+        "/cp1251",
+        (page + "</article></body></html>").encode("cp1251"),
+        "text/html; charset=windows-1251",
+    )
+    (report,) = ingester.add([url])
+    assert report.status == "added", report.line()
+    (document,) = read_corpus(ingester.corpus_dir)
+    assert document.title == "Суд відклав засідання"
+    assert sentence in document.text
+    assert document.id == "sud-vidklav-zasidannya"  # transliterated for the file name only
+
+
 def test_each_bad_link_is_skipped_with_its_reason(server: PageServer, ingester: Ingester) -> None:
     bad = {
         "http://127.0.0.1:9/gone": "cannot connect to 127.0.0.1",

@@ -101,7 +101,9 @@ def test_titles_that_slug_alike_get_distinct_ids(tmp_path: Path) -> None:
     )
     assert two.id == f"{one.id}-2"
     cyrillic = replace(ARTICLE, title="Паром повернувся", url=None, text="Інший текст. " * 30)
-    assert writer.write_article(cyrillic, None).id.startswith("article-")
+    assert writer.write_article(cyrillic, None).id == "parom-povernuvsya"
+    japanese = replace(ARTICLE, title="フェリー", url=None, text="別の文章。" * 30)
+    assert writer.write_article(japanese, None).id.startswith("article-")
 
 
 def test_article_files_are_copied_byte_for_byte(tmp_path: Path) -> None:
@@ -142,6 +144,8 @@ def test_url_normalisation_and_hash_and_slug() -> None:
     assert normalize_url("http://example.org") == "http://example.org/"
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert slugify("Zürich: 5% more — buses!") == "zurich-5-more-buses"
+    assert slugify("Обшуки в Бахчисараї") == "obshuky-v-bakhchysarayi"
+    assert slugify("Qırım") == "qirim"
 
 
 def test_one_writer_at_a_time_holds_the_corpus_lock(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ class Ingester:
         """Fetch a page, extract its article and store it."""
         try:
             fetched = self._fetch(url)
-            article = extract_article(fetched.body, where=url, url=fetched.url)
+            article = extract_article(_page_text(fetched), where=url, url=fetched.url)
             if entry is not None:  # what the publisher's feed says, where the page is silent
                 article = dataclasses.replace(
                     article,
@@ -237,6 +237,19 @@ class Ingester:
             ]
             registry.mark_polled(followed, feed.title, keys)
             registry.save()
+
+
+def _page_text(fetched: Fetched) -> bytes | str:
+    """The page decoded with the charset its server declared; bytes (for trafilatura to
+    detect the encoding) when it declared none, or one Python does not know or that does not
+    fit the bytes. The HTTP header wins over a ``<meta charset>``, as in browsers."""
+    if fetched.charset is None:
+        return fetched.body
+    try:
+        return fetched.body.decode(fetched.charset)
+    except (LookupError, UnicodeDecodeError):
+        logger.info("%s: declared charset %s does not decode it", fetched.url, fetched.charset)
+        return fetched.body
 
 
 def _report(source: str, result: WriteResult) -> Report:

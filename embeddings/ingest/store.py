@@ -81,9 +81,25 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
+# Ukrainian and Russian Cyrillic (and Crimean Tatar's dotless i) in Latin letters, for ids only:
+# a file name a person can read and type. The title itself is kept as the page gives it.
+_TRANSLITERATION = str.maketrans(
+    {
+        letter: latin
+        for pair in (
+            "а:a б:b в:v г:h ґ:g д:d е:e є:ye ж:zh з:z и:y і:i ї:yi й:y к:k л:l м:m н:n о:o"
+            " п:p р:r с:s т:t у:u ф:f х:kh ц:ts ч:ch ш:sh щ:shch ю:yu я:ya ы:y э:e ё:yo ı:i"
+        ).split()
+        for letter, latin in [pair.split(":")]
+    }
+    | {"ь": "", "ъ": "", "'": "", "’": ""}
+)
+
+
 def slugify(title: str) -> str:
-    """An ASCII file name from a title; empty when the title has no Latin letters or digits."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    """An ASCII file name from a title (Cyrillic transliterated); empty when nothing is left."""
+    latin = title.lower().translate(_TRANSLITERATION)
+    ascii_title = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_title.lower())
     slug = ""
     for word in words:
