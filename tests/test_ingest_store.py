@@ -131,10 +131,14 @@ def test_remove_deletes_the_article_and_its_original(tmp_path: Path) -> None:
         writer.remove(result.id)
 
 
-def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
-    _writer(tmp_path).write_article(ARTICLE, b"page")
+def test_no_temporary_file_is_left_behind_and_files_are_not_private(tmp_path: Path) -> None:
+    result = _writer(tmp_path).write_article(ARTICLE, b"page")
     names = [path.name for path in tmp_path.rglob("*")]
     assert not [name for name in names if name.endswith(".tmp")]
+    reference = tmp_path / "plain-file"
+    reference.write_bytes(b"")  # gets the mode of any new file under the current umask
+    for written in (tmp_path / f"{result.id}.md", tmp_path / ORIGINALS_DIR / f"{result.id}.html"):
+        assert written.stat().st_mode == reference.stat().st_mode
 
 
 def test_url_normalisation_and_hash_and_slug() -> None:
