@@ -4,7 +4,8 @@ Importing sentence-transformers takes 6-8 s on our machines, longer than a whole
 ``quotebot ask`` may take. At build time we export the very model that encoded the corpus
 (``torch.onnx.export`` of a thin wrapper around the full sentence-transformers pipeline, so
 pooling and normalisation are included), check that it reproduces the torch vectors, and save it
-with its tokenizer inside the index. Queries then need only onnxruntime and tokenizers.
+with its tokenizer in the shared encoder store (``embeddings.encoder_store``: once per model,
+not once per index). Queries then need only onnxruntime and tokenizers.
 """
 
 from __future__ import annotations

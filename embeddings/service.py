@@ -10,6 +10,7 @@ missing or damaged one is exported again from the weights the manifest names.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -22,6 +23,7 @@ from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder
 from embeddings.encoder_store import (
+    INDEXES_DIR,
     encoder_id,
     encoder_model_sha256,
     encoder_store_dir,
@@ -125,6 +127,9 @@ def _remove_leftovers(index_dir: Path) -> None:
     if not (index_dir / CURRENT_FILE).exists() and store.parent == index_dir:
         shutil.rmtree(store, ignore_errors=True)
     remove_if_empty(index_dir)
+    if index_dir.parent.name == INDEXES_DIR:  # DATA/indexes, created for this build
+        with contextlib.suppress(OSError):
+            index_dir.parent.rmdir()
 
 
 def _build(
