@@ -46,7 +46,7 @@ def test_a_failed_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
     with pytest.raises(CorpusError):
         open_searcher(empty, index, "all-MiniLM-L6-v2")
     assert not index.exists()
-    assert list((tmp_path / "data" / "indexes").iterdir()) == []
+    assert not (tmp_path / "data" / "indexes").exists()
 
 
 @pytest.mark.integration
