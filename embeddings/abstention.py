@@ -1,20 +1,44 @@
-"""Deciding that the corpus does not answer a question.
+"""Deciding whether the quotes answer a question: answered, related, or declined.
 
-Quoting the least unrelated sentence of the corpus would be worse than saying nothing: users
-would take it for an answer. The decision uses the best candidate's relevance, its cosine plus its
-share of the question's lexical evidence (embeddings/ranking.py), so both retrievers vote: an
-off-topic question has neither a close meaning nor the corpus's rare words. The
-threshold was chosen on the default corpus (see docs/evaluation.md); a corpus owner
-recalibrates it with ``quotebot eval questions`` and sets ``QUOTEBOT_ABSTAIN_BELOW``.
+Quoting the least unrelated sentence of the corpus as if it answered would be worse than
+saying nothing: users would take it for an answer. The decision reads one number, the
+question's *relevance*: the calibrated score of its best candidate (embeddings/ranking.py), a
+0..1 estimate of the probability that this sentence answers the question, the same number each
+quote shows as its score.
+
+- ``relevance >= abstain_below``: **answered**, the quotes answer it;
+- ``related_below <= relevance < abstain_below``: **related**, the corpus speaks of the
+  subject but does not answer (the closest passages are shown as such);
+- ``relevance < related_below``: **declined**, nothing in the corpus is relevant.
+
+Both thresholds were calibrated on answerable questions and on near-subject questions the
+corpus does not answer (SQuAD dev and SelQA dev with the question's own article hidden, and the
+bundled corpus's reader set): see docs/evaluation.md, which also says how a corpus owner
+recalibrates (``QUOTEBOT_ABSTAIN_BELOW``, ``QUOTEBOT_RELATED_BELOW``).
 """
 
 from __future__ import annotations
 
 from embeddings.ranking import Ranking
+from embeddings.types import Outcome
 
-DEFAULT_ABSTAIN_BELOW = 0.5
+DEFAULT_ABSTAIN_BELOW = 0.3
+DEFAULT_RELATED_BELOW = 0.1
+
+
+def decide(relevance: float, abstain_below: float, related_below: float) -> Outcome:
+    """The outcome for a question whose best candidate has this relevance.
+
+    A ``related_below`` above ``abstain_below`` means no "related" band: below
+    ``abstain_below`` is then declined.
+    """
+    if relevance >= abstain_below:
+        return "answered"
+    if relevance >= min(related_below, abstain_below):
+        return "related"
+    return "declined"
 
 
 def should_abstain(ranking: Ranking, abstain_below: float) -> bool:
-    """True when even the best candidate's relevance is below the threshold."""
+    """True when even the best candidate's relevance is below the threshold (not answered)."""
     return ranking.relevance < abstain_below

@@ -22,12 +22,22 @@ numbers are in docs/evaluation.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.features import (
+    FEATURES,
+    Pool,
+    SentenceTraits,
+    answer_type,
+    features,
+    sentence_traits,
+)
 from embeddings.index import SentenceIndex
+from embeddings.lexical import tokenize
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
 DENSE_SURE_FROM = 0.06  # dense margin (best minus runner-up cosine) where trust starts to shift
@@ -42,21 +52,21 @@ class Ranking:
     """Candidates of one question, best first, with the evidence of each retriever."""
 
     ids: IntArray
-    fused: FloatArray
+    fused: FloatArray  # the score each candidate is ranked by (rank: calibrated, 0..1)
     dense: FloatArray
     lexical: FloatArray  # share of the question's lexical evidence, sentence and window summed
     lexical_weight: float = 1.0  # g above: how much the lexical side counted for this question
 
     @property
     def relevance(self) -> float:
-        """Evidence from both retrievers for the top candidate: cosine plus lexical share.
+        """The best candidate's score: what the abstention thresholds are compared with.
 
-        Abstention compares this with its threshold. It is not gated by the dense margin, so
-        a question's relevance does not depend on how its candidates compare to each other.
+        For ``rank`` it is the calibrated 0..1 probability that the first quote answers the
+        question, the very number shown as that quote's score.
         """
         if not len(self.ids):
             return 0.0
-        return float(self.dense[0] + self.lexical[0])
+        return float(self.fused[0])
 
 
 def lexical_weight(dense_margin: float) -> float:
@@ -83,14 +93,14 @@ def _top(scores: FloatArray, k: int) -> IntArray:
     return np.argpartition(-scores, k)[:k].astype(np.int64)
 
 
-def rank(
+def rank_hybrid(
     index: SentenceIndex,
     matrix: FloatArray,
     question: str,
     vector: FloatArray,
     candidates: int = CANDIDATES,
 ) -> Ranking:
-    """Rank the union of both retrievers' candidates by the fused score.
+    """The previous ranking (dense + margin-gated lexical share), kept as a baseline.
 
     ``matrix`` holds the sentence vectors (rows of the FAISS index) so that sentences found
     only by BM25 get their exact cosine too.
@@ -109,3 +119,138 @@ def rank(
     fused = fuse(dense, lexical[ids], weight)
     order = np.argsort(-fused, kind="stable")
     return Ranking(ids[order], fused[order], dense[order], lexical[ids][order], weight)
+
+
+# --- the learned ranking ------------------------------------------------------------------
+#
+# A linear model over embeddings/features.py, fitted by benchmarks/fit_ranking.py on SQuAD dev
+# and SelQA dev together (cross-validated: fitted on one, tested on the other; see
+# docs/evaluation.md). ``score = w . features``; a candidate's shown score is the calibrated
+# probability that it answers the question, ``sigmoid(a * score + b + c * coverage)``, where
+# coverage is the share of the question's words the corpus uses at all. Coverage is the same
+# for every candidate of a question, so it moves how sure quotebot is, never the order.
+
+FEATURE_WEIGHTS: dict[str, float] = {
+    "cosine": 6.8536,
+    "dense_best": 0.5875,
+    "lexical_sentence": 3.8083,
+    "lexical_window": 8.9093,
+    "lexical_best": 0.7477,
+    "type_in_sentence": 1.4185,
+    "type_in_window": -0.4197,
+    "leans_on_neighbour_x_window": 1.2162,
+    "document_cosine": 4.0708,
+}
+WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
+# The question's evidence (question_evidence) and the calibration over it: scale, bias, then
+# one coefficient per EVIDENCE entry.
+EVIDENCE = ("coverage", "best_cosine", "best_lexical", "answer_type_missing")
+CALIBRATION: tuple[float, ...] = (0.6251, -6.988, -2.5663, 4.4414, -0.3397, -1.1087)
+
+
+def sigmoid(values: FloatArray) -> FloatArray:
+    return (1.0 / (1.0 + np.exp(-np.clip(values, -30.0, 30.0)))).astype(np.float32)
+
+
+def candidate_pool(
+    index: SentenceIndex,
+    matrix: FloatArray,
+    question: str,
+    vector: FloatArray,
+    candidates: int = CANDIDATES,
+) -> Pool:
+    """The union of both retrievers' top candidates, each scored exactly by both."""
+    (dense_hits,) = index.search_vectors(vector[None, :], candidates)
+    sentence = index.lexical.scores(question) / max(index.lexical.ceiling(question), 1e-6)
+    window = index.lexical_window.scores(question) / max(
+        index.lexical_window.ceiling(question), 1e-6
+    )
+    lexical = sentence + window
+    lexical_hits = _top(lexical, candidates)
+    lexical_hits = lexical_hits[lexical[lexical_hits] > 0]
+    ids = np.unique(
+        np.concatenate([np.array([i for i, _ in dense_hits], dtype=np.int64), lexical_hits])
+    )
+    return Pool(
+        ids,
+        (matrix[ids] @ vector).astype(np.float32),
+        sentence[ids].astype(np.float32),
+        window[ids].astype(np.float32),
+        coverage(index, question),
+    )
+
+
+def coverage(index: SentenceIndex, question: str) -> float:
+    """Share of the question's terms that occur in the corpus at all (1.0 for none).
+
+    A question in words the corpus never uses is seldom answered by it, however close some
+    sentence's meaning: the calibration reads this.
+    """
+    terms = set(tokenize(question))
+    if not terms:
+        return 1.0
+    return sum(term in index.lexical.vocabulary for term in terms) / len(terms)
+
+
+def linear_scores(
+    question: str, pool: Pool, traits: SentenceTraits, weights: Sequence[float] = WEIGHTS
+) -> tuple[FloatArray, FloatArray]:
+    """Each candidate's ranking score, and the question's evidence for calibration."""
+    x = features(question, traits, pool)
+    scores = (x @ np.asarray(weights, dtype=np.float32)).astype(np.float32)
+    return scores, question_evidence(question, pool, x, scores)
+
+
+def question_evidence(question: str, pool: Pool, x: FloatArray, scores: FloatArray) -> FloatArray:
+    """What says, beyond the best score, whether the corpus answers the question at all.
+
+    The same for every candidate of the question (so it never changes their order): the
+    share of its words the corpus uses, the best cosine and lexical share of any candidate,
+    and whether it asks for a kind of answer (a name, a date, a number) that the best
+    candidate holds neither in itself nor in a neighbour.
+    """
+    if not len(scores):
+        return np.zeros(len(EVIDENCE), dtype=np.float32)
+    top = x[int(np.argmax(scores))]
+    type_in = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")]
+    missing = float(answer_type(question) != 0 and type_in == 0)
+    lexical = x[:, FEATURES.index("lexical_sentence")] + x[:, FEATURES.index("lexical_window")]
+    return np.array(
+        [pool.coverage, float(x[:, 0].max()), float(lexical.max()), missing], dtype=np.float32
+    )
+
+
+def calibrate_scores(
+    scores: FloatArray, evidence: FloatArray, calibration: Sequence[float] = CALIBRATION
+) -> FloatArray:
+    """``sigmoid(scale * score + bias + coefficients . evidence)``, each in 0..1."""
+    scale, bias, *coefficients = calibration
+    offset = float(np.dot(np.asarray(coefficients, dtype=np.float32), evidence))
+    return sigmoid(scale * scores + bias + offset)
+
+
+def index_traits(index: SentenceIndex) -> SentenceTraits:
+    return sentence_traits([s.text for s in index.sentences], [s.doc for s in index.sentences])
+
+
+def rank(
+    index: SentenceIndex,
+    matrix: FloatArray,
+    question: str,
+    vector: FloatArray,
+    traits: SentenceTraits | None = None,
+    candidates: int = CANDIDATES,
+) -> Ranking:
+    """Rank the candidates of both retrievers by the learned model, best first.
+
+    ``fused`` is each candidate's calibrated score (0..1), the number users see; ``traits``
+    should be computed once per index (``index_traits``) by the caller.
+    """
+    if traits is None:
+        traits = index_traits(index)
+    pool = candidate_pool(index, matrix, question, vector, candidates)
+    linear, evidence = linear_scores(question, pool, traits)
+    order = np.argsort(-linear, kind="stable")
+    scores = calibrate_scores(linear[order], evidence)
+    lexical = pool.lexical_sentence + pool.lexical_window
+    return Ranking(pool.ids[order], scores, pool.cosine[order], lexical[order])

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, should_abstain
+from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
-from embeddings.ranking import Ranking, rank
+from embeddings.ranking import Ranking, index_traits, rank
 from embeddings.speakers import speakers
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -65,10 +65,14 @@ class Searcher:
         model_name: str = "",
         abstain_below: float = DEFAULT_ABSTAIN_BELOW,
         multilingual: bool | None = None,
+        related_below: float = DEFAULT_RELATED_BELOW,
     ) -> None:
         """``multilingual`` says whether the encoder matches questions across languages;
         None infers it from ``model_name``. A monolingual (English) searcher answers questions
-        in other languages with outcome "unsupported-language" and does not search."""
+        in other languages with outcome "unsupported-language" and does not search.
+        ``abstain_below`` and ``related_below`` are the relevance thresholds of
+        embeddings/abstention.py (answered at or above the first, declined below the second,
+        related in between)."""
         if encoder.dimension != index.dimension:
             raise ValueError(
                 f"encoder dimension {encoder.dimension} != index dimension {index.dimension}"
@@ -77,6 +81,7 @@ class Searcher:
         self.encoder = encoder
         self.model_name = model_name
         self.abstain_below = abstain_below
+        self.related_below = related_below
         self.multilingual = (
             is_multilingual_model(model_name) if multilingual is None else multilingual
         )
@@ -85,6 +90,7 @@ class Searcher:
         faiss.omp_set_num_threads(1)
         # The sentence vectors as one matrix, to score BM25's candidates exactly.
         self._matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal).astype(np.float32)
+        self._traits = index_traits(index)  # what each sentence holds, for the ranking
         self._documents_by_id = {document.id: n for n, document in enumerate(index.documents)}
         self._first_sentence: dict[int, int] = {}
         self._speakers: dict[int, tuple[str | None, ...]] = {}
@@ -121,11 +127,10 @@ class Searcher:
         vectors = self.encoder.encode([cleaned[n] for n in searchable])
         for n, vector in zip(searchable, vectors, strict=True):
             ranking = self.rank(cleaned[n], vector)
-            declined = should_abstain(ranking, self.abstain_below)
             answers[n] = Answer(
                 cleaned[n],
                 self._quotes(ranking, top_k),
-                outcome="declined" if declined else "answered",
+                outcome=decide(ranking.relevance, self.abstain_below, self.related_below),
                 relevance=ranking.relevance,
                 language=languages[n],
             )
@@ -133,7 +138,7 @@ class Searcher:
 
     def rank(self, question: str, vector: Vectors) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself)."""
-        return rank(self.index, self._matrix, question, vector)
+        return rank(self.index, self._matrix, question, vector, self._traits)
 
     def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}

@@ -1,13 +1,20 @@
-"""Hybrid ranking and abstention over a small real index (fake encoder, real BM25 and FAISS)."""
+"""Ranking and the three outcomes over a small real index (fake encoder, real BM25 and FAISS)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from embeddings.abstention import should_abstain
+from embeddings.abstention import decide, should_abstain
 from embeddings.index import build_index
-from embeddings.ranking import Ranking, fuse, lexical_evidence, lexical_weight, rank
+from embeddings.ranking import (
+    Ranking,
+    fuse,
+    lexical_evidence,
+    lexical_weight,
+    rank,
+    rank_hybrid,
+)
 from embeddings.search import Searcher
 from embeddings.types import Document
 from tests.fakes import HashingEncoder
@@ -52,20 +59,36 @@ def test_ranking_is_sorted_and_covers_both_retrievers() -> None:
     assert index.sentences[int(ranking.ids[0])].text == "The banner hung for a week."
     assert list(ranking.fused) == sorted(ranking.fused, reverse=True)
     assert sorted(ranking.ids.tolist()) == list(range(len(index.sentences)))
+    # the score users see is a calibrated probability, and relevance is the first one's
+    assert all(0.0 <= score <= 1.0 for score in ranking.fused)
+    assert ranking.relevance == pytest.approx(float(ranking.fused[0]))
+
+
+def test_the_old_hybrid_adds_gated_lexical_evidence_to_the_cosine() -> None:
+    index = build_index(DOCS, HashingEncoder())
+    matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    vector = HashingEncoder().encode(["How long did the banner hang?"])[0]
+    ranking = rank_hybrid(index, matrix, "How long did the banner hang?", vector)
+    assert index.sentences[int(ranking.ids[0])].text == "The banner hung for a week."
     assert np.allclose(ranking.fused, ranking.dense + ranking.lexical_weight * ranking.lexical)
 
 
-def test_abstention_weighs_both_retrievers_of_the_best_candidate() -> None:
+def test_three_outcomes_from_the_best_candidates_relevance() -> None:
     ranking = Ranking(
         np.array([3, 1]),
         np.array([0.4, 0.2], dtype=np.float32),
         np.array([0.4, 0.2], dtype=np.float32),
         np.array([0.3, 0.0], dtype=np.float32),
-        lexical_weight=0.0,  # the dense side was sure; abstention still hears the lexical one
     )
-    assert ranking.relevance == pytest.approx(0.7)
-    assert not should_abstain(ranking, 0.5)
-    assert should_abstain(ranking, 0.8)
+    assert ranking.relevance == pytest.approx(0.4)
+    assert not should_abstain(ranking, 0.3)
+    assert should_abstain(ranking, 0.5)
+    assert decide(0.6, abstain_below=0.5, related_below=0.2) == "answered"
+    assert decide(0.5, abstain_below=0.5, related_below=0.2) == "answered"
+    assert decide(0.3, abstain_below=0.5, related_below=0.2) == "related"
+    assert decide(0.1, abstain_below=0.5, related_below=0.2) == "declined"
+    # a related threshold above the answered one leaves no related band
+    assert decide(0.3, abstain_below=0.5, related_below=0.7) == "declined"
     nothing = np.array([], dtype=np.float32)
     empty = Ranking(np.array([], dtype=np.int64), nothing, nothing, nothing)
     assert should_abstain(empty, 0.1)

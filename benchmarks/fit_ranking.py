@@ -1,0 +1,236 @@
+"""Fit the learned ranking of embeddings/ranking.py, cross-validated across datasets.
+
+    python benchmarks/fit_ranking.py
+
+For every question of SQuAD dev and SelQA dev the candidates of both retrievers are described
+by embeddings/features.py. The ranking weights maximise the likelihood that the softmax over a
+question's candidates puts its mass on a right sentence (a listwise logistic model, L2
+regularised, L-BFGS). It is fitted on SQuAD and tested on SelQA, fitted on SelQA and tested on
+SQuAD, and finally fitted on both (each set weighted equally). The calibration (a, b, c of
+``sigmoid(a * score + b + c * coverage)``) is then a pointwise logistic fit on each question's
+first ten candidates, with every question of SQuAD and SelQA asked a second time with its own
+article hidden (all its candidates wrong), so the probability also learns what a near-subject
+question the corpus does not answer looks like. Prints the constants to paste into ranking.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import minimize  # type: ignore[import-untyped]
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+from quality_sets import EvalSet, gold, load, pool, save_pools  # noqa: E402
+from vector_cache import VectorCache  # noqa: E402
+
+from embeddings.features import FEATURES, features  # noqa: E402
+from embeddings.ranking import EVIDENCE, question_evidence  # noqa: E402
+
+Matrix = npt.NDArray[np.float64]
+L2 = 1e-3
+READER_WEIGHT = 0.5  # the bundled corpus's tune half counts half as much as each dataset
+
+
+@dataclass
+class Data:
+    x: Matrix  # candidate features
+    y: npt.NDArray[np.bool_]  # right sentence
+    group: npt.NDArray[np.int64]  # question number of each candidate
+    coverage: Matrix  # per question
+    answerable: npt.NDArray[np.bool_]  # per question: false for hidden-article questions
+    questions: list[str]  # per question
+
+
+def collect(evalset: EvalSet, hide_home: bool = False) -> Data:
+    xs, ys, groups, cov, answerable = [], [], [], [], []
+    for n, case in enumerate(evalset.cases):
+        hide = evalset.home[n] if hide_home and evalset.home is not None else None
+        p = pool(evalset, n, hide)
+        x = features(case.question, evalset.traits, p)
+        y = gold(evalset, n, p.ids) if hide is None else np.zeros(len(p.ids), dtype=np.bool_)
+        xs.append(x)
+        ys.append(y)
+        groups.append(np.full(len(p.ids), n, dtype=np.int64))
+        cov.append(p.coverage)
+        answerable.append(hide is None and case.answerable)
+    return Data(
+        np.concatenate(xs).astype(np.float64),
+        np.concatenate(ys),
+        np.concatenate(groups),
+        np.array(cov),
+        np.array(answerable),
+        [case.question for case in evalset.cases],
+    )
+
+
+def listwise_loss(w: Matrix, sets: list[tuple[Data, float]]) -> tuple[float, Matrix]:
+    total, grad = 0.0, np.zeros_like(w)
+    for data, weight in sets:
+        s = data.x @ w
+        ngroups = int(data.group.max()) + 1
+        smax = np.full(ngroups, -np.inf)
+        np.maximum.at(smax, data.group, s)
+        e = np.exp(s - smax[data.group])
+        z_all = np.bincount(data.group, e, ngroups)
+        z_gold = np.bincount(data.group, e * data.y, ngroups)
+        valid = z_gold > 0
+        count = max(valid.sum(), 1)
+        total += weight * float(-(np.log(z_gold[valid]) - np.log(z_all[valid])).sum()) / count
+        p_all = e / z_all[data.group]
+        p_gold = np.where(data.y, e / np.maximum(z_gold[data.group], 1e-300), 0.0)
+        coef = (p_all - p_gold) * valid[data.group]
+        grad += weight * (data.x.T @ coef) / count
+    total += L2 * float(w @ w)
+    grad += 2 * L2 * w
+    return total, grad
+
+
+def fit_weights(sets: list[tuple[Data, float]]) -> Matrix:
+    w0 = np.zeros(len(FEATURES))
+    w0[0] = 10.0
+    result = minimize(listwise_loss, w0, args=(sets,), jac=True, method="L-BFGS-B")
+    return np.asarray(result.x)
+
+
+def metrics(data: Data, w: Matrix) -> tuple[float, float]:
+    """P@1 and MRR@10 of the answerable questions."""
+    s = data.x @ w
+    p1, mrr, count = 0.0, 0.0, 0
+    order = np.lexsort((-s, data.group))
+    g, y = data.group[order], data.y[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], len(g)]
+    for a, b in zip(starts, ends, strict=True):
+        if not data.answerable[g[a]]:
+            continue
+        count += 1
+        hits = np.flatnonzero(y[a:b][:10])
+        if len(hits):
+            mrr += 1.0 / (hits[0] + 1)
+            p1 += hits[0] == 0
+    return p1 / count, mrr / count
+
+
+def question_rows(data: Data, w: Matrix) -> tuple[Matrix, Matrix]:
+    """Per question: the best score and the evidence of ranking.question_evidence."""
+    s = data.x @ w
+    starts = np.flatnonzero(np.r_[True, data.group[1:] != data.group[:-1]])
+    ends = np.r_[starts[1:], len(s)]
+    best, evidence = [], []
+    for a, b in zip(starts, ends, strict=True):
+        n = int(data.group[a])
+        pool = _CoverageOnly(float(data.coverage[n]))
+        x = data.x[a:b].astype(np.float32)
+        scores = s[a:b].astype(np.float32)
+        best.append(float(scores.max()))
+        evidence.append(question_evidence(data.questions[n], pool, x, scores))  # type: ignore[arg-type]
+    return np.array(best), np.array(evidence, dtype=np.float64)
+
+
+@dataclass
+class _CoverageOnly:
+    coverage: float
+
+
+def fit_calibration(parts: list[tuple[Matrix, Matrix, Matrix, float]]) -> Matrix:
+    """Logistic fit of "the corpus answers it" on (best score, evidence), parts weighted."""
+
+    def loss(theta: Matrix) -> tuple[float, Matrix]:
+        total, grad = 0.0, np.zeros_like(theta)
+        for best, evidence, y, weight in parts:
+            design = np.column_stack([best, np.ones(len(best)), evidence])
+            p = 1 / (1 + np.exp(-np.clip(design @ theta, -30, 30)))
+            eps = 1e-9
+            total += weight * float(-(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)).mean())
+            grad += weight * design.T @ ((p - y) / len(y))
+        return total + 1e-3 * float(theta[2:] @ theta[2:]), grad + np.r_[0, 0, 2e-3 * theta[2:]]
+
+    theta0 = np.zeros(2 + len(EVIDENCE))
+    theta0[0] = 1.0
+    return np.asarray(minimize(loss, theta0, jac=True, method="L-BFGS-B").x)
+
+
+def relevance(data: Data, w: Matrix, theta: Matrix) -> Matrix:
+    """The calibrated score of each question's best candidate."""
+    best, evidence = question_rows(data, w)
+    design = np.column_stack([best, np.ones(len(best)), evidence])
+    return np.asarray(1 / (1 + np.exp(-(design @ theta))))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--drop", default="", help="features to leave out, comma-separated")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    sets = load(["squad", "selqa", "reader-tune", "reader-holdout"], VectorCache())
+    data = {name: collect(evalset) for name, evalset in sets.items()}
+    for evalset in sets.values():
+        save_pools(evalset)
+    dropped = [FEATURES.index(name) for name in args.drop.split(",") if name]
+    for d in data.values():
+        d.x[:, dropped] = 0.0
+    squad, selqa, tune = data["squad"], data["selqa"], data["reader-tune"]
+    print("features:", FEATURES)
+
+    def show(label: str, w: Matrix) -> None:
+        cells = [
+            f"{name} {metrics(d, w)[0]:.3f}/{metrics(d, w)[1]:.3f}" for name, d in data.items()
+        ]
+        print(f"{label}: P@1/MRR@10 " + ", ".join(cells))
+        print("   weights", tuple(round(float(v), 3) for v in w))
+
+    dense = np.zeros(len(FEATURES))
+    dense[0] = 1.0
+    show("dense only", dense)
+    show("fit on SQuAD", fit_weights([(squad, 1.0)]))
+    show("fit on SelQA", fit_weights([(selqa, 1.0)]))
+    show("fit on both", fit_weights([(squad, 1.0), (selqa, 1.0)]))
+    w = fit_weights([(squad, 1.0), (selqa, 1.0), (tune, READER_WEIGHT)])
+    show(f"final: both + reader-tune x{READER_WEIGHT}", w)
+    hidden = [collect(sets["squad"], hide_home=True), collect(sets["selqa"], hide_home=True)]
+    for d in hidden:
+        d.x[:, dropped] = 0.0
+    for evalset in sets.values():
+        save_pools(evalset)
+    parts = []
+    for d in (squad, selqa, *hidden):
+        best, evidence = question_rows(d, w)
+        parts.append((best, evidence, np.full(len(best), float(d.answerable.any())), 1.0))
+    best, evidence = question_rows(tune, w)
+    parts.append((best, evidence, tune.answerable.astype(np.float64), 2.0))
+    theta = fit_calibration(parts)
+    tags = {name: np.array([c.tag for c in sets[name].cases]) for name in sets}
+    rel = {name: relevance(d, w, theta) for name, d in data.items()}
+    hidden_rel = [relevance(d, w, theta) for d in hidden]
+    columns = {
+        "SQuAD answerable": rel["squad"],
+        "SelQA answerable": rel["selqa"],
+        "tune answerable": rel["reader-tune"][data["reader-tune"].answerable],
+        "holdout answerable": rel["reader-holdout"][data["reader-holdout"].answerable],
+        "SQuAD hidden": hidden_rel[0],
+        "SelQA hidden": hidden_rel[1],
+        "tune near": rel["reader-tune"][tags["reader-tune"] == "near"],
+        "holdout near": rel["reader-holdout"][tags["reader-holdout"] == "near"],
+        "tune far": rel["reader-tune"][tags["reader-tune"] == "far"],
+        "holdout far": rel["reader-holdout"][tags["reader-holdout"] == "far"],
+    }
+    print("share with relevance >= threshold (answered):")
+    print("| threshold | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for t in (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+        cells = [f"{float(np.mean(r >= t)):.2f}" for r in columns.values()]
+        print(f"| {t:.2f} | " + " | ".join(cells) + " |")
+    print(f"WEIGHTS = {tuple(round(float(v), 4) for v in w)}")
+    print(f"CALIBRATION = {tuple(round(float(v), 4) for v in theta)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

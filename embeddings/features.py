@@ -1,0 +1,195 @@
+"""Features of a (question, candidate sentence) pair for the learned ranking.
+
+Each feature is evidence a reader would use to judge whether a sentence answers a question:
+
+- how close the meanings are (dense cosine), and whether it is the dense side's first choice;
+- how much of the question's words the sentence and its window carry (BM25 shares, see
+  embeddings/lexical.py), and whether it is the lexical side's first choice;
+- whether the sentence holds the kind of thing asked for (``answer_type``: a name for
+  who/which/where, a date for when, a number for how many/much), in itself or only in a
+  neighbour;
+- whether the sentence leans on its neighbour (starts with a pronoun, "he said"), so that the
+  window's evidence is its own.
+
+They are computed in numpy over a few hundred candidates, per question, in well under a
+millisecond; the per-sentence parts (``SentenceTraits``) once per index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+FEATURES = (
+    "cosine",
+    "dense_best",  # 1 for the candidate the dense side ranks first
+    "lexical_sentence",
+    "lexical_window",
+    "lexical_best",  # 1 for the candidate with the most lexical evidence
+    "type_in_sentence",  # the asked-for kind of answer is in the sentence
+    "type_in_window",  # ... only in a neighbour
+    "leans_on_neighbour_x_window",  # pronoun start / "he said", times the window share
+    "document_cosine",  # the best cosine among the candidates of the same document
+)
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(" + "|".join(_MONTHS) + r")\b|\b\d{1,2}(st|nd|rd|th)\b"
+    r"|\b(century|decade|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|ago|year|years)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half"
+    r"|quarter|quarters|percent)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]*)")
+# Two or more capitalised words in a row: a person's (or an organisation's) name.
+_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+)+")
+_NOT_NAMES = frozenset(
+    "the a an of in on and at to for this that these those it he she they monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+    + _MONTHS
+)
+_LEANS = re.compile(
+    r"^\W*(he|she|they|it|his|her|their|its|this|these|those|the latter|the former)\b"
+    r"|\b(he|she|they) (said|says|added|noted|stated)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’]+")
+
+# The kind of answer a question asks for, from its wording.
+NAME, DATE, NUMBER, PERSON = 1, 2, 3, 4
+_QUESTION_TYPES = (
+    (re.compile(r"\bhow (many|much|long|old|big|large|heavy|far|often)\b", re.I), NUMBER),
+    (re.compile(r"\bwhat (percentage|share|proportion|number|amount|age)\b", re.I), NUMBER),
+    (
+        re.compile(r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|month)\b", re.I),
+        DATE,
+    ),
+    (re.compile(r"\b(who|whom|whose)\b", re.I), PERSON),
+    (re.compile(r"\bwhere\b", re.I), NAME),
+    (re.compile(r"\b(which|what) [a-z]+ (is|was|are|were|did|does|do)\b", re.I), NAME),
+    (re.compile(r"^\s*(which|in which|from which|to which|at which)\b", re.I), NAME),
+)
+
+
+def answer_type(question: str) -> int:
+    """PERSON, NAME, DATE, NUMBER, or 0 when the question's wording does not say."""
+    for pattern, kind in _QUESTION_TYPES:
+        if pattern.search(question):
+            return kind
+    return 0
+
+
+@dataclass(frozen=True)
+class SentenceTraits:
+    """What each sentence holds, computed once per index."""
+
+    has_date: BoolArray
+    has_number: BoolArray
+    names: tuple[frozenset[str], ...]  # lower-cased capitalised words after the first
+    full_names: tuple[frozenset[str], ...]  # lower-cased words of multi-word names
+    leans: BoolArray  # starts with a pronoun or says "he said": it needs its neighbour
+    doc: IntArray  # document of each sentence
+    previous: IntArray  # id of the sentence before in the same document, or -1
+    following: IntArray  # ... after, or -1
+
+
+def sentence_traits(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits:
+    count = len(texts)
+    previous = np.full(count, -1, dtype=np.int64)
+    following = np.full(count, -1, dtype=np.int64)
+    for n in range(1, count):
+        if docs[n] == docs[n - 1]:
+            previous[n] = n - 1
+            following[n - 1] = n
+    return SentenceTraits(
+        has_date=np.array([bool(_DATE.search(t)) for t in texts], dtype=np.bool_),
+        has_number=np.array([bool(_NUMBER.search(t)) for t in texts], dtype=np.bool_),
+        names=tuple(frozenset(w.lower() for w in _CAPITALISED.findall(t)) for t in texts),
+        full_names=tuple(_full_names(t) for t in texts),
+        leans=np.array([bool(_LEANS.search(t)) for t in texts], dtype=np.bool_),
+        doc=np.asarray(docs, dtype=np.int64),
+        previous=previous,
+        following=following,
+    )
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The candidates of one question with the raw evidence of each retriever."""
+
+    ids: IntArray
+    cosine: FloatArray
+    lexical_sentence: FloatArray
+    lexical_window: FloatArray
+    coverage: float  # share of the question's terms that occur in the corpus
+
+
+def _full_names(text: str) -> frozenset[str]:
+    return frozenset(
+        word.lower()
+        for name in _FULL_NAME.findall(text)
+        for word in name.split()
+        if word.lower() not in _NOT_NAMES
+    )
+
+
+def _type_matches(traits: SentenceTraits, ids: IntArray, kind: int, asked: set[str]) -> BoolArray:
+    if kind == DATE:
+        return traits.has_date[ids]
+    if kind == NUMBER:
+        return traits.has_number[ids]
+    if kind == NAME:
+        return np.array([bool(traits.names[i] - asked) for i in ids.tolist()], dtype=np.bool_)
+    if kind == PERSON:
+        names = traits.full_names
+        return np.array([bool(names[i] - asked) for i in ids.tolist()], dtype=np.bool_)
+    return np.zeros(len(ids), dtype=np.bool_)
+
+
+def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
+    """The FEATURES of each candidate ``pool.ids[i]``, one row per candidate."""
+    ids, cosine = pool.ids, pool.cosine
+    lexical_sentence, lexical_window = pool.lexical_sentence, pool.lexical_window
+    if not len(ids):
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    kind = answer_type(question)
+    asked = {w.lower() for w in _WORD.findall(question)}
+    in_sentence = _type_matches(traits, ids, kind, asked)
+    neighbours = np.zeros(len(ids), dtype=np.bool_)
+    for side in (traits.previous[ids], traits.following[ids]):
+        valid = side >= 0
+        if valid.any():
+            neighbours[valid] |= _type_matches(traits, side[valid], kind, asked)
+    lexical = lexical_sentence + lexical_window
+    docs = traits.doc[ids]
+    document_best = np.full(int(docs.max()) + 1, -1.0, dtype=np.float32)
+    np.maximum.at(document_best, docs, cosine)
+    return np.stack(
+        [
+            cosine,
+            (cosine >= cosine.max()).astype(np.float32),
+            lexical_sentence,
+            lexical_window,
+            (lexical >= lexical.max()).astype(np.float32) * (lexical.max() > 0),
+            in_sentence.astype(np.float32),
+            (neighbours & ~in_sentence).astype(np.float32),
+            traits.leans[ids].astype(np.float32) * lexical_window,
+            document_best[docs],
+        ],
+        axis=1,
+    ).astype(np.float32)

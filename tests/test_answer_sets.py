@@ -1,0 +1,144 @@
+"""The answer-sentence evaluation format: files, the scorer, and the SQuAD/SelQA converters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embeddings.answer_sets import (
+    AnswerCase,
+    AnswerSetError,
+    evaluate_answer_set,
+    first_right_rank,
+    is_right,
+    load_answer_set,
+    score_answers,
+    selqa_answer_set,
+    squad_answer_set,
+    write_answer_set,
+)
+from embeddings.corpus import read_corpus
+from embeddings.index import build_index
+from embeddings.search import Searcher
+from embeddings.squad import load_squad
+from tests.conftest import REPO
+from tests.fakes import HashingEncoder
+
+DATA = REPO / "tests" / "data"
+
+
+def _write(path: Path, *items: object) -> Path:
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_file_round_trips_with_answerable_and_unanswerable_questions(tmp_path: Path) -> None:
+    cases = [
+        AnswerCase("Who is Umerov's lawyer?", ("Nikolai Polozov",)),
+        AnswerCase("Who is the president of Ukraine?", tag="near"),
+    ]
+    write_answer_set(cases, tmp_path / "set.jsonl")
+    assert load_answer_set(tmp_path / "set.jsonl") == cases
+    assert [c.answerable for c in cases] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"question": "Q?"}, '"answers" or "answerable": false'),
+        ({"question": "Q?", "answers": ["a"], "answerable": False}, "either"),
+        ({"question": "Q?", "answers": "a"}, "list of non-empty strings"),
+        ({"question": "Q?", "answers": ["a"], "expect": ["a"]}, "unknown key 'expect'"),
+        ({"question": "  ", "answerable": False}, "empty"),
+    ],
+)
+def test_a_bad_line_is_named_with_what_is_wrong(
+    tmp_path: Path, item: dict[str, object], message: str
+) -> None:
+    path = _write(tmp_path / "bad.jsonl", {"question": "Fine?", "answerable": False}, item)
+    with pytest.raises(AnswerSetError, match=message) as error:
+        load_answer_set(path)
+    assert ":2:" in str(error.value)
+
+
+def test_a_quote_is_right_when_it_holds_an_answer_or_half_a_cut_gold_sentence() -> None:
+    gold = "The museum opened in 1965. It houses the scrolls."
+    assert is_right("We know: The museum opened in 1965. It houses the scrolls. Yes.", [gold])
+    assert is_right("The museum opened in 1965. It houses the scrolls", [gold])
+    assert not is_right("It houses", [gold])  # a fragment is not the answer
+    assert first_right_rank(["no", "still no", "67 people here"], ["67 people"]) == 3
+    assert first_right_rank(["no"], ["67 people"]) is None
+
+
+def test_the_scorer_separates_answerable_and_unanswerable_questions() -> None:
+    cases = [
+        AnswerCase("a?", ("A",)),
+        AnswerCase("b?", ("B",)),
+        AnswerCase("c?", tag="near"),
+        AnswerCase("d?", tag="far"),
+    ]
+    quotes = [["A1", "x"], ["x", "B2"], ["x"], ["y"]]
+    report = score_answers(cases, quotes, ["answered", "related", "answered", "declined"])
+    assert (report.answerable, report.unanswerable) == (2, 2)
+    assert report.p_at_1 == pytest.approx(0.5)
+    assert report.mrr == pytest.approx(0.75)
+    assert report.r_at_10 == 1.0
+    assert report.outcomes_answerable == {"answered": 0.5, "related": 0.5, "declined": 0.0}
+    assert report.outcomes_unanswerable == {"answered": 0.5, "related": 0.0, "declined": 0.5}
+    assert report.answered_right == pytest.approx(0.5)
+    assert report.by_tag["near"]["answered"] == 1.0
+
+
+def test_squad_questions_become_their_gold_sentences() -> None:
+    squad = load_squad(DATA / "squad-mini.json")
+    cases = squad_answer_set(squad)
+    assert len(cases) == len(squad.questions)
+    for case, question in zip(cases, squad.questions, strict=True):
+        assert any(answer in " ".join(case.answers) for answer in question.answers)
+        text = squad.documents[question.document].text
+        assert all(gold in text for gold in case.answers)
+
+
+def test_selqa_becomes_one_open_pool_with_one_document_per_section(tmp_path: Path) -> None:
+    item = {
+        "article": "Israel",
+        "section": "Museums",
+        "question": "Where is the Rockefeller Museum?",
+        "candidates": ["The Israel Museum is big.", "The Rockefeller Museum is in Jerusalem."],
+        "answers": [1],
+        "topic": "COUNTRY",
+    }
+    other = {**item, "section": "Food", "question": "What is eaten?", "answers": [0]}
+    other["candidates"] = ["Hummus is eaten.", "Falafel too."]
+    path = tmp_path / "selqa.json"
+    path.write_text(json.dumps([item, other]), encoding="utf-8")
+    documents, cases = selqa_answer_set(path)
+    assert [d.title for d in documents] == ["Israel: Museums", "Israel: Food"]
+    assert cases[0].answers == ("The Rockefeller Museum is in Jerusalem.",)
+    index = build_index(documents, HashingEncoder())
+    assert [s.text for s in index.sentences][:2] == item["candidates"]
+
+
+def test_the_shipped_reader_sets_are_valid_and_their_answers_are_in_the_corpus() -> None:
+    corpus = " ".join(d.text for d in read_corpus(REPO / "corpus"))
+    for name in ("reader-tune", "reader-holdout"):
+        cases = load_answer_set(DATA / f"{name}.jsonl")
+        answerable = [c for c in cases if c.answerable]
+        assert all(any(a in corpus for a in c.answers) for c in answerable), name
+    every = load_answer_set(DATA / "reader-tune.jsonl") + load_answer_set(
+        DATA / "reader-holdout.jsonl"
+    )
+    assert sum(c.answerable for c in every) >= 60
+    assert sum(c.tag == "near" for c in every) >= 20
+
+
+def test_a_searcher_is_scored_end_to_end() -> None:
+    documents = read_corpus(REPO / "corpus")
+    encoder = HashingEncoder()
+    searcher = Searcher(build_index(documents, encoder), encoder, multilingual=False)
+    cases = [AnswerCase("Who is Umerov's lawyer?", ("Nikolai Polozov",))]
+    report = evaluate_answer_set(searcher, cases)
+    assert report.answerable == 1
+    assert 0.0 <= report.mrr <= 1.0

@@ -1,0 +1,72 @@
+"""Features of the learned ranking: what a question asks for and what a sentence holds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from embeddings.features import (
+    DATE,
+    FEATURES,
+    NAME,
+    NUMBER,
+    PERSON,
+    Pool,
+    answer_type,
+    features,
+    sentence_traits,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who defends Umerov in court?", PERSON),
+        ("Whose wife attended?", PERSON),
+        ("When was the banner hung?", DATE),
+        ("In what year did it start?", DATE),
+        ("What year did it start?", DATE),
+        ("How many children have fathers in prison?", NUMBER),
+        ("How much was Zarema fined?", NUMBER),
+        ("What percentage are Crimean Tatars?", NUMBER),
+        ("Where did the activists hang the banner?", NAME),
+        ("Which NGO took part?", NAME),
+        ("What did the banner say?", 0),
+    ],
+)
+def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: int) -> None:
+    assert answer_type(question) == kind
+
+
+TEXTS = [
+    "Refat Chubarov took part in the action.",
+    "He said it would hang for a week.",
+    "On August 18 he was moved to a clinic.",
+    "Occupiers keep 67 people in custody.",
+]
+
+
+def test_each_sentence_knows_what_it_holds_and_whether_it_leans_on_its_neighbour() -> None:
+    traits = sentence_traits(TEXTS, [0, 0, 0, 1])
+    assert traits.has_date.tolist() == [False, False, True, False]  # "a week" is no date
+    assert traits.has_number.tolist() == [False, False, True, True]
+    assert "chubarov" in traits.full_names[0]
+    assert traits.leans.tolist() == [False, True, False, False]
+    assert traits.previous.tolist() == [-1, 0, 1, -1]  # never across documents
+    assert traits.following.tolist() == [1, 2, -1, -1]
+
+
+def test_an_answer_of_the_asked_kind_counts_in_the_sentence_or_its_neighbour() -> None:
+    traits = sentence_traits(TEXTS, [0, 0, 0, 1])
+    ids = np.arange(4, dtype=np.int64)
+    zeros = np.zeros(4, dtype=np.float32)
+    pool = Pool(ids, zeros + 0.5, zeros, zeros, coverage=1.0)
+    x = features("Who took part in the action?", traits, pool)
+    assert x.shape == (4, len(FEATURES))
+    in_sentence = x[:, FEATURES.index("type_in_sentence")]
+    in_window = x[:, FEATURES.index("type_in_window")]
+    assert in_sentence.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert in_window.tolist() == [0.0, 1.0, 0.0, 0.0]  # "He said": the name is one sentence back
+    assert x[:, FEATURES.index("dense_best")].sum() == 4  # a tie: every one is the best
+    # the best cosine of the candidates in each one's document
+    assert x[:, FEATURES.index("document_cosine")].tolist() == [0.5] * 4
