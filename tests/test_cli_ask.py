@@ -7,12 +7,16 @@ index is built here).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.cli.render import ABSTAIN
+from tests.conftest import REPO
 
 QUESTION = "How many political prisoners are held in Crimea?"
 pytestmark = pytest.mark.usefixtures("isolated_env")
@@ -115,3 +119,35 @@ def test_quotebot_model_is_the_model_used(
     monkeypatch.setenv("QUOTEBOT_MODEL", str(tmp_path / "no-such-model"))
     code, _, err = ask(capsys, QUESTION)
     assert code == 2 and "no-such-model" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.integration
+def test_ask_leaves_no_telemetry_behind(real_index_copy: Path, tmp_path: Path) -> None:
+    """No onnxruntime device id or event queue (nor anything else) under the user's home."""
+    home = tmp_path / "home"
+    home.mkdir()
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("QUOTEBOT_", "TELEGRAM_", "ORT_", "HF_HUB_DISABLE", "DO_NOT"))
+    }
+    environment.update(
+        {
+            "HOME": str(home),
+            "QUOTEBOT_INDEX": str(real_index_copy),
+            "QUOTEBOT_DATA_DIR": str(tmp_path / "data"),
+        }
+    )
+    environment.pop("XDG_CACHE_HOME", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", QUESTION],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "67 people" in result.stdout
+    assert [path for path in home.rglob("*") if path.is_file()] == []

@@ -34,10 +34,11 @@ from tests.bot_harness import (
     run,
     running_bot,
     searcher_over,
-    wait_for,
 )
 from tests.fake_bot_api import BOT_USER, BOT_USERNAME, bot_message, telegram_html_problems
 from tests.fakes import HashingEncoder
+
+LONG_POLL = 30  # seconds; the fake answers a long poll as soon as an update comes
 
 # --- commands -------------------------------------------------------------------------------
 
@@ -373,10 +374,10 @@ def test_one_slow_question_does_not_hold_up_another_user(
                 await bot.app.update_queue.put(
                     Update.de_json(bot.updates.private(BOB, CUSTODY), bot.app.bot)
                 )
-                await wait_for(lambda: len(answers_to(bot, BOB)) == 1)
+                await bot.api.wait_until(lambda: len(answers_to(bot, BOB)) == 1)
                 assert answers_to(bot, ALICE) == []
                 release.set()
-                await wait_for(lambda: len(answers_to(bot, ALICE)) == 1)
+                await bot.api.wait_until(lambda: len(answers_to(bot, ALICE)) == 1)
             finally:
                 release.set()
                 await bot.app.stop()
@@ -480,15 +481,15 @@ def test_polling_survives_every_kind_of_failure_and_loses_no_update(
             users = [10, 11, 12, 13]
             bot.api.fail_next("sendChatAction", "forbidden")  # user 10 blocked the bot
             for user in users:
-                bot.api.updates.append(bot.updates.private(user, CUSTODY))
-            bot.api.updates.append(bot.updates.private(14, "/help"))
+                bot.api.push_update(bot.updates.private(user, CUSTODY))
+            bot.api.push_update(bot.updates.private(14, "/help"))
             updater = bot.app.updater
             assert updater is not None
-            await updater.start_polling(poll_interval=0.0, timeout=0)
+            await updater.start_polling(poll_interval=0.0, timeout=LONG_POLL)
             await bot.app.start()
             try:
-                await wait_for(lambda: all(answers_to(bot, user) for user in users[1:]))
-                await wait_for(
+                await bot.api.wait_until(lambda: all(answers_to(bot, user) for user in users[1:]))
+                await bot.api.wait_until(
                     lambda: any(c.params["chat_id"] == 14 for c in bot.api.calls_to("sendMessage"))
                 )
             finally:

@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 from bot.cli import articles, ask, eval, index, run
 from bot.cli.options import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from bot.settings import Settings, load_settings
+from bot.telemetry import turn_off_telemetry
 from embeddings import QuotebotError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -87,6 +88,7 @@ def _command_name(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    turn_off_telemetry()  # before any dependency loads
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose + (1 if args.command == "run" else 0))
