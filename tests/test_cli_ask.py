@@ -16,7 +16,8 @@ import pytest
 
 from bot.cli import main
 from bot.cli.render import ABSTAIN
-from tests.conftest import REPO
+from tests.cli_runner import one_line_error, quotebot, run_main
+from tests.conftest import CORPUS, REPO
 
 QUESTION = "How many political prisoners are held in Crimea?"
 pytestmark = pytest.mark.usefixtures("isolated_env")
@@ -151,3 +152,146 @@ def test_ask_leaves_no_telemetry_behind(real_index_copy: Path, tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert "67 people" in result.stdout
     assert [path for path in home.rglob("*") if path.is_file()] == []
+
+
+# --- errors before any model, and answers through a real process -------------------------
+
+
+@pytest.mark.usefixtures("isolated_env")
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [("", "empty"), ("   \t ", "empty"), ("x" * 1001, "1000")],
+)
+def test_unanswerable_questions_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], question: str, reason: str
+) -> None:
+    code, out, err = run_main(capsys, "ask", question)
+    assert code == 2
+    assert out == ""
+    assert reason in one_line_error(err)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_a_missing_corpus_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    code, _, err = run_main(capsys, "ask", "anything?", "--corpus", str(missing))
+    assert code == 2
+    assert str(missing) in one_line_error(err)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_a_bad_corpus_file_is_named_with_its_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("A fine article. With two sentences.")
+    (corpus / "broken.md").write_text("---\nsource: Somebody\n---\nText without a title.")
+    code, _, err = run_main(capsys, "ask", "anything?", "--corpus", str(corpus))
+    assert code == 2
+    line = one_line_error(err)
+    assert "broken.md" in line and "title" in line
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_an_empty_corpus_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_main(capsys, "ask", "anything?", "--corpus", str(tmp_path))
+    assert code == 2
+    assert "no articles" in one_line_error(err)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_an_unreadable_index_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_main(capsys, "index", "info", "--index", str(tmp_path))
+    assert code == 2
+    assert "no index" in one_line_error(err)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_an_index_location_that_cannot_be_written_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    code, _, err = run_main(capsys, "index", "build", "--index", str(blocker / "index"))
+    assert code == 2
+    assert "cannot write the index" in one_line_error(err)
+
+
+@pytest.mark.integration
+def test_ask_quotes_the_custody_sentence_with_its_citation(real_index_dir: Path) -> None:
+    result = quotebot(
+        "ask", "How many political prisoners are held in Crimea?", index=real_index_dir
+    )
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.split("\n\n")[1]
+    assert "67 people" in first
+    assert "QHA (Crimean News Agency)" in first
+    assert "score" in first
+    assert result.stderr == ""
+
+
+@pytest.mark.integration
+def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
+    result = quotebot(
+        "ask",
+        "How many political prisoners are held in Crimea?",
+        "--json",
+        "--top-k",
+        "4",
+        index=real_index_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    record = json.loads(line)
+    assert record["question"] == "How many political prisoners are held in Crimea?"
+    assert record["abstained"] is False
+    assert len(record["quotes"]) == 4
+    corpus_texts = {p.stem: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.md")}
+    for quote in record["quotes"]:
+        assert set(quote) >= {
+            "text",
+            "score",
+            "sentence",
+            "context_before",
+            "context_after",
+            "document",
+        }
+        # cosine (-1..1) plus the lexical evidence (0..2): see embeddings/ranking.py
+        assert isinstance(quote["score"], float) and -1.0 <= quote["score"] <= 3.0
+        assert isinstance(quote["sentence"], int)
+        document = quote["document"]
+        assert set(document) == {"id", "title", "source", "author", "date", "url"}
+        assert document["date"] is None and document["url"] is None  # the articles give none
+        assert document["author"] is None and quote["url_to_quote"] is None
+        assert quote["text"] in corpus_texts[document["id"]]
+    assert "67 people" in record["quotes"][0]["text"]
+    scores = [quote["score"] for quote in record["quotes"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.integration
+def test_batch_mode_answers_each_line_in_order(real_index_dir: Path) -> None:
+    questions = "Where was the banner hung?\n\nHow much is each child paid per month?\n"
+    result = quotebot("ask", "--json", "--top-k", "1", index=real_index_dir, stdin=questions)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in records] == [
+        "Where was the banner hung?",
+        "How much is each child paid per month?",
+    ]
+    assert "5000 rubles" in records[1]["quotes"][0]["text"]
+
+
+@pytest.mark.integration
+def test_batch_mode_reports_a_bad_line_and_answers_the_rest(real_index_dir: Path) -> None:
+    result = quotebot(
+        "ask", "--json", index=real_index_dir, stdin="x" * 1200 + "\nWho is Refat Chubarov?\n"
+    )
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 1
+    assert "1000" in one_line_error(result.stderr)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from tests.cli_runner import quotebot
+from tests.conftest import CORPUS, REPO
 
 
 @pytest.mark.integration
@@ -38,3 +43,54 @@ def test_quotebot_data_dir_holds_the_default_index(
     monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path / "my-data"))
     assert main(["index", "info"]) == 2
     assert str(tmp_path / "my-data" / "indexes") in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_index_info_describes_the_index(real_index_dir: Path) -> None:
+    result = quotebot("index", "info", index=real_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "all-MiniLM-L6-v2" in result.stdout
+    assert "up to date" in result.stdout
+    assert "articles:      2" in result.stdout
+
+
+@pytest.mark.integration
+def test_an_interrupted_build_leaves_the_previous_index_in_use(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C during `quotebot index build`: a one-line message, and the old index still live."""
+    import shutil
+    import signal
+    import time
+
+    from embeddings.index_store import current_build, load_index
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index_dir, index)
+    live = current_build(index)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "extra.txt").write_text("A new article. " * 2000)  # a build of some seconds
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)],
+        env={**environment, "QUOTEBOT_INDEX": str(index)},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell's background jobs (CI runners among them) inherit SIGINT ignored; a user at
+        # a terminal does not. Give the child the terminal user's disposition.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(4)  # importing torch alone takes longer; the build is surely under way
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    # 130, or death by SIGINT itself when the interrupt lands in torch's import machinery: a
+    # shell reports both as 130. Either way the build must not have finished (2,000 more
+    # sentences take far more than 4 s) and must have said why it stopped.
+    assert process.returncode in (130, -signal.SIGINT), err
+    assert err.strip().splitlines()[-1] == "quotebot: interrupted"
+    assert "Traceback" not in err
+    assert current_build(index) == live
+    assert load_index(index).manifest.document_count == 2
