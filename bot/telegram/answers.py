@@ -15,7 +15,7 @@ from bot.telegram.buttons import TOKEN_PATTERN
 from embeddings import Answer
 
 DEFAULT_CAPACITY = 4096
-TOKEN_BYTES = 6  # 8 URL-safe characters: what callbacks.TOKEN_PATTERN accepts
+TOKEN_BYTES = 6  # 8 URL-safe characters: what buttons.TOKEN_PATTERN accepts
 
 
 class AnswerCache:
@@ -50,7 +50,7 @@ class AnswerCache:
 
 
 def new_token() -> str:
-    """A random token that fits ``callbacks.TOKEN_PATTERN``; unguessable, so one user cannot
+    """A random token that fits ``buttons.TOKEN_PATTERN``; unguessable, so one user cannot
     page through another user's answers by trying tokens."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     assert len(token) == 8, TOKEN_PATTERN

@@ -1,6 +1,6 @@
 """The services the Telegram handlers share, kept in ``application.bot_data["services"]``.
 
-One object, built by ``telegram_app.build_application``, so that every handler finds the same
+One object, built by ``app.build_application``, so that every handler finds the same
 searcher, store, answer cache and rate limits, and ``/reload`` can swap the searcher for all of
 them at once. The helpers here run the blocking calls (search, SQLite) in worker threads.
 """

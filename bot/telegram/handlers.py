@@ -1,9 +1,10 @@
 """Telegram handlers for commands, questions, inline queries and errors.
 
 One handler per thing a user wants; each parses the update, calls a service and replies.
-Retrieval is the searcher's job and markup is ``render_html``'s; searching and database calls
-run in worker threads (``services``), so that one question never holds up another. The
-buttons' handlers are in ``buttons``, the admin commands in ``admin``.
+Retrieval is the searcher's job, markup ``render``'s and the pages of an answer ``pages``';
+searching and database calls run in worker threads (``bot_data``), so that one question never
+holds up another. What a pressed button does is in ``presses``, the admin commands in
+``admin``.
 """
 
 from __future__ import annotations
