@@ -85,8 +85,8 @@ def test_startup_publishes_commands_and_the_heartbeat_follows_the_app(
         await app.post_init(app)
         await app.start()
         async with asyncio.timeout(10):
-            while not heartbeat.exists():
-                await asyncio.sleep(0.01)
+            while not heartbeat.exists():  # written as soon as the app runs
+                await asyncio.sleep(0)  # a turn of the event loop, not a wait
         await app.stop()
         await app.shutdown()
         await app.post_shutdown(app)

@@ -22,16 +22,28 @@ def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path
 def test_the_heartbeat_is_written_only_while_the_bot_runs(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "heartbeat"
     running = False
+    waits: list[float] = []
 
     async def scenario() -> None:
         nonlocal running
-        task = asyncio.create_task(beat(path, lambda: running, interval=0.01))
-        await asyncio.sleep(0.05)
-        assert not path.exists()
+        turns: asyncio.Queue[None] = asyncio.Queue()
+
+        async def sleep(seconds: float) -> None:  # waits for the test, not for the clock
+            waits.append(seconds)
+            await turns.get()
+
+        async def until_waits(count: int) -> None:
+            async with asyncio.timeout(10):
+                while len(waits) < count:
+                    await asyncio.sleep(0)  # a turn of the event loop, not a wait
+
+        task = asyncio.create_task(beat(path, lambda: running, interval=30.0, sleep=sleep))
+        await until_waits(1)
+        assert not path.exists() and waits == [1.0]  # not running: look again soon
         running = True
-        async with asyncio.timeout(10):
-            while not path.exists():
-                await asyncio.sleep(0.01)
+        turns.put_nowait(None)
+        await until_waits(2)
+        assert path.exists() and waits == [1.0, 30.0]  # written, then the full interval
         task.cancel()
 
     asyncio.run(scenario())

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -34,13 +34,19 @@ def write_heartbeat(path: Path) -> None:
 
 
 async def beat(
-    path: Path, is_alive: Callable[[], bool], interval: float = HEARTBEAT_INTERVAL
+    path: Path,
+    is_alive: Callable[[], bool],
+    interval: float = HEARTBEAT_INTERVAL,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Touch ``path`` every ``interval`` seconds while ``is_alive()``; runs until cancelled."""
+    """Touch ``path`` every ``interval`` seconds while ``is_alive()``; runs until cancelled.
+
+    ``sleep`` is how it waits (tests pass one they control, instead of waiting for real).
+    """
     warned = False
     while True:
         if not is_alive():  # not started yet, or stopping: look again soon
-            await asyncio.sleep(min(interval, 1.0))
+            await sleep(min(interval, 1.0))
             continue
         try:
             await asyncio.to_thread(write_heartbeat, path)
@@ -49,7 +55,7 @@ async def beat(
             if not warned:
                 logger.warning("cannot write the heartbeat file %s: %s", path, error)
                 warned = True
-        await asyncio.sleep(interval)
+        await sleep(interval)
 
 
 def remove_heartbeat(path: Path) -> None:
