@@ -19,7 +19,7 @@ from bot.settings import Settings
 from embeddings import QuotebotError
 
 if TYPE_CHECKING:
-    from embeddings.index_lifecycle import EncoderSummary, IndexSummary
+    from embeddings import EncoderSummary, IndexSummary
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
