@@ -26,3 +26,13 @@ def test_no_engine_module_mentions_telegram() -> None:
     for path in (REPO / "embeddings").glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "import telegram" not in source and "from telegram" not in source, path
+
+
+def test_front_ends_use_only_the_engines_public_api() -> None:
+    """bot/ imports `embeddings` (or a sub-package's own public API), never its modules."""
+    import re
+
+    imports = re.compile(r"^\s*(?:from|import)\s+embeddings\.(\w+)", re.MULTILINE)
+    for path in (REPO / "bot").rglob("*.py"):
+        for name in imports.findall(path.read_text(encoding="utf-8")):
+            assert (REPO / "embeddings" / name / "__init__.py").is_file(), (path, name)
