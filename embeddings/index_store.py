@@ -98,7 +98,8 @@ class Manifest:
                 f"{FORMAT_VERSION}; rebuild it with `quotebot index build`"
             )
         known = {item.name for item in fields(cls)}
-        missing = known - set(data) - {"weights_stat", "files", "sizes"}
+        optional = {"weights_stat", "files", "sizes", "encoder_id", "encoder_sha256"}
+        missing = known - set(data) - optional
         if missing:
             raise ValueError(f"the manifest lacks {', '.join(sorted(missing))}")
         data = {key: value for key, value in data.items() if key in known}
