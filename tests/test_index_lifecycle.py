@@ -181,3 +181,20 @@ def test_prune_clears_folders_that_failed_builds_left_behind(tmp_path: Path) -> 
     assert [s.path for s, _ in result.indexes] == [leftover]
     assert not leftover.exists()
     assert recent.is_dir()
+
+
+def test_an_index_of_an_older_format_is_listed_as_stale_and_pruned_by_age(
+    tmp_path: Path, corpus_copy: Path, fake_index: SentenceIndex
+) -> None:
+    import json
+
+    data = tmp_path / "data"
+    old = write_fake_built_index(data / "indexes" / "old", corpus_copy, fake_index)
+    manifest = current_build(old) / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format_version": 2}))
+    (summary,) = list_indexes(data)
+    assert summary.status == "stale" and "format 2" in summary.detail
+    assert summary.corpus_dir == str(corpus_copy.resolve())
+    assert prune_indexes(data).indexes == ()  # its corpus is still there
+    later = time.time() + 2 * DAY
+    assert [s.path for s, _ in prune_indexes(data, unused_days=1, now=later).indexes] == [old]
