@@ -93,11 +93,15 @@ def default_index_dir(data_dir: Path, corpus_dir: Path, model: str) -> Path:
     return data_dir / INDEXES_DIR / f"{name}-{key}"
 
 
-def verify_index(index_dir: Path) -> str | None:
+def verify_index(
+    index_dir: Path, encoders_checked: dict[Path, str | None] | None = None
+) -> str | None:
     """Why the index in ``index_dir`` cannot be trusted, or None when every hash checks out.
 
     Hashes every file of the live build and, for an ONNX query encoder, the shared encoder it
     names. Slower than opening the index (which checks sizes only): for ``index info``/``list``.
+    ``encoders_checked`` remembers encoders already hashed, so that listing many indexes that
+    share one encoder hashes its 90 MB once.
     """
     problem = verify_index_files(index_dir, hashes=True)
     if problem is not None:
@@ -107,7 +111,11 @@ def verify_index(index_dir: Path) -> str | None:
         encoder = encoder_store_dir(index_dir) / manifest.encoder_id
         if not manifest.encoder_id:
             return "the manifest names no query encoder"
-        return verify_encoder(encoder)
+        if encoders_checked is None:
+            return verify_encoder(encoder)
+        if encoder not in encoders_checked:
+            encoders_checked[encoder] = verify_encoder(encoder)
+        return encoders_checked[encoder]
     return None
 
 
@@ -200,7 +208,12 @@ def _raw_manifest(index_dir: Path) -> dict[str, object]:
     return data
 
 
-def describe_index(index_dir: Path, *, verify: bool = True) -> IndexSummary:
+def describe_index(
+    index_dir: Path,
+    *,
+    verify: bool = True,
+    encoders_checked: dict[Path, str | None] | None = None,
+) -> IndexSummary:
     """Status, corpus, model, size and last use of one index folder.
 
     ``verify`` hashes every file (and the shared encoder) to tell "damaged"; without it only
@@ -231,16 +244,24 @@ def describe_index(index_dir: Path, *, verify: bool = True) -> IndexSummary:
         encoder_id=str(raw.get("encoder_id", "")),
         format_version=version if isinstance(version, int) else None,
     )
-    status, detail = _status(index_dir, summary, verify)
+    status, detail = _status(index_dir, summary, verify, encoders_checked)
     return replace(summary, status=status, detail=detail)
 
 
-def _status(index_dir: Path, summary: IndexSummary, verify: bool) -> tuple[str, str]:
+def _status(
+    index_dir: Path,
+    summary: IndexSummary,
+    verify: bool,
+    encoders_checked: dict[Path, str | None] | None,
+) -> tuple[str, str]:
     if not corpus_exists(summary.corpus_dir):
         return STATUS_CORPUS_MISSING, f"the corpus {summary.corpus_dir} is gone"
     if summary.format_version != FORMAT_VERSION:
         return STATUS_STALE, f"built by another quotebot (index format {summary.format_version})"
-    problem = verify_index(index_dir) if verify else verify_index_files(index_dir, hashes=False)
+    if verify:
+        problem = verify_index(index_dir, encoders_checked)
+    else:
+        problem = verify_index_files(index_dir, hashes=False)
     if problem is not None:
         return STATUS_DAMAGED, problem
     from embeddings.service import staleness  # the service imports this module
@@ -268,7 +289,11 @@ def index_dirs(data_dir: Path) -> list[Path]:
 
 def list_indexes(data_dir: Path, *, verify: bool = True) -> list[IndexSummary]:
     """Every index of the data directory, most recently used first."""
-    summaries = [describe_index(path, verify=verify) for path in index_dirs(data_dir)]
+    checked: dict[Path, str | None] = {}
+    summaries = [
+        describe_index(path, verify=verify, encoders_checked=checked)
+        for path in index_dirs(data_dir)
+    ]
     return sorted(summaries, key=lambda s: (-(s.last_used or 0.0), str(s.path)))
 
 
