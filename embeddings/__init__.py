@@ -14,7 +14,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
+    from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
+    from embeddings.answer_sets import (
+        AnswerSetError,
+        AnswerSetReport,
+        evaluate_answer_set,
+        load_answer_set,
+    )
     from embeddings.encoder_store import encoder_store_dir
     from embeddings.errors import (
         CorpusError,
@@ -40,7 +46,9 @@ if TYPE_CHECKING:
         verify_index,
     )
     from embeddings.index_store import Manifest, read_manifest
+    from embeddings.language import unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
+    from embeddings.messages import unsupported_language_reply
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
     from embeddings.search import (
         MAX_QUESTION_CHARS,
@@ -57,6 +65,11 @@ if TYPE_CHECKING:
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
     "DEFAULT_ABSTAIN_BELOW": "embeddings.abstention",
+    "DEFAULT_RELATED_BELOW": "embeddings.abstention",
+    "AnswerSetError": "embeddings.answer_sets",
+    "AnswerSetReport": "embeddings.answer_sets",
+    "evaluate_answer_set": "embeddings.answer_sets",
+    "load_answer_set": "embeddings.answer_sets",
     "CorpusError": "embeddings.errors",
     "IndexFormatError": "embeddings.errors",
     "ModelError": "embeddings.errors",
@@ -77,7 +90,9 @@ _EXPORTS: dict[str, str] = {
     "verify_index": "embeddings.index_lifecycle",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
+    "unsupported_language_answer": "embeddings.language",
     "term_spans": "embeddings.lexical",
+    "unsupported_language_reply": "embeddings.messages",
     "tokenize": "embeddings.lexical",
     "DEFAULT_MODEL": "embeddings.model",
     "SentenceTransformerEncoder": "embeddings.model",
@@ -102,9 +117,12 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "DEFAULT_ABSTAIN_BELOW",
     "DEFAULT_MODEL",
+    "DEFAULT_RELATED_BELOW",
     "MAX_QUESTION_CHARS",
     "MAX_TOP_K",
     "Answer",
+    "AnswerSetError",
+    "AnswerSetReport",
     "CorpusError",
     "Document",
     "EncoderSummary",
@@ -125,9 +143,11 @@ __all__ = [
     "calibrate",
     "default_index_dir",
     "encoder_store_dir",
+    "evaluate_answer_set",
     "evaluate_squad",
     "list_encoders",
     "list_indexes",
+    "load_answer_set",
     "load_cases",
     "load_squad",
     "open_searcher",
@@ -138,6 +158,8 @@ __all__ = [
     "staleness",
     "term_spans",
     "tokenize",
+    "unsupported_language_answer",
+    "unsupported_language_reply",
     "url_to_quote",
     "validate_question",
     "verify_index",

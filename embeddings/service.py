@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from embeddings.abstention import DEFAULT_ABSTAIN_BELOW
+from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder
 from embeddings.encoder_store import (
@@ -233,8 +233,16 @@ def _index_model(manifest: Manifest) -> ModelSpec:
     return spec
 
 
-def searcher_for(stored: StoredIndex, abstain_below: float | None = None) -> Searcher:
-    """A searcher whose query encoder is exactly the model the index was built with."""
+def searcher_for(
+    stored: StoredIndex,
+    abstain_below: float | None = None,
+    related_below: float | None = None,
+    multilingual: bool | None = None,
+) -> Searcher:
+    """A searcher whose query encoder is exactly the model the index was built with.
+
+    None keeps the calibrated thresholds and guesses ``multilingual`` from the model's name.
+    """
     manifest = stored.manifest
     encoder: Encoder
     if manifest.query_encoder == "onnx":
@@ -246,6 +254,8 @@ def searcher_for(stored: StoredIndex, abstain_below: float | None = None) -> Sea
         encoder,
         model_name=manifest.model_name,
         abstain_below=DEFAULT_ABSTAIN_BELOW if abstain_below is None else abstain_below,
+        related_below=DEFAULT_RELATED_BELOW if related_below is None else related_below,
+        multilingual=multilingual,
     )
 
 
@@ -255,10 +265,14 @@ def open_searcher(
     model: str,
     progress: ProgressFactory | None = None,
     abstain_below: float | None = None,
+    related_below: float | None = None,
+    multilingual: bool | None = None,
 ) -> Searcher:
     """A searcher over an up-to-date index, building or repairing the index as needed.
 
-    ``abstain_below`` overrides the calibrated abstention threshold (None keeps it).
+    ``abstain_below`` and ``related_below`` override the calibrated thresholds (None keeps
+    them); ``multilingual`` says whether the model matches questions across languages (None:
+    guessed from its name).
     """
     reason: str | None
     damaged = False
@@ -268,7 +282,9 @@ def open_searcher(
         reason, damaged = str(error), isinstance(error, IndexDamagedError)
     if reason is None:
         try:
-            searcher = searcher_for(load_index(index_dir), abstain_below)
+            searcher = searcher_for(
+                load_index(index_dir), abstain_below, related_below, multilingual
+            )
         except IndexFormatError as error:
             reason, damaged = str(error), True
         else:
@@ -279,4 +295,4 @@ def open_searcher(
     else:
         logger.info("building the index in %s: %s", index_dir, reason)
     build(corpus_dir, index_dir, model, progress)
-    return searcher_for(load_index(index_dir), abstain_below)
+    return searcher_for(load_index(index_dir), abstain_below, related_below, multilingual)
