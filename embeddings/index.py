@@ -1,8 +1,11 @@
-"""The in-memory sentence index: documents, their sentences, and a FAISS index of vectors.
+"""The sentence index: documents, their sentences, their vectors and two BM25 indexes.
 
-Vectors are L2-normalised and searched by inner product, so FAISS scores are cosine
-similarities. The index is exact (``IndexFlatIP``): ten thousand sentences are searched in about
-a millisecond, and an exact index needs no training and gives reproducible answers.
+Vectors are L2-normalised and compared by inner product, so scores are cosine similarities.
+They live in a ``VectorStore`` (embeddings/vector_store.py): one float32 matrix, scanned exactly
+while the corpus is small, searched through an HNSW graph and re-scored exactly when it is
+large. A freshly built index holds tuples of documents and sentences; a loaded one holds lazy
+sequences over memory-mapped arrays (embeddings/index_tables.py), so opening a million
+sentences parses nothing per sentence.
 """
 
 from __future__ import annotations
@@ -10,16 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-import faiss
 import numpy as np
+import numpy.typing as npt
 
 from embeddings.encoder import Encoder, Vectors
 from embeddings.language import normalise as normalise_language
 from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
+from embeddings.vector_store import AnnSettings, VectorStore
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +40,30 @@ class SentenceIndex:
     single sentence.
     """
 
-    documents: tuple[Document, ...]
-    sentences: tuple[Sentence, ...]
-    vectors: Any  # faiss.IndexFlatIP; faiss has no type stubs
+    documents: Sequence[Document]
+    sentences: Sequence[Sentence]
+    vectors: VectorStore
     lexical: LexicalIndex
     lexical_window: LexicalIndex
 
     @property
     def dimension(self) -> int:
         return int(self.vectors.d)
+
+    @cached_property
+    def doc_of(self) -> npt.NDArray[np.int64]:
+        """The document number of every sentence (ascending), without making Sentences."""
+        column = getattr(self.sentences, "doc_of", None)
+        if column is not None:
+            return np.asarray(column, dtype=np.int64)
+        return np.array([sentence.doc for sentence in self.sentences], dtype=np.int64)
+
+    def first_sentence(self, doc: int) -> int:
+        """Id of the first sentence of document ``doc`` (len(sentences) when it has none)."""
+        return int(np.searchsorted(self.doc_of, doc, side="left"))
+
+    def sentence_count_of(self, doc: int) -> int:
+        return int(np.searchsorted(self.doc_of, doc, side="right")) - self.first_sentence(doc)
 
     def neighbours(self, sentence_id: int) -> tuple[Sentence | None, Sentence | None]:
         """The sentences just before and after, within the same document only."""
@@ -61,7 +80,7 @@ class SentenceIndex:
         k = min(k, len(self.sentences))
         if k <= 0:
             return [[] for _ in range(len(queries))]
-        scores, ids = self.vectors.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        scores, ids = self.vectors.search(np.asarray(queries, dtype=np.float32), k)
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
             for row_ids, row_scores in zip(ids, scores, strict=True)
@@ -94,21 +113,23 @@ def window_texts(sentences: Sequence[Sentence], documents: Sequence[Document]) -
     return texts
 
 
-def vectors_index(vectors: Vectors) -> Any:
-    """An exact inner-product FAISS index over already normalised vectors."""
-    index = faiss.IndexFlatIP(int(vectors.shape[1]))
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+def vectors_index(vectors: Vectors, ann: AnnSettings | None = None) -> VectorStore:
+    """The vector store of already normalised vectors: exact, or as ``ann`` says ("auto"
+    chooses by size)."""
+    return VectorStore(np.ascontiguousarray(vectors, dtype=np.float32), ann)
 
 
 def build_index(
     documents: Sequence[Document],
     encoder: Encoder,
     encode: Callable[[Sequence[str]], Vectors] | None = None,
+    split: Callable[[Sequence[Document]], tuple[Sentence, ...]] = split_documents,
+    ann: AnnSettings | None = None,
 ) -> SentenceIndex:
-    """Split and encode documents; ``encode`` may wrap the encoder to report progress."""
-    sentences = split_documents(documents)
+    """Split and encode documents; ``encode`` may wrap the encoder (progress, a vector cache)
+    and ``split`` the splitter (a span cache); ``ann`` chooses the vector search (default:
+    exact below ``EXACT_BELOW`` sentences, HNSW above)."""
+    sentences = split(documents)
     texts = [sentence.text for sentence in sentences]
     vectors = (encode or encoder.encode)(texts)
     if vectors.shape != (len(texts), encoder.dimension):
@@ -121,7 +142,7 @@ def build_index(
     return SentenceIndex(
         tuple(documents),
         sentences,
-        vectors_index(vectors),
+        vectors_index(vectors, ann or AnnSettings("auto")),
         build_lexical_index(texts, languages=languages),
         build_lexical_index(window_texts(sentences, documents), languages=languages),
     )

@@ -4,7 +4,10 @@ Layout::
 
     INDEX_DIR/CURRENT                 name of the live build (replaced with os.replace)
     INDEX_DIR/builds/NAME/manifest.json
-    INDEX_DIR/builds/NAME/vectors.faiss, documents.json, sentences.json, lexical*.npz
+    INDEX_DIR/builds/NAME/vectors.npy             the sentence vectors (float32, memory-mapped)
+    INDEX_DIR/builds/NAME/vectors-hnsw.faiss      HNSW graph + 8-bit codes, large indexes only
+    INDEX_DIR/builds/NAME/sentences.npy, texts.*, documents.*   see embeddings/index_tables.py
+    INDEX_DIR/builds/NAME/lexical/, lexical-window/             BM25 arrays (embeddings/lexical.py)
     INDEX_DIR/LAST_USED               touched when the index is opened (at most once an hour)
 
 The ONNX query encoder is not part of a build: it lives once per model in the shared encoder
@@ -13,9 +16,11 @@ its hash (``encoder_sha256``).
 
 A build is written into a fresh directory and only becomes live when ``CURRENT`` is replaced,
 which is atomic on POSIX: an interrupted or failed build never touches the live index. The
-manifest lists every file with its size and SHA-256: opening an index checks the sizes (cheap
-enough for every question, and it catches truncation), ``verify_index_files`` checks the hashes
-(``quotebot index info`` and ``index list`` use it).
+manifest lists every file with its size, modification time and SHA-256: opening an index checks
+sizes and times (cheap enough for every question at any size; it catches truncation, and a file
+whose time changed is hashed), ``verify_index_files`` checks every hash (``quotebot index info``
+and ``index list`` use it). Nothing is parsed per sentence at load: the arrays are
+memory-mapped, so opening a million sentences costs about what opening ten thousand does.
 """
 
 from __future__ import annotations
@@ -27,31 +32,39 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import faiss
-
 from embeddings.encoder_store import encoder_store_dir, sha256_of
 from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
+from embeddings.index_tables import (
+    DOCUMENTS_FILE,
+    SENTENCES_FILE,
+    TableError,
+    load_tables,
+    save_tables,
+)
 from embeddings.lexical import LexicalIndex
 from embeddings.types import Document, Sentence
+from embeddings.vector_store import AnnSettings, VectorStore
 
 logger = logging.getLogger(__name__)
 
 # 3: the query encoder moved out of the build into the shared store; file sizes recorded.
-FORMAT_VERSION = 3
+# 4: memory-mapped arrays instead of JSON and .npz; vectors.npy plus an HNSW index when large.
+FORMAT_VERSION = 4
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"
-VECTORS_FILE = "vectors.faiss"
-DOCUMENTS_FILE = "documents.json"
-SENTENCES_FILE = "sentences.json"
-LEXICAL_FILE = "lexical.npz"
-LEXICAL_WINDOW_FILE = "lexical-window.npz"
+VECTORS_FILE = "vectors.npy"
+ANN_FILE = "vectors-hnsw.faiss"
+LEXICAL_FILE = "lexical"
+LEXICAL_WINDOW_FILE = "lexical-window"
 LAST_USED_FILE = "LAST_USED"
+__all__ = ["DOCUMENTS_FILE", "SENTENCES_FILE"]  # re-exported: tests damage them by name
 STAGING_PREFIX = ".building-"
 
 
@@ -83,6 +96,8 @@ class Manifest:
     sizes: dict[str, int] = field(default_factory=dict)  # relative path -> bytes
     encoder_id: str = ""  # folder of the shared ONNX encoder ("" for the torch encoder)
     encoder_sha256: str = ""  # SHA-256 of that encoder's model.onnx when the index was built
+    mtimes: dict[str, int] = field(default_factory=dict)  # relative path -> st_mtime_ns
+    ann: dict[str, Any] = field(default_factory=dict)  # AnnSettings of the vector search
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -98,7 +113,9 @@ class Manifest:
                 f"{FORMAT_VERSION}; rebuild it with `quotebot index build`"
             )
         known = {item.name for item in fields(cls)}
-        optional = {"weights_stat", "files", "sizes", "encoder_id", "encoder_sha256"}
+        optional = {
+            "weights_stat", "files", "sizes", "encoder_id", "encoder_sha256", "mtimes", "ann"
+        }  # fmt: skip
         missing = known - set(data) - optional
         if missing:
             raise ValueError(f"the manifest lacks {', '.join(sorted(missing))}")
@@ -170,19 +187,20 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         remove_if_empty(index_dir)
         raise
     try:
-        faiss.write_index(index.vectors, str(staging / VECTORS_FILE))
-        documents = [asdict(document) for document in index.documents]
-        (staging / DOCUMENTS_FILE).write_text(
-            json.dumps(documents, ensure_ascii=False), encoding="utf-8"
-        )
-        rows = [[s.doc, s.position, s.start, s.end] for s in index.sentences]
-        (staging / SENTENCES_FILE).write_text(json.dumps(rows), encoding="utf-8")
+        index.vectors.save(staging, VECTORS_FILE, ANN_FILE)
+        save_tables(staging, index.documents, index.sentences)
         index.lexical.save(staging / LEXICAL_FILE)
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
         written = [path for path in sorted(staging.rglob("*")) if path.is_file()]
         hashes = {str(path.relative_to(staging)): sha256_of(path) for path in written}
-        sizes = {str(path.relative_to(staging)): path.stat().st_size for path in written}
-        final_manifest = replace(manifest, files=hashes, sizes=sizes)
+        stats = {str(path.relative_to(staging)): path.stat() for path in written}
+        final_manifest = replace(
+            manifest,
+            files=hashes,
+            sizes={name: stat.st_size for name, stat in stats.items()},
+            mtimes={name: stat.st_mtime_ns for name, stat in stats.items()},
+            ann=index.vectors.settings.to_dict(),
+        )
         (staging / MANIFEST_FILE).write_text(final_manifest.to_json(), encoding="utf-8")
         name = f"{final_manifest.built_at.replace(':', '').replace('-', '')}-{staging.name[-8:]}"
         final = builds / name
@@ -239,8 +257,9 @@ def _remove_old_builds(builds: Path, keep: str) -> None:
 def verify_index_files(index_dir: Path, *, hashes: bool = True) -> str | None:
     """Why the live build's files disagree with its manifest, or None when they agree.
 
-    With ``hashes`` every file is hashed (what ``index info`` does); without, only presence and
-    size are checked, which is cheap enough for every query and catches truncation.
+    With ``hashes`` every file is hashed (what ``index info`` does); without, presence and
+    size are checked, which is cheap enough for every query and catches truncation, and only a
+    file whose modification time differs from the manifest's is hashed (copied or touched).
     """
     try:
         manifest = read_manifest(index_dir)
@@ -250,7 +269,8 @@ def verify_index_files(index_dir: Path, *, hashes: bool = True) -> str | None:
     for relative, expected in manifest.files.items():
         path = build / relative
         try:
-            size = path.stat().st_size
+            stat = path.stat()
+            size = stat.st_size
         except OSError:
             return f"the index in {index_dir} lacks {relative}"
         if relative in manifest.sizes and size != manifest.sizes[relative]:
@@ -258,13 +278,19 @@ def verify_index_files(index_dir: Path, *, hashes: bool = True) -> str | None:
                 f"the index file {relative} in {index_dir} is corrupted "
                 f"({size} bytes, {manifest.sizes[relative]} expected)"
             )
-        if hashes and sha256_of(path) != expected:
+        changed = relative not in manifest.mtimes or stat.st_mtime_ns != manifest.mtimes[relative]
+        if (hashes or changed) and sha256_of(path) != expected:
             return f"the index file {relative} in {index_dir} is corrupted (hash mismatch)"
     return None
 
 
-def load_index(index_dir: Path, *, verify_hashes: bool = False) -> StoredIndex:
+def load_index(
+    index_dir: Path, *, verify_hashes: bool = False, ef_search: int | None = None
+) -> StoredIndex:
     """Load the live build, checking every file's size (and hash, when asked) first.
+
+    ``ef_search`` overrides the HNSW search breadth recorded in the manifest (more recall,
+    slower); it has no effect on an exact index.
 
     Raises IndexMissingError when there is no index, IndexDamagedError when it cannot be
     trusted, IndexFormatError when it has another format version: a message that says what is
@@ -275,17 +301,17 @@ def load_index(index_dir: Path, *, verify_hashes: bool = False) -> StoredIndex:
     problem = verify_index_files(index_dir, hashes=verify_hashes)
     if problem is not None:
         raise IndexDamagedError(f"{problem}; rebuild it")
+    settings = AnnSettings.from_dict(manifest.ann or {"kind": "exact"})
+    if ef_search is not None:
+        settings = replace(settings, ef_search=ef_search)
     try:
-        vectors = faiss.read_index(str(build / VECTORS_FILE))
-        raw_documents = json.loads((build / DOCUMENTS_FILE).read_text(encoding="utf-8"))
-        rows = json.loads((build / SENTENCES_FILE).read_text(encoding="utf-8"))
-        documents = tuple(Document(**item) for item in raw_documents)
-        sentences = tuple(_sentence(row, documents) for row in rows)
+        vectors = VectorStore.load(build, VECTORS_FILE, ANN_FILE, settings)
+        documents, sentences = load_tables(build)
         lexical = LexicalIndex.load(build / LEXICAL_FILE)
         lexical_window = LexicalIndex.load(build / LEXICAL_WINDOW_FILE)
     except IndexFormatError:
         raise
-    except Exception as error:  # faiss and json raise assorted types on damaged files
+    except (TableError, Exception) as error:  # faiss, numpy, json: assorted types
         raise IndexDamagedError(f"the index in {index_dir} is unreadable: {error}") from None
     problems = _disagreements(manifest, vectors, documents, sentences)
     if problems or not lexical.size == lexical_window.size == len(sentences):
@@ -321,19 +347,11 @@ def last_use(index_dir: Path) -> float | None:
     return None
 
 
-def _sentence(row: Any, documents: tuple[Document, ...]) -> Sentence:
-    doc, position, start, end = (int(value) for value in row)
-    text = documents[doc].text
-    if not 0 <= start < end <= len(text):
-        raise IndexDamagedError(f"sentence offsets {start}:{end} fall outside document {doc}")
-    return Sentence(doc, position, start, end, text[start:end])
-
-
 def _disagreements(
     manifest: Manifest,
-    vectors: Any,
-    documents: tuple[Document, ...],
-    sentences: tuple[Sentence, ...],
+    vectors: VectorStore,
+    documents: Sequence[Document],
+    sentences: Sequence[Sentence],
 ) -> str:
     checks = [
         ("vectors", int(vectors.ntotal), manifest.sentence_count),

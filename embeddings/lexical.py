@@ -1,10 +1,16 @@
-"""A BM25 index over sentences, in plain numpy.
+"""A BM25 index over sentences, in plain numpy, stored as memory-mapped arrays.
 
 Dense vectors miss exact names, numbers and rare words ("Shufrich", "67"); BM25 catches them.
 It is written here in a few dozen lines instead of taken from a library because the query path
 must start fast: the libraries we measured pull in scipy, which alone costs half a second of
 every cold ``quotebot ask``. Words are lower-cased, English stop words dropped, and the rest
 stemmed with the Snowball stemmer (PyStemmer), so "prisoners" matches "prisoner".
+
+At a million sentences a question must not touch an array the size of the corpus: ``matches``
+gathers the postings of the question's few terms and sums them per sentence (a sort of the
+matching postings, not a scan of every sentence), and a saved index is a folder of ``.npy``
+arrays that ``load`` memory-maps, terms included (sorted UTF-8 in one blob, looked up by
+binary search), so opening it costs the same at ten thousand sentences and at a million.
 
 A sentence is stemmed in its article's language (front matter ``language``, default English):
 PyStemmer has Russian, German, French and some thirty more, but no Ukrainian, so Ukrainian
@@ -14,9 +20,12 @@ is tokenised once per language of the index, so it matches each article in that 
 
 from __future__ import annotations
 
+import bisect
+import json
 import re
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -94,15 +103,70 @@ def term_spans(text: str, language: str = ENGLISH) -> list[tuple[int, int, str]]
     return spans
 
 
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+_EMPTY_IDS: IntArray = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES: FloatArray = np.zeros(0, dtype=np.float32)
+
+
+class Vocabulary(Mapping[str, int]):
+    """Sorted terms (UTF-8, one blob with offsets) -> term number, looked up by bisection.
+
+    UTF-8 byte order is code point order, so the blob sorted by ``sorted(str)`` bisects on
+    bytes. Nothing is parsed at load: the arrays may be memory-mapped.
+    """
+
+    def __init__(self, blob: npt.NDArray[np.uint8], bounds: IntArray) -> None:
+        self._blob = blob
+        self._bounds = bounds  # term n is blob[bounds[n]:bounds[n + 1]]
+
+    @classmethod
+    def from_terms(cls, terms: Sequence[str]) -> Vocabulary:
+        encoded = [term.encode("utf-8") for term in terms]
+        bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+        bounds[1:] = np.cumsum([len(term) for term in encoded])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls(blob, bounds)
+
+    def _term(self, n: int) -> bytes:
+        return self._blob[self._bounds[n] : self._bounds[n + 1]].tobytes()
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, term: str) -> int:
+        key = term.encode("utf-8")
+        n = bisect.bisect_left(_Terms(self), key)
+        if n < len(self) and self._term(n) == key:
+            return n
+        raise KeyError(term)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._term(n).decode("utf-8") for n in range(len(self)))
+
+
+class _Terms(Sequence[bytes]):
+    """The vocabulary's terms as bytes, for ``bisect``."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+
+    def __len__(self) -> int:
+        return len(self._vocabulary)
+
+    def __getitem__(self, n: int) -> bytes:  # type: ignore[override]
+        return self._vocabulary._term(n)
+
+
 @dataclass(frozen=True)
 class LexicalIndex:
     """Term-major postings with precomputed BM25 weights: a query sums a few short arrays."""
 
-    vocabulary: dict[str, int]
-    offsets: npt.NDArray[np.int64]  # postings of term t: [offsets[t], offsets[t + 1])
-    rows: npt.NDArray[np.int32]  # sentence ids
-    weights: npt.NDArray[np.float32]  # BM25 contribution of the term to that sentence
-    idf: npt.NDArray[np.float32]  # per term
+    vocabulary: Mapping[str, int]  # term -> number, numbered in sorted order
+    offsets: IntArray  # postings of term t: [offsets[t], offsets[t + 1])
+    rows: npt.NDArray[np.int32]  # sentence ids, ascending within a term
+    weights: FloatArray  # BM25 contribution of the term to that sentence
+    idf: FloatArray  # per term
     size: int  # number of sentences
     k1: float = K1
     languages: tuple[str, ...] = (ENGLISH,)  # of the texts; a query is tokenised in each
@@ -125,49 +189,130 @@ class LexicalIndex:
             total += float(self.idf[t]) if t is not None else unseen
         return total * (self.k1 + 1.0)
 
-    def scores(self, query: str) -> npt.NDArray[np.float32]:
-        """BM25 score of every sentence for the query (zeros where no term matches)."""
-        result = np.zeros(self.size, dtype=np.float32)
+    def matches(self, query: str) -> tuple[IntArray, FloatArray]:
+        """The sentences that match any query term (ascending ids) and their BM25 scores.
+
+        Touches only the postings of the question's terms. Each score is summed term by term
+        in the same order and precision as ``scores``, so both give identical numbers.
+        """
+        rows: list[npt.NDArray[np.int32]] = []
+        weights: list[FloatArray] = []
         for term in self._query_terms(query):
             t = self.vocabulary.get(term)
             if t is not None:
-                start, end = self.offsets[t], self.offsets[t + 1]
-                result[self.rows[start:end]] += self.weights[start:end]
+                start, end = int(self.offsets[t]), int(self.offsets[t + 1])
+                rows.append(self.rows[start:end])
+                weights.append(self.weights[start:end])
+        if not rows:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        if len(rows) == 1:
+            return rows[0].astype(np.int64), np.array(weights[0], dtype=np.float32)
+        ids, inverse = np.unique(np.concatenate(rows), return_inverse=True)
+        scores = np.zeros(len(ids), dtype=np.float32)
+        np.add.at(scores, inverse, np.concatenate(weights))
+        return ids.astype(np.int64), scores
+
+    def scores(self, query: str) -> FloatArray:
+        """BM25 score of every sentence for the query (zeros where no term matches).
+
+        A corpus-sized array: for tests and small corpora; the search path uses ``matches``.
+        """
+        result = np.zeros(self.size, dtype=np.float32)
+        ids, scores = self.matches(query)
+        result[ids] = scores
         return result
 
     def save(self, path: Path) -> None:
+        """Write the index as a folder of ``.npy`` arrays (and ``meta.json``) at ``path``."""
+        path.mkdir()
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        with path.open("wb") as handle:
-            np.savez(
-                handle,
-                terms=np.array(terms, dtype=object).astype(str),
-                offsets=self.offsets,
-                rows=self.rows,
-                weights=self.weights,
-                idf=self.idf,
-                size=np.array([self.size]),
-                k1=np.array([self.k1]),
-                languages=np.array(self.languages, dtype=str),
-            )
+        vocabulary = Vocabulary.from_terms(terms)
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "terms": vocabulary._blob,
+            "term-bounds": vocabulary._bounds,
+            "offsets": np.asarray(self.offsets, dtype=np.int64),
+            "rows": np.asarray(self.rows, dtype=np.int32),
+            "weights": np.asarray(self.weights, dtype=np.float32),
+            "idf": np.asarray(self.idf, dtype=np.float32),
+        }
+        for name, values in arrays.items():
+            np.save(path / f"{name}.npy", values, allow_pickle=False)
+        meta = {"size": self.size, "k1": self.k1, "languages": list(self.languages)}
+        (path / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
-        with np.load(path, allow_pickle=False) as data:
-            terms = [str(term) for term in data["terms"]]
-            return cls(
-                vocabulary={term: n for n, term in enumerate(terms)},
-                offsets=data["offsets"].astype(np.int64),
-                rows=data["rows"].astype(np.int32),
-                weights=data["weights"].astype(np.float32),
-                idf=data["idf"].astype(np.float32),
-                size=int(data["size"][0]),
-                k1=float(data["k1"][0]),
-                languages=(
-                    tuple(str(code) for code in data["languages"])
-                    if "languages" in data.files
-                    else (ENGLISH,)
-                ),
-            )
+        """Open a saved index; the arrays are memory-mapped, nothing is parsed but meta.json."""
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+
+        def array(name: str) -> npt.NDArray[np.generic]:
+            return np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+        return cls(
+            vocabulary=Vocabulary(array("terms"), array("term-bounds")),  # type: ignore[arg-type]
+            offsets=array("offsets"),  # type: ignore[arg-type]
+            rows=array("rows"),  # type: ignore[arg-type]
+            weights=array("weights"),  # type: ignore[arg-type]
+            idf=array("idf"),  # type: ignore[arg-type]
+            size=int(meta["size"]),
+            k1=float(meta["k1"]),
+            languages=tuple(str(code) for code in meta["languages"]),
+        )
+
+
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """A question's lexical evidence over the sentences that have any (ascending ids).
+
+    Per sentence, the share of the question's BM25 ceiling matched by the sentence alone and by
+    its window; sentences absent here have none.
+    """
+
+    ids: IntArray
+    sentence: FloatArray
+    window: FloatArray
+
+    @property
+    def total(self) -> FloatArray:
+        return (self.sentence + self.window).astype(np.float32)
+
+    def top(self, k: int) -> IntArray:
+        """Ids of the (at most) ``k`` sentences with the most evidence, in no order."""
+        total = self.total
+        if k >= len(total):
+            return self.ids
+        return self.ids[np.argpartition(-total, k)[:k]]
+
+    def at(self, ids: IntArray) -> tuple[FloatArray, FloatArray]:
+        """The sentence and window shares of arbitrary sentences (0 where they have none)."""
+        sentence = np.zeros(len(ids), dtype=np.float32)
+        window = np.zeros(len(ids), dtype=np.float32)
+        if len(self.ids):
+            where = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+            found = self.ids[where] == ids
+            sentence[found] = self.sentence[where[found]]
+            window[found] = self.window[where[found]]
+        return sentence, window
+
+
+def lexical_evidence(
+    sentence_index: LexicalIndex, window_index: LexicalIndex, question: str
+) -> LexicalEvidence:
+    """Each matching sentence's share of the BM25 ceiling, of the sentence and of its window.
+
+    The same numbers as ``scores(question) / ceiling`` of each index, computed over the
+    matching postings only.
+    """
+    s_ids, s_scores = sentence_index.matches(question)
+    w_ids, w_scores = window_index.matches(question)
+    s_scores = s_scores / max(sentence_index.ceiling(question), 1e-6)
+    w_scores = w_scores / max(window_index.ceiling(question), 1e-6)
+    ids = np.union1d(s_ids, w_ids).astype(np.int64)
+    sentence = np.zeros(len(ids), dtype=np.float32)
+    window = np.zeros(len(ids), dtype=np.float32)
+    sentence[np.searchsorted(ids, s_ids)] = s_scores
+    window[np.searchsorted(ids, w_ids)] = w_scores
+    return LexicalEvidence(ids, sentence, window)
 
 
 def build_lexical_index(
@@ -178,39 +323,54 @@ def build_lexical_index(
 ) -> LexicalIndex:
     """BM25 (Lucene's variant: idf = ln(1 + (N - df + 0.5) / (df + 0.5))) over texts.
 
-    ``languages`` gives each text's ISO 639-1 code (default: all English).
+    ``languages`` gives each text's ISO 639-1 code (default: all English). Tokenising is the
+    only per-text Python work (a text seen twice is tokenised once); the postings are sorted and
+    weighted with numpy, so a million sentences index in about a minute.
     """
     if languages is not None and len(languages) != len(texts):
         raise ValueError(f"{len(languages)} languages for {len(texts)} texts")
     codes = list(languages) if languages is not None else [ENGLISH] * len(texts)
-    counts = [Counter(tokenize(text, code)) for text, code in zip(texts, codes, strict=True)]
-    lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-    average = float(lengths.mean()) if len(texts) and lengths.mean() > 0 else 1.0
-    postings: dict[str, list[tuple[int, int]]] = {}
-    for row, counter in enumerate(counts):
-        for term, tf in counter.items():
-            postings.setdefault(term, []).append((row, tf))
-    vocabulary = {term: n for n, term in enumerate(sorted(postings))}
-    offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-    rows: list[int] = []
-    weights: list[float] = []
-    idfs = np.zeros(len(vocabulary), dtype=np.float32)
+    numbers: dict[str, int] = {}
+    seen: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+    row_list, term_list, tf_list = array("i"), array("i"), array("i")
+    lengths = np.zeros(len(texts), dtype=np.float32)
+    for row, (text, code) in enumerate(zip(texts, codes, strict=True)):
+        entry = seen.get((text, code))
+        if entry is None:
+            counter = Counter(tokenize(text, code))
+            entry = (
+                [numbers.setdefault(term, len(numbers)) for term in counter],
+                list(counter.values()),
+            )
+            seen[(text, code)] = entry
+        term_list.extend(entry[0])
+        tf_list.extend(entry[1])
+        row_list.extend([row] * len(entry[0]))
+        lengths[row] = sum(entry[1])
+    del seen
+    terms = sorted(numbers)
+    rank = np.zeros(len(numbers), dtype=np.int64)  # first-seen number -> sorted number
+    rank[[numbers[term] for term in terms]] = np.arange(len(terms), dtype=np.int64)
+    term_of = rank[np.frombuffer(term_list, dtype=np.int32)] if len(term_list) else _EMPTY_IDS
+    rows = np.frombuffer(row_list, dtype=np.int32) if len(row_list) else np.zeros(0, np.int32)
+    tfs = np.frombuffer(tf_list, dtype=np.int32) if len(tf_list) else np.zeros(0, np.int32)
+    order = np.lexsort((rows, term_of))
+    term_of, rows, tfs = term_of[order], rows[order], tfs[order]
+    df = np.bincount(term_of, minlength=len(terms))
+    offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(df)
     total = len(texts)
-    for term in sorted(postings):
-        entries = postings[term]
-        idf = float(np.log(1.0 + (total - len(entries) + 0.5) / (len(entries) + 0.5)))
-        idfs[vocabulary[term]] = idf
-        for row, tf in entries:
-            norm = k1 * (1.0 - b + b * float(lengths[row]) / average)
-            rows.append(row)
-            weights.append(idf * tf * (k1 + 1.0) / (tf + norm))
-        offsets[vocabulary[term] + 1] = len(rows)
+    idf = np.log(1.0 + (total - df + 0.5) / (df + 0.5))  # float64, as the reference computes
+    average = float(lengths.mean()) if len(texts) and lengths.mean() > 0 else 1.0
+    norm = k1 * (1.0 - b + b * lengths[rows].astype(np.float64) / average)
+    tf = tfs.astype(np.float64)
+    weights = idf[term_of] * tf * (k1 + 1.0) / (tf + norm)
     return LexicalIndex(
-        vocabulary,
+        {term: n for n, term in enumerate(terms)},
         offsets,
-        np.array(rows, dtype=np.int32),
-        np.array(weights, dtype=np.float32),
-        idfs,
+        rows.astype(np.int32),
+        weights.astype(np.float32),
+        idf.astype(np.float32),
         total,
         k1,
         tuple(sorted(set(codes))) or (ENGLISH,),

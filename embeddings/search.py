@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import faiss
-import numpy as np
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
 from embeddings.encoder import Encoder, Vectors
@@ -88,17 +87,13 @@ class Searcher:
         # One query searches ~10k vectors in about a millisecond; OpenMP threads only add
         # wake-up and spin costs, which on a busy 2-core machine reached tens of milliseconds.
         faiss.omp_set_num_threads(1)
-        # The sentence vectors as one matrix, to score BM25's candidates exactly.
-        self._matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal).astype(np.float32)
         self._traits = index_traits(index)  # what each sentence holds, for the ranking
-        self._documents_by_id = {document.id: n for n, document in enumerate(index.documents)}
-        self._first_sentence: dict[int, int] = {}
+        # Built on the first "Context" request: a loaded index reads documents lazily.
+        self._documents_by_id: dict[str, int] | None = None
         self._speakers: dict[int, tuple[str | None, ...]] = {}
-        for sentence_id, sentence in enumerate(index.sentences):
-            self._first_sentence.setdefault(sentence.doc, sentence_id)
 
     @property
-    def documents(self) -> tuple[Document, ...]:
+    def documents(self) -> Sequence[Document]:
         return self.index.documents
 
     @property
@@ -138,7 +133,8 @@ class Searcher:
 
     def rank(self, question: str, vector: Vectors) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself)."""
-        return rank(self.index, self._matrix, question, vector, self._traits)
+        # The store's own matrix (memory-mapped when loaded): no second copy of the vectors.
+        return rank(self.index, self.index.vectors.matrix, question, vector, self._traits)
 
     def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}
@@ -177,9 +173,10 @@ class Searcher:
         both bundled articles together) and kept, so only articles that are quoted pay.
         """
         doc = self.index.sentences[sentence_id].doc
+        first = self.index.first_sentence(doc)
         if doc not in self._speakers:
-            first = self._first_sentence[doc]
-            sentences = [s for s in self.index.sentences[first:] if s.doc == doc]
+            count = self.index.sentence_count_of(doc)
+            sentences = [self.index.sentences[n] for n in range(first, first + count)]
             self._speakers[doc] = tuple(
                 speakers(
                     self.index.documents[doc].text,
@@ -187,7 +184,7 @@ class Searcher:
                     self.index.documents[doc].language,
                 )
             )
-        return self._speakers[doc][sentence_id - self._first_sentence[doc]]
+        return self._speakers[doc][sentence_id - first]
 
     def passage(self, document_id: str, position: int, radius: int = 2) -> Passage:
         """The sentence at (document, position) with up to ``radius`` sentences each side.
@@ -195,10 +192,12 @@ class Searcher:
         Raises LookupError for an unknown document or position: the arguments may come from
         a forged Telegram callback.
         """
+        if self._documents_by_id is None:
+            self._documents_by_id = {document.id: n for n, document in enumerate(self.documents)}
         doc = self._documents_by_id.get(document_id)
-        if doc is None or doc not in self._first_sentence:
+        if doc is None or not self.index.sentence_count_of(doc):
             raise LookupError(f"no document {document_id!r}")
-        first = self._first_sentence[doc]
+        first = self.index.first_sentence(doc)
         sentence_id = first + position
         if (
             position < 0

@@ -76,7 +76,7 @@ def test_a_damaged_index_says_which_file(
 ) -> None:
     index = write_fake_built_index(tmp_path / "index", corpus_copy, fake_index)
     path = current_build(index) / SENTENCES_FILE
-    path.write_text(path.read_text().replace("0", "1", 1))  # same size, other bytes
+    path.write_bytes(path.read_bytes()[:-1] + b"\x01")  # same size, other bytes
     problem = verify_index(index)
     assert problem is not None and SENTENCES_FILE in problem
     assert describe_index(index).status == "damaged"

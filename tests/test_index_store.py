@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
 from embeddings.index_store import (
     CURRENT_FILE,
+    DOCUMENTS_FILE,
     MANIFEST_FILE,
     SENTENCES_FILE,
     VECTORS_FILE,
@@ -49,8 +51,8 @@ def test_round_trip_keeps_documents_sentences_and_vectors(
 ) -> None:
     write_index(fake_index, tmp_path, _manifest(fake_index, encoder_id="abc"))
     stored = load_index(tmp_path)
-    assert stored.index.documents == fake_index.documents
-    assert stored.index.sentences == fake_index.sentences
+    assert tuple(stored.index.documents) == tuple(fake_index.documents)
+    assert tuple(stored.index.sentences) == tuple(fake_index.sentences)
     assert stored.index.vectors.ntotal == len(fake_index.sentences)
     assert (
         stored.manifest.files.keys()
@@ -112,7 +114,7 @@ def test_missing_index_is_reported_with_the_way_out(tmp_path: Path) -> None:
         load_index(tmp_path)
 
 
-@pytest.mark.parametrize("victim", [VECTORS_FILE, SENTENCES_FILE, "documents.json"])
+@pytest.mark.parametrize("victim", [VECTORS_FILE, SENTENCES_FILE, DOCUMENTS_FILE])
 def test_a_corrupted_file_is_detected(
     tmp_path: Path, fake_index: SentenceIndex, victim: str
 ) -> None:
@@ -183,11 +185,26 @@ def test_a_same_size_alteration_is_caught_by_hashing_not_by_opening(
 ) -> None:
     write_index(fake_index, tmp_path, _manifest(fake_index))
     path = current_build(tmp_path) / SENTENCES_FILE
-    text = path.read_text()
-    path.write_text(text.replace("0", "1", 1))  # same size, different bytes
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # same size, different bytes, and the time put back
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert verify_index_files(tmp_path, hashes=False) is None  # the cheap check on every query
     problem = verify_index_files(tmp_path)
-    assert problem is not None and "sentences.json" in problem and "hash mismatch" in problem
+    assert problem is not None and SENTENCES_FILE in problem and "hash mismatch" in problem
+
+
+def test_a_file_written_after_the_build_is_hashed_on_opening(
+    tmp_path: Path, fake_index: SentenceIndex
+) -> None:
+    write_index(fake_index, tmp_path, _manifest(fake_index))
+    path = current_build(tmp_path) / SENTENCES_FILE
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))  # a new modification time: opening hashes this file
+    with pytest.raises(IndexDamagedError, match="hash mismatch"):
+        load_index(tmp_path)
 
 
 def test_missing_and_damaged_indexes_are_told_apart(
@@ -198,7 +215,7 @@ def test_missing_and_damaged_indexes_are_told_apart(
     write_index(fake_index, tmp_path, _manifest(fake_index))
     vectors = current_build(tmp_path) / VECTORS_FILE
     vectors.write_bytes(vectors.read_bytes()[:100])
-    with pytest.raises(IndexDamagedError, match=r"vectors\.faiss"):
+    with pytest.raises(IndexDamagedError, match=r"vectors\.npy"):
         load_index(tmp_path)
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.lexical import K1, B, build_lexical_index, tokenize
+from embeddings.lexical import (
+    K1,
+    B,
+    LexicalIndex,
+    build_lexical_index,
+    lexical_evidence,
+    tokenize,
+)
 
 TEXTS = [
     "Occupiers in the Crimea illegally keep in custody 67 people.",
@@ -68,3 +75,69 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert loaded.vocabulary == index.vocabulary
     assert np.array_equal(loaded.scores("prisoners custody"), index.scores("prisoners custody"))
     assert loaded.ceiling("prisoners") == index.ceiling("prisoners")
+
+
+def _previous_scores(index: LexicalIndex, query: str) -> np.ndarray:
+    """How scores were computed before ``matches``: a corpus-sized array per question."""
+    result = np.zeros(index.size, dtype=np.float32)
+    for term in index._query_terms(query):
+        t = index.vocabulary.get(term)
+        if t is not None:
+            start, end = index.offsets[t], index.offsets[t + 1]
+            result[index.rows[start:end]] += index.weights[start:end]
+    return result
+
+
+QUERIES = [
+    "prisoners in custody",
+    "Crimean Marathon campaign",
+    "occupation arrested people",
+    "who held the prisoner for a week",
+    "zebra",
+    "",
+]
+
+
+def test_matches_give_the_same_scores_as_a_full_array() -> None:
+    texts = TEXTS * 5 + ["The Crimean prisoners were held in custody for weeks."]
+    index = build_lexical_index(texts)
+    for query in QUERIES:
+        expected = _previous_scores(index, query)
+        ids, scores = index.matches(query)
+        assert ids.tolist() == np.flatnonzero(expected).tolist()
+        assert np.array_equal(scores, expected[ids])  # bit for bit
+
+
+def test_lexical_evidence_has_the_same_top_ten_as_full_arrays() -> None:
+    texts = TEXTS * 4
+    windows = [" ".join(texts[max(n - 1, 0) : n + 2]) for n in range(len(texts))]
+    sentence, window = build_lexical_index(texts), build_lexical_index(windows)
+    for query in QUERIES:
+        full = _previous_scores(sentence, query) / max(sentence.ceiling(query), 1e-6)
+        full += _previous_scores(window, query) / max(window.ceiling(query), 1e-6)
+        evidence = lexical_evidence(sentence, window, query)
+        assert np.array_equal(evidence.total, full[evidence.ids])
+        assert set(np.flatnonzero(full).tolist()) == set(evidence.ids.tolist())
+        top = evidence.top(10)
+        assert sorted(full[top].tolist(), reverse=True) == sorted(full, reverse=True)[: len(top)]
+        shares = evidence.at(np.arange(len(texts), dtype=np.int64))
+        assert np.allclose(shares[0] + shares[1], full)
+
+
+def test_a_loaded_vocabulary_finds_every_term_and_no_other(tmp_path: Path) -> None:
+    texts = [*TEXTS, "Ünïcode wörds — and 67 numbers", "Политзаключенных освободили."]
+    index = build_lexical_index(texts, languages=["en"] * len(TEXTS) + ["de", "ru"])
+    index.save(tmp_path / "lexical")
+    loaded = type(index).load(tmp_path / "lexical")
+    assert dict(loaded.vocabulary) == dict(index.vocabulary)
+    for term, number in index.vocabulary.items():
+        assert loaded.vocabulary[term] == number
+    assert "zebra" not in loaded.vocabulary and "" not in loaded.vocabulary
+    assert loaded.vocabulary.get("zzzz") is None
+    assert np.array_equal(loaded.matches("prisoners")[1], index.matches("prisoners")[1])
+
+
+def test_an_empty_corpus_matches_nothing() -> None:
+    index = build_lexical_index([])
+    ids, scores = index.matches("anything")
+    assert len(ids) == len(scores) == 0
