@@ -38,6 +38,10 @@ FEATURES = (
     "type_in_window",  # ... only in a neighbour
     "leans_on_neighbour_x_window",  # pronoun start / "he said", times the window share
     "document_cosine",  # the best cosine among the candidates of the same document
+    # the question asks for a number / a date / a person and the sentence has none
+    "number_missing",
+    "date_missing",
+    "person_missing",
 )
 
 _MONTHS = (
@@ -177,12 +181,14 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
             neighbours[valid] |= _type_matches(traits, side[valid], kind, asked)
     lexical = lexical_sentence + lexical_window
     docs = traits.doc[ids]
+    missing = (~in_sentence).astype(np.float32)
+    dense_best = (cosine >= cosine.max()).astype(np.float32)
     document_best = np.full(int(docs.max()) + 1, -1.0, dtype=np.float32)
     np.maximum.at(document_best, docs, cosine)
     return np.stack(
         [
             cosine,
-            (cosine >= cosine.max()).astype(np.float32),
+            dense_best,
             lexical_sentence,
             lexical_window,
             (lexical >= lexical.max()).astype(np.float32) * (lexical.max() > 0),
@@ -190,6 +196,9 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
             (neighbours & ~in_sentence).astype(np.float32),
             traits.leans[ids].astype(np.float32) * lexical_window,
             document_best[docs],
+            missing * (kind == NUMBER),
+            missing * (kind == DATE),
+            missing * (kind == PERSON),
         ],
         axis=1,
     ).astype(np.float32)

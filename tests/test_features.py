@@ -70,3 +70,6 @@ def test_an_answer_of_the_asked_kind_counts_in_the_sentence_or_its_neighbour() -
     assert x[:, FEATURES.index("dense_best")].sum() == 4  # a tie: every one is the best
     # the best cosine of the candidates in each one's document
     assert x[:, FEATURES.index("document_cosine")].tolist() == [0.5] * 4
+    # a person was asked for: every sentence without a name lacks it
+    assert x[:, FEATURES.index("person_missing")].tolist() == [0.0, 1.0, 1.0, 1.0]
+    assert x[:, FEATURES.index("number_missing")].sum() == 0
