@@ -4,10 +4,11 @@ Libraries take explicit arguments; this module is the single place that knows th
 environment variables, so that the README's table of settings and the code cannot drift apart.
 
 ``load_settings`` reads what every command shares (corpus, data directory, index, model, top-k,
-abstention threshold). ``load_telegram_settings`` reads the bot's own variables (token, API
-server, webhook, admins, rate limit, examples) and only ``quotebot run`` calls it, so a
-variable meant for the bot can never break ``quotebot ask``. Every bad value raises
-``SettingsError`` with one line that names the variable.
+the two relevance thresholds, whether the model is multilingual). ``load_telegram_settings``
+reads the bot's own variables (token, API server, webhook, admins, rate limit, examples) and
+only ``quotebot run`` calls it, so a variable meant for the bot can never break
+``quotebot ask``. Every bad value raises ``SettingsError`` with one line that names the
+variable.
 
 The limits and defaults of the engine (``MAX_TOP_K``, the default model and threshold, the
 index-folder rule) are the engine's own, imported from ``embeddings`` when settings are loaded
@@ -22,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from embeddings import QuotebotError
 
@@ -84,7 +86,18 @@ class Settings:
     index_dir: Path | None = None
     top_k: int = DEFAULT_TOP_K
     abstain_below: float | None = None  # None: the engine's calibrated default
+    related_below: float | None = None  # None: the engine's calibrated default
+    multilingual: bool | None = None  # None: guessed from the model's name
     telegram: TelegramSettings | None = None
+
+    def searcher_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``open_searcher`` that settings decide, for every front
+        end alike (``quotebot ask``, ``eval``, the bot and its /reload)."""
+        return {
+            "abstain_below": self.abstain_below,
+            "related_below": self.related_below,
+            "multilingual": self.multilingual,
+        }
 
     def index_for(self, corpus_dir: Path, model: str) -> Path:
         """The index folder: ``QUOTEBOT_INDEX`` when set, else the engine's folder per corpus
@@ -119,17 +132,50 @@ def _int(
 
 
 def _threshold(env: Mapping[str, str], name: str) -> float | None:
-    """A relevance threshold: a finite number of at least 0 (0 never abstains)."""
+    """A relevance threshold on the calibrated 0..1 scale (0: every question passes it)."""
     raw = env.get(name, "").strip()
     if not raw:
         return None
     try:
         value = float(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a number such as 0.5, not {raw!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise SettingsError(f"{name} must be a number of at least 0, not {raw!r}")
+        raise SettingsError(f"{name} must be a number such as 0.3, not {raw!r}") from None
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise SettingsError(f"{name} must be a number from 0 to 1, not {raw!r}")
     return value
+
+
+def _thresholds(env: Mapping[str, str]) -> tuple[float | None, float | None]:
+    """``QUOTEBOT_ABSTAIN_BELOW`` and ``QUOTEBOT_RELATED_BELOW``.
+
+    A related threshold that is set must not exceed the abstention threshold in use (the
+    default when that one is not set): such a setting is a mistake, since no question could be
+    "related". An abstention threshold set below the default related threshold alone is fine:
+    the "related" band then vanishes (everything below it is declined).
+    """
+    from embeddings import DEFAULT_ABSTAIN_BELOW
+
+    abstain = _threshold(env, "QUOTEBOT_ABSTAIN_BELOW")
+    related = _threshold(env, "QUOTEBOT_RELATED_BELOW")
+    effective_abstain = DEFAULT_ABSTAIN_BELOW if abstain is None else abstain
+    if related is not None and related > effective_abstain:
+        raise SettingsError(
+            f"QUOTEBOT_RELATED_BELOW ({related:g}) must be at most "
+            f"QUOTEBOT_ABSTAIN_BELOW ({effective_abstain:g})"
+        )
+    return abstain, related
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    """A yes/no setting: 1/true/yes or 0/false/no; unset is None (the default applies)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not {env[name].strip()!r}")
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
@@ -218,13 +264,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     corpus = _optional(env, "QUOTEBOT_CORPUS")
     index = _optional(env, "QUOTEBOT_INDEX")
+    abstain_below, related_below = _thresholds(env)
     return Settings(
         corpus_dir=Path(corpus).expanduser() if corpus else default_corpus_dir(),
         data_dir=load_data_dir(env),
         index_dir=Path(index).expanduser() if index else None,
         model=_optional(env, "QUOTEBOT_MODEL") or DEFAULT_MODEL,
         top_k=_int(env, "QUOTEBOT_TOP_K", DEFAULT_TOP_K, minimum=1, maximum=MAX_TOP_K),
-        abstain_below=_threshold(env, "QUOTEBOT_ABSTAIN_BELOW"),
+        abstain_below=abstain_below,
+        related_below=related_below,
+        multilingual=_flag(env, "QUOTEBOT_MULTILINGUAL"),
     )
 
 

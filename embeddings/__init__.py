@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         evaluate_answer_set,
         load_answer_set,
     )
+    from embeddings.corpus import read_corpus
     from embeddings.encoder_store import encoder_store_dir
     from embeddings.errors import (
         CorpusError,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
         verify_index,
     )
     from embeddings.index_store import Manifest, read_manifest
-    from embeddings.language import unsupported_language_answer
+    from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
     from embeddings.messages import unsupported_language_reply
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
@@ -90,6 +91,8 @@ _EXPORTS: dict[str, str] = {
     "verify_index": "embeddings.index_lifecycle",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
+    "read_corpus": "embeddings.corpus",
+    "is_multilingual_model": "embeddings.language",
     "unsupported_language_answer": "embeddings.language",
     "term_spans": "embeddings.lexical",
     "unsupported_language_reply": "embeddings.messages",
@@ -145,6 +148,7 @@ __all__ = [
     "encoder_store_dir",
     "evaluate_answer_set",
     "evaluate_squad",
+    "is_multilingual_model",
     "list_encoders",
     "list_indexes",
     "load_answer_set",
@@ -152,6 +156,7 @@ __all__ = [
     "load_squad",
     "open_searcher",
     "prune_indexes",
+    "read_corpus",
     "read_manifest",
     "resolve_model",
     "run_cases",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.cli.render import ABSTAIN
+from bot.cli.render import ABSTAIN, RELATED
 from tests.cli_runner import one_line_error, quotebot, run_main
 from tests.conftest import CORPUS, REPO
 
@@ -65,13 +65,79 @@ def test_quotebot_abstain_below_decides_what_counts_as_answered(
 ) -> None:
     code, out, _ = ask(capsys, QUESTION, "--json")
     assert code == 0 and json.loads(out)["abstained"] is False
-    monkeypatch.setenv("QUOTEBOT_ABSTAIN_BELOW", "100")  # no relevance reaches it
+    assert json.loads(out)["outcome"] == "answered"
+    monkeypatch.setenv("QUOTEBOT_ABSTAIN_BELOW", "1")  # no relevance reaches it
+    monkeypatch.setenv("QUOTEBOT_RELATED_BELOW", "1")  # and no "related" band either
     code, out, _ = ask(capsys, QUESTION, "--json")
     assert code == 0 and json.loads(out)["abstained"] is True
+    assert json.loads(out)["outcome"] == "declined"
     assert ask(capsys, QUESTION)[1].strip() == ABSTAIN
     monkeypatch.setenv("QUOTEBOT_ABSTAIN_BELOW", "0")  # everything counts as answered
+    monkeypatch.setenv("QUOTEBOT_RELATED_BELOW", "0")
     code, out, _ = ask(capsys, "What is the capital of Peru?", "--json")
     assert code == 0 and json.loads(out)["abstained"] is False
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("index")
+def test_quotebot_related_below_separates_related_from_declined(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    far = "What is the population of Tokyo?"
+    code, out, _ = ask(capsys, far, "--json")
+    assert code == 0 and json.loads(out)["outcome"] == "declined"
+    assert ask(capsys, far)[1].strip() == ABSTAIN
+    monkeypatch.setenv("QUOTEBOT_RELATED_BELOW", "0")  # anything not answered is "related"
+    code, out, _ = ask(capsys, far, "--json")
+    assert code == 0 and json.loads(out)["outcome"] == "related"
+    text = ask(capsys, far)[1]
+    assert text.startswith(RELATED) and "1. " in text
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("index")
+def test_the_abstention_threshold_moves_a_question_from_answered_to_related(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = json.loads(ask(capsys, QUESTION, "--json")[1])
+    assert record["outcome"] == "answered"
+    monkeypatch.setenv("QUOTEBOT_ABSTAIN_BELOW", "1")  # default related band stays below it
+    record = json.loads(ask(capsys, QUESTION, "--json")[1])
+    assert record["outcome"] == "related" and record["abstained"] is True
+    assert record["quotes"]  # the closest passages are still there, as such
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("index")
+def test_quotebot_multilingual_searches_questions_in_other_languages(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Скільки людей утримують під вартою в Криму?"
+    record = json.loads(ask(capsys, question, "--json")[1])
+    assert (record["outcome"], record["language"]) == ("unsupported-language", "uk")
+    monkeypatch.setenv("QUOTEBOT_MULTILINGUAL", "1")
+    record = json.loads(ask(capsys, question, "--json")[1])
+    assert record["outcome"] != "unsupported-language" and record["quotes"]
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_an_unsupported_language_is_refused_before_loading_the_model(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # No model and no index exist: only a refusal that loads neither can succeed.
+    monkeypatch.setenv("QUOTEBOT_MODEL", "no-such-model")
+    monkeypatch.setenv("QUOTEBOT_INDEX", str(tmp_path / "no-index"))
+    code, out, err = run_main(capsys, "ask", "Хто захищає Умерова в суді?")
+    assert code == 0 and err == ""
+    assert out.startswith("Статті написані англійською")
+    code, out, _ = run_main(capsys, "ask", "--json", "Кто защищает Умерова в суде?")
+    record = json.loads(out)
+    assert (record["outcome"], record["language"], record["quotes"]) == (
+        "unsupported-language",
+        "ru",
+        [],
+    )
+    assert not (tmp_path / "no-index").exists()
 
 
 @pytest.mark.integration
@@ -231,7 +297,7 @@ def test_ask_quotes_the_custody_sentence_with_its_citation(real_index_dir: Path)
     first = result.stdout.split("\n\n")[1]
     assert "67 people" in first
     assert "QHA (Crimean News Agency)" in first
-    assert "score" in first
+    assert "(relevance 0." in first
     assert result.stderr == ""
 
 
@@ -250,6 +316,8 @@ def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
     record = json.loads(line)
     assert record["question"] == "How many political prisoners are held in Crimea?"
     assert record["abstained"] is False
+    assert (record["outcome"], record["language"]) == ("answered", "en")
+    assert record["relevance"] == record["quotes"][0]["score"]
     assert len(record["quotes"]) == 4
     corpus_texts = {p.stem: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.md")}
     for quote in record["quotes"]:
@@ -261,8 +329,9 @@ def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
             "context_after",
             "document",
         }
-        # cosine (-1..1) plus the lexical evidence (0..2): see embeddings/ranking.py
-        assert isinstance(quote["score"], float) and -1.0 <= quote["score"] <= 3.0
+        # the calibrated relevance of this quote, 0..1: see embeddings/ranking.py
+        assert isinstance(quote["score"], float) and 0.0 <= quote["score"] <= 1.0
+        assert quote["speaker"] is None or isinstance(quote["speaker"], str)
         assert isinstance(quote["sentence"], int)
         document = quote["document"]
         assert set(document) == {"id", "title", "source", "author", "date", "url"}
@@ -293,5 +362,60 @@ def test_batch_mode_reports_a_bad_line_and_answers_the_rest(real_index_dir: Path
         "ask", "--json", index=real_index_dir, stdin="x" * 1200 + "\nWho is Refat Chubarov?\n"
     )
     assert result.returncode == 2
-    assert len(result.stdout.splitlines()) == 1
-    assert "1000" in one_line_error(result.stderr)
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first == {
+        "question": "x" * 1200,
+        "error": "the question is 1200 characters long; the limit is 1000",
+        "line": 1,
+    }
+    assert second["question"] == "Who is Refat Chubarov?" and "quotes" in second
+    assert "line 1: " in one_line_error(result.stderr) and "1000" in result.stderr
+
+
+@pytest.mark.integration
+def test_batch_output_stays_aligned_and_errors_name_their_line(real_index_dir: Path) -> None:
+    """Blank lines get no output but count; a bad line gets its error object in its place."""
+    stdin = "Who is Refat Chubarov?\n\n" + "x" * 1001 + "\nWhere was the banner hung?\n"
+    result = quotebot("ask", "--json", "--top-k", "1", index=real_index_dir, stdin=stdin)
+    assert result.returncode == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in records] == [
+        "Who is Refat Chubarov?",
+        "x" * 1001,
+        "Where was the banner hung?",
+    ]
+    assert records[1]["line"] == 3 and "1000" in records[1]["error"]
+    assert "error" not in records[0] and "error" not in records[2]
+    text = quotebot("ask", index=real_index_dir, stdin=stdin)
+    assert text.returncode == 2
+    assert one_line_error(text.stderr).startswith("quotebot: error: line 3: ")
+    assert text.stdout.count("Q: ") == 2
+
+
+def test_ask_on_a_terminal_says_what_it_expects(tmp_path: Path) -> None:
+    """With no question and a terminal on stdin, ask prompts on stderr instead of waiting."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUOTEBOT_", "TELEGRAM_"))}
+    env["QUOTEBOT_DATA_DIR"] = str(tmp_path / "data")
+    parent, child = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask"],
+            stdin=child,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+            env=env,
+        )
+        os.close(child)
+        child = -1
+        os.write(parent, b"\x04")  # Ctrl-D: no questions (the terminal holds it until read)
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0
+        assert err.decode().strip() == "Type a question and press Enter; Ctrl-D to finish."
+        assert out == b""
+    finally:
+        if child >= 0:
+            os.close(child)
+        os.close(parent)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import json
 
-from bot.cli.render import ABSTAIN, FRAME, answer_record, citation, render_json, render_text
+from bot.cli.render import (
+    ABSTAIN,
+    FRAME,
+    RELATED,
+    answer_record,
+    citation,
+    render_error_json,
+    render_json,
+    render_text,
+)
 from embeddings.types import Answer, Document, Quote
 
 FULL = Document(
@@ -31,7 +40,7 @@ def test_a_citation_gives_only_what_the_article_gives() -> None:
     assert citation(signed) == "Ferry returns, Courier, O. Marsh, 2024-03-14"
 
 
-def test_quotes_are_framed_and_numbered_with_citation_and_score() -> None:
+def test_quotes_are_framed_and_numbered_with_citation_and_relevance() -> None:
     text = render_text(
         Answer("q", (_quote("The council approved it."), _quote("“Yes,” he said.", BARE)))
     )
@@ -40,21 +49,71 @@ def test_quotes_are_framed_and_numbered_with_citation_and_score() -> None:
     assert "1. “The council approved it.”" in lines
     assert "2. “Yes,” he said." in lines  # its own opening quote mark: no second pair added
     assert (
-        "   — Budget approved, Example Daily, 2024-12-18 <https://example.org/budget> (score 0.71)"
-        in lines
+        "   — Budget approved, Example Daily, 2024-12-18 <https://example.org/budget> "
+        "(relevance 0.71)" in lines
     )
-    assert "   — Notes (score 0.71)" in lines
+    assert "   — Notes (relevance 0.71)" in lines
+
+
+def test_quote_marks_read_as_balanced_while_json_keeps_the_exact_text() -> None:
+    answer = Answer("q", (_quote("“To date, 67 people are in custody."),))
+    assert "1. “To date, 67 people are in custody.”" in render_text(answer).splitlines()
+    record = json.loads(render_json(answer))
+    assert record["quotes"][0]["text"] == "“To date, 67 people are in custody."
+
+
+def test_the_speaker_is_named_in_the_citation_and_the_json() -> None:
+    said = _quote("We will not give up.", speaker="Mustafa Dzhemilev")
+    text = render_text(Answer("q", (said,)))
+    assert (
+        "   — Mustafa Dzhemilev, in: Budget approved, Example Daily, 2024-12-18 "
+        "<https://example.org/budget> (relevance 0.71)" in text.splitlines()
+    )
+    record = json.loads(render_json(Answer("q", (said, _quote("Unsaid.")))))
+    assert [q["speaker"] for q in record["quotes"]] == ["Mustafa Dzhemilev", None]
 
 
 def test_a_sentence_found_in_several_articles_lists_every_source() -> None:
     text = render_text(Answer("q", (_quote("Shared sentence.", also_in=(BARE,)),)))
-    assert "   — also in: Notes (score 0.71)" in text.splitlines()
+    assert "   — also in: Notes (relevance 0.71)" in text.splitlines()
 
 
-def test_an_abstention_shows_no_quotes() -> None:
+def test_a_declined_question_shows_no_quotes() -> None:
     answer = Answer("q", (_quote("Unrelated."),), outcome="declined", relevance=0.2)
     assert render_text(answer) == ABSTAIN
     assert render_text(Answer("q")) == ABSTAIN
+
+
+def test_a_related_answer_says_it_is_not_an_answer_then_shows_the_closest_passages() -> None:
+    answer = Answer("q", (_quote("Near the subject."),), outcome="related", relevance=0.2)
+    lines = render_text(answer).splitlines()
+    assert lines[0] == RELATED and "do not answer" in RELATED and "not an answer" in RELATED
+    assert FRAME not in lines
+    assert "1. “Near the subject.”" in lines
+
+
+def test_an_unsupported_language_gets_the_reply_in_its_language_and_no_quotes() -> None:
+    english = Document("e", "T", "...", language="en")
+    answer = Answer("Хто захищає Умерова?", outcome="unsupported-language", language="uk")
+    text = render_text(answer, [english])
+    assert text.startswith("Статті написані англійською") and "“" not in text
+    record = json.loads(render_json(answer))
+    assert (record["outcome"], record["language"], record["abstained"]) == (
+        "unsupported-language",
+        "uk",
+        True,
+    )
+    assert record["quotes"] == []
+    russian = render_text(Answer("Кто?", outcome="unsupported-language", language="ru"))
+    assert russian.startswith("Статьи написаны")
+
+
+def test_an_error_record_names_the_question_and_its_line() -> None:
+    assert json.loads(render_error_json("q", "too long", 3)) == {
+        "question": "q",
+        "error": "too long",
+        "line": 3,
+    }
 
 
 def test_the_json_record_follows_the_contract() -> None:
@@ -66,6 +125,7 @@ def test_the_json_record_follows_the_contract() -> None:
     record = json.loads(render_json(answer))
     assert record == answer_record(answer)
     assert record["question"] == "q?" and record["abstained"] is False
+    assert record["outcome"] == "answered" and record["language"] is None
     quote = record["quotes"][0]
     assert quote["text"] == "It passed."
     assert quote["score"] == 0.712345 and quote["sentence"] == 4

@@ -66,9 +66,31 @@ def test_the_top_k_limit_is_the_engines() -> None:
         load_settings({"QUOTEBOT_TOP_K": "51"})
 
 
-@pytest.mark.parametrize(("raw", "value"), [("0", 0.0), (" 0.62 ", 0.62), ("100", 100.0)])
+@pytest.mark.parametrize(("raw", "value"), [("0", 0.0), (" 0.62 ", 0.62), ("1", 1.0)])
 def test_the_abstention_threshold_is_read(raw: str, value: float) -> None:
     assert load_settings({"QUOTEBOT_ABSTAIN_BELOW": raw}).abstain_below == value
+
+
+def test_the_related_threshold_and_the_multilingual_flag_are_read() -> None:
+    settings = load_settings(
+        {
+            "QUOTEBOT_ABSTAIN_BELOW": "0.5",
+            "QUOTEBOT_RELATED_BELOW": "0.2",
+            "QUOTEBOT_MULTILINGUAL": "1",
+        }
+    )
+    assert (settings.abstain_below, settings.related_below) == (0.5, 0.2)
+    assert settings.multilingual is True
+    assert settings.searcher_options() == {
+        "abstain_below": 0.5,
+        "related_below": 0.2,
+        "multilingual": True,
+    }
+    defaults = load_settings({})
+    assert defaults.related_below is None and defaults.multilingual is None
+    assert load_settings({"QUOTEBOT_MULTILINGUAL": "0"}).multilingual is False
+    # Equal thresholds are allowed: no question is then "related".
+    assert load_settings({"QUOTEBOT_RELATED_BELOW": "0.3", "QUOTEBOT_ABSTAIN_BELOW": "0.3"})
 
 
 def test_the_data_directory_and_the_index_folder_rule(tmp_path: Path) -> None:
@@ -101,9 +123,14 @@ def test_examples_only_for_the_bundled_corpus_unless_given() -> None:
     [
         ({"QUOTEBOT_TOP_K": "0"}, "at least 1"),
         ({"QUOTEBOT_TOP_K": "three"}, "whole number"),
-        ({"QUOTEBOT_ABSTAIN_BELOW": "banana"}, "a number such as 0.5"),
-        ({"QUOTEBOT_ABSTAIN_BELOW": "-1"}, "at least 0"),
-        ({"QUOTEBOT_ABSTAIN_BELOW": "nan"}, "at least 0"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "banana"}, "a number such as 0.3"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "-1"}, "from 0 to 1"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "nan"}, "from 0 to 1"),
+        ({"QUOTEBOT_ABSTAIN_BELOW": "1.5"}, "from 0 to 1"),
+        ({"QUOTEBOT_RELATED_BELOW": "2"}, "from 0 to 1"),
+        ({"QUOTEBOT_RELATED_BELOW": "0.5", "QUOTEBOT_ABSTAIN_BELOW": "0.4"}, "at most"),
+        ({"QUOTEBOT_RELATED_BELOW": "0.9"}, "at most QUOTEBOT_ABSTAIN_BELOW"),
+        ({"QUOTEBOT_MULTILINGUAL": "maybe"}, "1 or 0"),
     ],
 )
 def test_bad_shared_values_are_refused_with_the_variable_named(

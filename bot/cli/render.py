@@ -1,18 +1,26 @@
 """Answers as plain text and JSON for the command line; pure functions, no I/O.
 
-The JSON shape is a contract that other tools drive, so it is built here in one place.
+The JSON shape is a contract that other tools drive, so it is built here in one place; it only
+ever grows (new keys), so older readers keep working. The text output words each outcome
+honestly: quotes are presented as an answer only when the outcome is ``answered``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from embeddings import Answer, Document, Quote, url_to_quote
+from bot.quote_marks import display_quote
+from embeddings import Answer, Document, Quote, unsupported_language_reply, url_to_quote
 
-QUOTE_MARKS = "\"'“”‘’«»„"
+# The wording of each outcome, shared with the Telegram renderer so both front ends agree.
 FRAME = "Here is what the sources say:"
 ABSTAIN = "The sources do not answer this question."
+RELATED = (
+    "The sources speak of this subject but do not answer the question. "
+    "The closest passages (not an answer):"
+)
 
 
 def citation(document: Document) -> str:
@@ -23,37 +31,49 @@ def citation(document: Document) -> str:
     return f"{text} <{document.url}>" if document.url else text
 
 
-def _quoted(text: str) -> str:
-    """Frame a sentence in quotation marks unless it already opens with one of its own."""
-    return text if text[:1] in QUOTE_MARKS else f"“{text}”"
+def quote_citation(quote: Quote) -> str:
+    """``Mustafa Dzhemilev, in: <citation>`` when the article names the speaker."""
+    text = citation(quote.document)
+    return f"{quote.speaker}, in: {text}" if quote.speaker else text
 
 
 def render_quote(number: int, quote: Quote) -> str:
-    lines = [f"{number}. {_quoted(quote.text)}", f"   — {citation(quote.document)}"]
+    """A numbered quote with balanced marks, its citation and its relevance (0..1)."""
+    lines = [f"{number}. {display_quote(quote.text)}", f"   — {quote_citation(quote)}"]
     lines += [f"   — also in: {citation(document)}" for document in quote.also_in]
-    lines[-1] += f" (score {quote.score:.2f})"
+    lines[-1] += f" (relevance {quote.score:.2f})"
     return "\n".join(lines)
 
 
-def render_text(answer: Answer) -> str:
-    """The answer as a terminal shows it; abstentions show no quotes at all."""
-    if answer.abstained or not answer.quotes:
+def render_text(answer: Answer, documents: Iterable[Document] = ()) -> str:
+    """The answer as a terminal shows it, worded by its outcome.
+
+    ``documents`` are the searched articles: the unsupported-language reply says they are in
+    English only when they are.
+    """
+    if answer.outcome == "unsupported-language":
+        return unsupported_language_reply(answer.language, documents)
+    if answer.outcome == "declined" or not answer.quotes:
         return ABSTAIN
+    head = FRAME if answer.outcome == "answered" else RELATED
     body = "\n\n".join(render_quote(n, quote) for n, quote in enumerate(answer.quotes, 1))
-    return f"{FRAME}\n\n{body}"
+    return f"{head}\n\n{body}"
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
     """The ``--json`` object for one answer (one per line)."""
     return {
         "question": answer.question,
+        "outcome": answer.outcome,
         "abstained": answer.abstained,
+        "language": answer.language,
         "relevance": round(answer.relevance, 6),
         "quotes": [
             {
                 "text": quote.text,
                 "score": round(quote.score, 6),
                 "sentence": quote.position,
+                "speaker": quote.speaker,
                 "context_before": quote.context_before,
                 "context_after": quote.context_after,
                 "document": quote.document.citation_fields(),
@@ -68,5 +88,17 @@ def answer_record(answer: Answer) -> dict[str, Any]:
     }
 
 
+def error_record(question: str, error: str, line: int | None) -> dict[str, Any]:
+    """The ``--json`` object for a question that could not be asked (keeps batch alignment)."""
+    record: dict[str, Any] = {"question": question, "error": error}
+    if line is not None:
+        record["line"] = line
+    return record
+
+
 def render_json(answer: Answer) -> str:
     return json.dumps(answer_record(answer), ensure_ascii=False)
+
+
+def render_error_json(question: str, error: str, line: int | None) -> str:
+    return json.dumps(error_record(question, error, line), ensure_ascii=False)
