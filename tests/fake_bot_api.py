@@ -29,7 +29,7 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 777000111
 BOT_USERNAME = "quote_test_bot"
-TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijklmno"
+TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijk"
 BOT_USER = {
     "id": BOT_ID,
     "is_bot": True,
@@ -40,7 +40,17 @@ BOT_USER = {
     "supports_inline_queries": True,
 }
 
-Fault = Literal["retry_after", "bad_request", "forbidden", "server_error", "timeout"]
+Fault = Literal[
+    "retry_after",
+    "bad_request",
+    "forbidden",
+    "server_error",
+    "timeout",
+    # Only the HTTP stand-in (tests.bot_api_server) can do these: they need a real socket.
+    "hang",
+    "reset",
+    "not_json",
+]
 _FAULTS: dict[str, tuple[int, dict[str, Any]]] = {
     "retry_after": (
         429,

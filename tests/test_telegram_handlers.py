@@ -8,6 +8,7 @@ encoder over the bundled corpus.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import threading
@@ -18,6 +19,9 @@ import pytest
 from telegram import Update
 
 from bot.telegram import messages
+from bot.telegram.dispatch import Dispatcher
+from bot.telegram.inbox import DONE, PENDING, Inbox
+from bot.telegram.polling import PollingOptions, poll
 from embeddings.search import Searcher
 from embeddings.types import Answer, Document
 from tests.bot_harness import (
@@ -422,7 +426,7 @@ def test_a_refused_message_is_logged_and_the_user_told_once(
 
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
-            bot.api.fail_next("sendMessage", "bad_request")
+            bot.api.fail_next("sendMessage", "bad_request", times=2)  # HTML, then plain text
             calls = await bot.say(ALICE, CUSTODY)
             assert [
                 call.text for call in calls if call.method == "sendMessage" and not call.failed
@@ -459,7 +463,7 @@ def test_a_failing_button_tells_the_user_in_an_alert(
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
             answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
-            bot.api.fail_next("editMessageText", "bad_request")
+            bot.api.fail_next("editMessageText", "bad_request", times=2)  # HTML, then plain text
             alert = only(await bot.press(ALICE, answer, "More ▸"), "answerCallbackQuery")
             assert alert.params["text"] == messages.SOMETHING_WRONG
             assert alert.params["show_alert"] is True
@@ -467,10 +471,25 @@ def test_a_failing_button_tells_the_user_in_an_alert(
     run(scenario)
 
 
+def test_a_parse_error_still_gets_the_user_the_words_in_plain_text(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            bot.api.fail_next("sendMessage", "bad_request")
+            sent = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            assert sent.params.get("parse_mode") is None
+            assert "<b>" not in sent.text and "<blockquote>" not in sent.text
+            assert "67 people" in sent.text
+
+    run(scenario)
+
+
 def test_polling_survives_every_kind_of_failure_and_loses_no_update(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:
-    """Through the real updater: getUpdates and sendMessage fail in every way Telegram can."""
+    """Through the bot's own polling loop and inbox: getUpdates and sendMessage fail in every
+    way Telegram can; a failing typing action costs nobody an answer."""
 
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
@@ -479,24 +498,31 @@ def test_polling_survives_every_kind_of_failure_and_loses_no_update(
             bot.api.fail_next("sendMessage", "retry_after")
             bot.api.fail_next("sendMessage", "timeout")
             users = [10, 11, 12, 13]
-            bot.api.fail_next("sendChatAction", "forbidden")  # user 10 blocked the bot
+            bot.api.fail_next("sendChatAction", "forbidden")
+            bot.api.fail_next("sendChatAction", "server_error")
             for user in users:
                 bot.api.push_update(bot.updates.private(user, CUSTODY))
             bot.api.push_update(bot.updates.private(14, "/help"))
-            updater = bot.app.updater
-            assert updater is not None
-            await updater.start_polling(poll_interval=0.0, timeout=LONG_POLL)
-            await bot.app.start()
+            inbox = Inbox.open(tmp_path / "inbox.sqlite3")
+            dispatcher = Dispatcher(bot.app, inbox, concurrency=4)
+            stop = asyncio.Event()
+            options = PollingOptions(timeout=int(LONG_POLL), hang_grace=1.0, first_backoff=0.01)
+            request = bot.app.bot_data["get_updates_request"]
+            poller = asyncio.create_task(poll(bot.app, request, inbox, dispatcher, options, stop))
             try:
-                await bot.api.wait_until(lambda: all(answers_to(bot, user) for user in users[1:]))
+                await bot.api.wait_until(lambda: all(answers_to(bot, user) for user in users))
                 await bot.api.wait_until(
                     lambda: any(c.params["chat_id"] == 14 for c in bot.api.calls_to("sendMessage"))
                 )
+                await dispatcher.drain(5.0)
             finally:
-                await updater.stop()
-                await bot.app.stop()
-            for user in users[1:]:
+                stop.set()
+                poller.cancel()  # as serve_polling does: a long poll is not waited out
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+            for user in users:
                 assert len(answers_to(bot, user)) == 1
-            assert answers_to(bot, 10) == []
+            assert inbox.count(PENDING) == 0 and inbox.count(DONE) == 5
+            inbox.close()
 
     run(scenario)

@@ -111,11 +111,12 @@ def build_application(
     telegram = settings.telegram
     if telegram is None or not telegram.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather")
+    polling_request = get_updates_request or default_get_updates_request()
     builder = (
         ApplicationBuilder()
         .token(telegram.token)
         .request(request or default_request())
-        .get_updates_request(get_updates_request or default_get_updates_request())
+        .get_updates_request(polling_request)
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         .concurrent_updates(CONCURRENT_UPDATES)
         .defaults(
@@ -145,6 +146,8 @@ def build_application(
         started_at=clock(),
     )
     application.bot_data["heartbeat"] = heartbeat or heartbeat_path(settings.data_dir)
+    # The durable inbox's own polling loop fetches raw updates through this transport.
+    application.bot_data["get_updates_request"] = polling_request
     add_handlers(application)
     return application
 

@@ -19,7 +19,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 
 from bot.telegram import messages, render
@@ -31,6 +31,7 @@ from bot.telegram.buttons import (
     examples_keyboard,
     sources_keyboard,
 )
+from bot.telegram.decoration import show_typing
 from bot.telegram.pages import page_of
 from bot.telegram.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
 from embeddings import Answer, QuestionError
@@ -151,7 +152,7 @@ async def ask(
         if verdict.first_refusal:
             await message.reply_text(render.render_rate_limited(verdict.retry_after))
         return
-    await message.reply_chat_action(ChatAction.TYPING)
+    await show_typing(message, context)  # best effort: never costs the answer
     try:
         answer = await search(services, question, services.pool_size)
     except QuestionError as error:

@@ -4,6 +4,10 @@ With long polling the bot opens no port that a container health check could prob
 the application runs it touches ``<data dir>/heartbeat`` every ``HEARTBEAT_INTERVAL`` seconds,
 and ``python -m bot.telegram.health`` (the Docker ``HEALTHCHECK``) exits 0 only while that file is
 recent. A wedged event loop stops the heartbeat, so it fails the check too.
+
+A live loop is not enough: a bot that takes updates and never answers them is down for its
+users. So the check also reads the durable inbox and fails while its oldest unanswered update
+has waited more than ``MAX_PENDING_AGE`` seconds (``QUOTEBOT_STUCK_AFTER`` changes it).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_FILE = "heartbeat"
 HEARTBEAT_INTERVAL = 30.0
 MAX_HEARTBEAT_AGE = 120.0
+MAX_PENDING_AGE = 300.0
 
 
 def heartbeat_path(data_dir: Path) -> Path:
@@ -71,15 +76,38 @@ def is_healthy(path: Path, max_age: float = MAX_HEARTBEAT_AGE, now: float | None
     return (time.time() if now is None else now) - modified <= max_age
 
 
+def stuck_inbox(data_dir: Path, max_age: float = MAX_PENDING_AGE) -> float | None:
+    """The age of the oldest unanswered update when it is over ``max_age`` seconds, else None."""
+    from bot.telegram.inbox import INBOX_FILE, oldest_pending_age
+
+    age = oldest_pending_age(data_dir / INBOX_FILE)
+    return age if age is not None and age > max_age else None
+
+
 def main() -> int:
-    """Exit status for a container health check: 0 healthy, 1 not."""
+    """Exit status for a container health check: 0 healthy, 1 not (with the reason)."""
     from bot.settings import load_data_dir
 
-    path = heartbeat_path(load_data_dir())
-    if is_healthy(path):
-        return 0
-    print(f"quotebot: unhealthy: no recent heartbeat in {path}", file=sys.stderr)
-    return 1
+    data_dir = load_data_dir()
+    path = heartbeat_path(data_dir)
+    if not is_healthy(path):
+        print(f"quotebot: unhealthy: no recent heartbeat in {path}", file=sys.stderr)
+        return 1
+    raw = os.environ.get("QUOTEBOT_STUCK_AFTER", "").strip()
+    try:
+        max_age = float(raw) if raw else MAX_PENDING_AGE
+    except ValueError:
+        print(f"quotebot: QUOTEBOT_STUCK_AFTER must be seconds, got {raw!r}", file=sys.stderr)
+        return 1
+    age = stuck_inbox(data_dir, max_age)
+    if age is not None:
+        print(
+            f"quotebot: unhealthy: an update has waited {age:.0f} s for an answer "
+            f"(more than {max_age:.0f} s)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

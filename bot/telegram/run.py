@@ -1,21 +1,35 @@
-"""``quotebot run``: open the index, then serve Telegram updates until SIGINT or SIGTERM.
+"""``quotebot run``: check everything cheap, open the index, then serve until SIGINT or SIGTERM.
 
-The order matters. The token is checked and redaction installed before anything can log; the
-index is opened (built on first use) before the bot takes any update, so that no user waits on
-a half-loaded index; the store opens last and closes whatever happens.
+The order matters. The token's format is checked and redaction installed before anything can
+log; the data directory, the feedback database and the inbox are opened (and migrated) next,
+because they take a second and a bad one should not be found after minutes of index building;
+then the index is opened (built on first use) before the bot takes any update, so that no user
+waits on a half-loaded index. Long polling goes through the durable inbox (``polling``,
+``dispatch``): updates left unanswered by the last run are answered first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import re
 import secrets
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
 
 from bot.settings import Settings, SettingsError
+from bot.telegram.dispatch import Dispatcher
+from bot.telegram.inbox import INBOX_FILE, Inbox
+from bot.telegram.polling import PollingOptions, poll
+from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
+from bot.telegram.sending import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRY_BUDGET, RetryingRateLimiter
 from bot.telegram.store import Store
 from embeddings import QuotebotError
 
@@ -25,12 +39,68 @@ STORE_FILE = "quotebot.sqlite3"
 # Retries of getMe/deleteWebhook at startup; a bad network at boot should not loop forever.
 BOOTSTRAP_RETRIES = 5
 POLL_TIMEOUT = 30
+# A long poll with no answer this long after its timeout counts as hung.
+POLL_HANG_GRACE = 15.0
+# SIGTERM: seconds to finish the answers in progress (Docker sends SIGKILL after 10).
+SHUTDOWN_GRACE = 8.0
+# What Telegram issues: the bot's id, a colon, 35 characters of a URL-safe alphabet. Checked
+# before any request, so that a token with a newline or a path in it never reaches a URL.
+TOKEN_PATTERN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The bot's clocks, from ``QUOTEBOT_*`` variables (tests shorten them)."""
+
+    poll_timeout: int = POLL_TIMEOUT
+    poll_hang_grace: float = POLL_HANG_GRACE
+    shutdown_grace: float = SHUTDOWN_GRACE
+    send_retry_budget: float = DEFAULT_RETRY_BUDGET
+    send_backoff: float = DEFAULT_BACKOFF_SECONDS
+
+
+def load_timing(env: Mapping[str, str] | None = None) -> Timing:
+    """``QUOTEBOT_POLL_TIMEOUT``, ``QUOTEBOT_POLL_HANG_GRACE``, ``QUOTEBOT_SHUTDOWN_GRACE``,
+    ``QUOTEBOT_SEND_RETRY_BUDGET``, ``QUOTEBOT_SEND_BACKOFF`` (seconds; SettingsError naming
+    the variable on a bad value)."""
+    env = os.environ if env is None else env
+    return Timing(
+        poll_timeout=int(_seconds(env, "QUOTEBOT_POLL_TIMEOUT", POLL_TIMEOUT)),
+        poll_hang_grace=_seconds(env, "QUOTEBOT_POLL_HANG_GRACE", POLL_HANG_GRACE),
+        shutdown_grace=_seconds(env, "QUOTEBOT_SHUTDOWN_GRACE", SHUTDOWN_GRACE),
+        send_retry_budget=_seconds(env, "QUOTEBOT_SEND_RETRY_BUDGET", DEFAULT_RETRY_BUDGET),
+        send_backoff=_seconds(env, "QUOTEBOT_SEND_BACKOFF", DEFAULT_BACKOFF_SECONDS),
+    )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
+    return value
+
+
+def check_token(token: str) -> None:
+    """SettingsError naming ``TELEGRAM_BOT_TOKEN`` unless it looks like a token (the message
+    never repeats the value)."""
+    if TOKEN_PATTERN.fullmatch(token) is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN is not a bot token (expected digits, a colon and 35 letters, "
+            "digits, '_' or '-', as @BotFather gives it)"
+        )
 
 
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped; 0 after a clean stop, 1 after a failure.
 
-    Raises SettingsError when there is no token or Telegram rejects it, and the domain errors of
+    Raises SettingsError when there is no token, it is malformed or Telegram rejects it; the
+    store's errors when the data directory or a database is unusable; the domain errors of
     ``open_searcher`` (bad corpus, missing model) before the bot starts; the CLI prints those as
     one line. Every other failure is logged (token redacted) and returns 1.
     """
@@ -44,10 +114,42 @@ def run_bot(settings: Settings) -> int:
     if telegram.webhook_url and not webhook_secret:
         webhook_secret = secrets.token_urlsafe(32)
     install_token_redaction(telegram.token, webhook_secret)
+    check_token(telegram.token)
+    timing = load_timing()
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-    from bot.telegram.app import open_configured_searcher
+    try:
+        check_writable(settings.data_dir)
+    except OSError as error:
+        raise SettingsError(
+            f"QUOTEBOT_DATA_DIR {settings.data_dir} is not a writable directory: "
+            f"{error.strerror or error}"
+        ) from None
+    store = Store.open(settings.data_dir / STORE_FILE)
+    try:
+        inbox = Inbox.open(settings.data_dir / INBOX_FILE)
+    except QuotebotError:
+        store.close()
+        raise
+    try:
+        return _serve(settings, store, inbox, webhook_secret, timing)
+    finally:
+        inbox.close()
+        store.close()
+
+
+def _serve(
+    settings: Settings, store: Store, inbox: Inbox, webhook_secret: str | None, timing: Timing
+) -> int:
+    telegram = settings.telegram
+    assert telegram is not None
+    from bot.telegram.app import (
+        ALLOWED_UPDATES,
+        CONCURRENT_UPDATES,
+        build_application,
+        open_configured_searcher,
+    )
 
     logger.info("opening the index in %s (built on first use)", settings.index_location)
     searcher = open_configured_searcher(settings)
@@ -58,15 +160,11 @@ def run_bot(settings: Settings) -> int:
         searcher.sentence_count,
         searcher.model_name,
     )
-    store = Store.open(settings.data_dir / STORE_FILE)
     try:
-        from bot.telegram.app import ALLOWED_UPDATES, build_application
-
-        application = build_application(
-            settings,
-            searcher,
-            store,
+        limiter = RetryingRateLimiter(
+            retry_budget=timing.send_retry_budget, backoff=timing.send_backoff
         )
+        application = build_application(settings, searcher, store, rate_limiter=limiter)
         if telegram.webhook_url:
             assert webhook_secret is not None
             path = urlsplit(telegram.webhook_url).path.lstrip("/")
@@ -87,10 +185,15 @@ def run_bot(settings: Settings) -> int:
             )
         else:
             logger.info("receiving updates by long polling")
-            application.run_polling(
-                timeout=POLL_TIMEOUT,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
+            options = PollingOptions(
+                timeout=timing.poll_timeout,
+                hang_grace=timing.poll_hang_grace,
+                allowed_updates=tuple(ALLOWED_UPDATES),
+            )
+            asyncio.run(
+                serve_polling(
+                    application, inbox, options, CONCURRENT_UPDATES, timing.shutdown_grace
+                )
             )
     except InvalidToken:
         # PTB's message quotes the token; this one does not.
@@ -105,7 +208,71 @@ def run_bot(settings: Settings) -> int:
     except Exception:
         logger.exception("the bot stopped on an unexpected error")
         return 1
-    finally:
-        store.close()
     logger.info("quotebot stopped")
     return 0
+
+
+async def serve_polling(
+    application: Application,
+    inbox: Inbox,
+    options: PollingOptions,
+    concurrency: int,
+    shutdown_grace: float,
+) -> None:
+    """Answer what the last run left, then poll until SIGINT/SIGTERM; on a signal, stop
+    fetching, give the answers in progress ``shutdown_grace`` seconds, and leave the rest
+    pending in the inbox for the next start."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await _initialize(application)
+    dispatcher = Dispatcher(application, inbox, concurrency)
+    application.bot_data["dispatcher"] = dispatcher
+    try:
+        # A webhook left by an earlier run would make getUpdates fail with 409.
+        await application.bot.delete_webhook()
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        left_over = await asyncio.to_thread(inbox.pending)
+        if left_over:
+            logger.info("answering %d updates left unanswered by the last run", len(left_over))
+            dispatcher.accept(left_over)
+        request = application.bot_data["get_updates_request"]
+        poller = asyncio.create_task(poll(application, request, inbox, dispatcher, options, stop))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({poller, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        poller.cancel()
+        stopper.cancel()
+        if poller in done:
+            poller.result()  # InvalidToken, or a bug: re-raised
+        logger.info("stopping: finishing %d answers in progress", dispatcher.backlog)
+        left = await dispatcher.drain(shutdown_grace)
+        if left:
+            logger.warning("%d updates left pending; they are answered on the next start", left)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+async def _initialize(application: Application) -> None:
+    """``application.initialize()`` (getMe), retried a few times on network errors."""
+    delay = 1.0
+    for attempt in range(BOOTSTRAP_RETRIES + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as error:
+            if attempt == BOOTSTRAP_RETRIES:
+                raise
+            logger.warning("Telegram could not be reached (%s); retrying in %.0f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -1,0 +1,96 @@
+"""From a recorded update to its handlers, and from the handlers back to the inbox.
+
+``Dispatcher.accept`` takes updates already written to the inbox, parses each one with
+python-telegram-bot and runs the application's handlers in a task of its own (at most
+``concurrency`` at a time), then marks the update ``done``. An update that cannot be parsed, or
+that carries nothing this bot knows, is logged once at WARNING (its id and the reason, never the
+user's text), marked ``rejected`` and skipped: the next user is answered as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.telegram.inbox import REJECTED, Inbox, Received
+
+logger = logging.getLogger(__name__)
+
+# The fields of an update that this bot has handlers for (see app.ALLOWED_UPDATES).
+KNOWN_CONTENT = ("message", "edited_message", "callback_query", "inline_query")
+
+
+class Dispatcher:
+    """Runs recorded updates through ``application`` and keeps the inbox up to date."""
+
+    def __init__(self, application: Application, inbox: Inbox, concurrency: int) -> None:
+        self.application = application
+        self.inbox = inbox
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def backlog(self) -> int:
+        """Updates accepted and not yet finished (running or waiting for a slot)."""
+        return len(self._tasks)
+
+    def accept(self, received: Iterable[Received]) -> None:
+        """Start answering each update (returns at once; the work runs in tasks)."""
+        for item in received:
+            update = self._parse(item)
+            if update is None:
+                continue
+            task = asyncio.create_task(self._answer(item.update_id, update))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _parse(self, item: Received) -> Update | None:
+        try:
+            data = json.loads(item.body)
+            update = Update.de_json(data, self.application.bot)
+        except Exception as error:  # any failure of a parser that has never seen this shape
+            self._reject(item, f"{type(error).__name__} while parsing")
+            return None
+        if update is None or not any(data.get(name) is not None for name in KNOWN_CONTENT):
+            kinds = sorted(name for name in data if name != "update_id")
+            self._reject(item, f"no content this bot handles (fields: {kinds})")
+            return None
+        return update
+
+    def _reject(self, item: Received, reason: str) -> None:
+        logger.warning(
+            "update %d cannot be answered (%s); kept in the inbox as rejected and skipped",
+            item.update_id,
+            reason,
+        )
+        logger.debug("rejected update %d: %s", item.update_id, item.body)
+        self.inbox.finish(item.update_id, REJECTED)
+
+    async def _answer(self, update_id: int, update: Update) -> None:
+        async with self._slots:
+            try:
+                await self.application.process_update(update)
+            except Exception:
+                # process_update hands handler errors to the error handler; this is a failure
+                # outside of it. The update is finished either way: retrying it would fail again.
+                logger.exception("update %d failed outside its handlers", update_id)
+        # Not reached when cancelled at shutdown: the update stays pending for the next start.
+        await asyncio.to_thread(self.inbox.finish, update_id)
+
+    async def drain(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the running updates, cancel the rest (they stay
+        pending and are answered on the next start); returns how many were left."""
+        if self._tasks:
+            _, left = await asyncio.wait(set(self._tasks), timeout=timeout)
+        else:
+            left = set()
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.gather(*left, return_exceptions=True)
+        return len(left)

@@ -1,0 +1,197 @@
+"""The durable inbox: every update Telegram delivers is on disk before its receipt is confirmed.
+
+Telegram forgets an update once the bot confirms it (the offset of the next ``getUpdates``, or
+a 200 to the webhook). If the process dies between that confirmation and the answer, the
+question is lost for good, unless it was written down first. So the bot records each raw
+update here (SQLite, in the data directory) before it confirms, marks it ``done`` when its
+handlers have finished, and on start answers whatever is still ``pending``. The update id is the
+primary key, so a duplicate delivery is recorded (and answered) once. An update that cannot be
+read is marked ``rejected`` and kept, so that an operator can inspect it with ``sqlite3``.
+
+Delivery is at least once: a process killed after sending an answer but before marking it done
+answers that question again on restart (a duplicate is the lesser evil than a loss).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.telegram.privacy import private_database
+from embeddings import QuotebotError
+
+INBOX_FILE = "inbox.sqlite3"
+PENDING = "pending"
+DONE = "done"
+REJECTED = "rejected"
+# Finished updates older than this are deleted (the newest one is kept: it carries the offset).
+KEEP_DONE_SECONDS = 7 * 24 * 3600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS updates (
+    update_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'rejected')),
+    received_at REAL NOT NULL,
+    finished_at REAL
+);
+CREATE INDEX IF NOT EXISTS updates_by_state ON updates (state, received_at);
+"""
+
+
+class InboxError(QuotebotError):
+    """The inbox database cannot be opened or written."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """One recorded update: its id and the exact JSON Telegram sent."""
+
+    update_id: int
+    body: str
+
+
+class Inbox:
+    """One SQLite file; open it with ``Inbox.open``. Thread-safe; every call is short."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Inbox:
+        """Open (creating it, private to this user) the inbox at ``path``."""
+        try:
+            private_database(path)
+            connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            # FULL: a recorded update survives a power cut too, not only a killed process.
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise InboxError(f"cannot open the inbox database {path}: {error}") from None
+        private_database(path)
+        return cls(connection, path)
+
+    @classmethod
+    def in_memory(cls) -> Inbox:
+        connection = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        connection.executescript(_SCHEMA)
+        return cls(connection)
+
+    def record(
+        self, updates: Iterable[Mapping[str, Any]], now: float | None = None
+    ) -> list[Received]:
+        """Write every update (one transaction) and return the ones not seen before.
+
+        An item without an integer ``update_id`` cannot be confirmed or deduplicated; it is
+        skipped (the caller logs it).
+        """
+        received_at = time.time() if now is None else now
+        new: list[Received] = []
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                for update in updates:
+                    update_id = update.get("update_id")
+                    if not isinstance(update_id, int) or isinstance(update_id, bool):
+                        continue
+                    body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+                    cursor = self._connection.execute(
+                        "INSERT OR IGNORE INTO updates (update_id, body, state, received_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (update_id, body, PENDING, received_at),
+                    )
+                    if cursor.rowcount == 1:
+                        new.append(Received(update_id, body))
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+        return new
+
+    def pending(self) -> list[Received]:
+        """Updates recorded but not yet answered, oldest first (what a restart answers)."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT update_id, body FROM updates WHERE state = ? ORDER BY update_id",
+                (PENDING,),
+            ).fetchall()
+        return [Received(int(update_id), str(body)) for update_id, body in rows]
+
+    def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None:
+        """Mark an update ``done`` (answered) or ``rejected`` (unreadable, kept to inspect)."""
+        if state not in (DONE, REJECTED):
+            raise ValueError(f"unknown final state {state!r}")
+        with self._lock:
+            self._connection.execute(
+                "UPDATE updates SET state = ?, finished_at = ? WHERE update_id = ?",
+                (state, time.time() if now is None else now, update_id),
+            )
+
+    def next_offset(self) -> int | None:
+        """The ``getUpdates`` offset that confirms everything recorded (None: nothing yet)."""
+        with self._lock:
+            (highest,) = self._connection.execute("SELECT MAX(update_id) FROM updates").fetchone()
+        return None if highest is None else int(highest) + 1
+
+    def count(self, state: str) -> int:
+        with self._lock:
+            (n,) = self._connection.execute(
+                "SELECT COUNT(*) FROM updates WHERE state = ?", (state,)
+            ).fetchone()
+        return int(n)
+
+    def oldest_pending_age(self, now: float | None = None) -> float | None:
+        """Seconds the oldest unanswered update has waited (None when none waits)."""
+        with self._lock:
+            (oldest,) = self._connection.execute(
+                "SELECT MIN(received_at) FROM updates WHERE state = ?", (PENDING,)
+            ).fetchone()
+        if oldest is None:
+            return None
+        return (time.time() if now is None else now) - float(oldest)
+
+    def prune(self, older_than: float = KEEP_DONE_SECONDS, now: float | None = None) -> int:
+        """Delete finished updates older than ``older_than`` seconds, keeping the newest row."""
+        cutoff = (time.time() if now is None else now) - older_than
+        with self._lock:
+            cursor = self._connection.execute(
+                "DELETE FROM updates WHERE state != ? AND received_at < ? "
+                "AND update_id < (SELECT MAX(update_id) FROM updates)",
+                (PENDING, cutoff),
+            )
+        return int(cursor.rowcount)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+
+def oldest_pending_age(path: Path, now: float | None = None) -> float | None:
+    """What the health check reads: the age of the oldest pending update in the inbox at
+    ``path``, opened read-only (None when the file or a pending update is missing)."""
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        (oldest,) = connection.execute(
+            "SELECT MIN(received_at) FROM updates WHERE state = ?", (PENDING,)
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    if oldest is None:
+        return None
+    return (time.time() if now is None else now) - float(oldest)
