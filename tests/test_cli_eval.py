@@ -56,3 +56,57 @@ def test_eval_of_a_missing_file_is_aone_line_error(
     code, _, err = run_main(capsys, "eval", "squad", str(tmp_path / "none.json"))
     assert code == 2
     assert "none.json" in one_line_error(err)
+
+
+ANSWER_SET = (
+    '{"question": "How much money does each child of a prisoner get per month?", '
+    '"answers": ["5000 rubles"]}\n'
+    '{"question": "Who is the president of France?", "answerable": false, "tag": "far"}\n'
+)
+
+
+@pytest.mark.integration
+def test_eval_answers_scores_an_answer_set_and_follows_the_thresholds(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    answer_set = tmp_path / "mine.jsonl"
+    answer_set.write_text(ANSWER_SET, encoding="utf-8")
+    corpus = str(REPO / "corpus")
+    result = quotebot("eval", "answers", corpus, str(answer_set), "--json", index=real_index_dir)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["answerable"], report["unanswerable"]) == (1, 1)
+    assert report["p_at_1"] == report["mrr"] == report["r_at_10"] == 1.0
+    assert report["outcomes_answerable"]["answered"] == 1.0
+    assert report["outcomes_unanswerable"]["declined"] == 1.0
+    assert report["by_tag"]["far"]["declined"] == 1.0
+    # Thresholds that nothing reaches: the same quotes, but nothing counts as answered.
+    strict = quotebot(
+        "eval",
+        "answers",
+        corpus,
+        str(answer_set),
+        "--json",
+        index=real_index_dir,
+        env={"QUOTEBOT_ABSTAIN_BELOW": "1", "QUOTEBOT_RELATED_BELOW": "0"},
+    )
+    report = json.loads(strict.stdout)
+    assert report["p_at_1"] == 1.0 and report["abstain_below"] == 1.0
+    assert report["outcomes_answerable"]["related"] == 1.0
+    assert report["outcomes_unanswerable"]["related"] == 1.0
+    text = quotebot("eval", "answers", corpus, str(answer_set), index=real_index_dir)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert any(line.startswith("P@1:") and "1.000" in line for line in lines)
+    assert any(line.startswith("MRR@10:") for line in lines)
+    assert any(line.startswith("unanswerable:") and "declined 1.000" in line for line in lines)
+
+
+def test_eval_answers_names_a_bad_line_of_the_answer_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answer_set = tmp_path / "bad.jsonl"
+    answer_set.write_text('{"question": "Who?", "answers": ["x"]}\nnot json\n', encoding="utf-8")
+    code, out, err = run_main(capsys, "eval", "answers", str(tmp_path), str(answer_set))
+    assert code == 2 and out == ""
+    assert "bad.jsonl:2" in one_line_error(err)

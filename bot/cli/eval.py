@@ -1,4 +1,5 @@
-"""``quotebot eval squad`` and ``quotebot eval questions``: quality numbers users can reproduce.
+"""``quotebot eval answers``, ``eval squad`` and ``eval questions``: quality numbers users can
+reproduce.
 
 Thin: the measuring is in the engine (``embeddings.evaluation``); this module loads, calls and
 prints.
@@ -20,7 +21,8 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     evaluate = commands.add_parser(
         "eval",
         help="measure answer quality",
-        description="Measure answer quality on SQuAD or on a regression set of your own.",
+        description="Measure answer quality on an answer set of your own (eval answers), on "
+        "SQuAD, or on a regression set.",
     )
     actions = evaluate.add_subparsers(dest="eval_command", metavar="SET")
     actions.required = True
@@ -53,6 +55,29 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     questions.add_argument("file", type=Path, metavar="FILE", help="JSONL regression set")
     questions.add_argument("--json", action="store_true", help="print one JSON object")
     add_location_options(questions)
+    answers = actions.add_parser(
+        "answers",
+        help="an answer set (corpus folder + JSONL): P@1, MRR@10, R@10 and outcome shares",
+        description="Ask every question of an answer set against a corpus folder and score "
+        "the first 10 quotes and the outcome. Each JSONL line: "
+        '{"question": "...", "answers": ["substring", ...]} (a quote is right when it holds '
+        'one of them) or {"question": "...", "answerable": false}; optional "tag" (reported '
+        'on its own) and "note". Prints P@1, MRR@10 and R@10 over the answerable questions, '
+        "and the shares answered / related / declined for answerable and unanswerable "
+        "questions apart, with the thresholds in use (QUOTEBOT_ABSTAIN_BELOW, "
+        "QUOTEBOT_RELATED_BELOW). The index of CORPUS is built on first use, like ask's.",
+    )
+    answers.add_argument("corpus", type=Path, metavar="CORPUS", help="folder of articles")
+    answers.add_argument("file", type=Path, metavar="FILE", help="JSONL answer set")
+    answers.add_argument("--json", action="store_true", help="print one JSON object")
+    answers.add_argument(
+        "--index",
+        metavar="DIR",
+        type=Path,
+        help="where the index of CORPUS lives (default: a folder per corpus and model in the "
+        "user data directory)",
+    )
+    answers.add_argument("--model", metavar="NAME", help="model name or path (default: settings)")
 
 
 def command_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,7 +124,7 @@ def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
 
     cases = load_cases(args.file)
     corpus, index, model = locations(args, settings)
-    searcher = open_searcher(corpus, index, model, abstain_below=settings.abstain_below)
+    searcher = open_searcher(corpus, index, model, **settings.searcher_options())
     results = run_cases(searcher, cases)
     answerable = [r for r in results if not r.case.abstain]
     unanswerable = [r for r in results if r.case.abstain]
@@ -148,3 +173,48 @@ def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
         f"suggested by this set: {suggested} (set QUOTEBOT_ABSTAIN_BELOW)"
     )
     return EXIT_FAILED_CASES if failed else EXIT_OK
+
+
+def command_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings import evaluate_answer_set, load_answer_set, open_searcher
+
+    cases = load_answer_set(args.file)  # fail on a bad file before loading the model
+    model = args.model or settings.model
+    index = args.index or settings.index_for(args.corpus, model)
+    searcher = open_searcher(args.corpus, index, model, **settings.searcher_options())
+    report = evaluate_answer_set(searcher, cases)
+    thresholds = {
+        "abstain_below": searcher.abstain_below,
+        "related_below": searcher.related_below,
+    }
+    if args.json:
+        record = {"corpus": str(args.corpus), "file": str(args.file), **thresholds}
+        print(json.dumps({**record, **asdict(report)}, ensure_ascii=False))
+        return EXIT_OK
+
+    def shares(outcomes: dict[str, float]) -> str:
+        return "  ".join(f"{name} {share:.3f}" for name, share in outcomes.items())
+
+    rows = [
+        ("corpus", str(args.corpus)),
+        ("file", str(args.file)),
+        ("questions", f"{report.answerable} answerable, {report.unanswerable} unanswerable"),
+        ("P@1", f"{report.p_at_1:.3f}  (the first quote holds an answer)"),
+        ("MRR@10", f"{report.mrr:.3f}  (mean of 1/rank of the first right quote in 10)"),
+        ("R@10", f"{report.r_at_10:.3f}  (a right quote among the first 10)"),
+        ("answered right", f"{report.answered_right:.3f}  (answered, first quote right)"),
+        ("answerable", shares(report.outcomes_answerable)),
+        ("unanswerable", shares(report.outcomes_unanswerable) if report.unanswerable else "none"),
+    ]
+    rows += [(f"tag {tag}", shares(outcomes)) for tag, outcomes in report.by_tag.items()]
+    rows.append(
+        (
+            "thresholds",
+            f"answered from {searcher.abstain_below:.3f} (QUOTEBOT_ABSTAIN_BELOW), related "
+            f"from {searcher.related_below:.3f} (QUOTEBOT_RELATED_BELOW)",
+        )
+    )
+    width = max(len(name) for name, _ in rows) + 2
+    for name, value in rows:
+        print(f"{name + ':':<{width}}{value}")
+    return EXIT_OK

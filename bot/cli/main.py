@@ -61,6 +61,7 @@ COMMANDS: dict[str, Command] = {
     "run": run.command_run,
     "eval squad": eval.command_eval_squad,
     "eval questions": eval.command_eval_questions,
+    "eval answers": eval.command_eval_answers,
     **articles.COMMANDS,
 }
 
