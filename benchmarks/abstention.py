@@ -61,7 +61,7 @@ def main() -> int:
     print()
     print("| threshold | in-domain answered | off-topic declined (ours) | SQuAD declined |")
     print("|---|---|---|---|")
-    thresholds = sorted({0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, DEFAULT_ABSTAIN_BELOW})
+    thresholds = sorted({0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, DEFAULT_ABSTAIN_BELOW})
     for threshold in thresholds:
         answered = sum(s >= threshold for s in in_domain) / len(in_domain)
         declined_own = sum(s < threshold for s in off_topic_own) / len(off_topic_own)
