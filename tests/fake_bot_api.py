@@ -255,6 +255,10 @@ class Updates:
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    def next_id(self) -> int:
+        """A fresh update id, for hand-made (e.g. malformed) updates."""
+        return next(self._update_ids)
+
     def message(
         self,
         chat_id: int,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,18 @@ def test_an_unwritable_location_gives_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot open"):
         Store.open(blocker / "store.sqlite3")
+
+
+def test_the_database_and_its_folder_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Issue 9, row 12: user ids and question text readable by this user only."""
+    old = os.umask(0o022)
+    try:
+        store = Store.open(tmp_path / "data" / "quotebot.sqlite3")
+        store.record_vote(1, "answer", up=True, question="q", quotes=["a"])
+        files = sorted((tmp_path / "data").iterdir())
+        assert {f.name for f in files} >= {"quotebot.sqlite3", "quotebot.sqlite3-wal"}
+        assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+        assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+        store.close()
+    finally:
+        os.umask(old)

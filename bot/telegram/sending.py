@@ -152,12 +152,16 @@ class RetryingRateLimiter(AIORateLimiter):
                 if endpoint in BEST_EFFORT or not is_transient(error):
                     raise
                 transient_failures += 1
-                delay = min(self.backoff * 2 ** (transient_failures - 1), self.max_backoff)
                 spent = self._clock() - started
+                delay = min(
+                    self.backoff * 2 ** (transient_failures - 1),
+                    self.max_backoff,
+                    max(self.retry_budget - spent, 0.0),
+                )
                 over_count = (
                     self.network_retries is not None and transient_failures > self.network_retries
                 )
-                if over_count or spent + delay > self.retry_budget:
+                if over_count or spent >= self.retry_budget:
                     logger.warning(
                         "Telegram request %s failed %d times in %.0f s (%s); giving up",
                         endpoint,

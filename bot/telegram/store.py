@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.telegram.privacy import private_database
 from embeddings import QuotebotError
 
 SCHEMA_VERSION = 1
@@ -69,15 +70,17 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating it and its folder if needed) the database at ``path``."""
+        """Open (creating it and its folder if needed) the database at ``path``, readable by
+        this user only (``privacy``: it holds user ids and question text)."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_database(path)
             connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the feedback database {path}: {error}") from None
         store = cls(connection, path)
         try:
             store._migrate()
+            private_database(path)  # the WAL files it just created
         except StoreError:
             connection.close()
             raise

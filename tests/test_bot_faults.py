@@ -1,0 +1,280 @@
+"""Fault injection against the real ``quotebot run`` process (issue 9, one test per row).
+
+The Bot API stand-in on 127.0.0.1 (``tests.bot_api_server``) answers chosen calls with 429,
+5xx, 400, 403, a hang, a reset, a non-JSON body, or delivers a poison update; each test asserts
+what users see: every question answered exactly once, the next user answered after a fault.
+Clocks are short (``tests.bot_process.FAST_CLOCKS``); no assertion is about time.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.bot_api_server import BotAPIServer
+from tests.bot_process import (
+    ANSWER_TIMEOUT,
+    BotProcess,
+    environment,
+    is_answer,
+    replies,
+)
+from tests.conftest import REPO
+from tests.fake_bot_api import TOKEN, Updates
+
+pytestmark = pytest.mark.integration
+QUESTION = "How many people are held in custody in Crimea?"
+
+
+@dataclass
+class Scene:
+    """One running bot shared by the tests that need no restart (each uses its own users)."""
+
+    server: BotAPIServer
+    bot: BotProcess
+    updates: Updates
+
+    def ask(self, user: int, text: str = QUESTION) -> None:
+        self.server.push_update(self.updates.private(user, text))
+
+    def answered(self, *users: int) -> None:
+        """Wait until each user has a reply; then each must have exactly one, an answer."""
+        self.server.wait_until(
+            lambda: all(replies(self.server, user) for user in users),
+            ANSWER_TIMEOUT,
+            f"every one of {users} answered",
+        )
+
+    def assert_answered_once(self, *users: int) -> None:
+        self.answered(*users)
+        for user in users:
+            got = replies(self.server, user)
+            assert len(got) == 1 and is_answer(got[0]), (user, [c.text[:60] for c in got])
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory, real_index_dir: Path) -> Iterator[Scene]:
+    home = tmp_path_factory.mktemp("faults")
+    server = BotAPIServer(TOKEN)
+    server.start()
+    env = environment(home / "data", real_index_dir, server)
+    try:
+        bot = BotProcess.start(env, home / "bot.log", server)
+    except BaseException:
+        server.stop()
+        raise
+    try:
+        yield Scene(server, bot, Updates())
+    finally:
+        bot.kill()
+        server.stop()
+
+
+def test_row1_a_poison_update_is_skipped_once_and_the_next_user_answered(scene: Scene) -> None:
+    server = scene.server
+    polls_before = len([c for c in server.calls if c.method == "getUpdates"])
+    poison = {"update_id": scene.updates.next_id(), "message": {"message_id": 1, "text": "hi"}}
+    unknown = {"update_id": scene.updates.next_id(), "business_thing": {"secret": "psst"}}
+    server.push_update(poison)
+    server.push_update(unknown)
+    scene.ask(101)
+    scene.assert_answered_once(101)
+    polls = len([c for c in server.calls if c.method == "getUpdates"]) - polls_before
+    assert polls < 20  # not the same batch fetched over and over
+    lines = scene.bot.output().splitlines()
+    for update in (poison, unknown):
+        warnings = [
+            line
+            for line in lines
+            if "WARNING" in line and f"update {update['update_id']} cannot be answered" in line
+        ]
+        assert len(warnings) == 1, warnings
+    above_debug = [line for line in lines if " DEBUG " not in line]
+    assert not any("psst" in line or QUESTION in line for line in above_debug)
+    assert not any("CRITICAL" in line for line in lines)
+
+
+def test_row2_a_failing_typing_action_costs_no_answer(scene: Scene) -> None:
+    scene.server.fail("sendChatAction", "bad_request", chat_id=201)
+    scene.server.fail("sendChatAction", "server_error", times=3, chat_id=202)
+    scene.ask(201)
+    scene.ask(202)
+    scene.assert_answered_once(201, 202)
+
+
+def test_row6_a_minute_of_5xx_and_a_parse_error_still_deliver_one_answer(scene: Scene) -> None:
+    server = scene.server
+    server.fail("sendMessage", "server_error", times=5, chat_id=601)
+    server.fail("sendMessage", "not_json", times=1, chat_id=601)
+    server.fail("sendMessage", "reset", times=1, chat_id=601)
+    server.fail("sendMessage", "bad_request", times=1, chat_id=602)  # can't parse entities
+    scene.ask(601)
+    scene.ask(602)
+    scene.assert_answered_once(601, 602)
+    plain = replies(server, 602)[0]
+    assert plain.params.get("parse_mode") in (None, "")
+    assert "<b>" not in plain.text
+
+
+def test_row9_a_flood_wait_in_one_chat_does_not_hold_up_another(scene: Scene) -> None:
+    server = scene.server
+    server.fail("sendMessage", "retry_after", times=1, chat_id=901, retry_after=4)
+    scene.ask(901)
+    server.wait_until(
+        lambda: any(c.failed == "retry_after" for c in server.calls), ANSWER_TIMEOUT, "the 429"
+    )
+    scene.ask(902)
+    scene.assert_answered_once(901, 902)
+    first, second = replies(server, 902)[0], replies(server, 901)[0]
+    assert server.calls.index(first) < server.calls.index(second)  # 902 did not wait for 901
+
+
+def test_row10_a_hung_long_poll_is_cut_logged_and_polling_goes_on(scene: Scene) -> None:
+    server = scene.server
+    server.fail("getUpdates", "hang", times=1, hang=8.0)
+    server.wait_until(
+        lambda: any(c.failed == "hang" for c in server.calls), ANSWER_TIMEOUT, "the hang"
+    )
+    scene.ask(1001)
+    scene.assert_answered_once(1001)
+    assert any(
+        "WARNING" in line and "hung long poll" in line for line in scene.bot.output().splitlines()
+    )
+
+
+def test_a_user_who_blocked_the_bot_is_not_retried(scene: Scene) -> None:
+    server = scene.server
+    server.fail("sendMessage", "forbidden", times=5, chat_id=1101)
+    scene.ask(1101)
+    scene.ask(1102)
+    scene.assert_answered_once(1102)
+    attempts = [
+        c for c in server.calls if c.method == "sendMessage" and c.params.get("chat_id") == "1101"
+    ]
+    assert len(attempts) == 1
+
+
+def test_row12_the_data_is_private(scene: Scene) -> None:
+    data = scene.bot.log.parent / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    databases = [p for p in data.iterdir() if ".sqlite3" in p.name]
+    assert {p.name for p in databases} >= {"quotebot.sqlite3", "inbox.sqlite3"}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in databases} == {0o600}
+
+
+def test_row7_nothing_is_lost_across_sigterm_and_sigkill(
+    tmp_path: Path, real_index_dir: Path
+) -> None:
+    """30 questions queued; SIGTERM mid-way (each answer in progress finished or left pending),
+    then a restart; then 30 more and SIGKILL, then a restart. Every user gets an answer; after
+    SIGTERM nobody gets two."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    updates = Updates()
+    env = environment(tmp_path / "data", real_index_dir, server)
+    log = tmp_path / "bot.log"
+    try:
+        bot = BotProcess.start(env, log, server)
+        first = list(range(7001, 7031))
+        server.fail("sendMessage", "server_error", times=10)  # slow the answers down
+        for user in first:
+            server.push_update(updates.private(user, QUESTION))
+        server.wait_until(
+            lambda: any(replies(server, user) for user in first), ANSWER_TIMEOUT, "a first answer"
+        )
+        assert bot.stop(signal.SIGTERM) == 0
+        bot = BotProcess.start(env, log, server)
+        server.wait_until(
+            lambda: all(replies(server, user) for user in first), ANSWER_TIMEOUT, "all answered"
+        )
+        for user in first:
+            assert len(replies(server, user)) == 1, user
+
+        second = list(range(8001, 8031))
+        before = len(server.calls)
+        server.fail("sendMessage", "server_error", times=10)
+        pushed = [updates.private(user, QUESTION) for user in second]
+        for update in pushed:
+            server.push_update(update)
+        # Recorded and confirmed: the bot asked for the updates after the last one.
+        last = pushed[-1]["update_id"]
+        server.wait_for(
+            lambda call: call.method == "getUpdates" and int(call.params.get("offset", 0)) > last,
+            ANSWER_TIMEOUT,
+            "confirmation of the batch",
+            before,
+        )
+        bot.process.kill()
+        bot.process.wait()
+        bot = BotProcess.start(env, log, server)
+        server.wait_until(
+            lambda: all(replies(server, user) for user in second), ANSWER_TIMEOUT, "all answered"
+        )
+        assert bot.stop(signal.SIGTERM) == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.kill()
+        server.stop()
+    inbox = sqlite3.connect(tmp_path / "data" / "inbox.sqlite3")
+    (pending,) = inbox.execute("SELECT COUNT(*) FROM updates WHERE state = 'pending'").fetchone()
+    inbox.close()
+    assert pending == 0
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["123:short", "123456789:AAFakeTokenForTestsOnly-abc\ndefghij", "1/../getMe?x=:" + "a" * 35],
+    ids=["short", "newline", "path"],
+)
+def test_row11_a_malformed_token_is_named_at_once(
+    tmp_path: Path, real_index_dir: Path, token: str
+) -> None:
+    server = BotAPIServer(TOKEN)
+    server.start()
+    try:
+        env = environment(tmp_path / "data", real_index_dir, server, TELEGRAM_BOT_TOKEN=token)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=ANSWER_TIMEOUT,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 2
+    assert result.stderr.startswith("quotebot: error: TELEGRAM_BOT_TOKEN is not a bot token")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert server.calls == []  # no request, to any path
+
+
+def test_row14_a_damaged_database_is_noticed_before_the_index(tmp_path: Path) -> None:
+    server = BotAPIServer(TOKEN)
+    server.start()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "quotebot.sqlite3").write_bytes(b"not a database " * 200)
+    try:
+        env = environment(data, tmp_path / "no-index-yet", server)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=ANSWER_TIMEOUT,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 2
+    assert "feedback database" in result.stderr and "cannot be used" in result.stderr
+    assert not (tmp_path / "no-index-yet").exists()  # no build was started
