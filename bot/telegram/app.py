@@ -153,7 +153,7 @@ def build_application(
 
 
 def open_configured_searcher(settings: Settings) -> Searcher:
-    """The searcher over the settings' corpus, index, model and abstention threshold: what
+    """The searcher over the settings' corpus, index, model and thresholds: what
     ``quotebot run`` opens at start and ``/reload`` opens again (built or rebuilt if needed)."""
     from embeddings import open_searcher
 
@@ -161,7 +161,7 @@ def open_configured_searcher(settings: Settings) -> Searcher:
         settings.corpus_dir,
         settings.index_location,
         settings.model,
-        abstain_below=settings.abstain_below,
+        **settings.searcher_options(),
     )
 
 

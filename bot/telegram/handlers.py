@@ -167,12 +167,14 @@ async def ask(
 def answer_page(
     services: BotServices, answer: Answer, token: str, index: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of one page of an answer (an abstention has one page, no quotes).
+    """The text and buttons of one page of an answer (a declined or unsupported-language
+    answer has one page, no quotes; a related one shows its passages labelled as such).
 
     IndexError when the answer has no such page (a button from an older answer).
     """
-    if answer.abstained or not answer.quotes:
-        return render.render_abstention(), abstention_keyboard(token)
+    if not render.shows_quotes(answer):
+        text = render.render_not_answered(answer, services.searcher.documents)
+        return text, abstention_keyboard(token)
     page = page_of(answer, index, services.page_size)
     keyboard = answer_keyboard(token, page, services.document_numbers())
     return render.render_answer(answer, page), keyboard

@@ -5,21 +5,36 @@ nowhere else, so the handlers never build markup. Telegram rejects messages long
 characters; every function that renders a message keeps to ``MAX_MESSAGE_LENGTH`` measured in
 UTF-16 code units of the *markup* (an upper bound of what Telegram counts), shortening at
 sentence boundaries (passages, lists) and, for a single over-long quote, at a word boundary.
+
+Each outcome is worded as the command line words it (the texts are shared): quotes are
+presented as an answer only when the outcome is ``answered``; "related" passages are labelled
+as not an answer; a declined question shows no quotes; a question in a language the model
+cannot search gets the engine's reply in that language.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from telegram.constants import MessageLimit
 
-from bot.cli.render import ABSTAIN, FRAME
+from bot.cli.render import ABSTAIN, FRAME, RELATED
+from bot.quote_marks import unbalanced_marks
 from bot.telegram.pages import Page
 from bot.telegram.store import Stats
-from embeddings import Answer, Document, Passage, Quote, term_spans, tokenize
+from embeddings import (
+    Answer,
+    Document,
+    Passage,
+    Quote,
+    term_spans,
+    tokenize,
+    unsupported_language_reply,
+    url_to_quote,
+)
 
 MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_INLINE_TITLE = 100
@@ -27,6 +42,7 @@ MAX_BUTTON_TEXT = 60
 MAX_ALSO_IN = 3
 MAX_TITLE = 300
 MAX_SOURCE = 100
+MAX_NAME = 100  # a speaker's or an author's name
 MAX_URL = 500
 # Telegram silently drops formatting beyond about 100 entities in a message.
 MAX_BOLD_RUNS = 8
@@ -110,15 +126,34 @@ def _safe_url(url: str | None) -> str | None:
 
 def _details(document: Document) -> list[str]:
     details = [shorten_words(document.source, MAX_SOURCE)] if document.source else []
+    if document.author:
+        details.append(shorten_words(document.author, MAX_NAME))
     if document.date:
         details.append(_display_date(document.date))
     return details
 
 
-def citation_html(document: Document, link: bool = True, title_chars: int = MAX_TITLE) -> str:
-    """Title (linked to the article when its URL is known), source and date."""
+def _link(document: Document, quote_text: str | None) -> str | None:
+    """The article's URL, scrolled to the quote (a text fragment) when that link is usable."""
+    if quote_text is not None and document.url:
+        to_quote = _safe_url(url_to_quote(document.url, quote_text))
+        if to_quote:
+            return to_quote
+    return _safe_url(document.url)
+
+
+def citation_html(
+    document: Document,
+    link: bool = True,
+    title_chars: int = MAX_TITLE,
+    quote_text: str | None = None,
+) -> str:
+    """Title (linked to the article when its URL is known), source, author and date.
+
+    With ``quote_text`` the link opens the article scrolled to that sentence.
+    """
     title = escape(shorten_words(document.title, title_chars), quote=False)
-    url = _safe_url(document.url) if link else None
+    url = _link(document, quote_text) if link else None
     if url:
         title = f'<a href="{escape(url, quote=True)}">{title}</a>'
     details = [escape(detail, quote=False) for detail in _details(document)]
@@ -135,14 +170,19 @@ def citation_plain(document: Document) -> str:
 def _citations(number: int | None, quote: Quote) -> list[str]:
     """The citation lines of a quote, from the fullest to the most compact."""
     prefix = f"<b>{number}.</b> " if number is not None else "— "
-    main = prefix + citation_html(quote.document)
+    if quote.speaker:  # "— Mustafa Dzhemilev, in: <title> — QHA"
+        prefix += f"{escape(shorten_words(quote.speaker, MAX_NAME), quote=False)}, in: "
+    main = prefix + citation_html(quote.document, quote_text=quote.text)
     also = quote.also_in[:MAX_ALSO_IN]
-    lines = [main] + [f"also in: {citation_html(document)}" for document in also]
+    lines = [main] + [
+        f"also in: {citation_html(document, quote_text=quote.text)}" for document in also
+    ]
     if len(quote.also_in) > len(also):
         lines.append(f"and in {len(quote.also_in) - len(also)} more articles")
     return [
         "\n".join(lines),
         main,
+        prefix + citation_html(quote.document),
         prefix + citation_html(quote.document, link=False),
         prefix + citation_html(quote.document, link=False, title_chars=60),
     ]
@@ -165,27 +205,50 @@ def render_quote(number: int | None, quote: Quote, question: str, budget: int) -
     )
     language = quote.document.language
     terms = question_terms(question, language)
-    return _fit_text(
-        lambda text: f"<blockquote>{highlight(text, terms, language)}</blockquote>\n{citation}",
-        quote.text,
-        budget,
-    )
+
+    def render(text: str) -> str:
+        # Marks that a sentence cut out of a longer quotation leaves open (or closes without
+        # opening) are completed, so the quote reads as balanced; the words stay verbatim.
+        before, after = (escape(mark, quote=False) for mark in unbalanced_marks(text))
+        body = before + highlight(text, terms, language) + after
+        return f"<blockquote>{body}</blockquote>\n{citation}"
+
+    return _fit_text(render, quote.text, budget)
 
 
 def render_abstention() -> str:
     return f"{escape(ABSTAIN)} /sources lists the articles I can quote."
 
 
-def render_answer(answer: Answer, page: Page) -> str:
-    """One page of an answer: a one-line frame, then numbered quotes with citations.
+def render_not_answered(answer: Answer, documents: Iterable[Document] = ()) -> str:
+    """A question answered without quotes: declined, or in a language the model cannot
+    search (the engine's reply in the question's language; ``documents`` are the searched
+    articles, so that it says they are in English only when they are)."""
+    if answer.outcome == "unsupported-language":
+        return escape(unsupported_language_reply(answer.language, documents), quote=False)
+    return render_abstention()
 
-    An abstention (or an answer without quotes) shows no quotes at all, only a plain
-    statement that points to /sources.
+
+def shows_quotes(answer: Answer) -> bool:
+    """Whether a page of quotes is shown: answered, or related (labelled as not an answer)."""
+    return answer.outcome in ("answered", "related") and bool(answer.quotes)
+
+
+def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()) -> str:
+    """One page of an answer: a one-line head, then numbered quotes with citations.
+
+    Answered: "Here is what the sources say". Related: a plain statement that the sources
+    speak of the subject but do not answer, then the closest passages. Declined (or no quotes)
+    and unsupported-language show no quotes at all (see ``render_not_answered``).
     """
-    if answer.abstained or not answer.quotes:
-        return render_abstention()
+    if not shows_quotes(answer):
+        return render_not_answered(answer, documents)
+    related = answer.outcome == "related"
     if page.index == 0:
-        head = escape(FRAME)
+        head = escape(RELATED if related else FRAME)
+    elif related:
+        head = f"More passages near the subject, not an answer ({page.first}–{page.last} of "
+        head += f"{page.total}):"
     else:
         head = f"More from the sources ({page.first}–{page.last} of {page.total}):"
     separator = "\n\n"
