@@ -1,9 +1,10 @@
 """The ``quotebot`` command line: the parser, logging and the exit-code contract.
 
 Other tools drive ``quotebot ask --json``, so its output and exit codes are a contract: 0 on
-success, 1 when ``eval questions`` has failing questions, 2 on bad usage or bad input with one
-line on stderr (never a traceback), 130 on Ctrl-C. Each command group lives in its own module
-and imports what it needs lazily: ``quotebot --help`` must stay instant.
+success, 1 when ``eval questions`` has failing questions or ``add``/``remove``/``feeds``
+skipped an input, 2 on bad usage or bad input with one line on stderr (never a traceback;
+in batch mode: some line could not be asked), 130 on Ctrl-C. Each command group lives in its
+own module and imports what it needs lazily: ``quotebot --help`` must stay instant.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog='Examples:\n  quotebot ask "How many political prisoners are held in Crimea?"\n'
         "  quotebot ask --json < questions.txt\n  quotebot index info\n"
         "  TELEGRAM_BOT_TOKEN=... quotebot run\n\n"
-        "Exit codes: 0 success, 1 failing `eval questions` cases, 2 bad usage or input, "
+        "Exit codes: 0 success (declining to answer is an answer), 1 failing `eval "
+        "questions` cases or inputs `add`/`remove`/`feeds` skipped, 2 bad usage or input (in "
+        "batch mode: at least one line could not be asked; the others were answered), "
         "130 interrupted.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
