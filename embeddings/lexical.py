@@ -277,11 +277,20 @@ class LexicalEvidence:
         return (self.sentence + self.window).astype(np.float32)
 
     def top(self, k: int) -> IntArray:
-        """Ids of the (at most) ``k`` sentences with the most evidence, in no order."""
+        """Ids of the (at most) ``k`` sentences with the most evidence, ascending.
+
+        Ties at the k-th place go to the lower ids, so the candidates never depend on how a
+        partition happened to order equal scores. Linear in the number of matches.
+        """
         total = self.total
         if k >= len(total):
             return self.ids
-        return self.ids[np.argpartition(-total, k)[:k]]
+        if k <= 0:
+            return _EMPTY_IDS
+        kth = np.partition(total, len(total) - k)[len(total) - k]
+        above = np.flatnonzero(total > kth)
+        ties = np.flatnonzero(total == kth)[: k - len(above)]
+        return self.ids[np.sort(np.concatenate([above, ties]))]
 
     def at(self, ids: IntArray) -> tuple[FloatArray, FloatArray]:
         """The sentence and window shares of arbitrary sentences (0 where they have none)."""

@@ -26,9 +26,10 @@ from embeddings.features import (
     SentenceTraits,
     answer_type,
     features,
-    sentence_traits,
 )
 from embeddings.index import SentenceIndex
+from embeddings.lazy_traits import lazy_traits
+from embeddings.lexical import lexical_evidence as postings_evidence
 from embeddings.lexical import tokenize
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
@@ -154,23 +155,23 @@ def candidate_pool(
     vector: FloatArray,
     candidates: int = CANDIDATES,
 ) -> Pool:
-    """The union of both retrievers' top candidates, each scored exactly by both."""
+    """The union of both retrievers' top candidates, each scored exactly by both.
+
+    The lexical side is summed over the question's postings only (no corpus-sized array), and
+    ``matrix`` may be the memory-mapped vectors: only the candidates' rows are read.
+    """
     (dense_hits,) = index.search_vectors(vector[None, :], candidates)
-    sentence = index.lexical.scores(question) / max(index.lexical.ceiling(question), 1e-6)
-    window = index.lexical_window.scores(question) / max(
-        index.lexical_window.ceiling(question), 1e-6
-    )
-    lexical = sentence + window
-    lexical_hits = _top(lexical, candidates)
-    lexical_hits = lexical_hits[lexical[lexical_hits] > 0]
+    evidence = postings_evidence(index.lexical, index.lexical_window, question)
+    lexical_hits = evidence.top(candidates)
     ids = np.unique(
         np.concatenate([np.array([i for i, _ in dense_hits], dtype=np.int64), lexical_hits])
     )
+    sentence, window = evidence.at(ids)
     return Pool(
         ids,
         (matrix[ids] @ vector).astype(np.float32),
-        sentence[ids].astype(np.float32),
-        window[ids].astype(np.float32),
+        sentence,
+        window,
         coverage(index, question),
     )
 
@@ -225,7 +226,9 @@ def calibrate_scores(
 
 
 def index_traits(index: SentenceIndex) -> SentenceTraits:
-    return sentence_traits([s.text for s in index.sentences], [s.doc for s in index.sentences])
+    """Traits computed per sentence when it first becomes a candidate (same values as
+    ``sentence_traits`` over every sentence, which took 1.2 s per 10,000 sentences)."""
+    return lazy_traits(index.doc_of, lambda n: index.sentences[n].text)
 
 
 def rank(
