@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.bot_harness import (
     ALICE,
     BOB,
     CUSTODY,
+    button,
     buttons,
     only,
     run,
@@ -132,5 +134,74 @@ def test_buttons_of_a_forgotten_answer_search_again_from_the_question(
             alert = only(lost, "answerCallbackQuery")
             assert alert.params["text"] == messages.EXPIRED_ANSWER
             assert alert.params["show_alert"] is True
+
+    run(scenario)
+
+
+def test_row3_made_up_tokens_are_refused_without_a_search_or_a_cache_entry(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """Issue 9, row 3: forged "More" presses cost no search and push out no real answer."""
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path, rate_limit_per_minute=2) as bot:
+            question = {
+                "message_id": 77,
+                "chat": {"id": ALICE, "type": "private"},
+                "date": 0,
+                "text": CUSTODY,
+            }
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            cached = len(bot.services.answers)
+            for n in range(60):
+                token = f"fake{n:04d}"
+                calls = await bot.calls_for(
+                    bot.updates.callback(
+                        ALICE, f"p:{token}:1", bot_message(answer, reply_to=question)
+                    )
+                )
+                assert [c.method for c in calls] == ["answerCallbackQuery"]
+                assert calls[0].params["text"] == messages.STALE_BUTTON
+            assert len(bot.services.answers) == cached
+
+    run(scenario)
+
+
+def test_more_and_context_count_toward_the_question_limit(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path, rate_limit_per_minute=2) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            assert only(await bot.press(ALICE, answer, "More ▸"), "editMessageText")
+            refused = await bot.press(ALICE, answer, "More ▸")
+            assert [c.method for c in refused] == ["answerCallbackQuery"]
+            assert "Too many questions" in refused[0].params["text"]
+            bot.clock.now += 61
+            assert only(await bot.press(ALICE, answer, "Context 2"), "editMessageText")
+
+    run(scenario)
+
+
+def test_row4_a_vote_counts_only_in_the_answers_chat_once_per_user_with_its_question(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            alices = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            bobs = only(await bot.say(BOB, "Who is Ilmi Umerov?"), "sendMessage")
+            # Bob presses a 👍 carrying Alice's answer token, in his own chat.
+            up = button(alices, "👍")
+            stolen = await bot.calls_for(bot.updates.callback(BOB, up, bot_message(bobs)))
+            assert only(stolen, "answerCallbackQuery").params["text"] == messages.STALE_BUTTON
+            for _ in range(5):
+                await bot.press(ALICE, alices, "👍")
+            await bot.press(ALICE, alices, "👎")
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert (stats.thumbs_up, stats.thumbs_down) == (0, 1)
+            store = sqlite3.connect(tmp_path / "store.sqlite3")
+            rows = store.execute("SELECT user_id, question FROM feedback").fetchall()
+            store.close()
+            assert rows == [(ALICE, CUSTODY)]
 
     run(scenario)

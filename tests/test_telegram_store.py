@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.store import ABSTENTIONS, ERRORS, QUESTIONS, Store, StoreError
+from bot.telegram.store import ABSTENTIONS, ERRORS, QUESTIONS, Issued, Store, StoreError
 
 
 def test_counters_and_votes_survive_reopening(tmp_path: Path) -> None:
@@ -92,3 +92,30 @@ def test_the_database_and_its_folder_are_private_whatever_the_umask(tmp_path: Pa
         store.close()
     finally:
         os.umask(old)
+
+
+def test_with_questions_off_no_question_text_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "quotebot.sqlite3"
+    store = Store.open(path, store_questions=False)
+    store.issue_answer("tok12345", 7, "my private question")
+    store.record_vote(7, "tok12345", up=True, question="my private question", quotes=["d#1"])
+    assert store.issued_answer("tok12345") == Issued("tok12345", 7, None)
+    store.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(FULL)")
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"my private question" not in raw
+
+
+def test_retention_deletes_old_feedback_and_issued_answers(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "quotebot.sqlite3")
+    store.issue_answer("tok12345", 7, "q")
+    store.record_vote(7, "tok12345", up=True, question="q")
+    assert store.delete_older_than(1) == 0  # both are new
+    with store._lock:  # age them by hand: a test cannot wait a day
+        store._connection.execute("UPDATE feedback SET updated_at = '2000-01-01T00:00:00Z'")
+        store._connection.execute("UPDATE issued_answers SET created_at = '2000-01-01T00:00:00Z'")
+    assert store.delete_older_than(1) == 2
+    assert store.issued_answer("tok12345") is None
+    assert store.stats().thumbs_up == 0
+    store.close()

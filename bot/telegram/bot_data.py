@@ -79,6 +79,14 @@ async def count(services: BotServices, counter: str) -> None:
     await asyncio.to_thread(services.store.increment, counter)
 
 
+async def remember(services: BotServices, answer: Answer, chat_id: int) -> str:
+    """Keep ``answer`` for its buttons and return their token: in memory (no new search for
+    "More"), and in the store as issued to ``chat_id``, the only chat whose presses count."""
+    token = services.answers.put(answer)
+    await asyncio.to_thread(services.store.issue_answer, token, chat_id, answer.question)
+    return token
+
+
 async def search(services: BotServices, question: str, top_k: int) -> Answer:
     """Search in a worker thread; one searcher for the whole search, even during a reload."""
     searcher = services.searcher

@@ -24,7 +24,7 @@ from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 
 from bot.telegram import messages, render
 from bot.telegram.addressing import command_argument, group_question, is_addressed_command
-from bot.telegram.bot_data import BotServices, Context, count, search, services_of
+from bot.telegram.bot_data import BotServices, Context, count, remember, search, services_of
 from bot.telegram.buttons import (
     abstention_keyboard,
     answer_keyboard,
@@ -158,7 +158,7 @@ async def ask(
     except QuestionError as error:
         await message.reply_text(render.render_question_problem(str(error)), do_quote=quote)
         return
-    token = services.answers.put(answer)
+    token = await remember(services, answer, message.chat.id)
     await count(services, ABSTENTIONS if answer.abstained or not answer.quotes else QUESTIONS)
     text, keyboard = answer_page(services, answer, token, 0)
     await message.reply_text(text, reply_markup=keyboard, do_quote=quote)

@@ -30,8 +30,9 @@ INBOX_FILE = "inbox.sqlite3"
 PENDING = "pending"
 DONE = "done"
 REJECTED = "rejected"
-# Finished updates older than this are deleted (the newest one is kept: it carries the offset).
-KEEP_DONE_SECONDS = 7 * 24 * 3600.0
+# Answered updates are deleted after this; rejected ones (kept to inspect) after retention.
+KEEP_DONE_SECONDS = 3600.0
+KEEP_REJECTED_SECONDS = 7 * 24 * 3600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
@@ -159,14 +160,22 @@ class Inbox:
             return None
         return (time.time() if now is None else now) - float(oldest)
 
-    def prune(self, older_than: float = KEEP_DONE_SECONDS, now: float | None = None) -> int:
-        """Delete finished updates older than ``older_than`` seconds, keeping the newest row."""
-        cutoff = (time.time() if now is None else now) - older_than
+    def prune(
+        self,
+        older_than: float = KEEP_REJECTED_SECONDS,
+        done_after: float = KEEP_DONE_SECONDS,
+        now: float | None = None,
+    ) -> int:
+        """Delete answered updates after ``done_after`` seconds (they hold user text and are no
+        longer needed) and rejected ones after ``older_than``; the newest row is always kept,
+        since it carries the offset."""
+        now = time.time() if now is None else now
         with self._lock:
             cursor = self._connection.execute(
-                "DELETE FROM updates WHERE state != ? AND received_at < ? "
+                "DELETE FROM updates WHERE ((state = ? AND received_at < ?) "
+                "OR (state = ? AND received_at < ?)) "
                 "AND update_id < (SELECT MAX(update_id) FROM updates)",
-                (PENDING, cutoff),
+                (DONE, now - done_after, REJECTED, now - older_than),
             )
         return int(cursor.rowcount)
 

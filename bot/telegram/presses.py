@@ -3,13 +3,17 @@
 Callback data comes back from any client and may be forged: ``press_button`` parses it once
 (``bot.telegram.buttons``, strict) and hands the parsed callback to the handler of its kind,
 which checks the values against the live index; anything else gets "this button no longer
-works".
+works". A button that names an answer must carry a token the bot issued (kept in the store,
+so it outlives a restart) and be pressed in the chat that answer was sent to; anything else is
+refused before the answer cache or the searcher is touched. "More" and "Context" count toward
+the user's question limit, like a question.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -30,9 +34,12 @@ from bot.telegram.buttons import (
     sources_keyboard,
 )
 from bot.telegram.handlers import answer_page, ask
+from bot.telegram.store import Issued
 from embeddings import Answer, QuestionError
 
 logger = logging.getLogger(__name__)
+
+RATE_LIMITED_TOAST = "Too many questions at once: try again in {seconds} s."
 
 
 async def press_button(update: Update, context: Context) -> None:
@@ -48,17 +55,45 @@ async def press_button(update: Update, context: Context) -> None:
     except InvalidCallbackError:
         await reject_button(query)
         return
+    if isinstance(callback, ShowPage | ShowContext | Vote):
+        issued = await issued_here(query, callback.token, context)
+        if issued is None:
+            await reject_button(query)
+            return
+        if not isinstance(callback, Vote) and not await within_limit(query, context):
+            return
     match callback:
         case ShowPage():
             await show_answer_page(query, callback, context)
         case ShowContext():
             await show_context(query, callback, context)
         case Vote():
-            await record_feedback(query, callback, context)
+            assert issued is not None
+            await record_feedback(query, callback, issued, context)
         case AskExample():
             await ask_example(update, query, callback, context)
         case ShowSources():
             await show_sources_page(query, callback, context)
+
+
+async def issued_here(query: CallbackQuery, token: str, context: Context) -> Issued | None:
+    """The issued answer behind ``token`` if it was sent to the chat the button is in."""
+    message = query.message
+    if message is None:
+        return None
+    issued = await asyncio.to_thread(services_of(context).store.issued_answer, token)
+    if issued is None or issued.chat_id != message.chat.id:
+        return None
+    return issued
+
+
+async def within_limit(query: CallbackQuery, context: Context) -> bool:
+    """Check the user's question limit; a toast says when to come back if it is spent."""
+    verdict = services_of(context).question_limit.check(query.from_user.id)
+    if not verdict.allowed:
+        seconds = max(1, math.ceil(verdict.retry_after))
+        await query.answer(RATE_LIMITED_TOAST.format(seconds=seconds))
+    return verdict.allowed
 
 
 async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -130,8 +165,11 @@ async def show_context(query: CallbackQuery, callback: ShowContext, context: Con
     await query.answer()
 
 
-async def record_feedback(query: CallbackQuery, callback: Vote, context: Context) -> None:
-    """👍/👎: one vote per user and answer, stored; thanks in a toast."""
+async def record_feedback(
+    query: CallbackQuery, callback: Vote, issued: Issued, context: Context
+) -> None:
+    """👍/👎: one vote per user and answer (a new one replaces it), stored with the question
+    that answer was for (from the store, never from the voter); thanks in a toast."""
     services = services_of(context)
     answer = services.answers.get(callback.token)
     quotes = [f"{quote.document.id}#{quote.position}" for quote in answer.quotes] if answer else []
@@ -140,7 +178,7 @@ async def record_feedback(query: CallbackQuery, callback: Vote, context: Context
         query.from_user.id,
         callback.token,
         callback.up,
-        answer.question if answer else None,
+        issued.question,
         quotes,
     )
     await query.answer(messages.FEEDBACK_THANKS if changed else messages.FEEDBACK_SAME)

@@ -11,6 +11,7 @@ waits on a half-loaded index. Long polling goes through the durable inbox (``pol
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -43,34 +44,66 @@ POLL_TIMEOUT = 30
 POLL_HANG_GRACE = 15.0
 # SIGTERM: seconds to finish the answers in progress (Docker sends SIGKILL after 10).
 SHUTDOWN_GRACE = 8.0
+# Feedback and issued answers older than this are deleted (at start and every few hours).
+RETENTION_DAYS = 90.0
+PRUNE_INTERVAL = 6 * 3600.0
 # What Telegram issues: the bot's id, a colon, 35 characters of a URL-safe alphabet. Checked
 # before any request, so that a token with a newline or a path in it never reaches a URL.
 TOKEN_PATTERN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
 
 
 @dataclass(frozen=True)
-class Timing:
-    """The bot's clocks, from ``QUOTEBOT_*`` variables (tests shorten them)."""
+class RunOptions:
+    """The bot's clocks and privacy choices, from ``QUOTEBOT_*`` variables (tests shorten
+    the clocks)."""
 
     poll_timeout: int = POLL_TIMEOUT
     poll_hang_grace: float = POLL_HANG_GRACE
     shutdown_grace: float = SHUTDOWN_GRACE
     send_retry_budget: float = DEFAULT_RETRY_BUDGET
     send_backoff: float = DEFAULT_BACKOFF_SECONDS
+    store_questions: bool = True
+    retention_days: float = RETENTION_DAYS
 
 
-def load_timing(env: Mapping[str, str] | None = None) -> Timing:
+def load_run_options(env: Mapping[str, str] | None = None) -> RunOptions:
     """``QUOTEBOT_POLL_TIMEOUT``, ``QUOTEBOT_POLL_HANG_GRACE``, ``QUOTEBOT_SHUTDOWN_GRACE``,
     ``QUOTEBOT_SEND_RETRY_BUDGET``, ``QUOTEBOT_SEND_BACKOFF`` (seconds; SettingsError naming
     the variable on a bad value)."""
     env = os.environ if env is None else env
-    return Timing(
+    return RunOptions(
         poll_timeout=int(_seconds(env, "QUOTEBOT_POLL_TIMEOUT", POLL_TIMEOUT)),
         poll_hang_grace=_seconds(env, "QUOTEBOT_POLL_HANG_GRACE", POLL_HANG_GRACE),
         shutdown_grace=_seconds(env, "QUOTEBOT_SHUTDOWN_GRACE", SHUTDOWN_GRACE),
         send_retry_budget=_seconds(env, "QUOTEBOT_SEND_RETRY_BUDGET", DEFAULT_RETRY_BUDGET),
         send_backoff=_seconds(env, "QUOTEBOT_SEND_BACKOFF", DEFAULT_BACKOFF_SECONDS),
+        store_questions=_flag(env, "QUOTEBOT_STORE_QUESTIONS", default=True),
+        retention_days=_days(env, "QUOTEBOT_RETENTION_DAYS", RETENTION_DAYS),
     )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _days(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of days, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be more than 0 days, got {raw!r}")
+    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -115,7 +148,7 @@ def run_bot(settings: Settings) -> int:
         webhook_secret = secrets.token_urlsafe(32)
     install_token_redaction(telegram.token, webhook_secret)
     check_token(telegram.token)
-    timing = load_timing()
+    run_options = load_run_options()
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -126,21 +159,25 @@ def run_bot(settings: Settings) -> int:
             f"QUOTEBOT_DATA_DIR {settings.data_dir} is not a writable directory: "
             f"{error.strerror or error}"
         ) from None
-    store = Store.open(settings.data_dir / STORE_FILE)
+    store = Store.open(settings.data_dir / STORE_FILE, store_questions=run_options.store_questions)
     try:
         inbox = Inbox.open(settings.data_dir / INBOX_FILE)
     except QuotebotError:
         store.close()
         raise
     try:
-        return _serve(settings, store, inbox, webhook_secret, timing)
+        return _serve(settings, store, inbox, webhook_secret, run_options)
     finally:
         inbox.close()
         store.close()
 
 
 def _serve(
-    settings: Settings, store: Store, inbox: Inbox, webhook_secret: str | None, timing: Timing
+    settings: Settings,
+    store: Store,
+    inbox: Inbox,
+    webhook_secret: str | None,
+    run_options: RunOptions,
 ) -> int:
     telegram = settings.telegram
     assert telegram is not None
@@ -162,7 +199,7 @@ def _serve(
     )
     try:
         limiter = RetryingRateLimiter(
-            retry_budget=timing.send_retry_budget, backoff=timing.send_backoff
+            retry_budget=run_options.send_retry_budget, backoff=run_options.send_backoff
         )
         application = build_application(settings, searcher, store, rate_limiter=limiter)
         if telegram.webhook_url:
@@ -186,13 +223,18 @@ def _serve(
         else:
             logger.info("receiving updates by long polling")
             options = PollingOptions(
-                timeout=timing.poll_timeout,
-                hang_grace=timing.poll_hang_grace,
+                timeout=run_options.poll_timeout,
+                hang_grace=run_options.poll_hang_grace,
                 allowed_updates=tuple(ALLOWED_UPDATES),
             )
             asyncio.run(
                 serve_polling(
-                    application, inbox, options, CONCURRENT_UPDATES, timing.shutdown_grace
+                    application,
+                    inbox,
+                    options,
+                    CONCURRENT_UPDATES,
+                    run_options.shutdown_grace,
+                    retention_days=run_options.retention_days,
                 )
             )
     except InvalidToken:
@@ -218,6 +260,7 @@ async def serve_polling(
     options: PollingOptions,
     concurrency: int,
     shutdown_grace: float,
+    retention_days: float = RETENTION_DAYS,
 ) -> None:
     """Answer what the last run left, then poll until SIGINT/SIGTERM; on a signal, stop
     fetching, give the answers in progress ``shutdown_grace`` seconds, and leave the rest
@@ -241,10 +284,12 @@ async def serve_polling(
             dispatcher.accept(left_over)
         request = application.bot_data["get_updates_request"]
         poller = asyncio.create_task(poll(application, request, inbox, dispatcher, options, stop))
+        pruner = asyncio.create_task(prune_forever(application, inbox, retention_days, stop))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({poller, stopper}, return_when=asyncio.FIRST_COMPLETED)
         poller.cancel()
         stopper.cancel()
+        pruner.cancel()
         if poller in done:
             poller.result()  # InvalidToken, or a bug: re-raised
         logger.info("stopping: finishing %d answers in progress", dispatcher.backlog)
@@ -259,6 +304,30 @@ async def serve_polling(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+async def prune_forever(
+    application: Application, inbox: Inbox, retention_days: float, stop: asyncio.Event
+) -> None:
+    """Delete what is past retention now and every ``PRUNE_INTERVAL`` seconds until ``stop``."""
+    from bot.telegram.bot_data import BotServices
+
+    services = application.bot_data.get("services")
+    while not stop.is_set():
+        try:
+            if isinstance(services, BotServices):
+                deleted = await asyncio.to_thread(services.store.delete_older_than, retention_days)
+                if deleted:
+                    logger.info(
+                        "deleted %d feedback rows older than %g days", deleted, retention_days
+                    )
+            await asyncio.to_thread(inbox.prune, retention_days * 86400.0)
+        except QuotebotError as error:
+            logger.warning("could not delete old rows: %s", error)
+        except Exception:
+            logger.exception("could not delete old rows")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=PRUNE_INTERVAL)
 
 
 async def _initialize(application: Application) -> None:

@@ -1,8 +1,12 @@
 """Feedback and usage counters in SQLite, in the data directory, so they survive restarts.
 
 What is stored, and nothing else: counters (questions answered, abstentions, inline queries,
-errors), and one row per user and rated answer with the vote, the question and the quotes
-that were rated (so that answer quality can be studied from real feedback). Every method is
+errors); one row per answer sent with buttons (its token, the chat it went to, the question,
+the time), so that a button press can be checked against what the bot really issued; and one
+row per user and rated answer with the vote, the question and the quotes that were rated (so
+that answer quality can be studied from real feedback). With ``store_questions=False``
+(``QUOTEBOT_STORE_QUESTIONS=0``) no question text is written at all. ``delete_older_than``
+removes rows past the retention period (``QUOTEBOT_RETENTION_DAYS``). Every method is
 short and synchronous; the bot calls them with ``asyncio.to_thread`` so that a slow disk never
 blocks the event loop, and one lock makes the single connection safe to share between threads.
 """
@@ -14,13 +18,13 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.telegram.privacy import private_database
 from embeddings import QuotebotError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 QUESTIONS = "questions"
 ABSTENTIONS = "abstentions"
 INLINE_QUERIES = "inline_queries"
@@ -41,11 +45,34 @@ CREATE TABLE IF NOT EXISTS feedback (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (user_id, answer)
 );
+CREATE TABLE IF NOT EXISTS issued_answers (
+    token TEXT PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    question TEXT,
+    created_at TEXT NOT NULL
+);
 """
+
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime(_TIME_FORMAT)
 
 
 class StoreError(QuotebotError):
     """The feedback database cannot be opened or has an unknown layout."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An answer the bot sent with buttons: where it went and what was asked (None when
+    questions are not stored)."""
+
+    token: str
+    chat_id: int
+    question: str | None
 
 
 @dataclass(frozen=True)
@@ -63,13 +90,19 @@ class Stats:
 class Store:
     """One SQLite database file; create it with ``Store.open``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path | None = None,
+        store_questions: bool = True,
+    ) -> None:
         self._connection = connection
         self._lock = threading.Lock()
         self.path = path
+        self.store_questions = store_questions
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, store_questions: bool = True) -> Store:
         """Open (creating it and its folder if needed) the database at ``path``, readable by
         this user only (``privacy``: it holds user ids and question text)."""
         try:
@@ -77,7 +110,7 @@ class Store:
             connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the feedback database {path}: {error}") from None
-        store = cls(connection, path)
+        store = cls(connection, path, store_questions)
         try:
             store._migrate()
             private_database(path)  # the WAL files it just created
@@ -110,6 +143,37 @@ class Store:
                     f"the feedback database {self.path} cannot be used: {error}"
                 ) from None
 
+    def issue_answer(self, token: str, chat_id: int, question: str) -> None:
+        """Remember that the answer ``token`` was sent to ``chat_id`` (its buttons are valid
+        there and nowhere else)."""
+        kept = question if self.store_questions else None
+        with self._lock:
+            self._connection.execute(
+                "INSERT OR REPLACE INTO issued_answers (token, chat_id, question, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token, chat_id, kept, _now()),
+            )
+
+    def issued_answer(self, token: str) -> Issued | None:
+        """The answer behind a button's token, or None for a token this bot never issued."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT chat_id, question FROM issued_answers WHERE token = ?", (token,)
+            ).fetchone()
+        return None if row is None else Issued(token, int(row[0]), row[1])
+
+    def delete_older_than(self, days: float) -> int:
+        """Delete feedback and issued answers older than ``days`` days; returns rows deleted."""
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime(_TIME_FORMAT)
+        with self._lock:
+            deleted = self._connection.execute(
+                "DELETE FROM feedback WHERE updated_at < ?", (cutoff,)
+            ).rowcount
+            deleted += self._connection.execute(
+                "DELETE FROM issued_answers WHERE created_at < ?", (cutoff,)
+            ).rowcount
+        return int(deleted)
+
     def increment(self, name: str, by: int = 1) -> None:
         """Add ``by`` to counter ``name`` (one of ``COUNTERS``)."""
         if name not in COUNTERS:
@@ -136,7 +200,9 @@ class Store:
         question is then kept.
         """
         vote = 1 if up else -1
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = _now()
+        if not self.store_questions:
+            question = None
         with self._lock:
             row = self._connection.execute(
                 "SELECT vote FROM feedback WHERE user_id = ? AND answer = ?", (user_id, answer)
