@@ -121,3 +121,22 @@ def test_the_bot_obeys_both_threshold_settings(real_index_copy: Path, tmp_path: 
     assert answered.startswith(render.FRAME)
     assert related.startswith(render.RELATED) and "<blockquote>" in related
     assert declined == render.render_abstention()
+
+
+@pytest.mark.integration
+def test_the_bot_obeys_quotebot_multilingual(real_index_copy: Path, tmp_path: Path) -> None:
+    base = {"QUOTEBOT_INDEX": str(real_index_copy), "QUOTEBOT_DATA_DIR": str(tmp_path)}
+    base["QUOTEBOT_CORPUS"] = str(CORPUS)
+    question = "Скільки людей утримують під вартою в Криму?"
+    replies = []
+    for flag in ("0", "1"):
+        searcher = open_configured_searcher(load_settings({**base, "QUOTEBOT_MULTILINGUAL": flag}))
+
+        async def scenario(searcher: Searcher = searcher) -> None:
+            async with running_bot(searcher, tmp_path) as bot:
+                replies.append(only(await bot.say(ALICE, question), "sendMessage").text)
+
+        run(scenario)
+    english_only, multilingual = replies
+    assert english_only.startswith("Статті написані англійською")
+    assert not multilingual.startswith("Статті")  # searched: quotes or an honest "no"
