@@ -14,14 +14,15 @@ import contextlib
 import hashlib
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
+from embeddings.build_encoder import BuildEncoders
 from embeddings.corpus import corpus_files, read_corpus
-from embeddings.encoder import Encoder
+from embeddings.encoder import Encoder, Vectors
 from embeddings.encoder_store import (
     INDEXES_DIR,
     encoder_id,
@@ -46,6 +47,7 @@ from embeddings.index_store import (
     remove_if_empty,
     write_index,
 )
+from embeddings.language import normalise as normalise_language
 from embeddings.lexical import LEXICAL_VERSION
 from embeddings.model import (
     ModelSpec,
@@ -56,7 +58,9 @@ from embeddings.model import (
     weights_file,
 )
 from embeddings.search import Searcher
-from embeddings.sentences import SPLITTER_VERSION
+from embeddings.sentences import SPLITTER_VERSION, split_sentences
+from embeddings.types import Document, Sentence
+from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +130,7 @@ def _remove_leftovers(index_dir: Path) -> None:
     store = encoder_store_dir(index_dir)
     if not (index_dir / CURRENT_FILE).exists() and store.parent == index_dir:
         shutil.rmtree(store, ignore_errors=True)
+        shutil.rmtree(vector_cache_dir(index_dir), ignore_errors=True)
     remove_if_empty(index_dir)
     if index_dir.parent.name == INDEXES_DIR:  # DATA/indexes, created for this build
         with contextlib.suppress(OSError):
@@ -138,22 +143,46 @@ def _build(
     fingerprint = corpus_fingerprint(corpus_dir)
     documents = read_corpus(corpus_dir)
     spec = resolve_model(model)
-    encoder = SentenceTransformerEncoder(spec)
-    sentence_count: list[int] = []
+    store = encoder_store_dir(index_dir)
+    encoders = BuildEncoders(spec, lambda: _verified(store / encoder_id(spec.weights_sha256)))
+    encoder_dir: Path | None = None
+    try:
+        encoder_dir = ensure_query_encoder(store, spec.weights_sha256, encoders)
+    except ModelError as error:
+        logger.warning("queries will use torch (slower start): %s", error)
+    cache_dir = vector_cache_dir(index_dir)
+    with (
+        VectorCache(cache_dir, spec.weights_sha256, encoders.dimension) as cache,
+        SpanCache(cache_dir, SPLITTER_VERSION) as spans,
+    ):
+        steps: list[Callable[[int], None] | None] = [None]
 
-    def encode_with_progress(texts: list[str]) -> object:
-        sentence_count.append(len(texts))
-        step = progress(len(texts)) if progress else None
-        return encoder.encode(texts, progress=step)
+        def before_encoding(texts: list[str]) -> None:
+            encoders.choose(texts)
+            steps[0] = progress(len(texts)) if progress else None
 
-    index = build_index(documents, encoder, encode=encode_with_progress)  # type: ignore[arg-type]
+        def encode_cached(texts: Sequence[str]) -> Vectors:
+            vectors, encoded = cache.encode(
+                texts,
+                lambda part: encoders.encode(part, progress=steps[0]),
+                before_encoding=before_encoding,
+            )
+            logger.info("encoded %d new sentences of %d", encoded, len(texts))
+            return vectors
+
+        index = build_index(
+            documents,
+            encoders,
+            encode=encode_cached,
+            split=lambda docs: split_cached(docs, spans),
+        )
     stat = weights_file(spec.path).stat()
     manifest = Manifest(
         model_name=spec.name,
         model_path=str(spec.path),
         weights_sha256=spec.weights_sha256,
         weights_stat=(stat.st_size, stat.st_mtime_ns),
-        dimension=encoder.dimension,
+        dimension=encoders.dimension,
         sentence_count=len(index.sentences),
         document_count=len(index.documents),
         corpus_dir=str(corpus_dir.resolve()),
@@ -161,13 +190,7 @@ def _build(
         query_encoder="torch",
         built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    try:
-        encoder_dir = ensure_query_encoder(
-            encoder_store_dir(index_dir), spec.weights_sha256, encoder
-        )
-    except ModelError as error:
-        logger.warning("queries will use torch (slower start): %s", error)
-    else:
+    if encoder_dir is not None:
         manifest = replace(
             manifest,
             query_encoder="onnx",
@@ -184,13 +207,37 @@ def _build(
     return read_manifest(index_dir)
 
 
+def _verified(directory: Path) -> Path | None:
+    return directory if verify_encoder(directory) is None else None
+
+
+def split_cached(documents: Sequence[Document], spans: SpanCache) -> tuple[Sentence, ...]:
+    """``split_documents`` with each article's spans taken from the cache when it has them."""
+    languages = [normalise_language(document.language) for document in documents]
+    all_spans = spans.split_all(
+        [
+            (document.text, language)
+            for document, language in zip(documents, languages, strict=True)
+        ],
+        split_sentences,
+    )
+    sentences: list[Sentence] = []
+    for doc_number, (document, doc_spans) in enumerate(zip(documents, all_spans, strict=True)):
+        for position, (start, end) in enumerate(doc_spans):
+            sentences.append(Sentence(doc_number, position, start, end, document.text[start:end]))
+    return tuple(sentences)
+
+
 def ensure_query_encoder(
-    store: Path, weights_sha256: str, torch_encoder: SentenceTransformerEncoder | None = None
+    store: Path,
+    weights_sha256: str,
+    torch_encoder: SentenceTransformerEncoder | BuildEncoders | None = None,
 ) -> Path:
     """The shared ONNX encoder for these weights, exported (again) unless it verifies.
 
-    ``torch_encoder`` is the already loaded model of a build; without one the model is loaded
-    from the weights (seconds). Raises ModelError when the model cannot be exported.
+    ``torch_encoder`` is the model of a build (loaded only if an export is needed); without
+    one, raises ModelError when the encoder must be exported. Also raises ModelError when the
+    model cannot be exported.
     """
     directory = store / encoder_id(weights_sha256)
     problem = verify_encoder(directory)
@@ -202,6 +249,8 @@ def ensure_query_encoder(
         raise ModelError(problem)
     from embeddings.onnx_encoder import export_onnx
 
+    if isinstance(torch_encoder, BuildEncoders):
+        torch_encoder = torch_encoder.torch
     model = torch_encoder.model
     try:
         return store_encoder(store, weights_sha256, lambda staging: export_onnx(model, staging))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from embeddings.corpus import read_corpus
 from embeddings.errors import CorpusError
+from embeddings.index import split_documents
 from embeddings.index_lifecycle import verify_index
 from embeddings.index_store import VECTORS_FILE, current_build, read_manifest
 from embeddings.service import corpus_fingerprint, default_index_dir, open_searcher, staleness
@@ -126,3 +129,43 @@ def test_another_model_triggers_a_rebuild_with_that_model(
     searcher = open_searcher(corpus_copy, index, str(other))
     assert searcher.model_name == str(other)
     assert read_manifest(index).model_name == str(other)
+
+
+@pytest.mark.integration
+def test_adding_an_article_encodes_only_its_sentences(
+    corpus_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = tmp_path / "data" / "indexes" / "mine"
+    open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    before = read_manifest(index).sentence_count
+    (corpus_copy / "new.md").write_text(
+        "---\ntitle: Lighthouse keepers\n---\n"
+        "The lighthouse on Cape Sarych was repainted in May. "
+        "Its keeper, Olena Marchenko, has lived there since 1998.\n"
+    )
+    with caplog.at_level(logging.INFO, logger="embeddings"):
+        searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
+    assert "encoded 2 new sentences of" in caplog.text
+    assert read_manifest(index).sentence_count == before + 2
+    assert searcher.search("Who keeps the lighthouse?").quotes[0].document.id == "new"
+    assert (tmp_path / "data" / "vectors").is_dir()
+
+
+@pytest.mark.integration
+def test_the_onnx_build_encoder_agrees_with_torch_and_is_chosen_by_measurement() -> None:
+    from embeddings.build_encoder import MIN_COSINE, BatchedOnnxEncoder, calibrate
+    from embeddings.encoder_store import encoder_id
+    from embeddings.model import SentenceTransformerEncoder, resolve_model
+    from embeddings.service import ensure_query_encoder
+
+    spec = resolve_model("all-MiniLM-L6-v2")
+    torch_encoder = SentenceTransformerEncoder(spec)
+    sentences = [sentence.text for sentence in split_documents(read_corpus(CORPUS))]
+    with tempfile.TemporaryDirectory() as store:
+        directory = ensure_query_encoder(Path(store), spec.weights_sha256, torch_encoder)
+        assert directory.name == encoder_id(spec.weights_sha256)
+        calibration = calibrate(torch_encoder, BatchedOnnxEncoder(directory), sentences)
+    assert calibration.min_cosine > MIN_COSINE
+    assert calibration.sample == len(sentences)
+    faster = "onnx" if calibration.onnx_seconds < calibration.torch_seconds else "torch"
+    assert calibration.chosen == faster
