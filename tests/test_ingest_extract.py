@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.ingest.errors import ExtractError
-from embeddings.ingest.extract import extract_article
+from embeddings.ingest.extract import extract_article, without_headline
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 BASE = "https://news.example"
@@ -77,3 +77,23 @@ def test_pages_without_article_text_are_refused(name: str) -> None:
 def test_text_that_is_not_html_is_refused() -> None:
     with pytest.raises(ExtractError):
         extract_article(b"", where="empty")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ferry-opengraph.html", "library-jsonld.html", "bridge-byline.html", "market-plain.html"],
+)
+def test_the_headline_is_not_stored_again_as_the_first_line_of_the_body(name: str) -> None:
+    article = extract_article(_page(name), where=name)
+    first_line = article.text.split("\n", 1)[0]
+    assert first_line.strip() and first_line.strip() != article.title
+    assert article.title not in article.text.split("\n")
+
+
+def test_only_a_first_line_that_repeats_the_title_exactly_is_dropped() -> None:
+    body = "Ferry returns\nThe ferry carried its first passengers.\nMore text."
+    assert without_headline(body, "Ferry returns") == body.split("\n", 1)[1]
+    assert without_headline(body, "Ferry returns today") == body
+    assert without_headline(body, "ferry returns") == body
+    later = "Intro.\nFerry returns\nEnd."
+    assert without_headline(later, "Ferry returns") == later

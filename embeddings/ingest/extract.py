@@ -13,7 +13,8 @@ What this module adds is the rule that nothing is invented:
 * the URL is the page's canonical address when it declares a valid one, otherwise the address
   it was fetched from (none for a saved file that declares none).
 
-The text is kept exactly as trafilatura returns it, so that quotes are verbatim.
+The text is kept exactly as trafilatura returns it, so that quotes are verbatim, except for a
+first line that repeats the title exactly (trafilatura keeps the headline there).
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ def extract_article(
     title = _clean(getattr(document, "title", None))
     if title is None:
         raise ExtractError(where, "the page has no title")
+    text = without_headline(text, title)
+    if len(text.strip()) < min_chars:
+        raise ExtractError(
+            where, f"no article text ({len(text.strip())} characters found after the headline)"
+        )
     canonical = _web_address(getattr(document, "url", None))
     article_url = canonical or _web_address(url)
     return ExtractedArticle(
@@ -135,6 +141,19 @@ def _json_ld_languages(script: str) -> list[str]:
                 if isinstance(node, dict) and isinstance(node.get("inLanguage"), str)
             ]
     return found
+
+
+def without_headline(text: str, title: str) -> str:
+    """The text without its first line when that line is the title, word for word.
+
+    trafilatura keeps the page's headline as the first line of the main text; stored in the
+    body it would come back as a top quote that merely repeats the title (which the front
+    matter already holds). Only an exact repeat is removed: the body stays text of the page.
+    """
+    first, newline, rest = text.lstrip().partition("\n")
+    if newline and " ".join(first.split()) == title:
+        return rest.lstrip("\n")
+    return text
 
 
 def _clean(value: object) -> str | None:
