@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.corpus import read_corpus
+from embeddings.encoder import normalize_rows
 from embeddings.index_store import read_manifest
 from embeddings.model import resolve_model
 from embeddings.squad import PARAGRAPH_SEPARATOR, load_squad, write_corpus
@@ -101,12 +102,13 @@ def seed_copies(corpus: Path, index: Path, copies: int) -> None:
     documents = read_corpus(corpus)
     texts = [sentence.text for sentence in split_documents(documents)]
     originals = {" ".join(text.split()): text for text in texts}
+    rng = np.random.default_rng(0)  # sentences SQuAD lacks (none when the 10k size ran)
     with VectorCache(vector_cache_dir(index), spec.weights_sha256, 384) as cache:
 
         def lookup(batch: list[str]) -> np.ndarray:
             known, _ = cache.encode(
                 [originals.get(" ".join(t.split()), t) for t in batch],
-                lambda missing: np.full((len(missing), 384), 1 / np.sqrt(384), np.float32),
+                lambda missing: normalize_rows(rng.standard_normal((len(missing), 384))),
             )
             return known
 

@@ -28,6 +28,7 @@ from typing import Any
 from embeddings import QuotebotError
 
 DEFAULT_RATE_LIMIT_PER_MINUTE = 20
+DEFAULT_FEED_INTERVAL_MINUTES = 60
 DEFAULT_TOP_K = 3
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
@@ -74,6 +75,9 @@ class TelegramSettings:
     admin_ids: frozenset[int] = frozenset()
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     examples: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()  # QUOTEBOT_FEEDS, polled with those in the corpus' _feeds.json
+    feed_interval_minutes: int = DEFAULT_FEED_INTERVAL_MINUTES
+    allow_loopback_urls: bool = False  # /add and feeds may fetch from 127.0.0.1 (tests only)
 
 
 @dataclass(frozen=True)
@@ -303,4 +307,22 @@ def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSett
             env, "QUOTEBOT_RATE_LIMIT", DEFAULT_RATE_LIMIT_PER_MINUTE, minimum=1
         ),
         examples=_examples(env, bundled_corpus=_optional(env, "QUOTEBOT_CORPUS") is None),
+        feeds=_feeds(env),
+        feed_interval_minutes=_int(
+            env,
+            "QUOTEBOT_FEED_INTERVAL",
+            DEFAULT_FEED_INTERVAL_MINUTES,
+            minimum=1,
+            maximum=7 * 24 * 60,
+        ),
+        allow_loopback_urls=bool(_flag(env, "QUOTEBOT_ALLOW_LOOPBACK_URLS")),
     )
+
+
+def _feeds(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``QUOTEBOT_FEEDS``: feed addresses separated by spaces or commas, http(s) only."""
+    urls = tuple(part for part in env.get("QUOTEBOT_FEEDS", "").replace(",", " ").split())
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(f"QUOTEBOT_FEEDS must hold http(s):// addresses, not {url!r}")
+    return urls

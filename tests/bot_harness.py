@@ -121,6 +121,7 @@ async def running_bot(
     tmp_path: Path,
     reload: Callable[[], Searcher] | None = None,
     env: Mapping[str, str] | None = None,
+    corpus_dir: Path = CORPUS,
     **overrides: Any,
 ) -> AsyncIterator[Bot]:
     """The bot over a fake Bot API; its Telegram settings read from ``env`` when given (as
@@ -131,7 +132,9 @@ async def running_bot(
         telegram = TelegramSettings(
             token=TOKEN, admin_ids=frozenset({ADMIN}), examples=EXAMPLES, **overrides
         )
-    settings = Settings(corpus_dir=CORPUS, data_dir=tmp_path, model="hashing", telegram=telegram)
+    settings = Settings(
+        corpus_dir=corpus_dir, data_dir=tmp_path, model="hashing", telegram=telegram
+    )
     api = FakeBotAPI()
     clock = FakeClock()
     # As run_bot does: PTB's RetryAfter as a timedelta, without a deprecation warning.

@@ -32,7 +32,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.settings import Settings, SettingsError
-from bot.telegram import admin, handlers, presses
+from bot.telegram import admin, articles, handlers, presses
 from bot.telegram.answers import AnswerCache
 from bot.telegram.bot_data import BotServices
 from bot.telegram.health import beat, heartbeat_path, remove_heartbeat
@@ -149,6 +149,7 @@ def build_application(
     # The durable inbox's own polling loop fetches raw updates through this transport.
     application.bot_data["get_updates_request"] = polling_request
     add_handlers(application)
+    articles.schedule_feed_polling(application)
     return application
 
 
@@ -178,6 +179,7 @@ def add_handlers(application: Application) -> None:
             CommandHandler("ask", handlers.ask_command, filters=new_message),
             CommandHandler("stats", admin.show_stats, filters=new_message),
             CommandHandler("reload", admin.reload_index, filters=new_message),
+            CommandHandler("add", articles.add_article, filters=new_message),
             MessageHandler(new_message & filters.COMMAND, handlers.unknown_command),
             MessageHandler(new_message & private & filters.TEXT, handlers.answer_private_question),
             MessageHandler(new_message & groups & filters.TEXT, handlers.answer_group_message),

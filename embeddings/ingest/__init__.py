@@ -2,10 +2,11 @@
 
 One job per module: ``fetch`` downloads within limits, ``extract`` finds the article in a page,
 ``feeds`` reads RSS/Atom, ``store`` writes articles into the corpus folder atomically,
-``registry`` remembers feeds, and ``pipeline`` ties them together into one report line per
-article. Nothing here imports Telegram; front ends (the CLI, the bot) import from this package
-only. Names are resolved on first use, as in ``embeddings``, because trafilatura and httpx are
-not free to import and most commands never need them.
+``registry`` remembers feeds, ``addresses`` keeps the bot's downloads on public hosts, and
+``pipeline`` ties them together into one report line per article. Nothing here imports
+Telegram; front ends (the CLI, the bot) import from this package only. Names are resolved on
+first use, as in ``embeddings``, because trafilatura and httpx are not free to import and most
+commands never need them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from embeddings.ingest.addresses import public_client
     from embeddings.ingest.errors import ExtractError, FeedError, FetchError, IngestError
     from embeddings.ingest.pipeline import Ingester, Report
     from embeddings.ingest.registry import FeedRegistry, FollowedFeed
@@ -30,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "FollowedFeed": "embeddings.ingest.registry",
     "CorpusWriter": "embeddings.ingest.store",
     "corpus_lock": "embeddings.ingest.store",
+    "public_client": "embeddings.ingest.addresses",
 }
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "Ingester",
     "Report",
     "corpus_lock",
+    "public_client",
 ]
 
 

@@ -1,0 +1,157 @@
+"""/add URL and feed polling in the bot: pages from the local page server, real ingestion,
+the fake Bot API, and the searcher swapped as /reload swaps it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram import articles, messages
+from embeddings.corpus import read_corpus
+from embeddings.search import Searcher
+from tests.bot_harness import ADMIN, ALICE, only, run, running_bot, searcher_over
+from tests.conftest import CORPUS
+from tests.fake_bot_api import telegram_html_problems
+from tests.page_server import PageServer, serve_pages
+
+FERRY = "Bellmouth ferry returns after two-year pause"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PageServer]:
+    with serve_pages() as pages:
+        yield pages
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def reopen(corpus: Path) -> Searcher:
+    """What the bot's reload does, over the hashing encoder: the corpus as it is now."""
+    return searcher_over(read_corpus(corpus))
+
+
+def test_an_admin_adds_a_page_and_it_is_searchable_at_once(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus),
+            tmp_path,
+            reload=lambda: reopen(corpus),
+            corpus_dir=corpus,
+            allow_loopback_urls=True,
+        ) as bot:
+            before = bot.services.searcher
+            url = server.url("/pages/ferry-opengraph.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert telegram_html_problems(reply.text) == []
+            assert reply.text.startswith("added bellmouth-ferry-returns")
+            assert "The index now holds 3 articles" in reply.text
+            assert bot.services.searcher is not before
+            assert FERRY in [document.title for document in bot.services.searcher.documents]
+            again = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert again.text.startswith("unchanged bellmouth-ferry-returns")
+
+    run(scenario)
+
+
+def test_add_is_for_admins_and_needs_one_address(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus), tmp_path, corpus_dir=corpus, allow_loopback_urls=True
+        ) as bot:
+            url = server.url("/pages/ferry-opengraph.html")
+            refused = only(await bot.say(ALICE, f"/add {url}"), "sendMessage")
+            assert refused.text == messages.UNKNOWN_COMMAND
+            usage = only(await bot.say(ADMIN, "/add"), "sendMessage")
+            assert usage.text == articles.ADD_USAGE
+        assert not list(corpus.glob("bellmouth*"))
+
+    run(scenario)
+
+
+def test_a_loopback_address_is_refused_unless_the_setting_allows_it(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(reopen(corpus), tmp_path, corpus_dir=corpus) as bot:
+            before = bot.services.searcher
+            url = server.url("/pages/ferry-opengraph.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert reply.text.startswith(f"skipped {url}: refused: 127.0.0.1 is a loopback")
+            assert bot.services.searcher is before
+        assert not list(corpus.glob("bellmouth*"))
+
+    run(scenario)
+
+
+def test_why_not_is_said_for_a_page_without_an_article(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus), tmp_path, corpus_dir=corpus, allow_loopback_urls=True
+        ) as bot:
+            url = server.url("/pages/index-page.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert reply.text.startswith(f"skipped {url}: no article text")
+
+    run(scenario)
+
+
+def test_the_bundled_corpus_stays_read_only(server: PageServer, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_bot(reopen(CORPUS), tmp_path, allow_loopback_urls=True) as bot:
+            url = server.url("/pages/ferry-opengraph.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert reply.text == articles.READ_ONLY
+
+    run(scenario)
+
+
+def test_feeds_are_polled_by_the_job_queue_and_the_index_swapped(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        feed = server.url("/pages/rss.xml")
+        async with running_bot(
+            reopen(corpus),
+            tmp_path,
+            reload=lambda: reopen(corpus),
+            corpus_dir=corpus,
+            allow_loopback_urls=True,
+            feeds=(feed,),
+            feed_interval_minutes=15,
+        ) as bot:
+            queue = bot.app.job_queue
+            assert queue is not None
+            (job,) = queue.get_jobs_by_name(articles.FEED_JOB)
+            assert job.job.trigger.interval.total_seconds() == 15 * 60
+            before = len(bot.services.searcher.documents)
+            await job.run(bot.app)
+            after = bot.services.searcher.documents
+            assert len(after) > before
+            assert len(read_corpus(corpus)) == len(after)
+            await job.run(bot.app)  # nothing new: nothing changes
+            assert len(bot.services.searcher.documents) == len(after)
+
+    run(scenario)
+
+
+def test_no_feeds_no_job(corpus: Path, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_bot(reopen(corpus), tmp_path, corpus_dir=corpus) as bot:
+            assert bot.app.job_queue is not None
+            assert bot.app.job_queue.get_jobs_by_name(articles.FEED_JOB) == ()
+
+    run(scenario)
