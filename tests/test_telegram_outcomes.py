@@ -79,6 +79,12 @@ def test_the_bot_answers_a_ukrainian_question_in_ukrainian(
             assert reply.text.startswith("Статті написані англійською")
             assert "<blockquote>" not in reply.text
             assert buttons(reply) == ["👍", "👎"]
+            inline = only(
+                await bot.calls_for(bot.updates.inline(ALICE, "Хто захищає Умерова?")),
+                "answerInlineQuery",
+            )
+            assert inline.params["results"] == []
+            assert inline.params["button"]["text"] == "I can search the articles in English only"
 
     run(scenario)
 
@@ -93,6 +99,12 @@ def test_the_bot_shows_related_passages_as_such(fake_searcher: Searcher, tmp_pat
             reply = only(await bot.say(ALICE, CUSTODY), "sendMessage")
             assert reply.text.startswith(render.RELATED)
             assert "<blockquote>" in reply.text
+            # No quote cards inline: posted alone, a card would read as an answer.
+            inline = only(
+                await bot.calls_for(bot.updates.inline(ALICE, CUSTODY)), "answerInlineQuery"
+            )
+            assert inline.params["results"] == []
+            assert "do not answer" in inline.params["button"]["text"]
 
     run(scenario)
 

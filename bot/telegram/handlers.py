@@ -216,7 +216,7 @@ async def answer_inline_query(update: Update, context: Context) -> None:
             [],
             cache_time=INLINE_CACHE_SECONDS,
             button=InlineQueryResultsButton(
-                "Nothing in the sources answers this", start_parameter="sources"
+                render.inline_no_answer(answer), start_parameter="sources"
             ),
         )
         return

@@ -260,6 +260,16 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
     return separator.join([head, *blocks])
 
 
+def inline_no_answer(answer: Answer) -> str:
+    """The button text of inline results that hold no card (a quote card would read as an
+    answer): why there is none. Plain text, at most 64 characters (Telegram's limit)."""
+    if answer.outcome == "unsupported-language":
+        return "I can search the articles in English only"
+    if answer.outcome == "related":
+        return "The sources touch on this but do not answer it"
+    return "Nothing in the sources answers this"
+
+
 def render_inline_message(quote: Quote, question: str) -> str:
     """What an inline card posts into a chat: the quote and its citation."""
     return render_quote(None, quote, question, MAX_MESSAGE_LENGTH)
