@@ -98,6 +98,8 @@ class Manifest:
     encoder_sha256: str = ""  # SHA-256 of that encoder's model.onnx when the index was built
     mtimes: dict[str, int] = field(default_factory=dict)  # relative path -> st_mtime_ns
     ann: dict[str, Any] = field(default_factory=dict)  # AnnSettings of the vector search
+    # How the build encoded: sentences encoded and cached, the encoder and its calibration.
+    build_encoding: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -114,7 +116,8 @@ class Manifest:
             )
         known = {item.name for item in fields(cls)}
         optional = {
-            "weights_stat", "files", "sizes", "encoder_id", "encoder_sha256", "mtimes", "ann"
+            "weights_stat", "files", "sizes", "encoder_id", "encoder_sha256", "mtimes", "ann",
+            "build_encoding",
         }  # fmt: skip
         missing = known - set(data) - optional
         if missing:

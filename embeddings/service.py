@@ -15,7 +15,7 @@ import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,6 +156,7 @@ def _build(
         SpanCache(cache_dir, SPLITTER_VERSION) as spans,
     ):
         steps: list[Callable[[int], None] | None] = [None]
+        counts: dict[str, int] = {}
 
         def before_encoding(texts: list[str]) -> None:
             encoders.choose(texts)
@@ -168,6 +169,7 @@ def _build(
                 before_encoding=before_encoding,
             )
             logger.info("encoded %d new sentences of %d", encoded, len(texts))
+            counts.update(encoded=encoded, cached=len(texts) - encoded)
             return vectors
 
         index = build_index(
@@ -189,6 +191,10 @@ def _build(
         corpus_fingerprint=fingerprint,
         query_encoder="torch",
         built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        build_encoding={
+            **counts,
+            **(asdict(encoders.calibration) if encoders.calibration else {}),
+        },
     )
     if encoder_dir is not None:
         manifest = replace(

@@ -147,6 +147,9 @@ def test_adding_an_article_encodes_only_its_sentences(
         searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
     assert "encoded 2 new sentences of" in caplog.text
     assert read_manifest(index).sentence_count == before + 2
+    encoding = read_manifest(index).build_encoding
+    assert encoding["encoded"] == 2 and encoding["cached"] == before
+    assert encoding["chosen"] == "onnx"  # two sentences: not worth loading torch
     assert searcher.search("Who keeps the lighthouse?").quotes[0].document.id == "new"
     assert (tmp_path / "data" / "vectors").is_dir()
 
