@@ -8,11 +8,14 @@ Clocks are short (``tests.bot_process.FAST_CLOCKS``); no assertion is about time
 
 from __future__ import annotations
 
+import json
 import signal
+import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,3 +281,110 @@ def test_row14_a_damaged_database_is_noticed_before_the_index(tmp_path: Path) ->
     assert result.returncode == 2
     assert "feedback database" in result.stderr and "cannot be used" in result.stderr
     assert not (tmp_path / "no-index-yet").exists()  # no build was started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def raw_post(port: int, path: str, headers: dict[str, str], body: bytes) -> int:
+    """POST over a raw socket (a client that may lie about sizes); the status, 0 if none."""
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=ANSWER_TIMEOUT) as connection:
+        try:
+            connection.sendall(head.encode("ascii"))
+            for start in range(0, len(body), 1 << 20):
+                connection.sendall(body[start : start + (1 << 20)])
+        except OSError:
+            pass  # the server refused and closed before the body was sent: as it should
+        try:
+            reply = connection.recv(200)
+        except OSError:
+            return 0
+    return int(reply.split()[1]) if reply.startswith(b"HTTP/1.1 ") else 0
+
+
+def resident_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture
+def webhook_bot(
+    tmp_path: Path, real_index_dir: Path
+) -> Iterator[tuple[BotProcess, BotAPIServer, int, str]]:
+    server = BotAPIServer(TOKEN)
+    server.start()
+    port = free_port()
+    secret = "the-webhook-secret"
+    env = environment(
+        tmp_path / "data",
+        real_index_dir,
+        server,
+        QUOTEBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+        QUOTEBOT_WEBHOOK_PORT=str(port),
+        QUOTEBOT_WEBHOOK_SECRET=secret,
+    )
+    log = tmp_path / "bot.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "-vv", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    bot = BotProcess(process, log)
+    try:
+        server.wait_for(lambda call: call.method == "setWebhook", 300.0, "setWebhook")
+        yield bot, server, port, secret
+    finally:
+        bot.kill()
+        server.stop()
+
+
+def test_row5_and_row8_the_webhook_refuses_early_and_answers_a_duplicate_once(
+    webhook_bot: tuple[BotProcess, BotAPIServer, int, str],
+) -> None:
+    bot, server, port, secret = webhook_bot
+    json_type = {"Content-Type": "application/json"}
+    huge = {**json_type, "Content-Length": str(95 * 1024 * 1024)}
+    # No body is read before the secret and the size are checked.
+    assert raw_post(port, "/hook", huge, b"") == 403
+    assert (
+        raw_post(port, "/hook", {**huge, "X-Telegram-Bot-Api-Secret-Token": "wrong"}, b"") == 403
+    )
+    assert raw_post(port, "/hook", {**huge, "X-Telegram-Bot-Api-Secret-Token": secret}, b"") == 413
+    before = resident_kib(bot.process.pid)
+    body = b"x" * (20 * 1024 * 1024)
+    threads = [
+        threading.Thread(
+            target=raw_post,
+            args=(port, "/hook", {**json_type, "Content-Length": str(len(body))}, body),
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(ANSWER_TIMEOUT)
+    assert resident_kib(bot.process.pid) - before < 20 * 1024  # not 80 MB of bodies
+
+    update = Updates().private(4242, QUESTION)
+    data = json.dumps(update).encode()
+    headers = {
+        **json_type,
+        "Content-Length": str(len(data)),
+        "X-Telegram-Bot-Api-Secret-Token": secret,
+    }
+    assert raw_post(port, "/hook", headers, data) == 200
+    assert raw_post(port, "/hook", headers, data) == 200  # Telegram delivered it again
+    server.wait_until(lambda: bool(replies(server, 4242)), ANSWER_TIMEOUT, "the answer")
+    assert bot.stop(signal.SIGTERM) == 0
+    got = replies(server, 4242)
+    assert len(got) == 1 and is_answer(got[0])

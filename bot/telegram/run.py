@@ -4,8 +4,9 @@ The order matters. The token's format is checked and redaction installed before 
 log; the data directory, the feedback database and the inbox are opened (and migrated) next,
 because they take a second and a bad one should not be found after minutes of index building;
 then the index is opened (built on first use) before the bot takes any update, so that no user
-waits on a half-loaded index. Long polling goes through the durable inbox (``polling``,
-``dispatch``): updates left unanswered by the last run are answered first.
+waits on a half-loaded index. Updates, by long polling (``polling``) or webhook (``webhook``),
+go through the durable inbox (``dispatch``): updates left unanswered by the last run are
+answered first.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import os
 import re
 import secrets
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -32,6 +34,7 @@ from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
 from bot.telegram.sending import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRY_BUDGET, RetryingRateLimiter
 from bot.telegram.store import Store
+from bot.telegram.webhook import WebhookServer
 from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
@@ -202,23 +205,22 @@ def _serve(
             retry_budget=run_options.send_retry_budget, backoff=run_options.send_backoff
         )
         application = build_application(settings, searcher, store, rate_limiter=limiter)
+        receiver: Receiver
         if telegram.webhook_url:
             assert webhook_secret is not None
-            path = urlsplit(telegram.webhook_url).path.lstrip("/")
             logger.info(
-                "receiving updates by webhook on %s:%d/%s",
+                "receiving updates by webhook on %s:%d%s",
                 telegram.webhook_listen,
                 telegram.webhook_port,
-                path,
+                urlsplit(telegram.webhook_url).path,
             )
-            application.run_webhook(
-                listen=telegram.webhook_listen,
-                port=telegram.webhook_port,
-                url_path=path,
-                webhook_url=telegram.webhook_url,
-                secret_token=webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
+            receiver = webhook_receiver(
+                application,
+                telegram.webhook_url,
+                telegram.webhook_listen,
+                telegram.webhook_port,
+                webhook_secret,
+                ALLOWED_UPDATES,
             )
         else:
             logger.info("receiving updates by long polling")
@@ -227,16 +229,17 @@ def _serve(
                 hang_grace=run_options.poll_hang_grace,
                 allowed_updates=tuple(ALLOWED_UPDATES),
             )
-            asyncio.run(
-                serve_polling(
-                    application,
-                    inbox,
-                    options,
-                    CONCURRENT_UPDATES,
-                    run_options.shutdown_grace,
-                    retention_days=run_options.retention_days,
-                )
+            receiver = polling_receiver(application, options)
+        asyncio.run(
+            serve(
+                application,
+                inbox,
+                receiver,
+                CONCURRENT_UPDATES,
+                run_options.shutdown_grace,
+                retention_days=run_options.retention_days,
             )
+        )
     except InvalidToken:
         # PTB's message quotes the token; this one does not.
         raise SettingsError(
@@ -254,17 +257,58 @@ def _serve(
     return 0
 
 
-async def serve_polling(
+# Receives updates into the inbox and hands them to the dispatcher until the event is set.
+Receiver = Callable[[Inbox, Dispatcher, asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def polling_receiver(application: Application, options: PollingOptions) -> Receiver:
+    """Long polling through the inbox (``polling.poll``)."""
+
+    async def receive(inbox: Inbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+        # A webhook left by an earlier run would make getUpdates fail with 409.
+        await application.bot.delete_webhook()
+        request = application.bot_data["get_updates_request"]
+        await poll(application, request, inbox, dispatcher, options, stop)
+
+    return receive
+
+
+def webhook_receiver(
+    application: Application,
+    url: str,
+    listen: str,
+    port: int,
+    secret: str,
+    allowed_updates: Sequence[str],
+) -> Receiver:
+    """The webhook server (``webhook.WebhookServer``), registered with Telegram once it
+    listens; the webhook stays set at shutdown, so Telegram keeps updates until the next start."""
+
+    async def receive(inbox: Inbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+        server = WebhookServer(inbox, dispatcher, urlsplit(url).path, secret)
+        await server.start(listen, port)
+        try:
+            await application.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(allowed_updates)
+            )
+            await stop.wait()
+        finally:
+            await server.close()
+
+    return receive
+
+
+async def serve(
     application: Application,
     inbox: Inbox,
-    options: PollingOptions,
+    receiver: Receiver,
     concurrency: int,
     shutdown_grace: float,
     retention_days: float = RETENTION_DAYS,
 ) -> None:
-    """Answer what the last run left, then poll until SIGINT/SIGTERM; on a signal, stop
-    fetching, give the answers in progress ``shutdown_grace`` seconds, and leave the rest
-    pending in the inbox for the next start."""
+    """Answer what the last run left, then receive updates until SIGINT/SIGTERM; on a signal,
+    stop receiving, give the answers in progress ``shutdown_grace`` seconds, and leave the
+    rest pending in the inbox for the next start."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -273,8 +317,6 @@ async def serve_polling(
     dispatcher = Dispatcher(application, inbox, concurrency)
     application.bot_data["dispatcher"] = dispatcher
     try:
-        # A webhook left by an earlier run would make getUpdates fail with 409.
-        await application.bot.delete_webhook()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
@@ -282,16 +324,17 @@ async def serve_polling(
         if left_over:
             logger.info("answering %d updates left unanswered by the last run", len(left_over))
             dispatcher.accept(left_over)
-        request = application.bot_data["get_updates_request"]
-        poller = asyncio.create_task(poll(application, request, inbox, dispatcher, options, stop))
+        receiving = asyncio.create_task(receiver(inbox, dispatcher, stop))
         pruner = asyncio.create_task(prune_forever(application, inbox, retention_days, stop))
         stopper = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait({poller, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        poller.cancel()
-        stopper.cancel()
-        pruner.cancel()
-        if poller in done:
-            poller.result()  # InvalidToken, or a bug: re-raised
+        done, _ = await asyncio.wait({receiving, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        for task in (receiving, stopper, pruner):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await receiving
+        if receiving in done:
+            receiving.result()  # InvalidToken, a port in use, or a bug: re-raised
         logger.info("stopping: finishing %d answers in progress", dispatcher.backlog)
         left = await dispatcher.drain(shutdown_grace)
         if left:
