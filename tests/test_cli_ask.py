@@ -350,6 +350,7 @@ def test_batch_mode_answers_each_line_in_order(real_index_dir: Path) -> None:
     questions = "Where was the banner hung?\n\nHow much is each child paid per month?\n"
     result = quotebot("ask", "--json", "--top-k", "1", index=real_index_dir, stdin=questions)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no prompt when standard input is not a terminal
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in records] == [
         "Where was the banner hung?",
