@@ -70,7 +70,8 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     live = current_build(index)
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    (corpus / "extra.txt").write_text("A new article. " * 2000)  # a build of some seconds
+    # 2,000 sentences no cache holds: a build of some seconds.
+    (corpus / "extra.txt").write_text(" ".join(f"Article part {n}." for n in range(2000)))
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)],
