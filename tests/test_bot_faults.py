@@ -388,3 +388,21 @@ def test_row5_and_row8_the_webhook_refuses_early_and_answers_a_duplicate_once(
     assert bot.stop(signal.SIGTERM) == 0
     got = replies(server, 4242)
     assert len(got) == 1 and is_answer(got[0])
+
+
+def test_row13_a_first_build_inside_run_leaves_the_serving_process_small(tmp_path: Path) -> None:
+    """The index is built in a child process: afterwards the bot holds what a warm query
+    needs (about 240 MB here), not the build's 700 MB and more."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    env = environment(tmp_path / "data", tmp_path / "data" / "fresh-index", server)
+    bot = BotProcess.start(env, tmp_path / "bot.log", server)
+    try:
+        assert (tmp_path / "data" / "fresh-index").is_dir()  # built by this start
+        server.push_update(Updates().private(1301, QUESTION))
+        server.wait_until(lambda: bool(replies(server, 1301)), ANSWER_TIMEOUT, "the answer")
+        assert resident_kib(bot.process.pid) < 500 * 1024
+        assert "in a child process" in bot.output()
+    finally:
+        bot.kill()
+        server.stop()

@@ -155,9 +155,13 @@ def build_application(
 
 def open_configured_searcher(settings: Settings) -> Searcher:
     """The searcher over the settings' corpus, index, model and thresholds: what
-    ``quotebot run`` opens at start and ``/reload`` opens again (built or rebuilt if needed)."""
+    ``quotebot run`` opens at start and ``/reload`` opens again (built or rebuilt if needed, in
+    a child process: ``index_child``)."""
+    from bot.telegram.index_child import build_in_child, needs_build
     from embeddings import open_searcher
 
+    if needs_build(settings.corpus_dir, settings.index_location, settings.model):
+        build_in_child(settings.corpus_dir, settings.index_location, settings.model)
     return open_searcher(
         settings.corpus_dir,
         settings.index_location,
