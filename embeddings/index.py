@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.encoder import Encoder, Vectors
+from embeddings.features import SentenceTraits, sentence_traits
 from embeddings.language import normalise as normalise_language
 from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
@@ -45,6 +46,8 @@ class SentenceIndex:
     vectors: VectorStore
     lexical: LexicalIndex
     lexical_window: LexicalIndex
+    # What each sentence holds, for the ranking: computed at build, stored with the index.
+    traits: SentenceTraits | None = None
 
     @property
     def dimension(self) -> int:
@@ -145,4 +148,5 @@ def build_index(
         vectors_index(vectors, ann or AnnSettings("auto")),
         build_lexical_index(texts, languages=languages),
         build_lexical_index(window_texts(sentences, documents), languages=languages),
+        sentence_traits(texts, [sentence.doc for sentence in sentences]),
     )

@@ -47,7 +47,9 @@ from embeddings.index_tables import (
     load_tables,
     save_tables,
 )
+from embeddings.lazy_traits import load_traits, save_traits
 from embeddings.lexical import LexicalIndex
+from embeddings.ranking import index_traits
 from embeddings.types import Document, Sentence
 from embeddings.vector_store import AnnSettings, VectorStore
 
@@ -194,6 +196,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         save_tables(staging, index.documents, index.sentences)
         index.lexical.save(staging / LEXICAL_FILE)
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
+        save_traits(staging, index.traits or index_traits(index))
         written = [path for path in sorted(staging.rglob("*")) if path.is_file()]
         hashes = {str(path.relative_to(staging)): sha256_of(path) for path in written}
         stats = {str(path.relative_to(staging)): path.stat() for path in written}
@@ -312,6 +315,7 @@ def load_index(
         documents, sentences = load_tables(build)
         lexical = LexicalIndex.load(build / LEXICAL_FILE)
         lexical_window = LexicalIndex.load(build / LEXICAL_WINDOW_FILE)
+        traits = load_traits(build, sentences.doc_of)
     except IndexFormatError:
         raise
     except (TableError, Exception) as error:  # faiss, numpy, json: assorted types
@@ -319,7 +323,7 @@ def load_index(
     problems = _disagreements(manifest, vectors, documents, sentences)
     if problems or not lexical.size == lexical_window.size == len(sentences):
         raise IndexDamagedError(f"the index in {index_dir} is inconsistent: {problems}")
-    index = SentenceIndex(documents, sentences, vectors, lexical, lexical_window)
+    index = SentenceIndex(documents, sentences, vectors, lexical, lexical_window, traits)
     return StoredIndex(index, manifest, build)
 
 

@@ -95,11 +95,12 @@ def load_tables(directory: Path) -> tuple[DocumentTable, SentenceTable]:
 def _map(path: Path) -> npt.NDArray[np.uint8]:
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=np.uint8)
-    return np.memmap(path, dtype=np.uint8, mode="r")
+    # A plain ndarray over the mapping: np.memmap's own indexing costs microseconds a call.
+    return np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
 
 
 def _load(path: Path) -> IntArray:
-    array: IntArray = np.load(path, mmap_mode="r", allow_pickle=False)
+    array: IntArray = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
     return array
 
 
@@ -188,7 +189,7 @@ class SentenceTable(Sequence[Sentence]):
             n += len(self)
         if not 0 <= n < len(self):
             raise IndexError(n)
-        doc, position, start, end = (int(value) for value in self._spans[n])
+        doc, position, start, end = self._spans[n].tolist()
         text = self._documents.text(doc)
         if end > len(text):
             raise TableError(f"sentence offsets {start}:{end} fall outside document {doc}")

@@ -246,7 +246,8 @@ class LexicalIndex:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
 
         def array(name: str) -> npt.NDArray[np.generic]:
-            return np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            # A plain ndarray over the mapping: np.memmap's indexing is slower per call.
+            return np.asarray(np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False))
 
         return cls(
             vocabulary=Vocabulary(array("terms"), array("term-bounds")),  # type: ignore[arg-type]

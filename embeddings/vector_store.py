@@ -147,7 +147,7 @@ class VectorStore:
         cls, directory: Path, vectors_file: str, ann_file: str, settings: AnnSettings
     ) -> VectorStore:
         """The matrix memory-mapped, the HNSW index (when there is one) with its codes mapped."""
-        matrix = np.load(directory / vectors_file, mmap_mode="r", allow_pickle=False)
+        matrix = np.asarray(np.load(directory / vectors_file, mmap_mode="r", allow_pickle=False))
         ann = None
         if settings.kind == "hnsw":
             ann = faiss.read_index(str(directory / ann_file), faiss.IO_FLAG_MMAP_IFC)
