@@ -526,3 +526,24 @@ def test_polling_survives_every_kind_of_failure_and_loses_no_update(
             inbox.close()
 
     run(scenario)
+
+
+def test_no_typing_action_while_the_bot_is_backlogged(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """Answers, not typing actions, get the flood budget when many updates wait."""
+
+    @dataclasses.dataclass
+    class Busy:
+        backlog: int
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            calm = await bot.say(ALICE, CUSTODY)
+            assert [c.method for c in calm][:1] == ["sendChatAction"]
+            bot.app.bot_data["dispatcher"] = Busy(backlog=50)
+            busy = await bot.say(BOB, CUSTODY)
+            assert "sendChatAction" not in [c.method for c in busy]
+            assert_answer(only(busy, "sendMessage"))
+
+    run(scenario)
