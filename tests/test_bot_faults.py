@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram import messages
 from tests.bot_api_server import BotAPIServer
 from tests.bot_process import (
     ANSWER_TIMEOUT,
@@ -31,7 +32,7 @@ from tests.bot_process import (
     replies,
 )
 from tests.conftest import REPO
-from tests.fake_bot_api import TOKEN, Updates
+from tests.fake_bot_api import TOKEN, Updates, bot_message
 
 pytestmark = pytest.mark.integration
 QUESTION = "How many people are held in custody in Crimea?"
@@ -111,6 +112,59 @@ def test_row2_a_failing_typing_action_costs_no_answer(scene: Scene) -> None:
     scene.ask(201)
     scene.ask(202)
     scene.assert_answered_once(201, 202)
+
+
+def test_row3_forged_more_presses_cost_no_search_and_keep_the_limit(scene: Scene) -> None:
+    server = scene.server
+    scene.ask(301)
+    scene.assert_answered_once(301)
+    answer = replies(server, 301)[0]
+    before = len(server.calls)
+    for n in range(60):
+        data = f"p:made{n:04d}:1"
+        server.push_update(scene.updates.callback(301, data, bot_message(answer)))
+    server.wait_until(
+        lambda: len([c for c in server.calls[before:] if c.method == "answerCallbackQuery"]) == 60,
+        ANSWER_TIMEOUT,
+        "60 refusals",
+    )
+    made = server.calls[before:]
+    assert not [c for c in made if c.method == "editMessageText"]
+    assert all(
+        c.params.get("text") == messages.STALE_BUTTON
+        for c in made
+        if c.method == "answerCallbackQuery"
+    )
+
+
+def test_row4_forged_votes_count_once_and_only_in_the_answers_chat(scene: Scene) -> None:
+    server = scene.server
+    scene.ask(401)
+    scene.ask(402)
+    scene.assert_answered_once(401, 402)
+    victim, voter = replies(server, 401)[0], replies(server, 402)[0]
+    token_up = next(
+        key["callback_data"]
+        for row in victim.params["reply_markup"]["inline_keyboard"]
+        for key in row
+        if key["text"] == "👍"
+    )
+    before = len(server.calls)
+    for _ in range(100):  # the voter replays the victim's 👍 in the voter's own chat
+        server.push_update(scene.updates.callback(402, token_up, bot_message(voter)))
+    for _ in range(100):  # and the victim taps it 100 times
+        server.push_update(scene.updates.callback(401, token_up, bot_message(victim)))
+    server.wait_until(
+        lambda: (
+            len([c for c in server.calls[before:] if c.method == "answerCallbackQuery"]) == 200
+        ),
+        ANSWER_TIMEOUT,
+        "200 presses handled",
+    )
+    data = scene.bot.log.parent / "data" / "quotebot.sqlite3"
+    with sqlite3.connect(data) as connection:
+        rows = connection.execute("SELECT user_id, vote, question FROM feedback").fetchall()
+    assert rows == [(401, 1, QUESTION)]
 
 
 def test_row6_a_minute_of_5xx_and_a_parse_error_still_deliver_one_answer(scene: Scene) -> None:
