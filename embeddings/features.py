@@ -9,7 +9,11 @@ Each feature is evidence a reader would use to judge whether a sentence answers 
   who/which/where, a date for when, a number for how many/much), in itself or only in a
   neighbour;
 - whether the sentence leans on its neighbour (starts with a pronoun, "he said"), so that the
-  window's evidence is its own.
+  window's evidence is its own;
+- the previous hand-tuned fusion's score (``hybrid``: cosine plus the lexical share, the latter
+  only while the dense side's winner does not clearly stand out). A linear model cannot build
+  this gate from the other features, and it is what kept reader questions in other words than
+  the article ("held" for "in custody") on the right sentence.
 
 They are computed in numpy over a few hundred candidates, per question, in well under a
 millisecond; the per-sentence parts (``SentenceTraits``) once per index.
@@ -42,7 +46,17 @@ FEATURES = (
     "number_missing",
     "date_missing",
     "person_missing",
+    "hybrid",  # cosine + lexical_weight(dense margin) * (lexical_sentence + lexical_window)
 )
+
+DENSE_SURE_FROM = 0.06  # dense margin (best minus runner-up cosine) where trust starts to shift
+DENSE_SURE_SLOPE = 40.0  # ... and how fast: no lexical weight at 0.06 + 1/40 = 0.085
+
+
+def lexical_weight(dense_margin: float) -> float:
+    """1 while the dense side is unsure, 0 once its best answer clearly stands out."""
+    return float(np.clip(1.0 - DENSE_SURE_SLOPE * (dense_margin - DENSE_SURE_FROM), 0.0, 1.0))
+
 
 _MONTHS = (
     "january february march april may june july august september october november december"
@@ -180,6 +194,8 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
         if valid.any():
             neighbours[valid] |= _type_matches(traits, side[valid], kind, asked)
     lexical = lexical_sentence + lexical_window
+    top_two = np.sort(cosine)[::-1][:2]
+    margin = float(top_two[0] - top_two[1]) if len(top_two) == 2 else 1.0
     docs = traits.doc[ids]
     missing = (~in_sentence).astype(np.float32)
     dense_best = (cosine >= cosine.max()).astype(np.float32)
@@ -199,6 +215,7 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
             missing * (kind == NUMBER),
             missing * (kind == DATE),
             missing * (kind == PERSON),
+            cosine + lexical_weight(margin) * lexical,
         ],
         axis=1,
     ).astype(np.float32)

@@ -27,14 +27,13 @@ from embeddings.features import (
     answer_type,
     features,
 )
+from embeddings.features import lexical_weight as lexical_weight  # the old gate, re-exported
 from embeddings.index import SentenceIndex
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import lexical_evidence as postings_evidence
 from embeddings.lexical import tokenize
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
-DENSE_SURE_FROM = 0.06  # dense margin (best minus runner-up cosine) where trust starts to shift
-DENSE_SURE_SLOPE = 40.0  # ... and how fast: no lexical weight at 0.06 + 1/40 = 0.085
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -60,11 +59,6 @@ class Ranking:
         if not len(self.ids):
             return 0.0
         return float(self.fused[0])
-
-
-def lexical_weight(dense_margin: float) -> float:
-    """1 while the dense side is unsure, 0 once its best answer clearly stands out."""
-    return float(np.clip(1.0 - DENSE_SURE_SLOPE * (dense_margin - DENSE_SURE_FROM), 0.0, 1.0))
 
 
 def fuse(dense: FloatArray, lexical: FloatArray, weight: float) -> FloatArray:
@@ -124,24 +118,25 @@ def rank_hybrid(
 # for every candidate of a question, so it moves how sure quotebot is, never the order.
 
 FEATURE_WEIGHTS: dict[str, float] = {
-    "cosine": 6.8555,
-    "dense_best": 0.5804,
-    "lexical_sentence": 3.8245,
-    "lexical_window": 8.9158,
-    "lexical_best": 0.7356,
-    "type_in_sentence": 1.2388,
-    "type_in_window": -0.647,
-    "leans_on_neighbour_x_window": 1.2055,
-    "document_cosine": 4.0706,
-    "number_missing": -1.3031,
-    "date_missing": -0.6886,
-    "person_missing": 0.6411,
+    "cosine": 6.1454,
+    "dense_best": 0.3207,
+    "lexical_sentence": 2.0163,
+    "lexical_window": 5.8091,
+    "lexical_best": 0.7144,
+    "type_in_sentence": 1.5644,
+    "type_in_window": -1.3725,
+    "leans_on_neighbour_x_window": 1.3,
+    "document_cosine": 3.8164,
+    "number_missing": -0.5393,
+    "date_missing": -0.2332,
+    "person_missing": 1.1297,
+    "hybrid": 3.7556,
 }
 WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
 # The question's evidence (question_evidence) and the calibration over it: scale, bias, then
 # one coefficient per EVIDENCE entry.
 EVIDENCE = ("coverage", "best_cosine", "best_lexical", "answer_type_missing")
-CALIBRATION: tuple[float, ...] = (0.6633, -6.9486, -2.6691, 4.2117, -0.6346, -0.8693)
+CALIBRATION: tuple[float, ...] = (0.3991, -7.1415, -3.1384, 7.011, 1.5777, -1.5111)
 
 
 def sigmoid(values: FloatArray) -> FloatArray:

@@ -338,9 +338,7 @@ def test_json_output_follows_the_contract(real_index_dir: Path) -> None:
         assert document["date"] is None and document["url"] is None  # the articles give none
         assert document["author"] is None and quote["url_to_quote"] is None
         assert quote["text"] in corpus_texts[document["id"]]
-    # The learned ranking puts the custody sentence 4th for this question (the Crimean
-    # Marathon sentence repeats its words): a known regression, see docs/evaluation.md.
-    assert any("67 people" in quote["text"] for quote in record["quotes"])
+    assert "67 people" in record["quotes"][0]["text"]
     scores = [quote["score"] for quote in record["quotes"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -73,3 +73,20 @@ def test_an_answer_of_the_asked_kind_counts_in_the_sentence_or_its_neighbour() -
     # a person was asked for: every sentence without a name lacks it
     assert x[:, FEATURES.index("person_missing")].tolist() == [0.0, 1.0, 1.0, 1.0]
     assert x[:, FEATURES.index("number_missing")].sum() == 0
+
+
+def test_words_count_for_the_hybrid_score_only_while_the_dense_winner_is_unsure() -> None:
+    """The old fusion as a feature: a paraphrase the dense side clearly prefers ("held" for
+    "in custody") is not outvoted by a sentence that merely repeats the question's words."""
+    traits = sentence_traits(TEXTS, [0, 0, 0, 1])
+    ids = np.arange(4, dtype=np.int64)
+    lexical = np.array([0.0, 0.9, 0.0, 0.2], dtype=np.float32)
+    zeros = np.zeros(4, dtype=np.float32)
+    column = FEATURES.index("hybrid")
+    close = Pool(ids, np.array([0.50, 0.48, 0.1, 0.1], dtype=np.float32), lexical, zeros, 1.0)
+    unsure = features("How many people are held?", traits, close)[:, column]
+    assert int(np.argmax(unsure)) == 1  # a margin of 0.02: the words decide
+    clear = Pool(ids, np.array([0.60, 0.40, 0.1, 0.1], dtype=np.float32), lexical, zeros, 1.0)
+    sure = features("How many people are held?", traits, clear)[:, column]
+    assert int(np.argmax(sure)) == 0  # a margin of 0.2: the dense winner stands
+    assert sure.tolist() == pytest.approx([0.60, 0.40, 0.1, 0.1])
