@@ -62,6 +62,12 @@ class WebhookServer:
     async def start(self, host: str, port: int) -> None:
         self._server = await asyncio.start_server(self._serve, host, port, limit=MAX_HEADER)
 
+    @property
+    def port(self) -> int:
+        """The port it listens on (useful after ``start(host, 0)``)."""
+        assert self._server is not None, "not started"
+        return int(self._server.sockets[0].getsockname()[1])
+
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
