@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -21,6 +21,7 @@ import numpy.typing as npt
 from embeddings.encoder import Encoder, Vectors
 from embeddings.features import SentenceTraits, sentence_traits
 from embeddings.language import normalise as normalise_language
+from embeddings.lazy_traits import neighbours_of
 from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
@@ -148,5 +149,29 @@ def build_index(
         vectors_index(vectors, ann or AnnSettings("auto")),
         build_lexical_index(texts, languages=languages),
         build_lexical_index(window_texts(sentences, documents), languages=languages),
-        sentence_traits(texts, [sentence.doc for sentence in sentences]),
+        traits_of(texts, [sentence.doc for sentence in sentences]),
+    )
+
+
+def traits_of(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits:
+    """``sentence_traits``, running the regular expressions once per distinct text (a
+    syndicated sentence, a repeated boilerplate line)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return sentence_traits(texts, docs)
+    row = {text: n for n, text in enumerate(distinct)}
+    rows = np.array([row[text] for text in texts], dtype=np.int64)
+    once = sentence_traits(distinct, [0] * len(distinct))
+    whole = sentence_traits([], [])
+    previous, following = neighbours_of(np.asarray(docs, dtype=np.int64))
+    return replace(
+        whole,
+        has_date=once.has_date[rows],
+        has_number=once.has_number[rows],
+        names=tuple(once.names[n] for n in rows.tolist()),
+        full_names=tuple(once.full_names[n] for n in rows.tolist()),
+        leans=once.leans[rows],
+        doc=np.asarray(docs, dtype=np.int64),
+        previous=previous,
+        following=following,
     )

@@ -57,7 +57,8 @@ logger = logging.getLogger(__name__)
 
 # 3: the query encoder moved out of the build into the shared store; file sizes recorded.
 # 4: memory-mapped arrays instead of JSON and .npz; vectors.npy plus an HNSW index when large.
-FORMAT_VERSION = 4
+# 5: sentence traits stored with the index (traits*.npy/.bin).
+FORMAT_VERSION = 5
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"

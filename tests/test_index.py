@@ -63,3 +63,15 @@ def test_k_larger_than_the_index_returns_no_padding() -> None:
     hits = index.search_vectors(HashingEncoder().encode(["sentence"]), 10)
     assert len(hits[0]) == 2
     assert all(sentence_id >= 0 for sentence_id, _ in hits[0])
+
+
+def test_traits_of_repeated_texts_equal_computing_each() -> None:
+    from embeddings.features import sentence_traits
+    from embeddings.index import traits_of
+
+    texts = ["He said it was 1999.", "Mr John Smith went to Paris.", "He said it was 1999.", "x"]
+    docs = [0, 0, 1, 1]
+    once, each = traits_of(texts, docs), sentence_traits(texts, docs)
+    for name in ("has_date", "has_number", "leans", "doc", "previous", "following"):
+        assert np.array_equal(getattr(once, name), getattr(each, name))
+    assert once.names == each.names and once.full_names == each.full_names
