@@ -1,0 +1,403 @@
+"""The index at scale: 100,000 and 1,000,000 sentences (issue 11). A measurement, not a test.
+
+    python benchmarks/scale.py                        # 100k and 1M, indexes kept in /tmp
+    python benchmarks/scale.py --sizes 100000 --queries 300 --runs 5
+
+What the corpora are (say so wherever a number from here is quoted):
+
+- the text is real: the articles of SQuAD v1.1 dev and SelQA dev (18,598 sentences), written
+  out as corpus files, **repeated** (copy ``c`` of an article gets the id ``ID--cC``, same title
+  and text) until the corpus holds the requested number of sentences;
+- the vectors are real for copy 0 (the all-MiniLM-L6-v2 vectors of benchmarks/vector_cache.py)
+  and **perturbed** for every other copy: ``normalise(v + noise)`` with Gaussian noise scaled so
+  that a copy's cosine to its original is about 0.95, because encoding a million sentences
+  takes hours on two cores. Repeated sentences make exact and approximate search harder to tell
+  apart (near-duplicates crowd every top-10), so recall here is if anything pessimistic.
+
+Each index is written once under ``--root`` (default /tmp/quotebot-scale) as ``quotebot index
+build`` would leave it (manifest naming the real model, corpus fingerprint, shared ONNX query
+encoder) and reused by later runs. Measured, each in its own process where it matters:
+
+- load: ``load_index`` + ``searcher_for`` in a fresh process (imports excluded);
+- warm query p50/p99: ``Searcher.search(question, 3)`` on real SQuAD dev questions, after 10
+  warm-up queries, in that process; with the share of the lexical side (``lexical_evidence``)
+  and of the encoder; RSS: that process's peak resident memory (what a bot replica holds);
+- cold ``ask``: ``python -m bot ask Q --corpus C --index I`` from process start to exit
+  (median and max over ``--runs``), and its peak RSS;
+- recall@10: the dense top-10 the fusion receives (the best 10 of its 100 candidates, re-scored
+  exactly) against an exact scan of the same vectors, averaged over the questions;
+- P@1: the first quote's sentence holds a gold answer (SQuAD dev and SelQA dev questions, real
+  question vectors), ranked over the approximate index and over the exact scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from bench import child_env, machine_lines, percentile, quotebot, run_process
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO.parent / "shared" / "eval"
+DEFAULT_ROOT = Path("/tmp/quotebot-scale")
+INDEX_NAME = "scale"
+COPY_COSINE = 0.95  # cosine of a perturbed copy's vector to its original
+WARMUP = 10
+Matrix = npt.NDArray[np.float32]
+
+
+def log(message: str) -> None:
+    print(f"[scale] {message}", file=sys.stderr, flush=True)
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _base_documents() -> list[Any]:
+    from embeddings.answer_sets import selqa_answer_set
+    from embeddings.squad import load_squad
+
+    squad = load_squad(EVAL / "squad-dev-v1.1.json")
+    selqa, _ = selqa_answer_set(EVAL / "selqa-ass-dev.json")
+    return [*squad.documents, *selqa]
+
+
+def _perturbed(vectors: Matrix, seed: int) -> Matrix:
+    """Copies whose cosine to the originals is about COPY_COSINE (unit noise of norm eps)."""
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal(vectors.shape).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    eps = math.tan(math.acos(COPY_COSINE))  # v + eps*u with u orthogonal-ish: cos = 1/sqrt(1+e^2)
+    out = vectors + eps * noise
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out.astype(np.float32)
+
+
+def prepare(size: int, root: Path) -> tuple[Path, Path, Path]:
+    """The corpus, data folder and index of ``size`` sentences, built unless already there."""
+    from embeddings.corpus import read_corpus
+    from embeddings.index import build_index, split_documents
+    from embeddings.index_store import CURRENT_FILE, read_manifest
+    from embeddings.squad import write_corpus
+
+    home = root / str(size)
+    corpus, data = home / "corpus", home / "data"
+    index = data / "indexes" / INDEX_NAME
+    if (index / CURRENT_FILE).exists():
+        try:
+            manifest = read_manifest(index)
+            log(f"reusing {index} ({manifest.sentence_count:,} sentences)")
+            return corpus, data, index
+        except Exception as error:  # another format: build again
+            log(f"rebuilding {index}: {error}")
+    shutil.rmtree(home, ignore_errors=True)
+    started = time.perf_counter()
+    base = _base_documents()
+    base_sentences = split_documents(base)
+    per_copy = len(base_sentences)
+    copies = math.ceil(size / per_copy)
+    # Whole articles until the size is reached.
+    counts = np.bincount([s.doc for s in base_sentences], minlength=len(base))
+    documents, total = [], 0
+    for copy in range(copies):
+        for n, document in enumerate(base):
+            if total >= size:
+                break
+            documents.append(
+                replace(document, id=document.id if copy == 0 else f"{document.id}--c{copy}")
+            )
+            total += int(counts[n])
+    write_corpus(documents, corpus)
+    log(f"wrote {len(documents):,} articles ({total:,} sentences) in {corpus}")
+    read = read_corpus(corpus)
+    spans: dict[tuple[str, str | None], list[tuple[int, int, int]]] = {}
+    for s in base_sentences:
+        spans.setdefault((base[s.doc].text, base[s.doc].language), []).append(
+            (s.position, s.start, s.end)
+        )
+    from embeddings.types import Sentence
+
+    def split(docs: Sequence[Any]) -> tuple[Sentence, ...]:
+        out = []
+        for number, document in enumerate(docs):
+            known = spans.get((document.text, document.language))
+            if known is None:  # not one of the base texts (never expected): split it
+                known = [(s.position, s.start, s.end) for s in split_documents([document])]
+            for position, start, end in known:
+                out.append(Sentence(number, position, start, end, document.text[start:end]))
+        return tuple(out)
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from vector_cache import VectorCache
+
+    cache = VectorCache()
+    copy_of = [0 if "--c" not in d.id else int(d.id.rsplit("--c", 1)[1]) for d in read]
+
+    sentences = split(read)
+    copy_rows = np.array([copy_of[s.doc] for s in sentences], dtype=np.int64)
+    vectors = cache.encode([s.text for s in sentences])
+    for copy in range(1, int(copy_rows.max(initial=0)) + 1):
+        rows = copy_rows == copy
+        vectors[rows] = _perturbed(vectors[rows], seed=copy)
+
+    class Precomputed:
+        """The vectors above, handed to ``build_index`` as an encoder would."""
+
+        dimension = 384
+
+        def encode(self, texts: Sequence[str]) -> Matrix:
+            if len(texts) != len(vectors):
+                raise ValueError("texts and vectors disagree")
+            return vectors
+
+    encoder = Precomputed()
+    log("building the index (HNSW above the threshold; minutes at a million)")
+    built = build_index(read, encoder, split=lambda _: sentences)
+    log(f"index built in memory in {time.perf_counter() - started:.0f} s; writing")
+    _write(built, index, corpus)
+    log(f"index ready in {time.perf_counter() - started:.0f} s")
+    return corpus, data, index
+
+
+def _write(built: Any, index: Path, corpus: Path) -> None:
+    """As ``quotebot index build`` leaves it: the real model named, an ONNX query encoder."""
+    from datetime import UTC, datetime
+
+    from embeddings.encoder_store import encoder_model_sha256, encoder_store_dir, store_encoder
+    from embeddings.index_store import Manifest, write_index
+    from embeddings.model import (
+        DEFAULT_MODEL,
+        SentenceTransformerEncoder,
+        resolve_model,
+        weights_file,
+    )
+    from embeddings.onnx_encoder import export_onnx
+    from embeddings.service import corpus_fingerprint
+
+    spec = resolve_model(DEFAULT_MODEL)
+    store = encoder_store_dir(index)
+    model = SentenceTransformerEncoder(spec).model
+    encoder_dir = store_encoder(
+        store, spec.weights_sha256, lambda staging: export_onnx(model, staging)
+    )
+    stat = weights_file(spec.path).stat()
+    manifest = Manifest(
+        model_name=spec.name,
+        model_path=str(spec.path),
+        weights_sha256=spec.weights_sha256,
+        weights_stat=(stat.st_size, stat.st_mtime_ns),
+        dimension=built.dimension,
+        sentence_count=len(built.sentences),
+        document_count=len(built.documents),
+        corpus_dir=str(corpus.resolve()),
+        corpus_fingerprint=corpus_fingerprint(corpus),
+        query_encoder="onnx",
+        built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        encoder_id=encoder_dir.name,
+        encoder_sha256=encoder_model_sha256(encoder_dir),
+    )
+    write_index(built, index, manifest)
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def _questions(limit: int) -> list[str]:
+    from embeddings.squad import load_squad
+
+    questions = [q.question for q in load_squad(EVAL / "squad-dev-v1.1.json").questions]
+    step = max(1, len(questions) // limit)
+    return questions[::step][:limit]
+
+
+def serve(index: Path, queries: int, exact: bool) -> dict[str, float]:
+    """In this (fresh) process: load, then time warm queries; RSS at the end."""
+    from embeddings.index_store import load_index
+    from embeddings.lexical import lexical_evidence
+    from embeddings.service import searcher_for
+    from embeddings.vector_store import VectorStore
+
+    questions = _questions(queries + WARMUP)
+    started = time.perf_counter()
+    stored = load_index(index)
+    if exact:
+        stored = replace(
+            stored, index=replace(stored.index, vectors=VectorStore(stored.index.vectors.matrix))
+        )
+    searcher = searcher_for(stored)
+    load_s = time.perf_counter() - started
+    for question in questions[:WARMUP]:
+        searcher.search(question, 3)
+    timings, lexical, encoding = [], [], []
+    for question in questions[WARMUP:]:
+        t0 = time.perf_counter()
+        searcher.search(question, 3)
+        timings.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        lexical_evidence(stored.index.lexical, stored.index.lexical_window, question)
+        lexical.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        searcher.encoder.encode([question])
+        encoding.append(time.perf_counter() - t0)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "load_s": load_s,
+        "p50_ms": 1000 * percentile(timings, 0.5),
+        "p99_ms": 1000 * percentile(timings, 0.99),
+        "lexical_p50_ms": 1000 * percentile(lexical, 0.5),
+        "encode_p50_ms": 1000 * percentile(encoding, 0.5),
+        "rss_mib": rss,
+        "kind": 0.0 if exact or stored.index.vectors.ann is None else 1.0,
+    }
+
+
+def quality(index: Path, limit: int) -> dict[str, float]:
+    """recall@10 of the dense side and P@1 of the whole ranking, approximate vs exact."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from vector_cache import VectorCache
+
+    from embeddings.answer_sets import is_right, selqa_answer_set, squad_answer_set
+    from embeddings.index_store import load_index
+    from embeddings.ranking import CANDIDATES, index_traits, rank
+    from embeddings.squad import load_squad
+    from embeddings.vector_store import VectorStore
+
+    cases = squad_answer_set(load_squad(EVAL / "squad-dev-v1.1.json"))
+    step = max(1, len(cases) // limit)
+    cases = cases[::step][:limit]
+    _, selqa = selqa_answer_set(EVAL / "selqa-ass-dev.json")
+    cases += selqa[: max(1, limit // 3)]
+    vectors = VectorCache().encode([case.question for case in cases])
+    stored = load_index(index)
+    approximate = stored.index
+    exact = replace(approximate, vectors=VectorStore(approximate.vectors.matrix))
+    traits = index_traits(approximate)
+    matrix = approximate.vectors.matrix
+    recalls, right_approximate, right_exact = [], 0, 0
+    for case, vector in zip(cases, vectors, strict=True):
+        # The dense top-10 as the fusion sees it: the best 10 of the CANDIDATES it asks for.
+        found = {i for i, _ in approximate.search_vectors(vector[None, :], CANDIDATES)[0][:10]}
+        truth = {i for i, _ in exact.search_vectors(vector[None, :], CANDIDATES)[0][:10]}
+        recalls.append(len(found & truth) / max(len(truth), 1))
+        for which, idx in (("a", approximate), ("e", exact)):
+            ranking = rank(idx, matrix, case.question, vector, traits)
+            top = idx.sentences[int(ranking.ids[0])].text if len(ranking.ids) else ""
+            if is_right(top, case.answers):
+                if which == "a":
+                    right_approximate += 1
+                else:
+                    right_exact += 1
+    return {
+        "questions": float(len(cases)),
+        "recall10": float(np.mean(recalls)),
+        "p1_approximate": 100 * right_approximate / len(cases),
+        "p1_exact": 100 * right_exact / len(cases),
+    }
+
+
+def cold_asks(corpus: Path, data: Path, index: Path, runs: int) -> tuple[list[float], float]:
+    question = _questions(1)[0]
+    walls, rss = [], 0.0
+    for _ in range(runs):
+        run = run_process(
+            quotebot("ask", question, "--corpus", str(corpus), "--index", str(index)),
+            child_env(data),
+            timeout_s=300,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"quotebot ask failed: {run.stderr.strip()[-500:]}")
+        if "building the index" in run.stderr.lower():
+            raise RuntimeError("quotebot ask rebuilt the index: not a cold start")
+        walls.append(run.wall_s)
+        rss = max(rss, run.peak_rss_mib)
+    return walls, rss
+
+
+def _child(mode: str, *args: str) -> dict[str, float]:
+    run = run_process(
+        [sys.executable, __file__, "--child", mode, *args],
+        child_env(DEFAULT_ROOT),
+        timeout_s=1800,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"{mode} failed: {run.stderr.strip()[-800:]}")
+    result: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--queries", type=int, default=200, help="warm queries timed")
+    parser.add_argument("--quality", type=int, default=600, help="SQuAD questions for P@1")
+    parser.add_argument("--runs", type=int, default=3, help="cold `quotebot ask` runs")
+    parser.add_argument("--exact-too", action="store_true", help="also time an exact scan")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, index, number = args.child[0], Path(args.child[1]), int(args.child[2])
+        if mode == "quality":
+            print(json.dumps(quality(index, number)))
+        else:
+            print(json.dumps(serve(index, number, exact=mode == "serve-exact")))
+        return 0
+    rows = []
+    for size in args.sizes:
+        corpus, data, index = prepare(size, args.root)
+        from embeddings.index_store import read_manifest
+
+        manifest = read_manifest(index)
+        log(f"{size:,}: warm queries")
+        served = _child("serve", str(index), str(args.queries))
+        exact = _child("serve-exact", str(index), str(args.queries)) if args.exact_too else None
+        log(f"{size:,}: cold asks")
+        walls, ask_rss = cold_asks(corpus, data, index, args.runs)
+        log(f"{size:,}: recall and P@1")
+        scores = _child("quality", str(index), str(args.quality))
+        rows.append((manifest, served, exact, walls, ask_rss, scores))
+    print("\n".join(machine_lines()))
+    print()
+    print(
+        "| sentences | vector index | load | warm p50 / p99 | lexical p50 | encode p50 "
+        "| cold `ask` median (max) | RSS ask / serving | recall@10 | P@1 approx / exact (n) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for manifest, served, exact, walls, ask_rss, scores in rows:
+        ann = manifest.ann
+        kind = ann.get("kind", "exact")
+        if kind == "hnsw":
+            kind = f"HNSW-SQ8 M={ann['m']} efC={ann['ef_construction']} efS={ann['ef_search']}"
+        print(
+            f"| {manifest.sentence_count:,} | {kind} | {served['load_s']:.2f} s "
+            f"| {served['p50_ms']:.1f} / {served['p99_ms']:.1f} ms "
+            f"| {served['lexical_p50_ms']:.1f} ms | {served['encode_p50_ms']:.1f} ms "
+            f"| {np.median(walls):.2f} s ({max(walls):.2f} s) "
+            f"| {ask_rss:.0f} / {served['rss_mib']:.0f} MiB | {scores['recall10']:.3f} "
+            f"| {scores['p1_approximate']:.1f} / {scores['p1_exact']:.1f} "
+            f"({int(scores['questions'])}) |"
+        )
+        if exact is not None:
+            print(
+                f"| (same, exact scan) | exact | {exact['load_s']:.2f} s "
+                f"| {exact['p50_ms']:.1f} / {exact['p99_ms']:.1f} ms | | | | "
+                f"— / {exact['rss_mib']:.0f} MiB | 1 | |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(main())
