@@ -420,3 +420,15 @@ def test_ask_on_a_terminal_says_what_it_expects(tmp_path: Path) -> None:
         if child >= 0:
             os.close(child)
         os.close(parent)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_a_top_k_over_the_cap_in_batch_mode_is_one_error_before_any_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Who?\nWhy?\n"))
+    code, out, err = run_main(capsys, "ask", "--top-k", "51")
+    assert code == 2 and out == ""
+    assert "50" in one_line_error(err) and "line" not in err

@@ -117,9 +117,12 @@ class _Asker:
 
 def command_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.render import render_error_json, render_json, render_text
+    from embeddings import MAX_TOP_K
 
-    asker = _Asker(args, settings)
     top_k = args.top_k or settings.top_k
+    if top_k > MAX_TOP_K:  # once, before any question: not an error on every line
+        raise QuestionError(f"top-k must be between 1 and {MAX_TOP_K}, not {top_k}")
+    asker = _Asker(args, settings)
     status = EXIT_OK
     first = True
     for line, question in _questions(args, sys.stdin):
