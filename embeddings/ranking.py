@@ -135,8 +135,21 @@ FEATURE_WEIGHTS: dict[str, float] = {
 WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
 # The question's evidence (question_evidence) and the calibration over it: scale, bias, then
 # one coefficient per EVIDENCE entry.
-EVIDENCE = ("coverage", "best_cosine", "best_lexical", "answer_type_missing")
-CALIBRATION: tuple[float, ...] = (0.3991, -7.1415, -3.1384, 7.011, 1.5777, -1.5111)
+# "competition" is log sum exp(score - best score) over the candidates: 0 when the best one
+# stands alone, larger when others come close (the question's own softmax normaliser). With
+# it the probability is judged per question, not per candidate: a reader question whose right
+# sentence clearly wins is answered even when its words are not the article's (reader hold-out
+# answered 0.80 -> 0.93 at the same threshold, docs/evaluation.md).
+EVIDENCE = ("coverage", "best_cosine", "best_lexical", "answer_type_missing", "competition")
+CALIBRATION: tuple[float, ...] = (
+    0.2359,
+    -4.8743,
+    -2.1503,
+    7.1885,
+    1.1329,
+    -1.6801,
+    -1.1429,
+)
 
 
 def sigmoid(values: FloatArray) -> FloatArray:
@@ -197,8 +210,9 @@ def question_evidence(question: str, pool: Pool, x: FloatArray, scores: FloatArr
 
     The same for every candidate of the question (so it never changes their order): the
     share of its words the corpus uses, the best cosine and lexical share of any candidate,
-    and whether it asks for a kind of answer (a name, a date, a number) that the best
-    candidate holds neither in itself nor in a neighbour.
+    whether it asks for a kind of answer (a name, a date, a number) that the best candidate
+    holds neither in itself nor in a neighbour, and how closely the other candidates compete
+    with the best one.
     """
     if not len(scores):
         return np.zeros(len(EVIDENCE), dtype=np.float32)
@@ -206,8 +220,11 @@ def question_evidence(question: str, pool: Pool, x: FloatArray, scores: FloatArr
     type_in = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")]
     missing = float(answer_type(question) != 0 and type_in == 0)
     lexical = x[:, FEATURES.index("lexical_sentence")] + x[:, FEATURES.index("lexical_window")]
+    shifted = scores.astype(np.float64) - float(scores.max())
+    competition = float(np.log(np.exp(shifted).sum()))
     return np.array(
-        [pool.coverage, float(x[:, 0].max()), float(lexical.max()), missing], dtype=np.float32
+        [pool.coverage, float(x[:, 0].max()), float(lexical.max()), missing, competition],
+        dtype=np.float32,
     )
 
 
