@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.telegram.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
+from bot.telegram.inbox import INBOX_FILE, Inbox
 
 
 def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path: Path) -> None:
@@ -55,3 +56,19 @@ def test_the_health_check_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert main() == 1
     write_heartbeat(heartbeat_path(tmp_path))
     assert main() == 0
+
+
+def test_the_health_check_fails_while_an_update_waits_too_long_for_its_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")
+    write_heartbeat(tmp_path / "heartbeat")
+    inbox = Inbox.open(tmp_path / INBOX_FILE)
+    assert main() == 0
+    inbox.record([{"update_id": 1, "message": {}}], now=time.time() - 600)
+    assert main() == 1
+    assert "has waited" in capsys.readouterr().err
+    inbox.finish(1)
+    assert main() == 0
+    inbox.close()
