@@ -111,11 +111,11 @@ def rank_hybrid(
 # --- the learned ranking ------------------------------------------------------------------
 #
 # A linear model over embeddings/features.py, fitted by benchmarks/fit_ranking.py on SQuAD dev
-# and SelQA dev together (cross-validated: fitted on one, tested on the other; see
-# docs/evaluation.md). ``score = w . features``; a candidate's shown score is the calibrated
-# probability that it answers the question, ``sigmoid(a * score + b + c * coverage)``, where
-# coverage is the share of the question's words the corpus uses at all. Coverage is the same
-# for every candidate of a question, so it moves how sure quotebot is, never the order.
+# and SelQA dev together with the bundled corpus's reader tune set at weight 2 (cross-validated:
+# fitted on one, tested on the other; see docs/evaluation.md). ``score = w . features``; a
+# candidate's shown score is the calibrated probability that it answers the question,
+# ``sigmoid(a * score + b + c . evidence)``, where the evidence (``question_evidence``) is the
+# same for every candidate of a question, so it moves how sure quotebot is, never the order.
 
 FEATURE_WEIGHTS: dict[str, float] = {
     "cosine": 6.1454,
