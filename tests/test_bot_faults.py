@@ -460,3 +460,18 @@ def test_row13_a_first_build_inside_run_leaves_the_serving_process_small(tmp_pat
     finally:
         bot.kill()
         server.stop()
+
+
+def test_polling_survives_resets_garbage_5xx_and_429_from_get_updates(scene: Scene) -> None:
+    server = scene.server
+    server.fail("getUpdates", "reset", times=2)
+    server.fail("getUpdates", "not_json", times=1)
+    server.fail("getUpdates", "server_error", times=1)
+    server.fail("getUpdates", "retry_after", times=1, retry_after=1)
+    server.wait_until(
+        lambda: len([c for c in server.calls if c.method == "getUpdates" and c.failed]) >= 5,
+        ANSWER_TIMEOUT,
+        "every getUpdates fault served",
+    )
+    scene.ask(1201)
+    scene.assert_answered_once(1201)
