@@ -8,9 +8,11 @@ data directory, so switching corpora never rebuilds the other's index.
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 # The exit codes are a contract (documented in the README): scripts branch on them.
 EXIT_OK = 0
@@ -53,8 +55,58 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def locations(args: argparse.Namespace, settings: Settings) -> tuple[Path, Path, str]:
+def locations(
+    args: argparse.Namespace, settings: Settings, *, check: bool = True
+) -> tuple[Path, Path, str]:
+    """The corpus, index and model a command uses; with ``check``, a missing corpus, a model
+    path that does not exist or an index that cannot be a folder is one error line that names
+    where the value came from (the option or the variable), before any work starts."""
     corpus = args.corpus or settings.corpus_dir
     model = args.model or settings.model
     index = args.index or settings.index_for(corpus, model)
+    if check:
+        _check_corpus(corpus, _source(args.corpus, "--corpus", "QUOTEBOT_CORPUS"))
+        _check_model(model, _source(args.model, "--model", "QUOTEBOT_MODEL"))
+        index_source = _source(args.index, "--index", "QUOTEBOT_INDEX")
+        if not index_source and not settings.index_dir:
+            index_source = _source(None, "", "QUOTEBOT_DATA_DIR")
+        _check_index(index, index_source)
     return corpus, index, model
+
+
+def _source(option_value: object, option: str, variable: str) -> str:
+    """Who chose a location: the option, the environment variable, or nobody (default)."""
+    if option_value:
+        return option
+    return variable if os.environ.get(variable, "").strip() else ""
+
+
+def _fail(source: str, message: str) -> SettingsError:
+    return SettingsError(f"{source}: {message}" if source else message)
+
+
+def _check_corpus(corpus: Path, source: str) -> None:
+    if not corpus.is_dir():
+        raise _fail(source, f"corpus directory not found: {corpus}")
+
+
+def _check_model(model: str, source: str) -> None:
+    # A Hugging Face name ("org/name") is looked up in the cache later; a path is checked now.
+    if model.startswith(("/", "./", "../", "~")) and not Path(model).expanduser().is_dir():
+        raise _fail(source, f"model directory not found: {model}")
+
+
+def _check_index(index: Path, source: str) -> None:
+    """The index folder, or the nearest folder above it that exists, must be a writable
+    folder: a file there would otherwise read as a damaged index and fail its rebuild."""
+    existing = index
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _fail(source, f"{existing} is not a directory")
+    if existing != index:
+        try:  # os.access says yes to root even where nothing can be made (/proc)
+            Path(tempfile.mkdtemp(prefix=".quotebot-probe-", dir=existing)).rmdir()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise _fail(source, f"cannot create {index} in {existing}: {reason}") from None
