@@ -22,6 +22,9 @@ from typing import Any
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+# Not re-exported by telegram.request, but the only way to build a RequestData for the raw
+# call that lets one unparseable update be skipped instead of failing its whole batch.
 from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram.dispatch import Dispatcher
@@ -34,8 +37,8 @@ logger = logging.getLogger(__name__)
 class PollingOptions:
     """How long one poll waits, when a poll counts as hung, and how failures back off."""
 
-    timeout: int = 30
-    hang_grace: float = 15.0
+    timeout: int = 10
+    hang_grace: float = 5.0
     allowed_updates: Sequence[str] = ()
     max_backoff: float = 30.0
     first_backoff: float = 0.5

@@ -42,9 +42,10 @@ logger = logging.getLogger(__name__)
 STORE_FILE = "quotebot.sqlite3"
 # Retries of getMe/deleteWebhook at startup; a bad network at boot should not loop forever.
 BOOTSTRAP_RETRIES = 5
-POLL_TIMEOUT = 30
+# Short enough that a hung poll is noticed within 15 s (an idle bot makes one call per 10 s).
+POLL_TIMEOUT = 10
 # A long poll with no answer this long after its timeout counts as hung.
-POLL_HANG_GRACE = 15.0
+POLL_HANG_GRACE = 5.0
 # SIGTERM: seconds to finish the answers in progress (Docker sends SIGKILL after 10).
 SHUTDOWN_GRACE = 8.0
 # Feedback and issued answers older than this are deleted (at start and every few hours).
