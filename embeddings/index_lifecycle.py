@@ -4,6 +4,9 @@ The data directory holds one index per (corpus, model) and the shared query enco
 
     DATA/indexes/<corpus name>-<key>/    an index (see ``embeddings.index_store``)
     DATA/encoders/<weights sha256[:16]>/ an ONNX query encoder (see ``embeddings.encoder_store``)
+    DATA/vectors/<weights sha256[:16]>-<dimension>.sqlite  the sentence vectors of a model, kept
+                                         so the next build encodes only new sentences
+    DATA/vectors/spans.sqlite            the sentence spans of each article (any model)
 
 The key of the corpus shipped with quotebot is "bundled" whatever its path, so ``python -m bot``
 run from the repository (corpus ``corpus/``) and the installed ``quotebot`` (corpus
@@ -46,6 +49,7 @@ from embeddings.index_store import (
     read_manifest,
     verify_index_files,
 )
+from embeddings.vector_cache import SPANS_FILE, VECTORS_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ STATUS_OK = "ok"
 STATUS_STALE = "stale"
 STATUS_DAMAGED = "damaged"
 STATUS_CORPUS_MISSING = "corpus missing"
-STATUS_EMPTY = "no index"
+STATUS_EMPTY = "no index"  # a folder without a live build: left by a failed build
 
 
 def bundled_corpus_dirs() -> tuple[Path, ...]:
@@ -129,10 +133,11 @@ class IndexSummary:
     corpus_dir: str
     model: str
     size_bytes: int
-    sentence_count: int
+    sentence_count: int | None  # None: unknown (no readable manifest)
     last_used: float | None  # seconds since the epoch
     encoder_id: str
     format_version: int | None
+    model_key: str = ""  # the weights' sha256[:16], which names the model's vector cache
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -166,17 +171,42 @@ class EncoderSummary:
 
 
 @dataclass(frozen=True)
+class CacheSummary:
+    """One file of the vector cache (``DATA/vectors``), with the indexes whose model it holds.
+
+    ``shared`` marks the span cache, which every model uses and prune never removes.
+    """
+
+    path: Path
+    size_bytes: int  # with SQLite's -wal and -shm files
+    used_by: tuple[Path, ...]
+    shared: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "cache": str(self.path),
+            "size_bytes": self.size_bytes,
+            "used_by": None if self.shared else [str(path) for path in self.used_by],
+        }
+
+
+@dataclass(frozen=True)
 class PruneResult:
-    """What ``prune_indexes`` removed (or, in a dry run, would remove), and why."""
+    """What ``prune_indexes`` removed (or, in a dry run, would remove), and why; and what it
+    kept that looked removable, and why (``kept``: path and reason)."""
 
     indexes: tuple[tuple[IndexSummary, str], ...] = ()
     encoders: tuple[EncoderSummary, ...] = ()
     kept_current: tuple[Path, ...] = field(default=())
+    caches: tuple[CacheSummary, ...] = ()
+    kept: tuple[tuple[Path, str], ...] = ()
 
     @property
     def freed_bytes(self) -> int:
-        return sum(s.size_bytes for s, _ in self.indexes) + sum(
-            e.size_bytes for e in self.encoders
+        return (
+            sum(s.size_bytes for s, _ in self.indexes)
+            + sum(e.size_bytes for e in self.encoders)
+            + sum(c.size_bytes for c in self.caches)
         )
 
 
@@ -225,9 +255,13 @@ def describe_index(
     try:
         raw = _raw_manifest(index_dir)
     except IndexMissingError as error:
-        return IndexSummary(index_dir, STATUS_EMPTY, str(error), "", "", size, 0, None, "", None)
+        return IndexSummary(
+            index_dir, STATUS_EMPTY, str(error), "", "", size, None, used, "", None
+        )
     except IndexFormatError as error:
-        return IndexSummary(index_dir, STATUS_DAMAGED, str(error), "", "", size, 0, used, "", None)
+        return IndexSummary(
+            index_dir, STATUS_DAMAGED, str(error), "", "", size, None, used, "", None
+        )
     version = raw.get("format_version")
     corpus = str(raw.get("corpus_dir", ""))
     model = str(raw.get("model_name", ""))
@@ -239,10 +273,11 @@ def describe_index(
         corpus_dir=corpus,
         model=model,
         size_bytes=size,
-        sentence_count=sentences if isinstance(sentences, int) else 0,
+        sentence_count=sentences if isinstance(sentences, int) else None,
         last_used=used,
         encoder_id=str(raw.get("encoder_id", "")),
         format_version=version if isinstance(version, int) else None,
+        model_key=str(raw.get("weights_sha256", ""))[:16],
     )
     status, detail = _status(index_dir, summary, verify, encoders_checked)
     return replace(summary, status=status, detail=detail)
@@ -309,7 +344,40 @@ def list_encoders(data_dir: Path, indexes: Collection[IndexSummary]) -> list[Enc
     return result
 
 
-def _prune_reason(summary: IndexSummary, unused_days: float | None, now: float) -> str | None:
+def _cache_files(folder: Path, name: str) -> list[Path]:
+    """A SQLite file and the -wal/-shm files beside it."""
+    return [
+        p for p in (folder / name, folder / f"{name}-wal", folder / f"{name}-shm") if p.exists()
+    ]
+
+
+def list_vector_caches(data_dir: Path, indexes: Collection[IndexSummary]) -> list[CacheSummary]:
+    """The vector cache files of the data directory, with the indexes whose model each holds."""
+    folder = data_dir / VECTORS_DIR
+    if not folder.is_dir():
+        return []
+    result = []
+    for path in sorted(folder.glob("*.sqlite")):
+        size = 0
+        for part in _cache_files(folder, path.name):
+            with contextlib.suppress(OSError):
+                size += part.stat().st_size
+        if path.name == SPANS_FILE:
+            result.append(CacheSummary(path, size, (), shared=True))
+            continue
+        key = path.stem.split("-", 1)[0]
+        users = tuple(s.path for s in indexes if s.model_key and s.model_key == key)
+        result.append(CacheSummary(path, size, users))
+    return result
+
+
+def _hours(seconds: float) -> str:
+    return "a day" if seconds >= DAY_SECONDS else "an hour"
+
+
+def _prune_reason(
+    summary: IndexSummary, unused_days: float | None, now: float, kept: list[tuple[Path, str]]
+) -> str | None:
     if summary.status == STATUS_CORPUS_MISSING:
         return summary.detail
     if summary.status == STATUS_EMPTY:
@@ -319,6 +387,13 @@ def _prune_reason(summary: IndexSummary, unused_days: float | None, now: float) 
         )
         if now - newest > STALE_STAGING_SECONDS:
             return "no index in it (left by a failed build)"
+        kept.append(
+            (
+                summary.path,
+                f"no index in it, but changed less than {_hours(STALE_STAGING_SECONDS)} ago "
+                "(a build may be writing it)",
+            )
+        )
         return None
     if unused_days is not None:
         used = summary.last_used if summary.last_used is not None else 0.0
@@ -346,8 +421,9 @@ def prune_indexes(
     removed: list[tuple[IndexSummary, str]] = []
     remaining: list[IndexSummary] = []
     spared: list[Path] = []
+    kept_young: list[tuple[Path, str]] = []
     for summary in list_indexes(data_dir, verify=False):
-        reason = _prune_reason(summary, unused_days, now)
+        reason = _prune_reason(summary, unused_days, now, kept_young)
         if reason is not None and summary.path.resolve() in kept:
             spared.append(summary.path)
             reason = None
@@ -358,18 +434,39 @@ def prune_indexes(
         if not dry_run:
             logger.info("removing the index %s: %s", summary.path, reason)
             shutil.rmtree(summary.path, ignore_errors=True)
+    young_reason = (
+        f"no index uses it, but it changed less than {_hours(ENCODER_GRACE_SECONDS)} ago "
+        "(a build may be about to use it)"
+    )
     encoders = []
     for encoder in list_encoders(data_dir, remaining):
-        young = now - encoder.path.stat().st_mtime < ENCODER_GRACE_SECONDS
-        if encoder.used_by or young:
+        if encoder.used_by:
+            continue
+        if now - encoder.path.stat().st_mtime < ENCODER_GRACE_SECONDS:
+            kept_young.append((encoder.path, young_reason))
             continue
         encoders.append(encoder)
         if not dry_run:
             logger.info("removing the unused query encoder %s", encoder.path)
             shutil.rmtree(encoder.path, ignore_errors=True)
+    caches = []
+    for cache in list_vector_caches(data_dir, remaining):
+        if cache.shared or cache.used_by:
+            continue
+        if now - cache.path.stat().st_mtime < ENCODER_GRACE_SECONDS:
+            kept_young.append((cache.path, young_reason))
+            continue
+        caches.append(cache)
+        if not dry_run:
+            logger.info("removing the vector cache of an unused model %s", cache.path)
+            for part in _cache_files(cache.path.parent, cache.path.name):
+                with contextlib.suppress(OSError):
+                    part.unlink()
     if not dry_run:
         _remove_stale_staging(data_dir / ENCODERS_DIR, now)
-    return PruneResult(tuple(removed), tuple(encoders), tuple(spared))
+    return PruneResult(
+        tuple(removed), tuple(encoders), tuple(spared), tuple(caches), tuple(kept_young)
+    )
 
 
 def _remove_stale_staging(store: Path, now: float) -> None:

@@ -163,3 +163,78 @@ def test_a_checkout_and_an_installed_quotebot_find_the_same_index(
     info = json.loads(run.stdout)
     assert Path(info["index"]) == index
     assert info["status"] == "up to date"
+
+
+def test_info_of_a_corrupt_pointer_says_damaged(
+    capsys: pytest.CaptureFixture[str], two_indexes: tuple[Path, Path, Path]
+) -> None:
+    current, _, _ = two_indexes
+    (current / "CURRENT").write_text("")
+    code, out, _ = _run(capsys, "index", "info")
+    assert code == 0
+    assert "status:        damaged: " in out and "CURRENT" in out
+    code, out, _ = _run(capsys, "index", "info", "--json")
+    assert code == 0 and json.loads(out)["status"].startswith("damaged: ")
+
+
+def test_list_shows_unknown_sentences_and_reads_last_use_without_a_pointer(
+    capsys: pytest.CaptureFixture[str], two_indexes: tuple[Path, Path, Path]
+) -> None:
+    current, orphan, _ = two_indexes
+    (current / "CURRENT").write_text("")
+    (orphan / "LAST_USED").touch()
+    (orphan / "CURRENT").unlink()
+    code, out, _ = _run(capsys, "index", "list")
+    assert code == 0
+    assert "sentences: 0" not in out and "sentences: -" in out
+    assert "status:    no index" in out and "last used: never" not in out
+    listing = json.loads(_run(capsys, "index", "list", "--json")[1])
+    by_path = {Path(item["index"]): item for item in listing["indexes"]}
+    assert by_path[current]["status"] == "damaged" and by_path[current]["sentences"] is None
+    assert by_path[orphan]["status"] == "no index" and by_path[orphan]["last_used"] is not None
+
+
+def test_prune_says_what_it_kept_for_its_age(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, two_indexes: tuple[Path, Path, Path]
+) -> None:
+    current, orphan, _ = two_indexes
+    assert current.is_dir() and orphan.is_dir()
+    leftover = data_dir / "indexes" / "failed-build"
+    (leftover / "builds").mkdir(parents=True)
+    code, out, _ = _run(capsys, "index", "prune", "--include-current", "--unused-days", "0")
+    assert code == 0
+    (encoder,) = (data_dir / "encoders").iterdir()  # no index uses it now, but it is young
+    assert f"kept {encoder}: no index uses it, but it changed less than an hour ago" in out
+    assert f"kept {leftover}: no index in it, but changed less than a day ago" in out
+    assert encoder.is_dir() and leftover.is_dir()
+
+
+def test_vector_caches_are_listed_and_those_of_unused_models_pruned(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, two_indexes: tuple[Path, Path, Path]
+) -> None:
+    import time
+
+    from embeddings.index_store import read_manifest
+
+    current, _, _ = two_indexes
+    vectors = data_dir / "vectors"
+    vectors.mkdir()
+    used = vectors / f"{read_manifest(current).weights_sha256[:16]}-384.sqlite"
+    unused = vectors / "0123456789abcdef-768.sqlite"
+    spans = vectors / "spans.sqlite"
+    for path in (used, unused, spans):
+        path.write_bytes(b"x" * 2048)
+    day_ago = time.time() - 24 * 3600
+    for path in (used, unused, spans):
+        os.utime(path, (day_ago, day_ago))
+    code, out, _ = _run(capsys, "index", "list")
+    assert code == 0 and "vector caches" in out
+    assert f"{used.name}  2.0 KB, used by 2 indexes" in out  # both indexes: one model
+    assert f"{unused.name}  2.0 KB, used by 0 indexes" in out
+    listing = json.loads(_run(capsys, "index", "list", "--json")[1])
+    assert {Path(c["cache"]) for c in listing["vector_caches"]} == {used, unused, spans}
+
+    code, out, _ = _run(capsys, "index", "prune")
+    assert code == 0
+    assert f"removed the vector cache of an unused model {unused}" in out
+    assert not unused.exists() and used.exists() and spans.exists()

@@ -19,7 +19,7 @@ from bot.settings import Settings
 from embeddings import QuotebotError
 
 if TYPE_CHECKING:
-    from embeddings import EncoderSummary, IndexSummary
+    from embeddings import CacheSummary, EncoderSummary, IndexSummary
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -47,7 +47,8 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         help="list every index in the data directory",
         description="List the indexes in the data directory ($QUOTEBOT_DATA_DIR): corpus, "
         "model, size on disk, sentences, last use and status (ok, stale, damaged, corpus "
-        "missing), and the shared query encoders. Every file is hashed to tell damage.",
+        "missing, or no index: a folder a build left without an index), the shared query "
+        "encoders and the vector caches. Every file is hashed to tell damage.",
     )
     listing.add_argument("--json", action="store_true", help="print the list as JSON")
     add_location_options(listing)
@@ -55,9 +56,10 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         "prune",
         help="remove indexes whose corpus is gone or that went unused",
         description="Remove the indexes in the data directory whose corpus folder is gone, "
-        "leftovers of failed builds, and (with --unused-days) indexes unused for longer; "
-        "then the shared query encoders that no index uses. The index of the current "
-        "corpus and model is kept unless --include-current is given.",
+        "leftovers of failed builds (older than a day), and (with --unused-days) indexes "
+        "unused for longer; then the shared query encoders and vector caches that no index "
+        "uses (older than an hour). The index of the current corpus and model is kept unless "
+        "--include-current is given. What is kept for its age is said, with why.",
     )
     prune.add_argument(
         "--unused-days",
@@ -101,9 +103,13 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from embeddings import read_manifest, staleness, verify_index
+    from embeddings.index_store import IndexDamagedError
 
     corpus, index, model = locations(args, settings)
-    manifest = read_manifest(index)
+    try:
+        manifest = read_manifest(index)
+    except IndexDamagedError as error:  # a corrupt pointer or manifest: say so, like list
+        return _print_damaged(index, str(error), as_json=args.json)
     damage = verify_index(index)
     if damage is not None:
         freshness = status = f"damaged: {damage}"
@@ -138,12 +144,23 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def command_index_list(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings import list_encoders, list_indexes
+def _print_damaged(index: Path, reason: str, *, as_json: bool) -> int:
+    """``index info`` of an index whose manifest cannot be read: only its status is known."""
+    status = f"damaged: {reason}"
+    if as_json:
+        print(json.dumps({"index": str(index), "status": status}))
+    else:
+        print(f"{'index:':<15}{index}\n{'status:':<15}{status}")
+    return EXIT_OK
 
-    _, current, _ = locations(args, settings)
+
+def command_index_list(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings import list_encoders, list_indexes, list_vector_caches
+
+    _, current, _ = locations(args, settings, check=False)
     indexes = list_indexes(settings.data_dir)
     encoders = list_encoders(settings.data_dir, indexes)
+    caches = list_vector_caches(settings.data_dir, indexes)
     if args.json:
         document = {
             "data_dir": str(settings.data_dir),
@@ -151,6 +168,7 @@ def command_index_list(args: argparse.Namespace, settings: Settings) -> int:
                 {**summary.to_json(), "current": summary.path == current} for summary in indexes
             ],
             "encoders": [encoder.to_json() for encoder in encoders],
+            "vector_caches": [cache.to_json() for cache in caches],
         }
         print(json.dumps(document, ensure_ascii=False))
         return EXIT_OK
@@ -162,6 +180,10 @@ def command_index_list(args: argparse.Namespace, settings: Settings) -> int:
         print("shared query encoders:")
     for encoder in encoders:
         _print_encoder(encoder)
+    if caches:
+        print("vector caches (sentence vectors kept for the next build):")
+    for cache in caches:
+        _print_cache(cache)
     return EXIT_OK
 
 
@@ -172,7 +194,7 @@ def _print_index(summary: IndexSummary, *, is_current: bool) -> None:
         ("status", status),
         ("corpus", summary.corpus_dir or "-"),
         ("model", summary.model or "-"),
-        ("sentences", str(summary.sentence_count)),
+        ("sentences", "-" if summary.sentence_count is None else str(summary.sentence_count)),
         ("size", _size(summary.size_bytes)),
         ("last used", _when(summary.last_used)),
         ("folder", str(summary.path)),
@@ -189,10 +211,19 @@ def _print_encoder(encoder: EncoderSummary) -> None:
     )
 
 
+def _print_cache(cache: CacheSummary) -> None:
+    if cache.shared:
+        users = "sentence spans, shared by every model"
+    else:
+        count = len(cache.used_by)
+        users = f"used by {count} index{'' if count == 1 else 'es'}"
+    print(f"  {cache.path.name}  {_size(cache.size_bytes)}, {users}  ({cache.path})")
+
+
 def command_index_prune(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings import prune_indexes
 
-    _, current, _ = locations(args, settings)
+    _, current, _ = locations(args, settings, check=False)
     keep: list[Path] = [] if args.include_current else [current]
     result = prune_indexes(
         settings.data_dir, keep=keep, unused_days=args.unused_days, dry_run=args.dry_run
@@ -202,9 +233,15 @@ def command_index_prune(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{verb} {summary.path} ({reason}; {_size(summary.size_bytes)})")
     for encoder in result.encoders:
         print(f"{verb} unused query encoder {encoder.path} ({_size(encoder.size_bytes)})")
+    for cache in result.caches:
+        print(
+            f"{verb} the vector cache of an unused model {cache.path} ({_size(cache.size_bytes)})"
+        )
     for path in result.kept_current:
         print(f"kept {path}: the index of the current corpus (--include-current removes it)")
-    if not result.indexes and not result.encoders:
+    for path, reason in result.kept:
+        print(f"kept {path}: {reason}")
+    if not result.indexes and not result.encoders and not result.caches:
         print(f"nothing to remove in {settings.data_dir}")
     else:
         print(f"{'would free' if args.dry_run else 'freed'} {_size(result.freed_bytes)}")
