@@ -56,3 +56,27 @@ def test_quotebot_script_and_python_m_bot_agree(real_index_dir: Path) -> None:
     )
     assert via_script.returncode == via_module.returncode == 0
     assert via_script.stdout == via_module.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "51"])
+def test_every_bad_top_k_reads_the_same(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    code, out, err = run_main(capsys, "ask", "q", "--top-k", value)
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"quotebot ask: error: argument --top-k: must be between 1 and 50, not {value} "
+        "(see quotebot ask --help)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [(["ask", "--bogus", "x"], "ask"), (["index", "info", "-z"], "index info")],
+)
+def test_an_unknown_option_points_at_the_commands_own_help(
+    capsys: pytest.CaptureFixture[str], argv: list[str], command: str
+) -> None:
+    code, _, err = run_main(capsys, *argv)
+    assert code == 2
+    line = one_line_error(err)
+    assert line.startswith(f"quotebot {command}: error: unrecognized arguments: ")
+    assert line.endswith(f"(see quotebot {command} --help)")

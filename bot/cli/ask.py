@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli.options import EXIT_OK, EXIT_USAGE, add_location_options, locations, positive
+from bot.cli.options import EXIT_OK, EXIT_USAGE, add_location_options, locations, top_k
 from bot.cli.progress import progress_bar
 from bot.settings import Settings
 from embeddings import QuestionError
@@ -44,7 +44,7 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     ask.add_argument("question", nargs="?", metavar="QUESTION", help="the question to answer")
     ask.add_argument(
         "--top-k",
-        type=positive,
+        type=top_k,
         default=None,
         metavar="N",
         help="number of quotes (default $QUOTEBOT_TOP_K or 3, at most 50)",
@@ -117,17 +117,15 @@ class _Asker:
 
 def command_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.render import render_error_json, render_json, render_text
-    from embeddings import MAX_TOP_K
 
-    top_k = args.top_k or settings.top_k
-    if top_k > MAX_TOP_K:  # once, before any question: not an error on every line
-        raise QuestionError(f"top-k must be between 1 and {MAX_TOP_K}, not {top_k}")
+    # Both are checked against the cap before any question (argparse, settings).
+    quotes = args.top_k or settings.top_k
     asker = _Asker(args, settings)
     status = EXIT_OK
     first = True
     for line, question in _questions(args, sys.stdin):
         try:
-            answer = asker.answer(question, top_k)
+            answer = asker.answer(question, quotes)
         except QuestionError as error:
             if line is None:
                 raise  # one question: one error line, exit 2 (bot.cli.main)

@@ -91,10 +91,24 @@ def _command_name(args: argparse.Namespace) -> str:
     return " ".join(name for name in parts if name)
 
 
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The (sub)parser of the command that ``args`` selected, e.g. ``quotebot index info``."""
+    for name in _command_name(args).split():
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions or name not in actions[0].choices:
+            break
+        parser = actions[0].choices[name]
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     turn_off_telemetry()  # before any dependency loads
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # named by the command's own parser, so the hint is `quotebot ask --help`
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
     configure_logging(args.verbose + (1 if args.command == "run" else 0))
     try:
         settings = load_settings()

@@ -32,6 +32,20 @@ def positive(text: str) -> int:
     return value
 
 
+def top_k(text: str) -> int:
+    """An argparse type: a number of quotes, 1 to the engine's cap, so that every bad value
+    reads the same (``argument --top-k: must be between 1 and 50, not 51``)."""
+    from embeddings import MAX_TOP_K
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_TOP_K}, not {value}")
+    return value
+
+
 def add_location_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus",
