@@ -211,6 +211,26 @@ def _webhook_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+# A host name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens.
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def _webhook_listen(env: Mapping[str, str]) -> str:
+    """The address the webhook server binds: an IP address (v4 or v6) or a host name."""
+    import ipaddress
+
+    listen = _optional(env, "QUOTEBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN
+    try:
+        ipaddress.ip_address(listen)
+    except ValueError:
+        labels = listen.removesuffix(".").split(".")
+        if len(listen) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+            raise SettingsError(
+                f"QUOTEBOT_WEBHOOK_LISTEN must be an IP address or a host name, not {listen!r}"
+            ) from None
+    return listen
+
+
 def _api_base_url(env: Mapping[str, str]) -> str | None:
     url = _optional(env, "TELEGRAM_API_BASE_URL")
     if url is not None and not url.startswith(("https://", "http://")):
@@ -297,7 +317,7 @@ def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSett
         token=token,
         api_base_url=_api_base_url(env),
         webhook_url=_webhook_url(env),
-        webhook_listen=_optional(env, "QUOTEBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+        webhook_listen=_webhook_listen(env),
         webhook_port=_int(
             env, "QUOTEBOT_WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT, minimum=1, maximum=65535
         ),

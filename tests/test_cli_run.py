@@ -17,6 +17,8 @@ from tests.fake_bot_api import TOKEN
         ("QUOTEBOT_WEBHOOK_PORT", "eighty"),
         ("QUOTEBOT_RATE_LIMIT", "0"),
         ("TELEGRAM_API_BASE_URL", "nowhere"),
+        ("QUOTEBOT_WEBHOOK_LISTEN", "not-an-ip!!"),
+        ("QUOTEBOT_WEBHOOK_LISTEN", "-leading.example"),
     ],
 )
 def test_a_bad_bot_variable_stops_run_with_one_line_naming_it(

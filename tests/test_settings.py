@@ -180,3 +180,11 @@ def test_the_webhook_secret_is_not_echoed_in_its_error() -> None:
 def test_admin_ids() -> None:
     telegram = load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_ADMIN_IDS": "1, 22;333"})
     assert telegram.admin_ids == {1, 22, 333}
+
+
+@pytest.mark.parametrize("listen", ["0.0.0.0", "::", "::1", "localhost", "bot.example.org"])
+def test_the_webhook_listens_on_an_ip_address_or_a_host_name(listen: str) -> None:
+    settings = load_telegram_settings(
+        {"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_WEBHOOK_LISTEN": listen}
+    )
+    assert settings.webhook_listen == listen
