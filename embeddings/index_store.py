@@ -174,7 +174,7 @@ def read_manifest(index_dir: Path) -> Manifest:
     except IndexFormatError:
         raise
     except FileNotFoundError:
-        raise IndexDamagedError(f"the index in {index_dir} has no manifest; rebuild it") from None
+        raise IndexDamagedError(f"the index in {index_dir} has no manifest") from None
     except (OSError, ValueError, TypeError) as error:
         raise IndexDamagedError(f"the index manifest {path} is corrupted: {error}") from None
 
@@ -307,7 +307,7 @@ def load_index(
     build = current_build(index_dir)
     problem = verify_index_files(index_dir, hashes=verify_hashes)
     if problem is not None:
-        raise IndexDamagedError(f"{problem}; rebuild it")
+        raise IndexDamagedError(problem)  # open_searcher rebuilds it: no advice to give
     settings = AnnSettings.from_dict(manifest.ann or {"kind": "exact"})
     if ef_search is not None:
         settings = replace(settings, ef_search=ef_search)

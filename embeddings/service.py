@@ -346,7 +346,9 @@ def open_searcher(
             record_use(index_dir)
             return searcher
     if damaged:
-        logger.warning("rebuilding the damaged index in %s: %s", index_dir, reason)
+        # The reason names the index folder, or (a damaged shared encoder) what it depends on.
+        where = "" if str(index_dir) in reason else f" in {index_dir}"
+        logger.warning("rebuilding the damaged index%s: %s", where, reason)
     else:
         logger.info("building the index in %s: %s", index_dir, reason)
     build(corpus_dir, index_dir, model, progress)

@@ -238,3 +238,19 @@ def test_vector_caches_are_listed_and_those_of_unused_models_pruned(
     assert code == 0
     assert f"removed the vector cache of an unused model {unused}" in out
     assert not unused.exists() and used.exists() and spans.exists()
+
+
+@pytest.mark.integration
+def test_the_rebuild_warning_says_the_damage_once(real_index_copy: Path) -> None:
+    from tests.cli_runner import quotebot
+
+    path = current_build(real_index_copy) / SENTENCES_FILE
+    size = path.stat().st_size
+    path.write_bytes(path.read_bytes()[:-10])
+    result = quotebot("ask", "How many people are in custody?", index=real_index_copy)
+    assert result.returncode == 0, result.stderr
+    (warning,) = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert warning.endswith(
+        f"rebuilding the damaged index: the index file {SENTENCES_FILE} in {real_index_copy} "
+        f"is corrupted ({size - 10} bytes, {size} expected)"
+    ), warning
