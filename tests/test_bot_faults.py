@@ -26,13 +26,15 @@ from bot.telegram import messages
 from tests.bot_api_server import BotAPIServer
 from tests.bot_process import (
     ANSWER_TIMEOUT,
+    EXIT_TIMEOUT,
+    STARTUP_TIMEOUT,
     BotProcess,
     environment,
     is_answer,
     replies,
 )
 from tests.conftest import REPO
-from tests.fake_bot_api import TOKEN, Updates, bot_message
+from tests.fake_bot_api import TOKEN, Fault, Updates, bot_message
 
 pytestmark = pytest.mark.integration
 QUESTION = "How many people are held in custody in Crimea?"
@@ -475,3 +477,44 @@ def test_polling_survives_resets_garbage_5xx_and_429_from_get_updates(scene: Sce
     )
     scene.ask(1201)
     scene.assert_answered_once(1201)
+
+
+@pytest.mark.parametrize("fault", ["server_error", "hang"])
+def test_a_signal_stops_a_bot_that_cannot_reach_telegram_at_start(
+    tmp_path: Path, real_index_dir: Path, fault: Fault
+) -> None:
+    """getMe answered with 502 (or never answered): the startup retries would take a minute,
+    but SIGTERM ends them; the exit code is the one for an interrupted run, not 0 (the bot never
+    came up) and not 1 (it did not give up)."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    server.fail("getMe", fault, times=1000, hang=120.0)
+    env = environment(tmp_path / "data", real_index_dir, server)
+    log = tmp_path / "bot.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "-vv", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # A retry has been made (502), or the first getMe hangs: the bot is in its startup.
+        calls = 2 if fault == "server_error" else 1
+        server.wait_until(
+            lambda: sum(call.method == "getMe" for call in server.calls) >= calls,
+            STARTUP_TIMEOUT,
+            "getMe",
+        )
+        process.send_signal(signal.SIGTERM)
+        # Far less than the retries take (1 + 2 + 4 + 8 + 16 s, or five 5 s timeouts).
+        code = process.wait(timeout=EXIT_TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        server.stop()
+    assert code == 130, log.read_text(errors="replace")[-2000:]
+    assert "stopped by a signal before the bot was up" in log.read_text(errors="replace")
+    assert not any(call.method == "getUpdates" for call in server.calls)

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
+from bot.cli.options import EXIT_INTERRUPTED
 from bot.settings import Settings, SettingsError
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import INBOX_FILE, Inbox
@@ -134,7 +135,9 @@ def check_token(token: str) -> None:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until it is stopped; 0 after a clean stop, 1 after a failure.
+    """Run the bot until it is stopped; 0 after a clean stop, 1 after a failure (including
+    giving up on reaching Telegram at start), 130 when a signal stops it before Telegram was
+    reached.
 
     Raises SettingsError when there is no token, it is malformed or Telegram rejects it; the
     store's errors when the data directory or a database is unusable; the domain errors of
@@ -231,7 +234,7 @@ def _serve(
                 allowed_updates=tuple(ALLOWED_UPDATES),
             )
             receiver = polling_receiver(application, options)
-        asyncio.run(
+        up = asyncio.run(
             serve(
                 application,
                 inbox,
@@ -241,6 +244,8 @@ def _serve(
                 retention_days=run_options.retention_days,
             )
         )
+        if not up:
+            return EXIT_INTERRUPTED
     except InvalidToken:
         # PTB's message quotes the token; this one does not.
         raise SettingsError(
@@ -306,20 +311,26 @@ async def serve(
     concurrency: int,
     shutdown_grace: float,
     retention_days: float = RETENTION_DAYS,
-) -> None:
+) -> bool:
     """Answer what the last run left, then receive updates until SIGINT/SIGTERM; on a signal,
     stop receiving, give the answers in progress ``shutdown_grace`` seconds, and leave the
-    rest pending in the inbox for the next start."""
+    rest pending in the inbox for the next start.
+
+    False when a signal came before the bot was up (Telegram still being tried): nothing was
+    received, so there is nothing to finish.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await _initialize(application)
     dispatcher = Dispatcher(application, inbox, concurrency)
     application.bot_data["dispatcher"] = dispatcher
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
+        # getMe (retried for a minute while Telegram cannot be reached) and the command menu:
+        # a signal meanwhile must stop the bot now, not after the retries (Docker kills at 10 s).
+        if not await _unless_stopped(_start_up(application), stop):
+            logger.warning("stopped by a signal before the bot was up")
+            return False
         await application.start()
         left_over = await asyncio.to_thread(inbox.pending)
         if left_over:
@@ -340,6 +351,7 @@ async def serve(
         left = await dispatcher.drain(shutdown_grace)
         if left:
             logger.warning("%d updates left pending; they are answered on the next start", left)
+        return True
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
@@ -372,6 +384,34 @@ async def prune_forever(
             logger.exception("could not delete old rows")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=PRUNE_INTERVAL)
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run ``work`` until it ends or ``stop`` is set (then cancel it); whether it ended.
+
+    Its errors are raised. Startup retries sleep and wait on the network for a minute; this is
+    what lets a signal end them."""
+    task = asyncio.create_task(work)
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        return False
+    task.result()
+    return True
+
+
+async def _start_up(application: Application) -> None:
+    """getMe (``_initialize``), then ``post_init`` (command menu, heartbeat)."""
+    await _initialize(application)
+    if application.post_init is not None:
+        await application.post_init(application)
 
 
 async def _initialize(application: Application) -> None:
