@@ -48,7 +48,7 @@ if TYPE_CHECKING:
         prune_indexes,
         verify_index,
     )
-    from embeddings.index_store import Manifest, read_manifest
+    from embeddings.index_store import IndexDamagedError, Manifest, read_manifest
     from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
     from embeddings.messages import unsupported_language_reply
@@ -93,6 +93,7 @@ _EXPORTS: dict[str, str] = {
     "list_vector_caches": "embeddings.index_lifecycle",
     "prune_indexes": "embeddings.index_lifecycle",
     "verify_index": "embeddings.index_lifecycle",
+    "IndexDamagedError": "embeddings.index_store",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
     "read_corpus": "embeddings.corpus",
@@ -135,6 +136,7 @@ __all__ = [
     "Document",
     "EncoderSummary",
     "EvaluationError",
+    "IndexDamagedError",
     "IndexFormatError",
     "IndexSummary",
     "Manifest",

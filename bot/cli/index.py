@@ -102,8 +102,7 @@ def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from embeddings import read_manifest, staleness, verify_index
-    from embeddings.index_store import IndexDamagedError
+    from embeddings import IndexDamagedError, read_manifest, staleness, verify_index
 
     corpus, index, model = locations(args, settings)
     try:
