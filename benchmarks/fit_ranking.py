@@ -6,11 +6,13 @@ For every question of SQuAD dev and SelQA dev the candidates of both retrievers 
 by embeddings/features.py. The ranking weights maximise the likelihood that the softmax over a
 question's candidates puts its mass on a right sentence (a listwise logistic model, L2
 regularised, L-BFGS). It is fitted on SQuAD and tested on SelQA, fitted on SelQA and tested on
-SQuAD, and finally fitted on both (each set weighted equally). The calibration (a, b, c of
-``sigmoid(a * score + b + c * coverage)``) is then a pointwise logistic fit on each question's
-first ten candidates, with every question of SQuAD and SelQA asked a second time with its own
-article hidden (all its candidates wrong), so the probability also learns what a near-subject
-question the corpus does not answer looks like. Prints the constants to paste into ranking.py.
+SQuAD, on both, and finally on both plus the bundled corpus's reader tune set
+(``--reader-weight``, default 2; never the hold-out set). The calibration (scale, bias and one
+coefficient per ``ranking.EVIDENCE`` entry of ``sigmoid(a * score + b + c . evidence)``) is then
+a logistic fit on each question's best candidate, with every question of SQuAD and SelQA asked a
+second time with its own article hidden (label 0), so the probability also learns what a
+near-subject question the corpus does not answer looks like. Prints the constants to paste into
+ranking.py. ``--drop NAME,...`` zeroes features to measure what each one brings.
 """
 
 from __future__ import annotations
