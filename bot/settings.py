@@ -34,6 +34,16 @@ DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 MAX_EXAMPLES = 5
 MAX_EXAMPLE_CHARS = 100
+# The bot's clocks and privacy (``quotebot run``; tests shorten the clocks).
+DEFAULT_STORE_QUESTIONS = True
+DEFAULT_RETENTION_DAYS = 90.0  # feedback and issued answers older than this are deleted
+DEFAULT_POLL_TIMEOUT = 10  # an idle bot makes one getUpdates per 10 s: a hung one is seen soon
+DEFAULT_POLL_HANG_GRACE = 5.0  # a long poll unanswered this long after its timeout is hung
+DEFAULT_SEND_RETRY_BUDGET = 60.0  # seconds a message is retried through network errors and 5xx
+DEFAULT_SEND_BACKOFF = 0.5  # first wait between those retries (doubling)
+DEFAULT_SHUTDOWN_GRACE = 8.0  # after SIGTERM, for the answers in progress (Docker kills at 10)
+DEFAULT_STUCK_AFTER = 300.0  # the health check fails while an update waits longer
+MAX_CLOCK_SECONDS = 3600
 # Questions the /start buttons ask; they only make sense for the bundled corpus.
 BUNDLED_CORPUS_EXAMPLES = (
     "How many people are held in custody in Crimea?",
@@ -78,6 +88,14 @@ class TelegramSettings:
     feeds: tuple[str, ...] = ()  # QUOTEBOT_FEEDS, polled with those in the corpus' _feeds.json
     feed_interval_minutes: int = DEFAULT_FEED_INTERVAL_MINUTES
     allow_loopback_urls: bool = False  # /add and feeds may fetch from 127.0.0.1 (tests only)
+    store_questions: bool = DEFAULT_STORE_QUESTIONS
+    retention_days: float = DEFAULT_RETENTION_DAYS
+    poll_timeout: int = DEFAULT_POLL_TIMEOUT
+    poll_hang_grace: float = DEFAULT_POLL_HANG_GRACE
+    send_retry_budget: float = DEFAULT_SEND_RETRY_BUDGET
+    send_backoff: float = DEFAULT_SEND_BACKOFF
+    shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE
+    stuck_after: float = DEFAULT_STUCK_AFTER
 
 
 @dataclass(frozen=True)
@@ -302,7 +320,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSettings:
-    """Read the bot's variables (``TELEGRAM_*``, webhook, admins, rate limit, examples).
+    """Read the bot's variables (``TELEGRAM_*``, webhook, admins, rate limit, examples, feeds,
+    privacy, retention and clocks).
 
     Only ``quotebot run`` calls this. Raises SettingsError on a bad value or a missing token.
     """
@@ -336,7 +355,66 @@ def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSett
             maximum=7 * 24 * 60,
         ),
         allow_loopback_urls=bool(_flag(env, "QUOTEBOT_ALLOW_LOOPBACK_URLS")),
+        **_bot_clocks(env),
     )
+
+
+def _bot_clocks(env: Mapping[str, str]) -> dict[str, Any]:
+    """The bot's privacy choice, retention and clocks (``TelegramSettings``' last fields)."""
+    store_questions = _flag(env, "QUOTEBOT_STORE_QUESTIONS")
+    return {
+        "store_questions": DEFAULT_STORE_QUESTIONS if store_questions is None else store_questions,
+        "retention_days": _days(env, "QUOTEBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        "poll_timeout": _int(
+            env, "QUOTEBOT_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT, maximum=MAX_CLOCK_SECONDS
+        ),
+        "poll_hang_grace": _seconds(env, "QUOTEBOT_POLL_HANG_GRACE", DEFAULT_POLL_HANG_GRACE),
+        "send_retry_budget": _seconds(
+            env, "QUOTEBOT_SEND_RETRY_BUDGET", DEFAULT_SEND_RETRY_BUDGET
+        ),
+        "send_backoff": _seconds(
+            env, "QUOTEBOT_SEND_BACKOFF", DEFAULT_SEND_BACKOFF, positive=True
+        ),
+        "shutdown_grace": _seconds(env, "QUOTEBOT_SHUTDOWN_GRACE", DEFAULT_SHUTDOWN_GRACE),
+        "stuck_after": load_stuck_after(env),
+    }
+
+
+def load_stuck_after(env: Mapping[str, str] | None = None) -> float:
+    """``QUOTEBOT_STUCK_AFTER``: the health check reads it here too (``quotebot run`` checks
+    it at start, so a bad value is found then, not by a failing health check)."""
+    env = os.environ if env is None else env
+    return _seconds(env, "QUOTEBOT_STUCK_AFTER", DEFAULT_STUCK_AFTER, positive=True)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, positive: bool = False) -> float:
+    """A duration in seconds, 0 (or more than 0 when ``positive``) to ``MAX_CLOCK_SECONDS``."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    lowest = "more than 0" if positive else "0"
+    if not 0 <= value <= MAX_CLOCK_SECONDS or (positive and value == 0):
+        raise SettingsError(
+            f"{name} must be from {lowest} to {MAX_CLOCK_SECONDS} seconds, not {raw!r}"
+        )
+    return value
+
+
+def _days(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of days, not {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a number of days more than 0, not {raw!r}")
+    return value
 
 
 def _feeds(env: Mapping[str, str]) -> tuple[str, ...]:

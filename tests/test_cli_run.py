@@ -19,6 +19,14 @@ from tests.fake_bot_api import TOKEN
         ("TELEGRAM_API_BASE_URL", "nowhere"),
         ("QUOTEBOT_WEBHOOK_LISTEN", "not-an-ip!!"),
         ("QUOTEBOT_WEBHOOK_LISTEN", "-leading.example"),
+        ("QUOTEBOT_STORE_QUESTIONS", "maybe"),
+        ("QUOTEBOT_RETENTION_DAYS", "0"),
+        ("QUOTEBOT_POLL_TIMEOUT", "soon"),
+        ("QUOTEBOT_POLL_HANG_GRACE", "-1"),
+        ("QUOTEBOT_SEND_RETRY_BUDGET", "forever"),
+        ("QUOTEBOT_SEND_BACKOFF", "0"),
+        ("QUOTEBOT_SHUTDOWN_GRACE", "7200"),
+        ("QUOTEBOT_STUCK_AFTER", "5 minutes"),
     ],
 )
 def test_a_bad_bot_variable_stops_run_with_one_line_naming_it(

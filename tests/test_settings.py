@@ -17,6 +17,7 @@ from bot.settings import (
     SettingsError,
     load_data_dir,
     load_settings,
+    load_stuck_after,
     load_telegram_settings,
 )
 from embeddings import DEFAULT_MODEL, MAX_TOP_K
@@ -188,3 +189,53 @@ def test_the_webhook_listens_on_an_ip_address_or_a_host_name(listen: str) -> Non
         {"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_WEBHOOK_LISTEN": listen}
     )
     assert settings.webhook_listen == listen
+
+
+def test_the_bots_privacy_retention_and_clocks_are_read() -> None:
+    """One contract: these are bot settings, read with the others by ``quotebot run`` only."""
+    assert load_settings({"QUOTEBOT_SHUTDOWN_GRACE": "soon"}).telegram is None
+    default = load_telegram_settings(TOKEN_ENV)
+    assert default.store_questions is True and default.retention_days == 90
+    assert (default.poll_timeout, default.poll_hang_grace, default.shutdown_grace) == (10, 5, 8)
+    assert (default.send_retry_budget, default.send_backoff, default.stuck_after) == (60, 0.5, 300)
+    telegram = load_telegram_settings(
+        {
+            **TOKEN_ENV,
+            "QUOTEBOT_STORE_QUESTIONS": "0",
+            "QUOTEBOT_RETENTION_DAYS": "0.5",
+            "QUOTEBOT_POLL_TIMEOUT": "1",
+            "QUOTEBOT_POLL_HANG_GRACE": "2",
+            "QUOTEBOT_SEND_RETRY_BUDGET": "20",
+            "QUOTEBOT_SEND_BACKOFF": "0.05",
+            "QUOTEBOT_SHUTDOWN_GRACE": "0",
+            "QUOTEBOT_STUCK_AFTER": "60",
+        }
+    )
+    assert telegram.store_questions is False and telegram.retention_days == 0.5
+    assert (telegram.poll_timeout, telegram.poll_hang_grace, telegram.shutdown_grace) == (1, 2, 0)
+    assert (telegram.send_retry_budget, telegram.send_backoff) == (20, 0.05)
+    assert telegram.stuck_after == load_stuck_after({"QUOTEBOT_STUCK_AFTER": "60"}) == 60
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("QUOTEBOT_STORE_QUESTIONS", "maybe", "1 or 0"),
+        ("QUOTEBOT_RETENTION_DAYS", "a year", "number of days"),
+        ("QUOTEBOT_RETENTION_DAYS", "0", "more than 0"),
+        ("QUOTEBOT_RETENTION_DAYS", "inf", "more than 0"),
+        ("QUOTEBOT_POLL_TIMEOUT", "1.5", "whole number"),
+        ("QUOTEBOT_POLL_TIMEOUT", "-1", "at least 0"),
+        ("QUOTEBOT_POLL_HANG_GRACE", "nan", "from 0 to 3600"),
+        ("QUOTEBOT_SEND_RETRY_BUDGET", "7200", "from 0 to 3600"),
+        ("QUOTEBOT_SEND_BACKOFF", "0", "more than 0"),
+        ("QUOTEBOT_SHUTDOWN_GRACE", "-1", "from 0 to 3600"),
+        ("QUOTEBOT_STUCK_AFTER", "5 minutes", "number of seconds"),
+    ],
+)
+def test_bad_privacy_retention_and_clock_values_name_the_variable(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message) as error:
+        load_telegram_settings({**TOKEN_ENV, name: value})
+    assert str(error.value).startswith(name) and "\n" not in str(error.value)

@@ -72,3 +72,21 @@ def test_the_health_check_fails_while_an_update_waits_too_long_for_its_answer(
     inbox.finish(1)
     assert main() == 0
     inbox.close()
+
+
+def test_quotebot_stuck_after_moves_the_point_where_a_waiting_update_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    write_heartbeat(tmp_path / "heartbeat")
+    inbox = Inbox.open(tmp_path / INBOX_FILE)
+    inbox.record([{"update_id": 1, "message": {}}], now=time.time() - 120)
+    inbox.close()
+    assert main() == 0  # two minutes is within the default five
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")
+    assert main() == 1
+    assert "has waited 120 s" in capsys.readouterr().err
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "soon")
+    assert main() == 1
+    err = capsys.readouterr().err
+    assert "QUOTEBOT_STUCK_AFTER" in err and len(err.strip().splitlines()) == 1

@@ -40,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         "  quotebot ask --json < questions.txt\n  quotebot index info\n"
         "  TELEGRAM_BOT_TOKEN=... quotebot run\n\n"
         "Exit codes: 0 success (declining to answer is an answer), 1 failing `eval "
-        "questions` cases or inputs `add`/`remove`/`feeds` skipped, 2 bad usage or input (in "
-        "batch mode: at least one line could not be asked; the others were answered), "
-        "130 interrupted.",
+        "questions` cases or inputs `add`/`remove`/`feeds` skipped, or `run` stopped on a "
+        "failure or gave up reaching Telegram at start, 2 bad usage or input (in batch mode: "
+        "at least one line could not be asked; the others were answered), 130 interrupted "
+        "(`run`: a signal before Telegram was reached).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(

@@ -20,12 +20,15 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.settings import DEFAULT_STUCK_AFTER
+
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_FILE = "heartbeat"
 HEARTBEAT_INTERVAL = 30.0
 MAX_HEARTBEAT_AGE = 120.0
-MAX_PENDING_AGE = 300.0
+# QUOTEBOT_STUCK_AFTER's default (read through bot.settings, like every setting).
+MAX_PENDING_AGE = DEFAULT_STUCK_AFTER
 
 
 def heartbeat_path(data_dir: Path) -> Path:
@@ -86,18 +89,17 @@ def stuck_inbox(data_dir: Path, max_age: float = MAX_PENDING_AGE) -> float | Non
 
 def main() -> int:
     """Exit status for a container health check: 0 healthy, 1 not (with the reason)."""
-    from bot.settings import load_data_dir
+    from bot.settings import SettingsError, load_data_dir, load_stuck_after
 
     data_dir = load_data_dir()
     path = heartbeat_path(data_dir)
     if not is_healthy(path):
         print(f"quotebot: unhealthy: no recent heartbeat in {path}", file=sys.stderr)
         return 1
-    raw = os.environ.get("QUOTEBOT_STUCK_AFTER", "").strip()
     try:
-        max_age = float(raw) if raw else MAX_PENDING_AGE
-    except ValueError:
-        print(f"quotebot: QUOTEBOT_STUCK_AFTER must be seconds, got {raw!r}", file=sys.stderr)
+        max_age = load_stuck_after()
+    except SettingsError as error:
+        print(f"quotebot: unhealthy: {error}", file=sys.stderr)
         return 1
     age = stuck_inbox(data_dir, max_age)
     if age is not None:

@@ -18,8 +18,7 @@ import os
 import re
 import secrets
 import signal
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,13 +26,13 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.cli.options import EXIT_INTERRUPTED
-from bot.settings import Settings, SettingsError
+from bot.settings import DEFAULT_RETENTION_DAYS, Settings, SettingsError
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import INBOX_FILE, Inbox
 from bot.telegram.polling import PollingOptions, poll
 from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
-from bot.telegram.sending import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRY_BUDGET, RetryingRateLimiter
+from bot.telegram.sending import RetryingRateLimiter
 from bot.telegram.store import Store
 from bot.telegram.webhook import WebhookServer
 from embeddings import QuotebotError
@@ -43,85 +42,10 @@ logger = logging.getLogger(__name__)
 STORE_FILE = "quotebot.sqlite3"
 # Retries of getMe/deleteWebhook at startup; a bad network at boot should not loop forever.
 BOOTSTRAP_RETRIES = 5
-# Short enough that a hung poll is noticed within 15 s (an idle bot makes one call per 10 s).
-POLL_TIMEOUT = 10
-# A long poll with no answer this long after its timeout counts as hung.
-POLL_HANG_GRACE = 5.0
-# SIGTERM: seconds to finish the answers in progress (Docker sends SIGKILL after 10).
-SHUTDOWN_GRACE = 8.0
-# Feedback and issued answers older than this are deleted (at start and every few hours).
-RETENTION_DAYS = 90.0
 PRUNE_INTERVAL = 6 * 3600.0
 # What Telegram issues: the bot's id, a colon, 35 characters of a URL-safe alphabet. Checked
 # before any request, so that a token with a newline or a path in it never reaches a URL.
 TOKEN_PATTERN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """The bot's clocks and privacy choices, from ``QUOTEBOT_*`` variables (tests shorten
-    the clocks)."""
-
-    poll_timeout: int = POLL_TIMEOUT
-    poll_hang_grace: float = POLL_HANG_GRACE
-    shutdown_grace: float = SHUTDOWN_GRACE
-    send_retry_budget: float = DEFAULT_RETRY_BUDGET
-    send_backoff: float = DEFAULT_BACKOFF_SECONDS
-    store_questions: bool = True
-    retention_days: float = RETENTION_DAYS
-
-
-def load_run_options(env: Mapping[str, str] | None = None) -> RunOptions:
-    """``QUOTEBOT_POLL_TIMEOUT``, ``QUOTEBOT_POLL_HANG_GRACE``, ``QUOTEBOT_SHUTDOWN_GRACE``,
-    ``QUOTEBOT_SEND_RETRY_BUDGET``, ``QUOTEBOT_SEND_BACKOFF`` (seconds; SettingsError naming
-    the variable on a bad value)."""
-    env = os.environ if env is None else env
-    return RunOptions(
-        poll_timeout=int(_seconds(env, "QUOTEBOT_POLL_TIMEOUT", POLL_TIMEOUT)),
-        poll_hang_grace=_seconds(env, "QUOTEBOT_POLL_HANG_GRACE", POLL_HANG_GRACE),
-        shutdown_grace=_seconds(env, "QUOTEBOT_SHUTDOWN_GRACE", SHUTDOWN_GRACE),
-        send_retry_budget=_seconds(env, "QUOTEBOT_SEND_RETRY_BUDGET", DEFAULT_RETRY_BUDGET),
-        send_backoff=_seconds(env, "QUOTEBOT_SEND_BACKOFF", DEFAULT_BACKOFF_SECONDS),
-        store_questions=_flag(env, "QUOTEBOT_STORE_QUESTIONS", default=True),
-        retention_days=_days(env, "QUOTEBOT_RETENTION_DAYS", RETENTION_DAYS),
-    )
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
-
-
-def _days(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of days, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be more than 0 days, got {raw!r}")
-    return value
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if not 0 <= value <= 3600:
-        raise SettingsError(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
-    return value
 
 
 def check_token(token: str) -> None:
@@ -155,7 +79,6 @@ def run_bot(settings: Settings) -> int:
         webhook_secret = secrets.token_urlsafe(32)
     install_token_redaction(telegram.token, webhook_secret)
     check_token(telegram.token)
-    run_options = load_run_options()
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -166,14 +89,14 @@ def run_bot(settings: Settings) -> int:
             f"QUOTEBOT_DATA_DIR {settings.data_dir} is not a writable directory: "
             f"{error.strerror or error}"
         ) from None
-    store = Store.open(settings.data_dir / STORE_FILE, store_questions=run_options.store_questions)
+    store = Store.open(settings.data_dir / STORE_FILE, store_questions=telegram.store_questions)
     try:
         inbox = Inbox.open(settings.data_dir / INBOX_FILE)
     except QuotebotError:
         store.close()
         raise
     try:
-        return _serve(settings, store, inbox, webhook_secret, run_options)
+        return _serve(settings, store, inbox, webhook_secret)
     finally:
         inbox.close()
         store.close()
@@ -184,7 +107,6 @@ def _serve(
     store: Store,
     inbox: Inbox,
     webhook_secret: str | None,
-    run_options: RunOptions,
 ) -> int:
     telegram = settings.telegram
     assert telegram is not None
@@ -206,7 +128,7 @@ def _serve(
     )
     try:
         limiter = RetryingRateLimiter(
-            retry_budget=run_options.send_retry_budget, backoff=run_options.send_backoff
+            retry_budget=telegram.send_retry_budget, backoff=telegram.send_backoff
         )
         application = build_application(settings, searcher, store, rate_limiter=limiter)
         receiver: Receiver
@@ -229,8 +151,8 @@ def _serve(
         else:
             logger.info("receiving updates by long polling")
             options = PollingOptions(
-                timeout=run_options.poll_timeout,
-                hang_grace=run_options.poll_hang_grace,
+                timeout=telegram.poll_timeout,
+                hang_grace=telegram.poll_hang_grace,
                 allowed_updates=tuple(ALLOWED_UPDATES),
             )
             receiver = polling_receiver(application, options)
@@ -240,8 +162,8 @@ def _serve(
                 inbox,
                 receiver,
                 CONCURRENT_UPDATES,
-                run_options.shutdown_grace,
-                retention_days=run_options.retention_days,
+                telegram.shutdown_grace,
+                retention_days=telegram.retention_days,
             )
         )
         if not up:
@@ -310,7 +232,7 @@ async def serve(
     receiver: Receiver,
     concurrency: int,
     shutdown_grace: float,
-    retention_days: float = RETENTION_DAYS,
+    retention_days: float = DEFAULT_RETENTION_DAYS,
 ) -> bool:
     """Answer what the last run left, then receive updates until SIGINT/SIGTERM; on a signal,
     stop receiving, give the answers in progress ``shutdown_grace`` seconds, and leave the
