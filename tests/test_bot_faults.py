@@ -18,11 +18,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.telegram import messages
+from bot.telegram.store import Store
 from tests.bot_api_server import BotAPIServer
 from tests.bot_process import (
     ANSWER_TIMEOUT,
@@ -518,3 +520,48 @@ def test_a_signal_stops_a_bot_that_cannot_reach_telegram_at_start(
     assert code == 130, log.read_text(errors="replace")[-2000:]
     assert "stopped by a signal before the bot was up" in log.read_text(errors="replace")
     assert not any(call.method == "getUpdates" for call in server.calls)
+
+
+def test_store_questions_and_retention_settings_change_what_the_bot_keeps(
+    tmp_path: Path, real_index_dir: Path
+) -> None:
+    """QUOTEBOT_STORE_QUESTIONS=0: a new answer's row holds no question text;
+    QUOTEBOT_RETENTION_DAYS=1: a 10-day-old row (kept under the default 90 days) is deleted at
+    start."""
+    data = tmp_path / "data"
+    store = Store.open(data / "quotebot.sqlite3")
+    store.issue_answer("old-answer", 42, "a question from ten days ago")
+    store.close()
+    database = sqlite3.connect(data / "quotebot.sqlite3")
+    with database:
+        database.execute(
+            "UPDATE issued_answers SET created_at = ?",
+            ((datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+        )
+    database.close()
+    server = BotAPIServer(TOKEN)
+    server.start()
+    env = environment(
+        data,
+        real_index_dir,
+        server,
+        QUOTEBOT_STORE_QUESTIONS="0",
+        QUOTEBOT_RETENTION_DAYS="1",
+    )
+    try:
+        bot = BotProcess.start(env, tmp_path / "bot.log", server)
+        try:
+            server.push_update(Updates().private(9901, QUESTION))
+            server.wait_until(lambda: bool(replies(server, 9901)), ANSWER_TIMEOUT, "an answer")
+            assert bot.stop(signal.SIGTERM) == 0
+        finally:
+            if bot.process.poll() is None:
+                bot.kill()
+    finally:
+        server.stop()
+    database = sqlite3.connect(data / "quotebot.sqlite3")
+    rows = database.execute("SELECT token, question FROM issued_answers").fetchall()
+    database.close()
+    assert rows and "old-answer" not in {token for token, _ in rows}
+    assert all(question is None for _, question in rows)
+    assert QUESTION not in (data / "quotebot.sqlite3").read_bytes().decode("latin-1")
