@@ -527,7 +527,7 @@ def test_store_questions_and_retention_settings_change_what_the_bot_keeps(
 ) -> None:
     """QUOTEBOT_STORE_QUESTIONS=0: a new answer's row holds no question text;
     QUOTEBOT_RETENTION_DAYS=1: a 10-day-old row (kept under the default 90 days) is deleted at
-    start."""
+    start; QUOTEBOT_SEND_BACKOFF=0.3: the first retry after a 5xx waits 0.3 s."""
     data = tmp_path / "data"
     store = Store.open(data / "quotebot.sqlite3")
     store.issue_answer("old-answer", 42, "a question from ten days ago")
@@ -547,10 +547,12 @@ def test_store_questions_and_retention_settings_change_what_the_bot_keeps(
         server,
         QUOTEBOT_STORE_QUESTIONS="0",
         QUOTEBOT_RETENTION_DAYS="1",
+        QUOTEBOT_SEND_BACKOFF="0.3",
     )
     try:
         bot = BotProcess.start(env, tmp_path / "bot.log", server)
         try:
+            server.fail("sendMessage", "server_error", times=1, chat_id=9901)
             server.push_update(Updates().private(9901, QUESTION))
             server.wait_until(lambda: bool(replies(server, 9901)), ANSWER_TIMEOUT, "an answer")
             assert bot.stop(signal.SIGTERM) == 0
@@ -565,3 +567,48 @@ def test_store_questions_and_retention_settings_change_what_the_bot_keeps(
     assert rows and "old-answer" not in {token for token, _ in rows}
     assert all(question is None for _, question in rows)
     assert QUESTION not in (data / "quotebot.sqlite3").read_bytes().decode("latin-1")
+    # QUOTEBOT_SEND_BACKOFF: the first wait after the 5xx.
+    assert "retry 1 in 0.3 s" in (tmp_path / "bot.log").read_text(errors="replace")
+
+
+def test_no_send_retry_budget_and_no_shutdown_grace_are_obeyed(
+    tmp_path: Path, real_index_dir: Path
+) -> None:
+    """QUOTEBOT_SEND_RETRY_BUDGET=0: one 5xx costs the answer (row 6 gets one with a budget);
+    QUOTEBOT_SHUTDOWN_GRACE=0: an answer stuck on a hung send at SIGTERM is not waited for but
+    left pending for the next start."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    updates = Updates()
+    data = tmp_path / "data"
+    env = environment(
+        data, real_index_dir, server, QUOTEBOT_SEND_RETRY_BUDGET="0", QUOTEBOT_SHUTDOWN_GRACE="0"
+    )
+    try:
+        bot = BotProcess.start(env, tmp_path / "bot.log", server)
+        try:
+            server.fail("sendMessage", "server_error", times=1, chat_id=9801)
+            server.push_update(updates.private(9801, QUESTION))
+            server.wait_until(lambda: bool(replies(server, 9801)), ANSWER_TIMEOUT, "a reply")
+            assert [call.text for call in replies(server, 9801)] == [messages.SOMETHING_WRONG]
+            assert "giving up" in bot.output()
+
+            server.fail("sendMessage", "hang", times=1, chat_id=9802, hang=30.0)
+            server.push_update(updates.private(9802, QUESTION))
+            server.wait_until(
+                lambda: any(call.failed == "hang" for call in server.calls),
+                ANSWER_TIMEOUT,
+                "the hung send",
+            )
+            assert bot.stop(signal.SIGTERM) == 0
+        finally:
+            if bot.process.poll() is None:
+                bot.kill()
+    finally:
+        server.stop()
+    assert replies(server, 9802) == []
+    assert "1 updates left pending" in bot.output()
+    inbox = sqlite3.connect(data / "inbox.sqlite3")
+    (pending,) = inbox.execute("SELECT COUNT(*) FROM updates WHERE state = 'pending'").fetchone()
+    inbox.close()
+    assert pending == 1
