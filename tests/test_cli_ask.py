@@ -53,7 +53,7 @@ def test_quotebot_top_k_sets_the_number_of_quotes_and_the_option_wins(
 @pytest.mark.integration
 @pytest.mark.usefixtures("index")
 def test_top_k_over_the_cap_of_50_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = ask(capsys, QUESTION, "--top-k", "51")
+    code, out, err = run_main(capsys, "ask", QUESTION, "--top-k", "51")  # argparse exits
     assert code == 2 and out == ""
     assert "50" in err and len(err.strip().splitlines()) == 1
 
