@@ -254,10 +254,9 @@ def describe_index(
     used = last_use(index_dir)
     try:
         raw = _raw_manifest(index_dir)
-    except IndexMissingError as error:
-        return IndexSummary(
-            index_dir, STATUS_EMPTY, str(error), "", "", size, None, used, "", None
-        )
+    except IndexMissingError:
+        detail = "a folder without a live build (left by a failed or interrupted build)"
+        return IndexSummary(index_dir, STATUS_EMPTY, detail, "", "", size, None, used, "", None)
     except IndexFormatError as error:
         return IndexSummary(
             index_dir, STATUS_DAMAGED, str(error), "", "", size, None, used, "", None
