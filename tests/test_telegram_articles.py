@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import SettingsError, load_telegram_settings
 from bot.telegram import articles, messages
 from embeddings.corpus import read_corpus
 from embeddings.search import Searcher
@@ -155,3 +156,23 @@ def test_no_feeds_no_job(corpus: Path, tmp_path: Path) -> None:
             assert bot.app.job_queue.get_jobs_by_name(articles.FEED_JOB) == ()
 
     run(scenario)
+
+
+def test_feed_settings_are_read_and_checked() -> None:
+    settings = load_telegram_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "QUOTEBOT_FEEDS": "https://a.example/rss.xml, http://b.example/atom",
+            "QUOTEBOT_FEED_INTERVAL": "15",
+            "QUOTEBOT_ALLOW_LOOPBACK_URLS": "1",
+        }
+    )
+    assert settings.feeds == ("https://a.example/rss.xml", "http://b.example/atom")
+    assert settings.feed_interval_minutes == 15 and settings.allow_loopback_urls
+    defaults = load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x"})
+    assert defaults.feeds == () and defaults.feed_interval_minutes == 60
+    assert not defaults.allow_loopback_urls
+    with pytest.raises(SettingsError, match="QUOTEBOT_FEEDS"):
+        load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEEDS": "file:///etc"})
+    with pytest.raises(SettingsError, match="QUOTEBOT_FEED_INTERVAL"):
+        load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEED_INTERVAL": "0"})
