@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -612,3 +613,54 @@ def test_no_send_retry_budget_and_no_shutdown_grace_are_obeyed(
     (pending,) = inbox.execute("SELECT COUNT(*) FROM updates WHERE state = 'pending'").fetchone()
     inbox.close()
     assert pending == 1
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """Process ids whose command line holds ``text`` (a test's own temporary path)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+def test_sigterm_during_the_first_index_build_interrupts_it_and_the_build(tmp_path: Path) -> None:
+    """Before the bot serves, SIGTERM is Ctrl-C: exit 130, and the child building the index is
+    not left running (in a container the bot is process 1, which ignores an unhandled SIGTERM)."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    index_dir = tmp_path / "index-being-built"
+    log = tmp_path / "bot.log"
+    env = environment(tmp_path / "data", index_dir, server)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "-vv", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _processes_mentioning(str(index_dir)) or "in a child process" not in (
+            log.read_text(errors="replace")
+        ):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        children = [pid for pid in _processes_mentioning(str(index_dir)) if pid != process.pid]
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=EXIT_TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        server.stop()
+    assert code == 130, log.read_text(errors="replace")[-2000:]
+    assert "interrupted" in log.read_text(errors="replace")
+    assert children and not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert server.calls == []  # Telegram was never asked

@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "questions` cases or inputs `add`/`remove`/`feeds` skipped, or `run` stopped on a "
         "failure or gave up reaching Telegram at start, 2 bad usage or input (in batch mode: "
         "at least one line could not be asked; the others were answered), 130 interrupted "
-        "(`run`: a signal before Telegram was reached).",
+        "(`run`: a signal before the bot is up).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(

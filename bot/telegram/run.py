@@ -18,7 +18,9 @@ import os
 import re
 import secrets
 import signal
-from collections.abc import Callable, Coroutine, Sequence
+import threading
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +28,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.cli.options import EXIT_INTERRUPTED
-from bot.settings import DEFAULT_RETENTION_DAYS, Settings, SettingsError
+from bot.settings import DEFAULT_RETENTION_DAYS, Settings, SettingsError, TelegramSettings
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import INBOX_FILE, Inbox
 from bot.telegram.polling import PollingOptions, poll
@@ -48,6 +50,30 @@ PRUNE_INTERVAL = 6 * 3600.0
 TOKEN_PATTERN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
 
 
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM as Ctrl-C (KeyboardInterrupt: exit 130) while the index and model load.
+
+    In a container the bot is process 1, which the kernel spares the default action of
+    SIGTERM: without a handler ``docker stop`` would wait its 10 s and kill. Once the bot
+    serves, ``serve`` handles both signals itself (a clean stop, exit 0); an index build in
+    progress is a child process, killed with the interrupted ``subprocess.run``.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def check_token(token: str) -> None:
     """SettingsError naming ``TELEGRAM_BOT_TOKEN`` unless it looks like a token (the message
     never repeats the value)."""
@@ -60,8 +86,9 @@ def check_token(token: str) -> None:
 
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped; 0 after a clean stop, 1 after a failure (including
-    giving up on reaching Telegram at start), 130 when a signal stops it before Telegram was
-    reached.
+    giving up on reaching Telegram at start), 130 when a signal stops it while it still tries
+    to reach Telegram; SIGTERM before that (index, model) raises KeyboardInterrupt, as Ctrl-C
+    does, which the CLI reports as 130 too.
 
     Raises SettingsError when there is no token, it is malformed or Telegram rejects it; the
     store's errors when the data directory or a database is unusable; the domain errors of
@@ -74,6 +101,11 @@ def run_bot(settings: Settings) -> int:
             "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in the "
             "environment"
         )
+    with _sigterm_interrupts():
+        return _run_checked(settings, telegram)
+
+
+def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
     webhook_secret = telegram.webhook_secret
     if telegram.webhook_url and not webhook_secret:
         webhook_secret = secrets.token_urlsafe(32)
