@@ -49,6 +49,8 @@ import numpy as np
 import numpy.typing as npt
 from bench import child_env, machine_lines, percentile, quotebot, run_process
 
+from embeddings.stamps import utc_timestamp
+
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_ROOT = Path("/tmp/quotebot-scale")
@@ -173,7 +175,6 @@ def prepare(size: int, root: Path) -> tuple[Path, Path, Path]:
 
 def _write(built: Any, index: Path, corpus: Path) -> None:
     """As ``quotebot index build`` leaves it: the real model named, an ONNX query encoder."""
-    from datetime import UTC, datetime
 
     from embeddings.encoder_store import encoder_model_sha256, encoder_store_dir, store_encoder
     from embeddings.index_store import Manifest, write_index
@@ -204,7 +205,7 @@ def _write(built: Any, index: Path, corpus: Path) -> None:
         corpus_dir=str(corpus.resolve()),
         corpus_fingerprint=corpus_fingerprint(corpus),
         query_encoder="onnx",
-        built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        built_at=utc_timestamp(),
         encoder_id=encoder_dir.name,
         encoder_sha256=encoder_model_sha256(encoder_dir),
     )

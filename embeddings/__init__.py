@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     )
     from embeddings.service import build, default_index_dir, open_searcher, staleness
     from embeddings.squad import load_squad
+    from embeddings.stamps import utc_timestamp
     from embeddings.text_fragment import url_to_quote
     from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -116,6 +117,7 @@ _EXPORTS: dict[str, str] = {
     "staleness": "embeddings.service",
     "load_squad": "embeddings.squad",
     "url_to_quote": "embeddings.text_fragment",
+    "utc_timestamp": "embeddings.stamps",
     "Answer": "embeddings.types",
     "Document": "embeddings.types",
     "Quote": "embeddings.types",
@@ -174,6 +176,7 @@ __all__ = [
     "unsupported_language_answer",
     "unsupported_language_reply",
     "url_to_quote",
+    "utc_timestamp",
     "validate_question",
     "verify_index",
 ]

@@ -19,13 +19,14 @@ user's choosing keeps its encoder inside that folder, so that it can be copied o
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from embeddings.stamps import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +36,6 @@ ENCODER_MANIFEST = "encoder-manifest.json"
 ENCODER_FORMAT = 1
 STAGING_PREFIX = ".exporting-"
 TRASH_PREFIX = ".replaced-"
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks (an encoder is too large to read at once)."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def encoder_store_dir(index_dir: Path) -> Path:
@@ -74,7 +69,7 @@ def verify_encoder(directory: Path) -> str | None:
         path = directory / name
         if not path.is_file():
             return f"the query encoder in {directory} lacks {name}"
-        if sha256_of(path) != expected:
+        if sha256_file(path) != expected:
             return f"the query encoder file {name} in {directory} is corrupted (hash mismatch)"
     return None
 
@@ -98,7 +93,7 @@ def store_encoder(store: Path, weights_sha256: str, export: Callable[[Path], Non
     try:
         export(staging)
         files = {
-            str(path.relative_to(staging)): sha256_of(path)
+            str(path.relative_to(staging)): sha256_file(path)
             for path in sorted(staging.rglob("*"))
             if path.is_file()
         }

@@ -49,6 +49,7 @@ from embeddings.index_store import (
     read_manifest,
     verify_index_files,
 )
+from embeddings.stamps import utc_timestamp
 from embeddings.vector_cache import SPANS_FILE, VECTORS_DIR
 
 logger = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ class PruneResult:
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+    return utc_timestamp(timestamp)
 
 
 def folder_size(path: Path) -> int:

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from embeddings.encoder_store import encoder_store_dir, sha256_of
+from embeddings.encoder_store import encoder_store_dir
 from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
 from embeddings.index_tables import (
@@ -50,6 +50,7 @@ from embeddings.index_tables import (
 from embeddings.lazy_traits import load_traits, save_traits
 from embeddings.lexical import LexicalIndex
 from embeddings.ranking import index_traits
+from embeddings.stamps import sha256_file
 from embeddings.types import Document, Sentence
 from embeddings.vector_store import AnnSettings, VectorStore
 
@@ -199,7 +200,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
         save_traits(staging, index.traits or index_traits(index))
         written = [path for path in sorted(staging.rglob("*")) if path.is_file()]
-        hashes = {str(path.relative_to(staging)): sha256_of(path) for path in written}
+        hashes = {str(path.relative_to(staging)): sha256_file(path) for path in written}
         stats = {str(path.relative_to(staging)): path.stat() for path in written}
         final_manifest = replace(
             manifest,
@@ -286,7 +287,7 @@ def verify_index_files(index_dir: Path, *, hashes: bool = True) -> str | None:
                 f"({size} bytes, {manifest.sizes[relative]} expected)"
             )
         changed = relative not in manifest.mtimes or stat.st_mtime_ns != manifest.mtimes[relative]
-        if (hashes or changed) and sha256_of(path) != expected:
+        if (hashes or changed) and sha256_file(path) != expected:
             return f"the index file {relative} in {index_dir} is corrupted (hash mismatch)"
     return None
 

@@ -9,7 +9,6 @@ only index builds need it.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
@@ -20,6 +19,7 @@ from typing import Any
 
 from embeddings.encoder import Vectors, normalize_rows
 from embeddings.errors import ModelError
+from embeddings.stamps import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +37,6 @@ class ModelSpec:
     name: str
     path: Path
     weights_sha256: str
-
-
-def sha256_file(path: Path) -> str:
-    """Hash a file in chunks; model weights are too large to read at once."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _packaged_model_dir() -> Path:

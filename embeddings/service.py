@@ -16,7 +16,6 @@ import logging
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
@@ -54,11 +53,11 @@ from embeddings.model import (
     SentenceTransformerEncoder,
     locate_model,
     resolve_model,
-    sha256_file,
     weights_file,
 )
 from embeddings.search import Searcher
 from embeddings.sentences import SPLITTER_VERSION, split_sentences
+from embeddings.stamps import sha256_file, utc_timestamp
 from embeddings.types import Document, Sentence
 from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
 
@@ -190,7 +189,7 @@ def _build(
         corpus_dir=str(corpus_dir.resolve()),
         corpus_fingerprint=fingerprint,
         query_encoder="torch",
-        built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        built_at=utc_timestamp(),
         build_encoding={
             **counts,
             **(asdict(encoders.calibration) if encoders.calibration else {}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from embeddings.index import SentenceIndex
+from embeddings.stamps import utc_timestamp
 
 
 def write_fake_built_index(
@@ -20,7 +21,6 @@ def write_fake_built_index(
     query encoder whose "ONNX file" is ``encoder_bytes``: enough for listing, verifying and
     pruning, not for answering questions.
     """
-    from datetime import UTC, datetime
 
     from embeddings.encoder_store import encoder_store_dir, store_encoder
     from embeddings.index_store import Manifest, write_index
@@ -45,7 +45,7 @@ def write_fake_built_index(
         corpus_dir=str(corpus_dir.resolve()),
         corpus_fingerprint=corpus_fingerprint(corpus_dir),
         query_encoder="onnx",
-        built_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        built_at=utc_timestamp(),
         encoder_id=encoder.name,
     )
     write_index(index, index_dir, manifest)

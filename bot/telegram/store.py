@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.telegram.privacy import private_database
-from embeddings import QuotebotError
+from embeddings import QuotebotError, utc_timestamp
 
 SCHEMA_VERSION = 2
 QUESTIONS = "questions"
@@ -54,11 +54,8 @@ CREATE TABLE IF NOT EXISTS issued_answers (
 """
 
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
 def _now() -> str:
-    return datetime.now(UTC).strftime(_TIME_FORMAT)
+    return utc_timestamp()
 
 
 class StoreError(QuotebotError):
@@ -164,7 +161,7 @@ class Store:
 
     def delete_older_than(self, days: float) -> int:
         """Delete feedback and issued answers older than ``days`` days; returns rows deleted."""
-        cutoff = (datetime.now(UTC) - timedelta(days=days)).strftime(_TIME_FORMAT)
+        cutoff = utc_timestamp(datetime.now(UTC) - timedelta(days=days))
         with self._lock:
             deleted = self._connection.execute(
                 "DELETE FROM feedback WHERE updated_at < ?", (cutoff,)

@@ -9,7 +9,6 @@ so the next poll tries it again.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from embeddings.ingest.errors import IngestError
 from embeddings.ingest.fetch import check_web_address
 from embeddings.ingest.store import write_atomically
+from embeddings.stamps import utc_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -101,4 +101,4 @@ def _load(path: Path) -> list[FollowedFeed]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp()

@@ -36,6 +36,7 @@ import yaml
 from embeddings.corpus import corpus_files, parse_article
 from embeddings.ingest.errors import IngestError
 from embeddings.ingest.extract import ExtractedArticle
+from embeddings.stamps import utc_timestamp
 from embeddings.types import Document
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ class CorpusWriter:
             if self._same(self._documents[existing], article):
                 return WriteResult("unchanged", existing, article.title, article.date)
             article_id, status = existing, "updated"
-        added = self._now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        added = utc_timestamp(self._now())
         path = self.corpus_dir / f"{article_id}.md"
         old_path = self._paths.get(article_id)
         if original is not None:
