@@ -223,7 +223,7 @@ def _questions(limit: int) -> list[str]:
     return questions[::step][:limit]
 
 
-def serve(index: Path, queries: int, exact: bool) -> dict[str, float]:
+def serve(index: Path, queries: int, exact: bool, ef_search: int | None) -> dict[str, float]:
     """In this (fresh) process: load, then time warm queries; RSS at the end."""
     from embeddings.index_store import load_index
     from embeddings.lexical import lexical_evidence
@@ -232,7 +232,7 @@ def serve(index: Path, queries: int, exact: bool) -> dict[str, float]:
 
     questions = _questions(queries + WARMUP)
     started = time.perf_counter()
-    stored = load_index(index)
+    stored = load_index(index, ef_search=ef_search)
     if exact:
         stored = replace(
             stored, index=replace(stored.index, vectors=VectorStore(stored.index.vectors.matrix))
@@ -264,7 +264,7 @@ def serve(index: Path, queries: int, exact: bool) -> dict[str, float]:
     }
 
 
-def quality(index: Path, limit: int) -> dict[str, float]:
+def quality(index: Path, limit: int, ef_search: int | None) -> dict[str, float]:
     """recall@10 of the dense side and P@1 of the whole ranking, approximate vs exact."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     from vector_cache import VectorCache
@@ -281,7 +281,7 @@ def quality(index: Path, limit: int) -> dict[str, float]:
     _, selqa = selqa_answer_set(EVAL / "selqa-ass-dev.json")
     cases += selqa[: max(1, limit // 3)]
     vectors = VectorCache().encode([case.question for case in cases])
-    stored = load_index(index)
+    stored = load_index(index, ef_search=ef_search)
     approximate = stored.index
     exact = replace(approximate, vectors=VectorStore(approximate.vectors.matrix))
     traits = index_traits(approximate)
@@ -346,14 +346,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quality", type=int, default=600, help="SQuAD questions for P@1")
     parser.add_argument("--runs", type=int, default=3, help="cold `quotebot ask` runs")
     parser.add_argument("--exact-too", action="store_true", help="also time an exact scan")
+    parser.add_argument("--ef-search", type=int, help="override the manifest's HNSW efSearch")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         mode, index, number = args.child[0], Path(args.child[1]), int(args.child[2])
+        ef = int(args.child[3]) if len(args.child) > 3 else None
         if mode == "quality":
-            print(json.dumps(quality(index, number)))
+            print(json.dumps(quality(index, number, ef)))
         else:
-            print(json.dumps(serve(index, number, exact=mode == "serve-exact")))
+            print(json.dumps(serve(index, number, mode == "serve-exact", ef)))
         return 0
     rows = []
     for size in args.sizes:
@@ -362,12 +364,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         manifest = read_manifest(index)
         log(f"{size:,}: warm queries")
-        served = _child("serve", str(index), str(args.queries))
-        exact = _child("serve-exact", str(index), str(args.queries)) if args.exact_too else None
+        override = [str(args.ef_search)] if args.ef_search else []
+        served = _child("serve", str(index), str(args.queries), *override)
+        exact = (
+            _child("serve-exact", str(index), str(args.queries), *override)
+            if args.exact_too
+            else None
+        )
         log(f"{size:,}: cold asks")
         walls, ask_rss = cold_asks(corpus, data, index, args.runs)
         log(f"{size:,}: recall and P@1")
-        scores = _child("quality", str(index), str(args.quality))
+        scores = _child("quality", str(index), str(args.quality), *override)
+        if args.ef_search:
+            manifest = replace(manifest, ann={**manifest.ann, "ef_search": args.ef_search})
         rows.append((manifest, served, exact, walls, ask_rss, scores))
     print("\n".join(machine_lines()))
     print()
