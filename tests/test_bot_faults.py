@@ -511,7 +511,7 @@ def test_a_signal_stops_a_bot_that_cannot_reach_telegram_at_start(
             "getMe",
         )
         process.send_signal(signal.SIGTERM)
-        # Far less than the retries take (1 + 2 + 4 + 8 + 16 s, or five 5 s timeouts).
+        # Far less than the retries take (6 tries, each retried for the 20 s send budget).
         code = process.wait(timeout=EXIT_TIMEOUT)
     finally:
         if process.poll() is None:
