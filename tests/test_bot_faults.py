@@ -664,3 +664,28 @@ def test_sigterm_during_the_first_index_build_interrupts_it_and_the_build(tmp_pa
     assert "interrupted" in log.read_text(errors="replace")
     assert children and not [pid for pid in children if Path(f"/proc/{pid}").exists()]
     assert server.calls == []  # Telegram was never asked
+
+
+def test_giving_up_on_telegram_at_start_exits_1(tmp_path: Path, real_index_dir: Path) -> None:
+    """getMe always 502 (and no send retry budget, so each try fails at once): after its tries
+    (1 + 2 + 4 + 8 + 16 s apart) the bot gives up with the documented exit code 1."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    server.fail("getMe", "server_error", times=1000)
+    env = environment(tmp_path / "data", real_index_dir, server, QUOTEBOT_SEND_RETRY_BUDGET="0")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_TIMEOUT,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Telegram could not be reached" in result.stderr
+    assert TOKEN not in result.stderr
+    assert sum(call.method == "getMe" for call in server.calls) == 6
+    assert not any(call.method == "getUpdates" for call in server.calls)
