@@ -13,6 +13,12 @@ _CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"'}
 _OPENERS = {"”": "“", "»": "«"}
 
 
+def _opens_straight(text: str, index: int) -> bool:
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-/") and not after.isspace()
+
+
 def unbalanced_marks(text: str) -> tuple[str, str]:
     """The opening marks missing before ``text`` and the closing marks missing after it.
 
@@ -22,12 +28,16 @@ def unbalanced_marks(text: str) -> tuple[str, str]:
     """
     stack: list[str] = []
     missing_openers: list[str] = []
-    for char in text:
+    for index, char in enumerate(text):
         if char == '"':
-            if stack and stack[-1] == '"':
-                stack.pop()
-            else:
+            # A straight mark has no direction of its own: it opens a quote at the start or
+            # after a space or bracket, and closes one everywhere else (`as well," he said.`).
+            if _opens_straight(text, index):
                 stack.append(char)
+            elif stack and stack[-1] == '"':
+                stack.pop()
+            elif not stack:
+                missing_openers.append('"')
         elif char in _CLOSERS and not (stack and stack[-1] == "„" and char in _CLOSERS["„"]):
             stack.append(char)
         elif char in _OPENERS or (stack and stack[-1] == "„" and char in _CLOSERS["„"]):

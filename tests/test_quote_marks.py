@@ -21,6 +21,15 @@ from bot.quote_marks import display_quote, unbalanced_marks
         # Guillemets and straight quotes, as Ukrainian and Russian articles use them.
         ("«Это ужасно, — сказала она.", "«Это ужасно, — сказала она.»"),
         ('"We will appeal', '"We will appeal"'),
+        # A straight mark after a word closes a quotation opened in an earlier sentence.
+        (
+            'Other nationalities help as well," he said.',
+            '"Other nationalities help as well," he said.',
+        ),
+        ('Nobody will stop the fishermen."', '"Nobody will stop the fishermen."'),
+        # Straight marks inside a sentence pair up by position, not by count.
+        ('He called it "unauthorized rally".', '“He called it "unauthorized rally".”'),
+        ('They said "no" and "yes" today.', '“They said "no" and "yes" today.”'),
         # Apostrophes are not quotation marks.
         ("Umerov’s lawyer spoke.", "“Umerov’s lawyer spoke.”"),
     ],
@@ -39,3 +48,4 @@ def test_the_words_between_the_marks_are_the_exact_text() -> None:
 def test_balanced_text_needs_nothing() -> None:
     assert unbalanced_marks("He said “no” and left.") == ("", "")
     assert unbalanced_marks("„Так“, сказал он.") == ("", "")
+    assert unbalanced_marks('"It is very important," she said.') == ("", "")
