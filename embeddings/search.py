@@ -8,6 +8,7 @@ each quote's neighbours for context.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,11 +29,20 @@ MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
 
 
+def _visible(char: str) -> bool:
+    """Not whitespace, a control character or an invisible format mark (zero-width space)."""
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf")
+
+
 def validate_question(question: str) -> str:
     """The question without surrounding whitespace; QuestionError when it cannot be asked."""
     cleaned = question.strip()
-    if not cleaned:
+    if not any(_visible(char) for char in cleaned):
         raise QuestionError("the question is empty")
+    if any("\ud800" <= char <= "\udfff" for char in cleaned):
+        # Bytes that were not UTF-8 arrive as lone surrogates (surrogateescape); no tokenizer
+        # can encode them.
+        raise QuestionError("the question is not valid UTF-8 text")
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"the question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}"

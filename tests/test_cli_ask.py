@@ -374,6 +374,31 @@ def test_batch_mode_reports_a_bad_line_and_answers_the_rest(real_index_dir: Path
 
 
 @pytest.mark.integration
+def test_a_line_that_is_not_utf8_is_one_error_and_the_rest_are_answered(
+    real_index_dir: Path,
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input=b"Who is Refat Chubarov?\ncaf\xe9 in Crimea?\nWho is Ilmi Umerov?\n",
+        capture_output=True,
+        cwd=REPO,
+        env={**environment, "QUOTEBOT_INDEX": str(real_index_dir)},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2
+    first, second, third = (json.loads(line) for line in result.stdout.decode().splitlines())
+    assert "quotes" in first and "quotes" in third
+    assert second == {
+        "question": "caf\ufffd in Crimea?",
+        "error": "the question is not valid UTF-8 text",
+        "line": 2,
+    }
+    assert "Traceback" not in result.stderr.decode()
+
+
+@pytest.mark.integration
 def test_batch_output_stays_aligned_and_errors_name_their_line(real_index_dir: Path) -> None:
     """Blank lines get no output but count; a bad line gets its error object in its place."""
     stdin = "Who is Refat Chubarov?\n\n" + "x" * 1001 + "\nWhere was the banner hung?\n"

@@ -16,9 +16,15 @@ def _searcher(*documents: Document) -> Searcher:
     return Searcher(build_index(documents, encoder), encoder)
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b", "\x00", " \u00a0\u200b "])
 def test_empty_questions_are_refused(question: str) -> None:
     with pytest.raises(QuestionError, match="empty"):
+        validate_question(question)
+
+
+def test_bytes_that_were_not_utf8_are_refused_not_sent_to_the_tokenizer() -> None:
+    question = b"caf\xe9 in Crimea?".decode("utf-8", "surrogateescape")
+    with pytest.raises(QuestionError, match="not valid UTF-8"):
         validate_question(question)
 
 

@@ -90,7 +90,9 @@ def answer_record(answer: Answer) -> dict[str, Any]:
 
 def error_record(question: str, error: str, line: int | None) -> dict[str, Any]:
     """The ``--json`` object for a question that could not be asked (keeps batch alignment)."""
-    record: dict[str, Any] = {"question": question, "error": error}
+    # A line that was not UTF-8 holds lone surrogates; JSON consumers get U+FFFD in their place.
+    readable = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    record: dict[str, Any] = {"question": readable, "error": error}
     if line is not None:
         record["line"] = line
     return record
