@@ -34,8 +34,10 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         "with their citations and relevance (0..1, the number the thresholds compare). "
         "Without QUESTION, read questions from standard input, one per line, and answer each "
         "in order (the model is loaded once): each line that holds a question gets exactly one "
-        "output, an answer or (with --json) "
-        '{"question": ..., "error": ..., "line": N}; blank lines are skipped but counted. '
+        "output, an answer or, for a line that cannot be asked, 'quotebot: error: line N: ...' "
+        "on standard error (with --json, "
+        '{"question": ..., "error": ..., "line": N} on standard output); blank lines are '
+        "skipped but counted. "
         "The index is built on first use and rebuilt when the corpus or the model changes.",
         epilog="Exit codes: 0 every question was answered (an answer may be 'the sources do "
         "not answer this'), 2 bad usage or input (in batch mode: at least one line could not "
