@@ -37,6 +37,7 @@ MAX_EXAMPLE_CHARS = 100
 # The bot's clocks and privacy (``quotebot run``; tests shorten the clocks).
 DEFAULT_STORE_QUESTIONS = True
 DEFAULT_RETENTION_DAYS = 90.0  # feedback and issued answers older than this are deleted
+MAX_RETENTION_DAYS = 36500  # 100 years: more would overflow the date arithmetic at start
 DEFAULT_POLL_TIMEOUT = 10  # an idle bot makes one getUpdates per 10 s: a hung one is seen soon
 DEFAULT_POLL_HANG_GRACE = 5.0  # a long poll unanswered this long after its timeout is hung
 DEFAULT_SEND_RETRY_BUDGET = 60.0  # seconds a message is retried through network errors and 5xx
@@ -412,14 +413,26 @@ def _days(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number of days, not {raw!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise SettingsError(f"{name} must be a number of days more than 0, not {raw!r}")
+    if not math.isfinite(value) or not 0 < value <= MAX_RETENTION_DAYS:
+        raise SettingsError(
+            f"{name} must be a number of days more than 0 and at most {MAX_RETENTION_DAYS}, "
+            f"not {raw!r}"
+        )
     return value
 
 
 def _feeds(env: Mapping[str, str]) -> tuple[str, ...]:
-    """``QUOTEBOT_FEEDS``: feed addresses separated by spaces or commas, http(s) only."""
+    """``QUOTEBOT_FEEDS``: feed addresses separated by spaces or commas, http(s) only.
+
+    New articles are written into the corpus directory, so the feeds need one of the operator's
+    own (``QUOTEBOT_CORPUS``): never the bundled corpus inside the package.
+    """
     urls = tuple(part for part in env.get("QUOTEBOT_FEEDS", "").replace(",", " ").split())
+    if urls and _optional(env, "QUOTEBOT_CORPUS") is None:
+        raise SettingsError(
+            "QUOTEBOT_FEEDS needs QUOTEBOT_CORPUS: set it to a directory of your own, "
+            "where new articles are written"
+        )
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise SettingsError(f"QUOTEBOT_FEEDS must hold http(s):// addresses, not {url!r}")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -339,6 +339,53 @@ def test_row14_a_damaged_database_is_noticed_before_the_index(tmp_path: Path) ->
         server.stop()
     assert result.returncode == 2
     assert "feedback database" in result.stderr and "cannot be used" in result.stderr
+    assert not (tmp_path / "no-index-yet").exists()  # no build was started
+
+
+def _occupied_port() -> Generator[str]:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield str(listener.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"QUOTEBOT_WEBHOOK_LISTEN": "999.1.1.1"}, "QUOTEBOT_WEBHOOK_LISTEN"),
+        ({"QUOTEBOT_WEBHOOK_PORT": "occupied"}, "QUOTEBOT_WEBHOOK_PORT"),
+        ({"QUOTEBOT_RETENTION_DAYS": "1e12"}, "QUOTEBOT_RETENTION_DAYS"),
+        ({"QUOTEBOT_FEEDS": "https://a.example/rss.xml"}, "QUOTEBOT_FEEDS"),
+    ],
+    ids=["bad-listen-address", "port-in-use", "retention-overflow", "feeds-without-corpus"],
+)
+def test_a_setting_that_cannot_work_is_one_line_before_the_index(
+    tmp_path: Path, extra: dict[str, str], named: str
+) -> None:
+    """Issue 9, D3/D4/D6: found at start (exit 2, one line naming it), not after minutes of
+    loading the index and not as a traceback."""
+    server = BotAPIServer(TOKEN)
+    server.start()
+    ports = _occupied_port()
+    try:
+        if extra.get("QUOTEBOT_WEBHOOK_PORT") == "occupied":
+            extra = {"QUOTEBOT_WEBHOOK_PORT": next(ports)}
+        webhook = {"QUOTEBOT_WEBHOOK_URL": "https://bot.example/hook"}
+        env = environment(tmp_path / "data", tmp_path / "no-index-yet", server, **webhook, **extra)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=ANSWER_TIMEOUT,
+        )
+    finally:
+        ports.close()
+        server.stop()
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("quotebot: error: ") and named in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "no-index-yet").exists()  # no build was started
 
 

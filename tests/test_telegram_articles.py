@@ -163,6 +163,7 @@ def test_feed_settings_are_read_and_checked() -> None:
         {
             "TELEGRAM_BOT_TOKEN": "1:x",
             "QUOTEBOT_FEEDS": "https://a.example/rss.xml, http://b.example/atom",
+            "QUOTEBOT_CORPUS": "/srv/articles",
             "QUOTEBOT_FEED_INTERVAL": "15",
             "QUOTEBOT_ALLOW_LOOPBACK_URLS": "1",
         }
@@ -174,5 +175,8 @@ def test_feed_settings_are_read_and_checked() -> None:
     assert not defaults.allow_loopback_urls
     with pytest.raises(SettingsError, match="QUOTEBOT_FEEDS"):
         load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEEDS": "file:///etc"})
+    # New articles are written into the corpus: the bundled one is read-only (README).
+    with pytest.raises(SettingsError, match="QUOTEBOT_FEEDS needs QUOTEBOT_CORPUS"):
+        load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEEDS": "https://a.x/f"})
     with pytest.raises(SettingsError, match="QUOTEBOT_FEED_INTERVAL"):
         load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEED_INTERVAL": "0"})

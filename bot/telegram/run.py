@@ -36,7 +36,7 @@ from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
 from bot.telegram.sending import RetryingRateLimiter
 from bot.telegram.store import Store
-from bot.telegram.webhook import WebhookServer
+from bot.telegram.webhook import WebhookServer, check_can_listen
 from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,14 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
     check_token(telegram.token)
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    if telegram.webhook_url:
+        # Before the index loads (minutes): a bad address or a port in use is a one-line error.
+        problem = check_can_listen(telegram.webhook_listen, telegram.webhook_port)
+        if problem:
+            raise SettingsError(
+                f"QUOTEBOT_WEBHOOK_LISTEN/QUOTEBOT_WEBHOOK_PORT "
+                f"({telegram.webhook_listen}:{telegram.webhook_port}): {problem}"
+            )
 
     try:
         check_writable(settings.data_dir)

@@ -17,6 +17,7 @@ import contextlib
 import hmac
 import json
 import logging
+import socket
 from collections.abc import Callable
 
 from bot.telegram.dispatch import Dispatcher
@@ -39,6 +40,31 @@ _REASONS = {
     413: "Content Too Large",
     431: "Request Header Fields Too Large",
 }
+
+
+def check_can_listen(host: str, port: int) -> str | None:
+    """Why the webhook server could not listen on ``host:port``, or None when it can.
+
+    Resolves the address and binds (then closes) a socket on each of its addresses, as
+    ``asyncio.start_server`` will, so a bad ``QUOTEBOT_WEBHOOK_LISTEN`` or a port in use is
+    found at start, before the index loads (minutes), not after it (issue 9, D3).
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        return f"cannot resolve {host!r}: {getattr(error, 'strerror', None) or error}"
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                # As asyncio.start_server does on Unix: a port in TIME_WAIT is free.
+                if hasattr(socket, "SO_REUSEADDR") and family != getattr(socket, "AF_UNIX", -1):
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(address)
+        except OSError as error:
+            return f"cannot listen on {address[0]} port {port}: {error.strerror or error}"
+    return None
 
 
 class WebhookServer:
