@@ -72,3 +72,34 @@ def test_a_stuck_inbox_fails_the_health_check(tmp_path: Path) -> None:
     inbox.finish(1)
     assert stuck_inbox(tmp_path, max_age=60.0) is None
     inbox.close()
+
+
+def _file_bytes(directory: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file())
+
+
+def test_without_stored_questions_an_answered_update_leaves_no_text_on_disk(
+    tmp_path: Path,
+) -> None:
+    """QUOTEBOT_STORE_QUESTIONS=0: the raw update is held only until it is answered; then no
+    file in the data directory (database, write-ahead log) holds its text, checkpoint or not."""
+    secret, waiting = "Where is the ferry to Sinop", "Who was sentenced in Simferopol"
+    inbox = Inbox.open(tmp_path / "inbox.sqlite3", keep_bodies=False)
+    inbox.record([update(1, secret * 40), update(2, waiting)])
+    assert secret.encode() in _file_bytes(tmp_path)  # held while unanswered
+    inbox.finish(1)
+    inbox.record([update(3, "ok")])
+    assert secret.encode() not in _file_bytes(tmp_path)
+    assert [r.update_id for r in inbox.pending()] == [2, 3]  # the others are still answerable
+    assert inbox.next_offset() == 4
+    inbox.close()  # the last connection checkpoints the log into the database
+    assert secret.encode() not in _file_bytes(tmp_path)
+    assert waiting.encode() in _file_bytes(tmp_path)
+
+
+def test_stored_questions_keep_the_update_until_it_is_pruned(tmp_path: Path) -> None:
+    inbox = Inbox.open(tmp_path / "inbox.sqlite3")
+    inbox.record([update(1, "Where is the ferry to Sinop")])
+    inbox.finish(1)
+    inbox.close()
+    assert b"ferry to Sinop" in _file_bytes(tmp_path)

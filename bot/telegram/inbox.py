@@ -8,6 +8,12 @@ handlers have finished, and on start answers whatever is still ``pending``. The 
 primary key, so a duplicate delivery is recorded (and answered) once. An update that cannot be
 read is marked ``rejected`` and kept, so that an operator can inspect it with ``sqlite3``.
 
+With ``QUOTEBOT_STORE_QUESTIONS=0`` (``keep_bodies=False``) the raw update, question included,
+is held only until it is answered: marking it ``done`` (or ``rejected``) replaces its body with
+``{}`` in the same statement, with SQLite's ``secure_delete`` on (the old bytes are zeroed, not
+left in free space), and checkpoints the write-ahead log into the database and truncates it, so
+no copy of the text stays in ``inbox.sqlite3`` or its ``-wal`` file.
+
 Delivery is at least once: a process killed after sending an answer but before marking it done
 answers that question again on restart (a duplicate is the lesser evil than a loss).
 """
@@ -61,17 +67,26 @@ class Received:
 class Inbox:
     """One SQLite file; open it with ``Inbox.open``. Thread-safe; every call is short."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path | None = None, keep_bodies: bool = True
+    ) -> None:
         self._connection = connection
         self._lock = threading.Lock()
         self.path = path
+        self.keep_bodies = keep_bodies
 
     @classmethod
-    def open(cls, path: Path) -> Inbox:
-        """Open (creating it, private to this user) the inbox at ``path``."""
+    def open(cls, path: Path, keep_bodies: bool = True) -> Inbox:
+        """Open (creating it, private to this user) the inbox at ``path``.
+
+        ``keep_bodies=False`` (``QUOTEBOT_STORE_QUESTIONS=0``): an update's text is erased
+        from the file as soon as it is finished (see the module docstring).
+        """
         try:
             private_database(path)
             connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            if not keep_bodies:
+                connection.execute("PRAGMA secure_delete=ON")
             connection.execute("PRAGMA journal_mode=WAL")
             # FULL: a recorded update survives a power cut too, not only a killed process.
             connection.execute("PRAGMA synchronous=FULL")
@@ -79,7 +94,7 @@ class Inbox:
         except (OSError, sqlite3.Error) as error:
             raise InboxError(f"cannot open the inbox database {path}: {error}") from None
         private_database(path)
-        return cls(connection, path)
+        return cls(connection, path, keep_bodies)
 
     @classmethod
     def in_memory(cls) -> Inbox:
@@ -128,14 +143,26 @@ class Inbox:
         return [Received(int(update_id), str(body)) for update_id, body in rows]
 
     def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None:
-        """Mark an update ``done`` (answered) or ``rejected`` (unreadable, kept to inspect)."""
+        """Mark an update ``done`` (answered) or ``rejected`` (unreadable, kept to inspect);
+        without ``keep_bodies``, its text is erased from the file and the log at the same time."""
         if state not in (DONE, REJECTED):
             raise ValueError(f"unknown final state {state!r}")
+        finished_at = time.time() if now is None else now
         with self._lock:
+            if self.keep_bodies:
+                self._connection.execute(
+                    "UPDATE updates SET state = ?, finished_at = ? WHERE update_id = ?",
+                    (state, finished_at, update_id),
+                )
+                return
             self._connection.execute(
-                "UPDATE updates SET state = ?, finished_at = ? WHERE update_id = ?",
-                (state, time.time() if now is None else now, update_id),
+                "UPDATE updates SET state = ?, finished_at = ?, body = '{}' WHERE update_id = ?",
+                (state, finished_at, update_id),
             )
+            # The log still holds the frame that recorded the text: copy the log into the
+            # database (where secure_delete zeroed it) and empty it. A reader (the health check)
+            # can keep it from emptying now; the next finish tries again.
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def next_offset(self) -> int | None:
         """The ``getUpdates`` offset that confirms everything recorded (None: nothing yet)."""

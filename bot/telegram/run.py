@@ -131,7 +131,7 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
         ) from None
     store = Store.open(settings.data_dir / STORE_FILE, store_questions=telegram.store_questions)
     try:
-        inbox = Inbox.open(settings.data_dir / INBOX_FILE)
+        inbox = Inbox.open(settings.data_dir / INBOX_FILE, keep_bodies=telegram.store_questions)
     except QuotebotError:
         store.close()
         raise
