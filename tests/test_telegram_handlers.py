@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.telegram import messages
 from bot.telegram.dispatch import Dispatcher
@@ -523,6 +524,36 @@ def test_polling_survives_every_kind_of_failure_and_loses_no_update(
             for user in users:
                 assert len(answers_to(bot, user)) == 1
             assert inbox.count(PENDING) == 0 and inbox.count(DONE) == 5
+            inbox.close()
+
+    run(scenario)
+
+
+def test_an_answer_sent_before_a_shutdown_without_grace_is_not_sent_again(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """QUOTEBOT_SHUTDOWN_GRACE=0 (issue 9, D2): the update whose answer was delivered is done
+    although its handlers were cancelled after the send; the one not yet answered stays
+    pending for the next start. So a restart answers the second user, not the first again."""
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answered = asyncio.Event()
+
+            async def after_the_answer(update: Update, context: object) -> None:
+                answered.set()
+                await asyncio.Event().wait()  # work that outlasts the grace
+
+            bot.app.add_handler(TypeHandler(Update, after_the_answer), group=99)
+            inbox = Inbox.open(tmp_path / "inbox.sqlite3")
+            dispatcher = Dispatcher(bot.app, inbox, concurrency=1)
+            first, second = bot.updates.private(ALICE, CUSTODY), bot.updates.private(BOB, CUSTODY)
+            dispatcher.accept(inbox.record([first, second]))
+            await asyncio.wait_for(answered.wait(), 20.0)
+            assert len(answers_to(bot, ALICE)) == 1
+            assert await dispatcher.drain(0.0) == 2
+            assert [r.update_id for r in inbox.pending()] == [second["update_id"]]
+            assert inbox.count(DONE) == 1 and answers_to(bot, BOB) == []
             inbox.close()
 
     run(scenario)

@@ -5,6 +5,13 @@ python-telegram-bot and runs the application's handlers in a task of its own (at
 ``concurrency`` at a time), then marks the update ``done``. An update that cannot be parsed, or
 that carries nothing this bot knows, is logged once at WARNING (its id and the reason, never the
 user's text), marked ``rejected`` and skipped: the next user is answered as usual.
+
+An update is marked ``done`` the moment its answer's ``sendMessage`` returns (``answer_sent``,
+called by the sending layer, synchronously: a shutdown that cancels the handler cannot cancel
+the marking), so a SIGTERM, even with ``QUOTEBOT_SHUTDOWN_GRACE=0``, never makes the next start
+send an answer that was delivered. What a shutdown can still repeat: an answer whose
+``sendMessage`` was in flight (sent, no reply yet) when the grace ran out; whether Telegram
+received it cannot be known, and it is sent again rather than lost.
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 
 from telegram import Update
 from telegram.ext import Application
@@ -23,6 +31,17 @@ logger = logging.getLogger(__name__)
 
 # The fields of an update that this bot has handlers for (see app.ALLOWED_UPDATES).
 KNOWN_CONTENT = ("message", "edited_message", "callback_query", "inline_query")
+
+# Marks the update whose handlers run in this task done (once); None outside of one.
+_mark_done: ContextVar[Callable[[], None] | None] = ContextVar("quotebot_mark_done", default=None)
+
+
+def answer_sent() -> None:
+    """The sending layer calls this right after a ``sendMessage`` returned: the update being
+    answered is marked done now, before anything else can be awaited (or cancelled)."""
+    mark = _mark_done.get()
+    if mark is not None:
+        mark()
 
 
 class Dispatcher:
@@ -72,15 +91,28 @@ class Dispatcher:
         self.inbox.finish(item.update_id, REJECTED)
 
     async def _answer(self, update_id: int, update: Update) -> None:
+        finished = False
+
+        def mark_done() -> None:
+            # Synchronous (one short SQLite write): nothing can cancel it half way.
+            nonlocal finished
+            if not finished:
+                finished = True
+                self.inbox.finish(update_id)
+
         async with self._slots:
+            token = _mark_done.set(mark_done)
             try:
                 await self.application.process_update(update)
             except Exception:
                 # process_update hands handler errors to the error handler; this is a failure
                 # outside of it. The update is finished either way: retrying it would fail again.
                 logger.exception("update %d failed outside its handlers", update_id)
-        # Not reached when cancelled at shutdown: the update stays pending for the next start.
-        await asyncio.to_thread(self.inbox.finish, update_id)
+            finally:
+                _mark_done.reset(token)
+        # Not reached when cancelled at shutdown: an update whose answer was not sent yet stays
+        # pending for the next start (one whose answer was sent is done already).
+        mark_done()
 
     async def drain(self, timeout: float) -> int:
         """Wait up to ``timeout`` seconds for the running updates, cancel the rest (they stay

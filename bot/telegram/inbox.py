@@ -15,7 +15,9 @@ left in free space), and checkpoints the write-ahead log into the database and t
 no copy of the text stays in ``inbox.sqlite3`` or its ``-wal`` file.
 
 Delivery is at least once: a process killed after sending an answer but before marking it done
-answers that question again on restart (a duplicate is the lesser evil than a loss).
+answers that question again on restart (a duplicate is the lesser evil than a loss). A
+stop (SIGTERM) does not: the update is marked done as its answer's sendMessage returns
+(``dispatch.answer_sent``).
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 
+from bot.telegram.dispatch import answer_sent
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_FLOOD_RETRIES = 5
@@ -42,6 +44,8 @@ DEFAULT_MAX_BACKOFF = 15.0
 # One attempt only: decoration must never delay or cost an answer.
 BEST_EFFORT = frozenset({"sendChatAction"})
 TEXT_METHODS = frozenset({"sendMessage", "editMessageText"})
+# A reply to an update: once one returns, the update is answered (``dispatch.answer_sent``).
+ANSWER_METHODS = frozenset({"sendMessage"})
 _TAG = re.compile(r"<[^>]*>")
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
@@ -123,14 +127,29 @@ class RetryingRateLimiter(AIORateLimiter):
         while True:
             await self._wait_out_flood(chat)
             try:
-                return await self._run_request(
-                    chat=chat is not None,
-                    group=_group_of(chat_id),
-                    allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
-                    callback=callback,
-                    args=args,
-                    kwargs=kwargs,
+                request = asyncio.ensure_future(
+                    self._run_request(
+                        chat=chat is not None,
+                        group=_group_of(chat_id),
+                        allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
+                        callback=callback,
+                        args=args,
+                        kwargs=kwargs,
+                    )
                 )
+                try:
+                    result = await asyncio.shield(request)
+                except asyncio.CancelledError:
+                    # A shutdown: a reply that arrived in the same instant still counts.
+                    if request.done() and not request.cancelled() and not request.exception():
+                        if endpoint in ANSWER_METHODS:
+                            answer_sent()
+                    else:
+                        request.cancel()
+                    raise
+                if endpoint in ANSWER_METHODS:
+                    answer_sent()  # before any other await: see dispatch.answer_sent
+                return result
             except RetryAfter as error:
                 floods += 1
                 if floods > (rate_limit_args or self.flood_retries):
