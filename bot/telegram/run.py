@@ -117,10 +117,7 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
         # Before the index loads (minutes): a bad address or a port in use is a one-line error.
         problem = check_can_listen(telegram.webhook_listen, telegram.webhook_port)
         if problem:
-            raise SettingsError(
-                f"QUOTEBOT_WEBHOOK_LISTEN/QUOTEBOT_WEBHOOK_PORT "
-                f"({telegram.webhook_listen}:{telegram.webhook_port}): {problem}"
-            )
+            raise SettingsError(problem)
 
     try:
         check_writable(settings.data_dir)

@@ -43,7 +43,8 @@ _REASONS = {
 
 
 def check_can_listen(host: str, port: int) -> str | None:
-    """Why the webhook server could not listen on ``host:port``, or None when it can.
+    """Why the webhook server could not listen on ``host:port`` (naming the variable to fix),
+    or None when it can.
 
     Resolves the address and binds (then closes) a socket on each of its addresses, as
     ``asyncio.start_server`` will, so a bad ``QUOTEBOT_WEBHOOK_LISTEN`` or a port in use is
@@ -52,7 +53,8 @@ def check_can_listen(host: str, port: int) -> str | None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (OSError, UnicodeError) as error:
-        return f"cannot resolve {host!r}: {getattr(error, 'strerror', None) or error}"
+        reason = getattr(error, "strerror", None) or error
+        return f"QUOTEBOT_WEBHOOK_LISTEN {host!r} cannot be resolved: {reason}"
     for family, kind, proto, _, address in infos:
         try:
             with socket.socket(family, kind, proto) as probe:
@@ -63,7 +65,10 @@ def check_can_listen(host: str, port: int) -> str | None:
                     probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
                 probe.bind(address)
         except OSError as error:
-            return f"cannot listen on {address[0]} port {port}: {error.strerror or error}"
+            return (
+                f"QUOTEBOT_WEBHOOK_LISTEN/QUOTEBOT_WEBHOOK_PORT: cannot listen on {address[0]} "
+                f"port {port}: {error.strerror or error}"
+            )
     return None
 
 
