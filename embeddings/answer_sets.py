@@ -30,6 +30,7 @@ from typing import Any
 
 from embeddings.errors import QuotebotError
 from embeddings.index import split_documents
+from embeddings.question_files import question_objects
 from embeddings.squad import SquadSet, slugify
 from embeddings.types import OUTCOMES, Document, Outcome
 
@@ -68,28 +69,11 @@ class AnswerCase:
 
 def load_answer_set(path: Path) -> list[AnswerCase]:
     """Read a JSONL answer set; AnswerSetError names the line and what is wrong."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise AnswerSetError(f"{path}: cannot read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise AnswerSetError(f"{path}: not valid UTF-8") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise AnswerSetError(f"{where}: not JSON ({error.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise AnswerSetError(f'{where}: expected an object with a "question" string')
+    keys = {"question", "answers", "answerable", "tag", "note"}
+    for where, item in question_objects(path, keys, AnswerSetError):
         if not item["question"].strip():
             raise AnswerSetError(f"{where}: the question is empty")
-        unknown = set(item) - {"question", "answers", "answerable", "tag", "note"}
-        if unknown:
-            raise AnswerSetError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         answers = item.get("answers", [])
         if not isinstance(answers, list) or not all(isinstance(a, str) and a for a in answers):
             raise AnswerSetError(f'{where}: "answers" must be a list of non-empty strings')

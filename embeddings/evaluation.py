@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from embeddings.abstention import should_abstain
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuotebotError
 from embeddings.index import SentenceIndex, build_index
+from embeddings.question_files import question_objects
 from embeddings.search import Searcher, validate_question
 from embeddings.squad import SquadSet
 
@@ -150,26 +150,9 @@ class Case:
 
 def load_cases(path: Path) -> list[Case]:
     """Read a JSONL regression set; EvaluationError names the line and what is wrong."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise EvaluationError(f"{path}: cannot read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise EvaluationError(f"{path}: not valid UTF-8") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise EvaluationError(f"{where}: not JSON ({error.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise EvaluationError(f'{where}: expected an object with a "question" string')
-        unknown = set(item) - {"question", "expect", "top", "abstain"}
-        if unknown:
-            raise EvaluationError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    keys = {"question", "expect", "top", "abstain"}
+    for where, item in question_objects(path, keys, EvaluationError):
         expect = item.get("expect", [])
         if isinstance(expect, str):
             expect = [expect]

@@ -1,0 +1,45 @@
+"""Reading a JSONL file of questions, one object a line, with errors that name the line.
+
+Regression sets (``quotebot eval questions``) and answer sets (``quotebot eval answers``) are
+both hand-written by corpus owners, so a mistake must point at the file and line that hold it.
+The two formats differ only in their keys; this is the part they share.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from embeddings.errors import QuotebotError
+
+
+def question_objects(
+    path: Path, keys: set[str], error: type[QuotebotError]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield ``("FILE:LINE", object)`` for each object with a ``question`` string.
+
+    Blank lines and lines starting with ``#`` are skipped; an unreadable file, a line that is
+    not a JSON object with a ``question`` string, or a key outside ``keys`` raises ``error``.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as failure:
+        raise error(f"{path}: cannot read ({failure.strerror})") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not valid UTF-8") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as failure:
+            raise error(f"{where}: not JSON ({failure.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise error(f'{where}: expected an object with a "question" string')
+        unknown = set(item) - keys
+        if unknown:
+            raise error(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        yield where, item
