@@ -21,12 +21,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import overload
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from embeddings.types import Document, Sentence
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +106,33 @@ def _load(path: Path) -> IntArray:
     return array
 
 
-class DocumentTable(Sequence[Document]):
+class _Rows(Sequence[T]):
+    """A read-only sequence of rows made on access: slicing, negative indices and iteration
+    once, for both tables."""
+
+    def _row(self, n: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, n: int) -> T: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, n: int | slice) -> T | tuple[T, ...]:
+        if isinstance(n, slice):
+            return tuple(self._row(i) for i in range(*n.indices(len(self))))
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        return self._row(n)
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._row(n) for n in range(len(self)))
+
+
+class DocumentTable(_Rows[Document]):
     """The articles of a loaded index; metadata and bodies read on access, recent ones kept."""
 
     def __init__(
@@ -128,23 +156,8 @@ class DocumentTable(Sequence[Document]):
     def __len__(self) -> int:
         return len(self._text_offsets) - 1
 
-    @overload
-    def __getitem__(self, n: int) -> Document: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> tuple[Document, ...]: ...
-
-    def __getitem__(self, n: int | slice) -> Document | tuple[Document, ...]:
-        if isinstance(n, slice):
-            return tuple(self[i] for i in range(*n.indices(len(self))))
-        if n < 0:
-            n += len(self)
-        if not 0 <= n < len(self):
-            raise IndexError(n)
+    def _row(self, n: int) -> Document:
         return self._document(n)
-
-    def __iter__(self) -> Iterator[Document]:
-        return (self[n] for n in range(len(self)))
 
     def _text(self, n: int) -> str:
         """The body of document ``n``, decoded."""
@@ -161,7 +174,7 @@ class DocumentTable(Sequence[Document]):
         return Document(**fields, text=text)
 
 
-class SentenceTable(Sequence[Sentence]):
+class SentenceTable(_Rows[Sentence]):
     """The sentences of a loaded index, each made from its row and its article's body."""
 
     def __init__(self, spans: IntArray, documents: DocumentTable) -> None:
@@ -176,24 +189,9 @@ class SentenceTable(Sequence[Sentence]):
     def __len__(self) -> int:
         return len(self._spans)
 
-    @overload
-    def __getitem__(self, n: int) -> Sentence: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> tuple[Sentence, ...]: ...
-
-    def __getitem__(self, n: int | slice) -> Sentence | tuple[Sentence, ...]:
-        if isinstance(n, slice):
-            return tuple(self[i] for i in range(*n.indices(len(self))))
-        if n < 0:
-            n += len(self)
-        if not 0 <= n < len(self):
-            raise IndexError(n)
+    def _row(self, n: int) -> Sentence:
         doc, position, start, end = self._spans[n].tolist()
         text = self._documents.text(doc)
         if end > len(text):
             raise TableError(f"sentence offsets {start}:{end} fall outside document {doc}")
         return Sentence(doc, position, start, end, text[start:end])
-
-    def __iter__(self) -> Iterator[Sentence]:
-        return (self[n] for n in range(len(self)))
