@@ -221,13 +221,16 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _webhook_url(env: Mapping[str, str]) -> str | None:
-    url = _optional(env, "QUOTEBOT_WEBHOOK_URL")
+def _web_address(env: Mapping[str, str], name: str, schemes: str) -> str | None:
+    """An optional http(s) URL; ``schemes`` says in the error which one is expected."""
+    url = _optional(env, name)
     if url is not None and not url.startswith(("https://", "http://")):
-        raise SettingsError(
-            f"QUOTEBOT_WEBHOOK_URL must be an https:// (or http://) address, not {url!r}"
-        )
+        raise SettingsError(f"{name} must be an {schemes} address, not {url!r}")
     return url
+
+
+def _webhook_url(env: Mapping[str, str]) -> str | None:
+    return _web_address(env, "QUOTEBOT_WEBHOOK_URL", "https:// (or http://)")
 
 
 # A host name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens.
@@ -251,12 +254,7 @@ def _webhook_listen(env: Mapping[str, str]) -> str:
 
 
 def _api_base_url(env: Mapping[str, str]) -> str | None:
-    url = _optional(env, "TELEGRAM_API_BASE_URL")
-    if url is not None and not url.startswith(("https://", "http://")):
-        raise SettingsError(
-            f"TELEGRAM_API_BASE_URL must be an http:// or https:// address, not {url!r}"
-        )
-    return url
+    return _web_address(env, "TELEGRAM_API_BASE_URL", "http:// or https://")
 
 
 def _webhook_secret(env: Mapping[str, str]) -> str | None:
