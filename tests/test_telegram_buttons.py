@@ -35,7 +35,7 @@ LARGEST = [
     ShowContext(TOKEN, 99, 999_999, 999_999, "abcd"),
     Vote(TOKEN, up=False),
     AskExample(9),
-    ShowSources(99),
+    ShowSources(999_999),
 ]
 
 

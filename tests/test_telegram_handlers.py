@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -103,26 +104,40 @@ def test_sources_lists_every_article_escaped_and_linked(tmp_path: Path) -> None:
     run(scenario)
 
 
-def test_sources_page_through_a_large_corpus(tmp_path: Path) -> None:
+def test_sources_page_through_a_large_corpus_newest_first(tmp_path: Path) -> None:
+    # 60 small articles in no particular order: 50 dated (two on each day), 10 undated.
     documents = [
         Document(
             f"d{n}",
-            f"Article number {n} " + "with a long title " * 8,
+            f"Article {n:02}",
             f"Text {n}.",
             "Source",
-            "2024-01-01",
+            f"2024-02-{n % 25 + 1:02}" if n < 50 else None,
             f"https://example.org/{n}",
         )
-        for n in range(150)
+        for n in (n * 37 % 60 for n in range(60))
     ]
+    by_title = sorted(documents, key=lambda d: d.title)
+    newest = sorted((d for d in by_title if d.date), key=lambda d: d.date or "", reverse=True)
+    expected = [d.title for d in newest] + [d.title for d in by_title if d.date is None]
 
     async def scenario() -> None:
         async with running_bot(searcher_over(documents), tmp_path) as bot:
-            first = only(await bot.say(ALICE, "/sources"), "sendMessage")
-            assert "(page 1 of" in first.text and "Article number 0 " in first.text
-            edited = only(await bot.press(ALICE, first, "More ▸"), "editMessageText")
-            assert "(page 2 of" in edited.text
-            assert "Article number 0 " not in edited.text
+            message = only(await bot.say(ALICE, "/sources"), "sendMessage")
+            assert message.text.startswith(
+                "<b>The sources</b>: 60 articles, page 1 of 6, newest first:\n"
+            )
+            assert buttons(message) == ["More ▸"]
+            texts = [message.text]
+            for page in range(2, 7):
+                message = only(await bot.press(ALICE, message, "More ▸"), "editMessageText")
+                assert f"60 articles, page {page} of 6, newest first" in message.text
+                texts.append(message.text)
+            assert buttons(message) == ["◂ Back"]
+            back = only(await bot.press(ALICE, message, "◂ Back"), "editMessageText")
+            assert back.text == texts[4] and buttons(back) == ["◂ Back", "More ▸"]
+            titles = re.findall(r">(Article \d\d)</a>", "\n".join(texts))
+            assert titles == expected  # each once, newest first, same day by title
 
     run(scenario)
 

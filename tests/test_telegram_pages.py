@@ -7,10 +7,13 @@ import pytest
 from bot.telegram.pages import (
     ANSWER_PAGES,
     MAX_QUOTES_PER_MESSAGE,
+    newest_first,
     page_count,
     page_of,
     page_size,
     pool_size,
+    sources_page,
+    sources_page_count,
 )
 from embeddings import MAX_TOP_K, Answer, Document, Quote
 
@@ -49,3 +52,41 @@ def test_an_answer_without_quotes_has_one_empty_page_and_no_other() -> None:
         page_of(answer_with(4), 2, 3)
     with pytest.raises(IndexError):
         page_of(answer_with(4), -1, 3)
+
+
+def test_sources_are_newest_first_undated_last_and_ties_by_title() -> None:
+    documents = [
+        Document("a", "Zebra", "x", date="2024-05-01"),
+        Document("b", "undated b", "x"),
+        Document("c", "Apple", "x", date="2024-05-01"),
+        Document("d", "Evening", "x", date="2024-05-01T20:00:00+03:00"),  # 17:00 UTC
+        Document("e", "Older", "x", date="2023-12-31T23:59:59Z"),
+        Document("f", "Noon UTC", "x", date="2024-05-01T18:00:00"),  # no zone: UTC
+        Document("g", "Another undated", "x"),
+    ]
+    titles = [document.title for document in sources_page(documents, 0).documents]
+    assert titles == [
+        "Noon UTC",
+        "Evening",
+        "Apple",
+        "Zebra",
+        "Older",
+        "Another undated",
+        "undated b",
+    ]
+    assert [documents[n].id for n in newest_first(documents)] == list("fdcaegb")
+
+
+def test_sources_come_in_pages_of_ten_with_the_count() -> None:
+    documents = [
+        Document(f"d{n}", f"T{n}", "x", date=f"2024-01-{n % 28 + 1:02}") for n in range(42)
+    ]
+    assert sources_page_count(42) == 5 and sources_page_count(0) == 1
+    pages = [sources_page(documents, n) for n in range(5)]
+    assert [len(page.documents) for page in pages] == [10, 10, 10, 10, 2]
+    assert {page.total for page in pages} == {42} and {page.count for page in pages} == {5}
+    shown = [document.id for page in pages for document in page.documents]
+    assert sorted(shown) == sorted(document.id for document in documents)
+    with pytest.raises(IndexError):
+        sources_page(documents, 5)
+    assert sources_page([], 0).documents == ()

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram.pages import page_count, page_of
+from bot.telegram.pages import page_count, page_of, sources_page, sources_page_count
 from bot.telegram.render import (
     FRAME,
     MAX_MESSAGE_LENGTH,
@@ -22,7 +22,7 @@ from bot.telegram.render import (
     render_inline_message,
     render_passage,
     render_rate_limited,
-    render_source_pages,
+    render_sources_page,
     render_start,
     render_stats,
     shorten_words,
@@ -218,16 +218,47 @@ def test_every_page_of_any_answer_is_valid_telegram_html_within_the_limit(
 
 
 @settings(max_examples=40, deadline=None)
-@given(documents=st.lists(_documents, min_size=1, max_size=120))
+@given(documents=st.lists(_documents, min_size=1, max_size=25))
 def test_source_pages_are_valid_within_the_limit_and_list_each_article_once(
     documents: list[Document],
 ) -> None:
-    pages = render_source_pages(documents)
+    pages = [
+        render_sources_page(sources_page(documents, n))
+        for n in range(sources_page_count(len(documents)))
+    ]
     for page in pages:
         assert telegram_length(page) <= MAX_MESSAGE_LENGTH
         assert telegram_html_problems(page) == []
     entries = [line for page in pages for line in page.splitlines() if line.startswith("• ")]
     assert len(entries) == len(documents)
+
+
+def test_a_page_of_sources_says_how_many_articles_and_which_page() -> None:
+    documents = [
+        Document(f"d{n}", f"Article {n}", "x", date=f"2024-03-{n + 1:02}") for n in range(3)
+    ]
+    documents += [Document(f"u{n}", f"Undated {n}", "x") for n in range(39)]
+    first = render_sources_page(sources_page(documents, 0))
+    assert first.splitlines()[:3] == [
+        "<b>The sources</b>: 42 articles, page 1 of 5, newest first:",
+        "• Article 2 — 2024-03-03",
+        "• Article 1 — 2024-03-02",
+    ]
+    assert render_sources_page(sources_page(documents[:1], 0)).startswith(
+        "<b>The sources</b>: 1 article, newest first:\n• Article 0"
+    )
+    assert render_sources_page(sources_page([], 0)) == "The index holds no articles."
+
+
+def test_entries_longer_than_their_share_lose_the_link_first() -> None:
+    long_url = "https://example.org/" + "a" * 470
+    documents = [
+        Document(f"d{n}", "A title " * 37, "x", source="S" * 100, url=long_url) for n in range(10)
+    ]
+    page = render_sources_page(sources_page(documents, 0))
+    assert telegram_length(page) <= MAX_MESSAGE_LENGTH
+    assert telegram_html_problems(page) == []
+    assert page.count("• ") == 10 and "<a href" not in page and "S" * 100 in page
 
 
 def passage_of(sentences: list[str], focus: int) -> Passage:

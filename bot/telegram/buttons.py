@@ -14,7 +14,7 @@ Formats (``T`` is an answer token of 8 URL-safe characters):
   open a different article that now has the same number.
 - ``v:T:u`` and ``v:T:d``: feedback (👍/👎) on an answer.
 - ``e:N``: ask example question N of the /start message.
-- ``s:PAGE``: show page PAGE of /sources.
+- ``s:PAGE``: show page PAGE of /sources (a large corpus has thousands).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ _SHAPES: dict[str, tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]
     ),
     "v:": (re.compile(rf"v:({TOKEN_PATTERN}):([ud])"), lambda g: Vote(g[0], g[1] == "u")),
     "e:": (re.compile(r"e:([0-9])"), lambda g: AskExample(int(g[0]))),
-    "s:": (re.compile(rf"s:{_SMALL}"), lambda g: ShowSources(int(g[0]))),
+    "s:": (re.compile(rf"s:{_NUMBER}"), lambda g: ShowSources(int(g[0]))),
 }
 
 

@@ -9,6 +9,7 @@ holds up another. What a pressed button does is in ``presses``, the admin comman
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -22,7 +23,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 
-from bot.telegram import messages, render
+from bot.telegram import messages, pages, render
 from bot.telegram.addressing import command_argument, group_question, is_addressed_command
 from bot.telegram.bot_data import BotServices, Context, count, remember, search, services_of
 from bot.telegram.buttons import (
@@ -32,7 +33,7 @@ from bot.telegram.buttons import (
     sources_keyboard,
 )
 from bot.telegram.decoration import show_typing
-from bot.telegram.pages import page_of
+from bot.telegram.pages import SourcesPage, page_of
 from bot.telegram.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
 from embeddings import Answer, QuestionError
 
@@ -78,12 +79,27 @@ async def show_help(update: Update, context: Context) -> None:
 
 
 async def show_sources(update: Update, context: Context) -> None:
-    """/sources: the articles in the index, a page at a time."""
+    """/sources: the articles in the index, newest first, a page at a time."""
     message = update.effective_message
     if message is None:
         return
-    pages = render.render_source_pages(services_of(context).searcher.documents)
-    await message.reply_text(pages[0], reply_markup=sources_keyboard(0, len(pages)))
+    page = await sources_page(services_of(context), 0)
+    assert page is not None  # there is always a first page
+    await message.reply_text(
+        render.render_sources_page(page), reply_markup=sources_keyboard(page.index, page.count)
+    )
+
+
+async def sources_page(services: BotServices, index: int) -> SourcesPage | None:
+    """Page ``index`` of /sources from the live index, or None when it has no such page.
+
+    In a worker thread: ordering a large index reads every article once.
+    """
+    documents = services.searcher.documents
+    try:
+        return await asyncio.to_thread(pages.sources_page, documents, index)
+    except IndexError:
+        return None
 
 
 async def ask_command(update: Update, context: Context) -> None:

@@ -33,7 +33,7 @@ from bot.telegram.buttons import (
     parse,
     sources_keyboard,
 )
-from bot.telegram.handlers import answer_page, ask
+from bot.telegram.handlers import answer_page, ask, sources_page
 from bot.telegram.store import Issued
 from embeddings import Answer, QuestionError
 
@@ -197,12 +197,12 @@ async def ask_example(
 
 
 async def show_sources_page(query: CallbackQuery, callback: ShowSources, context: Context) -> None:
-    """Paging through /sources."""
-    pages = render.render_source_pages(services_of(context).searcher.documents)
-    if callback.page >= len(pages):
+    """Paging through /sources; a page the index no longer has (it shrank) is a stale button."""
+    page = await sources_page(services_of(context), callback.page)
+    if page is None:
         await query.answer(messages.STALE_BUTTON)
         return
-    await _edit(query, pages[callback.page], sources_keyboard(callback.page, len(pages)))
+    await _edit(query, render.render_sources_page(page), sources_keyboard(page.index, page.count))
     await query.answer()
 
 

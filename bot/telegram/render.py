@@ -23,7 +23,7 @@ from telegram.constants import MessageLimit
 
 from bot.cli.render import ABSTAIN, FRAME, RELATED
 from bot.quote_marks import unbalanced_marks
-from bot.telegram.pages import Page
+from bot.telegram.pages import Page, SourcesPage
 from bot.telegram.store import Stats
 from embeddings import (
     Answer,
@@ -46,7 +46,6 @@ MAX_NAME = 100  # a speaker's or an author's name
 MAX_URL = 500
 # Telegram silently drops formatting beyond about 100 entities in a message.
 MAX_BOLD_RUNS = 8
-MAX_SOURCES_PER_PAGE = 40
 ELLIPSIS = "…"
 
 
@@ -317,31 +316,41 @@ def render_passage(passage: Passage) -> str:
     return _fit_text(lambda text: render(kept, text), focus.text, MAX_MESSAGE_LENGTH)
 
 
-def _source_entry(document: Document) -> str:
-    return f"• {citation_html(document)}"
+def _source_entries(document: Document) -> Iterable[str]:
+    """One /sources entry, from the fullest to the most compact."""
+    yield f"• {citation_html(document)}"
+    yield f"• {citation_html(document, link=False)}"
+    yield f"• {citation_html(document, link=False, title_chars=60)}"
 
 
-def render_source_pages(documents: Sequence[Document]) -> list[str]:
-    """The /sources list as messages that each fit Telegram's limit, in corpus order."""
-    if not documents:
-        return ["The index holds no articles."]
-    head = f"<b>The sources</b>: {len(documents)} article{'s' if len(documents) != 1 else ''}"
-    room = MAX_MESSAGE_LENGTH - telegram_length(head) - 40  # 40: room for " (page 12 of 34)"
-    pages: list[list[str]] = [[]]
-    used = 0
-    for document in documents:
-        entry = _source_entry(document)
-        size = telegram_length(entry) + 1
-        if pages[-1] and (used + size > room or len(pages[-1]) >= MAX_SOURCES_PER_PAGE):
-            pages.append([])
-            used = 0
-        pages[-1].append(entry)
-        used += size
-    total = len(pages)
-    return [
-        head + (f" (page {n} of {total})" if total > 1 else "") + ":\n" + "\n".join(entries)
-        for n, entries in enumerate(pages, 1)
-    ]
+def _source_entry(document: Document, budget: int) -> str:
+    """The fullest entry that fits ``budget``; at worst the plain citation, shortened."""
+    for entry in _source_entries(document):
+        if telegram_length(entry) <= budget:
+            return entry
+    return _fit_text(
+        lambda text: "• " + escape(text, quote=False), citation_plain(document), budget
+    )
+
+
+def render_sources_page(page: SourcesPage) -> str:
+    """One page of /sources: the count, where the page is, and its articles newest first.
+
+    Each entry is the article's citation (title linked, source, author, date); when the page
+    would pass Telegram's limit, the entries that take more than their share lose the link,
+    then most of the title, so every page fits whatever the metadata.
+    """
+    if not page.total:
+        return "The index holds no articles."
+    articles = f"{page.total:,} article{'s' if page.total != 1 else ''}"
+    where = f", page {page.index + 1:,} of {page.count:,}" if page.count > 1 else ""
+    head = f"<b>The sources</b>: {articles}{where}, newest first:"
+    room = MAX_MESSAGE_LENGTH - telegram_length(head)
+    entries = [next(iter(_source_entries(document))) for document in page.documents]
+    if sum(telegram_length(entry) + 1 for entry in entries) > room:
+        share = room // len(entries) - 1  # the newline before each entry
+        entries = [_source_entry(document, share) for document in page.documents]
+    return head + "\n" + "\n".join(entries)
 
 
 def _source_names(documents: Sequence[Document]) -> str:
