@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from embeddings import QuotebotError
 
@@ -97,6 +98,8 @@ class TelegramSettings:
     send_backoff: float = DEFAULT_SEND_BACKOFF
     shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE
     stuck_after: float = DEFAULT_STUCK_AFTER
+    # QUOTEBOT_DATABASE_URL: PostgreSQL shared by replicas (None: SQLite in the data directory).
+    database_url: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -354,8 +357,32 @@ def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSett
             maximum=7 * 24 * 60,
         ),
         allow_loopback_urls=bool(_flag(env, "QUOTEBOT_ALLOW_LOOPBACK_URLS")),
+        database_url=_database_url(env),
         **_bot_clocks(env),
     )
+
+
+def _database_url(env: Mapping[str, str]) -> str | None:
+    """``QUOTEBOT_DATABASE_URL``: a ``postgresql://`` URL naming a host; an error never repeats
+    the URL, which may hold a password."""
+    url = _optional(env, "QUOTEBOT_DATABASE_URL")
+    if url is None:
+        return None
+    name = "QUOTEBOT_DATABASE_URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        raise SettingsError(f"{name} is not a URL (a bad port or brackets?)") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            f"{name} must be a postgresql:// URL (postgresql://USER:PASSWORD@HOST:5432/DATABASE)"
+        )
+    if not parts.hostname and "host=" not in parts.query:
+        raise SettingsError(
+            f"{name} names no host (postgresql://USER:PASSWORD@HOST:5432/DATABASE)"
+        )
+    return url
 
 
 def _bot_clocks(env: Mapping[str, str]) -> dict[str, Any]:

@@ -63,3 +63,31 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return dict(os.environ)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One real PostgreSQL server for the whole session (``tests/postgres_server.py``); the
+    tests that need it skip, saying why, where PostgreSQL is not installed."""
+    from tests.postgres_server import PostgresServer, find_bin_dir, why_unavailable
+
+    reason = why_unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    bin_dir = find_bin_dir()
+    assert bin_dir is not None
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(postgres_server: object) -> str:
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    from tests.postgres_server import PostgresServer
+
+    assert isinstance(postgres_server, PostgresServer)
+    return postgres_server.new_database()

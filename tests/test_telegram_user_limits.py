@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from bot.telegram.pg_limits import PgSlidingWindowLimiter, open_pg_limiters
 from bot.telegram.user_limits import SlidingWindowLimiter
+
+Limiter = SlidingWindowLimiter | PgSlidingWindowLimiter
+MakeLimiter = Callable[..., Limiter]
 
 
 class Clock:
@@ -15,9 +21,29 @@ class Clock:
         return self.now
 
 
-def test_allows_the_limit_then_refuses_until_the_oldest_request_leaves_the_window() -> None:
+@pytest.fixture(params=["memory", "postgresql"])
+def make_limiter(request: pytest.FixtureRequest) -> MakeLimiter:
+    """The same behaviour from the in-memory window (one process) and the PostgreSQL one
+    (replicas); the PostgreSQL case starts a real server (and skips where there is none)."""
+    if request.param == "memory":
+        return SlidingWindowLimiter
+    url = request.getfixturevalue("database_url")
+
+    def make(limit: int, window: float = 60.0, clock: Clock | None = None) -> Limiter:
+        factory, database = open_pg_limiters(url, clock or Clock())
+        request.addfinalizer(database.close)
+        limiter = factory("questions", limit, window)
+        assert isinstance(limiter, PgSlidingWindowLimiter)
+        return limiter
+
+    return make
+
+
+def test_allows_the_limit_then_refuses_until_the_oldest_request_leaves_the_window(
+    make_limiter: MakeLimiter,
+) -> None:
     clock = Clock()
-    limiter = SlidingWindowLimiter(3, window=60, clock=clock)
+    limiter = make_limiter(3, window=60, clock=clock)
     for second in (0, 10, 20):
         clock.now = second
         assert limiter.check("ann").allowed
@@ -31,16 +57,16 @@ def test_allows_the_limit_then_refuses_until_the_oldest_request_leaves_the_windo
     assert not limiter.check("ann").allowed  # 10, 20 and 60 are still in the window
 
 
-def test_users_have_separate_windows() -> None:
-    limiter = SlidingWindowLimiter(1, clock=Clock())
+def test_users_have_separate_windows(make_limiter: MakeLimiter) -> None:
+    limiter = make_limiter(1, clock=Clock())
     assert limiter.check(1).allowed
     assert not limiter.check(1).allowed
     assert limiter.check(2).allowed
 
 
-def test_only_the_first_refusal_of_a_run_asks_for_a_warning() -> None:
+def test_only_the_first_refusal_of_a_run_asks_for_a_warning(make_limiter: MakeLimiter) -> None:
     clock = Clock()
-    limiter = SlidingWindowLimiter(1, window=60, clock=clock)
+    limiter = make_limiter(1, window=60, clock=clock)
     limiter.check("ann")
     assert [limiter.check("ann").first_refusal for _ in range(3)] == [True, False, False]
     clock.now = 61
@@ -48,9 +74,9 @@ def test_only_the_first_refusal_of_a_run_asks_for_a_warning() -> None:
     assert limiter.check("ann").first_refusal  # a new run of refusals warns again
 
 
-def test_refused_requests_do_not_extend_the_wait() -> None:
+def test_refused_requests_do_not_extend_the_wait(make_limiter: MakeLimiter) -> None:
     clock = Clock()
-    limiter = SlidingWindowLimiter(1, window=60, clock=clock)
+    limiter = make_limiter(1, window=60, clock=clock)
     limiter.check("ann")
     for second in range(1, 60):
         clock.now = second
@@ -59,9 +85,9 @@ def test_refused_requests_do_not_extend_the_wait() -> None:
     assert limiter.check("ann").allowed
 
 
-def test_quiet_users_are_forgotten() -> None:
+def test_quiet_users_are_forgotten(make_limiter: MakeLimiter) -> None:
     clock = Clock()
-    limiter = SlidingWindowLimiter(5, window=60, clock=clock)
+    limiter = make_limiter(5, window=60, clock=clock)
     for user in range(100):
         limiter.check(user)
     clock.now = 200

@@ -37,8 +37,8 @@ from bot.telegram.answers import AnswerCache
 from bot.telegram.bot_data import BotServices
 from bot.telegram.health import beat, heartbeat_path, remove_heartbeat
 from bot.telegram.sending import RetryingRateLimiter
-from bot.telegram.store import Store
-from bot.telegram.user_limits import Clock, SlidingWindowLimiter
+from bot.telegram.store import FeedbackStore
+from bot.telegram.user_limits import Clock, LimiterFactory, in_memory_limiters
 from embeddings import Searcher
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def default_get_updates_request() -> HTTPXRequest:
 def build_application(
     settings: Settings,
     searcher: Searcher,
-    store: Store,
+    store: FeedbackStore,
     *,
     reload_searcher: Callable[[], Searcher] | None = None,
     request: BaseRequest | None = None,
@@ -93,6 +93,7 @@ def build_application(
     rate_limiter: BaseRateLimiter[int] | None = None,
     clock: Clock = time.monotonic,
     heartbeat: Path | None = None,
+    limiters: LimiterFactory | None = None,
 ) -> Application:
     """The bot, ready for ``run_polling``/``run_webhook`` (or ``process_update`` in tests).
 
@@ -107,6 +108,8 @@ def build_application(
         rate_limiter: Telegram flood control; ``RetryingRateLimiter`` by default.
         clock: the time source of the per-user rate limits.
         heartbeat: the file the health check reads; by default ``<data dir>/heartbeat``.
+        limiters: makes the per-user rate limits; in memory on ``clock`` by default, in
+            PostgreSQL when replicas share them (``pg_limits``).
     """
     telegram = settings.telegram
     if telegram is None or not telegram.token:
@@ -132,15 +135,16 @@ def build_application(
     if telegram.api_base_url:
         builder = builder.base_url(telegram.api_base_url)
     application = builder.build()
+    make_limiter = limiters or in_memory_limiters(clock)
     application.bot_data["services"] = BotServices(
         settings=settings,
         searcher=searcher,
         store=store,
         reload_searcher=reload_searcher or (lambda: open_configured_searcher(settings)),
         answers=AnswerCache(),
-        question_limit=SlidingWindowLimiter(telegram.rate_limit_per_minute, 60.0, clock),
-        inline_limit=SlidingWindowLimiter(
-            telegram.rate_limit_per_minute * INLINE_RATE_FACTOR, 60.0, clock
+        question_limit=make_limiter("questions", telegram.rate_limit_per_minute, 60.0),
+        inline_limit=make_limiter(
+            "inline", telegram.rate_limit_per_minute * INLINE_RATE_FACTOR, 60.0
         ),
         clock=clock,
         started_at=clock(),

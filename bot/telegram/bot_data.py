@@ -17,8 +17,8 @@ from telegram.ext import ContextTypes
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import pages
 from bot.telegram.answers import AnswerCache
-from bot.telegram.store import Store
-from bot.telegram.user_limits import Clock, SlidingWindowLimiter
+from bot.telegram.store import FeedbackStore
+from bot.telegram.user_limits import Clock, UserLimiter
 from embeddings import Answer, Searcher
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -30,11 +30,11 @@ class BotServices:
 
     settings: Settings
     searcher: Searcher
-    store: Store
+    store: FeedbackStore
     reload_searcher: Callable[[], Searcher]
     answers: AnswerCache
-    question_limit: SlidingWindowLimiter
-    inline_limit: SlidingWindowLimiter
+    question_limit: UserLimiter
+    inline_limit: UserLimiter
     clock: Clock = time.monotonic
     started_at: float = field(default_factory=time.monotonic)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

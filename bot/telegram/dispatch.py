@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.inbox import REJECTED, Inbox, Received
+from bot.telegram.inbox import REJECTED, Received, UpdateInbox
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def answer_sent() -> None:
 class Dispatcher:
     """Runs recorded updates through ``application`` and keeps the inbox up to date."""
 
-    def __init__(self, application: Application, inbox: Inbox, concurrency: int) -> None:
+    def __init__(self, application: Application, inbox: UpdateInbox, concurrency: int) -> None:
         self.application = application
         self.inbox = inbox
         self._slots = asyncio.Semaphore(concurrency)

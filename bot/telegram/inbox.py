@@ -18,6 +18,10 @@ Delivery is at least once: a process killed after sending an answer but before m
 answers that question again on restart (a duplicate is the lesser evil than a loss). A
 stop (SIGTERM) does not: the update is marked done as its answer's sendMessage returns
 (``dispatch.answer_sent``).
+
+``UpdateInbox`` is what the bot uses; ``Inbox`` (this SQLite file, one process) and
+``pg_inbox.PgInbox`` (PostgreSQL, shared by webhook replicas: ``QUOTEBOT_DATABASE_URL``)
+both provide it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.telegram.privacy import private_database
 from embeddings import QuotebotError
@@ -64,6 +68,37 @@ class Received:
 
     update_id: int
     body: str
+
+
+class UpdateInbox(Protocol):
+    """The durable inbox the receivers and the dispatcher use, whatever keeps it."""
+
+    keep_bodies: bool
+
+    def record(
+        self, updates: Iterable[Mapping[str, Any]], now: float | None = None
+    ) -> list[Received]: ...
+
+    def pending(self) -> list[Received]: ...
+
+    def orphaned(self) -> list[Received]: ...
+
+    def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None: ...
+
+    def next_offset(self) -> int | None: ...
+
+    def count(self, state: str) -> int: ...
+
+    def oldest_pending_age(self, now: float | None = None) -> float | None: ...
+
+    def prune(
+        self,
+        older_than: float = KEEP_REJECTED_SECONDS,
+        done_after: float = KEEP_DONE_SECONDS,
+        now: float | None = None,
+    ) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class Inbox:
@@ -143,6 +178,11 @@ class Inbox:
                 (PENDING,),
             ).fetchall()
         return [Received(int(update_id), str(body)) for update_id, body in rows]
+
+    def orphaned(self) -> list[Received]:
+        """Pending updates whose process is gone while this one runs: none, since one process
+        owns the file (it answers what the last run left with ``pending`` at start)."""
+        return []
 
     def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None:
         """Mark an update ``done`` (answered) or ``rejected`` (unreadable, kept to inspect);

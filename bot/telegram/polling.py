@@ -28,7 +28,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram.dispatch import Dispatcher
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import UpdateInbox
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def fetch(
 async def poll(
     application: Application,
     request: BaseRequest,
-    inbox: Inbox,
+    inbox: UpdateInbox,
     dispatcher: Dispatcher,
     options: PollingOptions,
     stop: asyncio.Event,

@@ -29,22 +29,24 @@ from telegram.ext import Application
 
 from bot.cli.options import EXIT_INTERRUPTED
 from bot.settings import DEFAULT_RETENTION_DAYS, Settings, SettingsError, TelegramSettings
+from bot.telegram.database import redact_url
+from bot.telegram.database_state import BotState, open_state
 from bot.telegram.dispatch import Dispatcher
-from bot.telegram.inbox import INBOX_FILE, Inbox
+from bot.telegram.inbox import UpdateInbox
 from bot.telegram.polling import PollingOptions, poll
 from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
 from bot.telegram.sending import RetryingRateLimiter
-from bot.telegram.store import Store
 from bot.telegram.webhook import WebhookServer, check_can_listen
 from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
 
-STORE_FILE = "quotebot.sqlite3"
 # Retries of getMe/deleteWebhook at startup; a bad network at boot should not loop forever.
 BOOTSTRAP_RETRIES = 5
 PRUNE_INTERVAL = 6 * 3600.0
+# How often a replica looks for updates left pending by a replica that died (PostgreSQL only).
+ORPHAN_INTERVAL = 30.0
 # What Telegram issues: the bot's id, a colon, 35 characters of a URL-safe alphabet. Checked
 # before any request, so that a token with a newline or a path in it never reaches a URL.
 TOKEN_PATTERN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
@@ -109,8 +111,16 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
     webhook_secret = telegram.webhook_secret
     if telegram.webhook_url and not webhook_secret:
         webhook_secret = secrets.token_urlsafe(32)
-    install_token_redaction(telegram.token, webhook_secret)
+    database_password = _password(telegram.database_url)
+    install_token_redaction(telegram.token, webhook_secret, database_password)
     check_token(telegram.token)
+    if telegram.database_url and telegram.webhook_url and not telegram.webhook_secret:
+        # Every replica registers the webhook with its secret: a random one per replica would
+        # make Telegram's deliveries to all but the last one started fail with 403.
+        raise SettingsError(
+            "QUOTEBOT_WEBHOOK_SECRET must be set when QUOTEBOT_DATABASE_URL is (every replica "
+            "registers the webhook, and all must share one secret)"
+        )
     # PTB 22 warns on every 429 unless told to use timedeltas, which this code is ready for.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     if telegram.webhook_url:
@@ -126,25 +136,26 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
             f"QUOTEBOT_DATA_DIR {settings.data_dir} is not a writable directory: "
             f"{error.strerror or error}"
         ) from None
-    store = Store.open(settings.data_dir / STORE_FILE, store_questions=telegram.store_questions)
+    if telegram.database_url:
+        logger.info("bot state in PostgreSQL at %s", redact_url(telegram.database_url))
+    state = open_state(settings.data_dir, telegram.database_url, telegram.store_questions)
     try:
-        inbox = Inbox.open(settings.data_dir / INBOX_FILE, keep_bodies=telegram.store_questions)
-    except QuotebotError:
-        store.close()
-        raise
-    try:
-        return _serve(settings, store, inbox, webhook_secret)
+        return _serve(settings, state, webhook_secret)
     finally:
-        inbox.close()
-        store.close()
+        state.close()
 
 
-def _serve(
-    settings: Settings,
-    store: Store,
-    inbox: Inbox,
-    webhook_secret: str | None,
-) -> int:
+def _password(url: str | None) -> str | None:
+    """The password in a database URL (redacted from every log line), if it has one."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url).password or None
+    except ValueError:
+        return None
+
+
+def _serve(settings: Settings, state: BotState, webhook_secret: str | None) -> int:
     telegram = settings.telegram
     assert telegram is not None
     from bot.telegram.app import (
@@ -167,7 +178,9 @@ def _serve(
         limiter = RetryingRateLimiter(
             retry_budget=telegram.send_retry_budget, backoff=telegram.send_backoff
         )
-        application = build_application(settings, searcher, store, rate_limiter=limiter)
+        application = build_application(
+            settings, searcher, state.store, rate_limiter=limiter, limiters=state.limiters
+        )
         receiver: Receiver
         if telegram.webhook_url:
             assert webhook_secret is not None
@@ -196,7 +209,7 @@ def _serve(
         up = asyncio.run(
             serve(
                 application,
-                inbox,
+                state.inbox,
                 receiver,
                 CONCURRENT_UPDATES,
                 telegram.shutdown_grace,
@@ -223,13 +236,13 @@ def _serve(
 
 
 # Receives updates into the inbox and hands them to the dispatcher until the event is set.
-Receiver = Callable[[Inbox, Dispatcher, asyncio.Event], Coroutine[Any, Any, None]]
+Receiver = Callable[[UpdateInbox, Dispatcher, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def polling_receiver(application: Application, options: PollingOptions) -> Receiver:
     """Long polling through the inbox (``polling.poll``)."""
 
-    async def receive(inbox: Inbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    async def receive(inbox: UpdateInbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
         # A webhook left by an earlier run would make getUpdates fail with 409.
         await application.bot.delete_webhook()
         request = application.bot_data["get_updates_request"]
@@ -249,7 +262,7 @@ def webhook_receiver(
     """The webhook server (``webhook.WebhookServer``), registered with Telegram once it
     listens; the webhook stays set at shutdown, so Telegram keeps updates until the next start."""
 
-    async def receive(inbox: Inbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    async def receive(inbox: UpdateInbox, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
         server = WebhookServer(inbox, dispatcher, urlsplit(url).path, secret)
         await server.start(listen, port)
         try:
@@ -265,7 +278,7 @@ def webhook_receiver(
 
 async def serve(
     application: Application,
-    inbox: Inbox,
+    inbox: UpdateInbox,
     receiver: Receiver,
     concurrency: int,
     shutdown_grace: float,
@@ -297,10 +310,11 @@ async def serve(
             dispatcher.accept(left_over)
         receiving = asyncio.create_task(receiver(inbox, dispatcher, stop))
         pruner = asyncio.create_task(prune_forever(application, inbox, retention_days, stop))
+        taker = asyncio.create_task(take_over_forever(inbox, dispatcher, stop))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({receiving, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
-        for task in (receiving, stopper, pruner):
+        for task in (receiving, stopper, pruner, taker):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await receiving
@@ -321,8 +335,28 @@ async def serve(
             await application.post_shutdown(application)
 
 
+async def take_over_forever(
+    inbox: UpdateInbox, dispatcher: Dispatcher, stop: asyncio.Event
+) -> None:
+    """Every ``ORPHAN_INTERVAL`` seconds, answer the updates a replica that died left pending
+    (``UpdateInbox.orphaned``: always none with SQLite, where one process owns the inbox)."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=ORPHAN_INTERVAL)
+        if stop.is_set():
+            return
+        try:
+            orphans = await asyncio.to_thread(inbox.orphaned)
+        except QuotebotError as error:
+            logger.warning("could not look for updates left by a stopped replica: %s", error)
+            continue
+        if orphans:
+            logger.info("answering %d updates left pending by a stopped replica", len(orphans))
+            dispatcher.accept(orphans)
+
+
 async def prune_forever(
-    application: Application, inbox: Inbox, retention_days: float, stop: asyncio.Event
+    application: Application, inbox: UpdateInbox, retention_days: float, stop: asyncio.Event
 ) -> None:
     """Delete what is past retention now and every ``PRUNE_INTERVAL`` seconds until ``stop``."""
     from bot.telegram.bot_data import BotServices

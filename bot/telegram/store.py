@@ -9,6 +9,9 @@ that answer quality can be studied from real feedback). With ``store_questions=F
 removes rows past the retention period (``QUOTEBOT_RETENTION_DAYS``). Every method is
 short and synchronous; the bot calls them with ``asyncio.to_thread`` so that a slow disk never
 blocks the event loop, and one lock makes the single connection safe to share between threads.
+
+``FeedbackStore`` is what the bot uses; ``Store`` (SQLite, one process) and ``pg_store.PgStore``
+(PostgreSQL, shared by replicas: ``QUOTEBOT_DATABASE_URL``) both provide it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from bot.telegram.privacy import private_database
 from embeddings import QuotebotError, utc_timestamp
@@ -82,6 +86,34 @@ class Stats:
     errors: int
     thumbs_up: int
     thumbs_down: int
+
+
+class FeedbackStore(Protocol):
+    """The feedback and counters store the bot uses, whatever keeps it (see the module
+    docstring for what each call stores)."""
+
+    store_questions: bool
+
+    def issue_answer(self, token: str, chat_id: int, question: str) -> None: ...
+
+    def issued_answer(self, token: str) -> Issued | None: ...
+
+    def delete_older_than(self, days: float) -> int: ...
+
+    def increment(self, name: str, by: int = 1) -> None: ...
+
+    def record_vote(
+        self,
+        user_id: int,
+        answer: str,
+        up: bool,
+        question: str | None = None,
+        quotes: Sequence[str] = (),
+    ) -> bool: ...
+
+    def stats(self) -> Stats: ...
+
+    def close(self) -> None: ...
 
 
 class Store:

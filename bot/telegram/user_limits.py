@@ -5,6 +5,11 @@ everybody else. A sliding window (at most ``limit`` questions in any ``window`` 
 fair to bursts of a few questions and strict with floods. The limiter tells the caller when a
 refusal is the first of a run, so that the bot warns once instead of answering a flood with a
 flood of warnings.
+
+``UserLimiter`` is what the bot uses. ``SlidingWindowLimiter`` keeps the window in this
+process's memory (one process); ``pg_limits.PgSlidingWindowLimiter`` keeps it in PostgreSQL, so
+that a user who used the quota on one replica is limited on all of them
+(``QUOTEBOT_DATABASE_URL``). ``LimiterFactory`` makes one per kind of request.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Protocol
 
 Clock = Callable[[], float]
 
@@ -28,6 +34,32 @@ class Verdict:
     allowed: bool
     retry_after: float = 0.0
     first_refusal: bool = False
+
+
+class UserLimiter(Protocol):
+    """At most ``limit`` requests per key in any ``window`` seconds."""
+
+    limit: int
+    window: float
+
+    def check(self, key: Hashable) -> Verdict:
+        """Count a request for ``key`` if it is allowed, and say whether it is."""
+        ...
+
+
+class LimiterFactory(Protocol):
+    """Makes the limiter named ``name`` (one per kind of request: questions, inline)."""
+
+    def __call__(self, name: str, limit: int, window: float) -> UserLimiter: ...
+
+
+def in_memory_limiters(clock: Clock = time.monotonic) -> LimiterFactory:
+    """Limiters in this process's memory, on ``clock`` (the default, one process)."""
+
+    def make(name: str, limit: int, window: float) -> UserLimiter:
+        return SlidingWindowLimiter(limit, window, clock)
+
+    return make
 
 
 class SlidingWindowLimiter:

@@ -21,7 +21,7 @@ import socket
 from collections.abc import Callable
 
 from bot.telegram.dispatch import Dispatcher
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import InboxError, UpdateInbox
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ _REASONS = {
     411: "Length Required",
     413: "Content Too Large",
     431: "Request Header Fields Too Large",
+    503: "Service Unavailable",
 }
 
 
@@ -77,7 +78,7 @@ class WebhookServer:
 
     def __init__(
         self,
-        inbox: Inbox,
+        inbox: UpdateInbox,
         dispatcher: Dispatcher,
         path: str,
         secret: str,
@@ -168,7 +169,12 @@ class WebhookServer:
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             logger.warning("webhook: a body without an update id was refused")
             return 400
-        new = await asyncio.to_thread(self.inbox.record, [update])
+        try:
+            new = await asyncio.to_thread(self.inbox.record, [update])
+        except InboxError as error:
+            # Not recorded, so not confirmed: Telegram delivers it again (perhaps elsewhere).
+            logger.error("webhook: update %d not recorded: %s", update["update_id"], error)
+            return 503
         self.dispatcher.accept(new)  # starts tasks; the 200 goes out after the record
         if self._on_update is not None:
             self._on_update()

@@ -1,0 +1,157 @@
+"""The PostgreSQL connection that replicas share state through (``QUOTEBOT_DATABASE_URL``).
+
+One bot can be served by several webhook replicas behind a load balancer only if what must be
+the same for all of them (counters and feedback, per-user limits, the update inbox) lives in
+one place. SQLite in the data directory stays the default for one process; with a
+``postgresql://`` URL the ``pg_*`` modules keep the same data in PostgreSQL instead.
+
+Each store holds one ``Database``: one autocommit connection behind a lock (every call is
+short and made from a worker thread, like the SQLite stores), opened again on the next call
+after the server dropped it, so that a database restart costs the calls made while it was down,
+not the process. Schemas are created on first use under an advisory lock (two replicas starting
+together must not race on ``CREATE TABLE``) and carry a version in ``quotebot_schema``, checked
+as the SQLite ``user_version`` is. The URL is never logged with its password (``redact_url``).
+psycopg is imported only here and in the ``pg_*`` modules, and only when a URL is configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, urlsplit
+
+from embeddings import QuotebotError
+
+if TYPE_CHECKING:
+    import psycopg
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 10
+# Any constant: the key of the advisory lock held while a schema is created or checked.
+MIGRATION_LOCK = 0x71756F74  # "quot"
+
+_VERSIONS = """
+CREATE TABLE IF NOT EXISTS quotebot_schema (
+    component TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+)
+"""
+
+
+class DatabaseError(QuotebotError):
+    """The database cannot be reached, or holds a schema this quotebot does not know."""
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (what logs and error messages show)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "<an unreadable database URL>"
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return SplitResult(
+        parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment
+    ).geturl()
+
+
+class Database:
+    """One connection to ``url``, shared by a store's threads; see the module docstring."""
+
+    def __init__(self, url: str, application_name: str = "quotebot") -> None:
+        self.url = url
+        self.application_name = application_name
+        self._lock = threading.RLock()
+        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Database({redact_url(self.url)!r})"
+
+    def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        import psycopg
+
+        try:
+            return psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT,
+                application_name=self.application_name,
+            )
+        except psycopg.Error as error:
+            raise DatabaseError(
+                f"cannot connect to the database {redact_url(self.url)}: {_first_line(error)}"
+            ) from None
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+        """The connection, for this thread alone until the block ends; opened (again) first
+        when there is none or the last one broke."""
+        with self._lock:
+            if self._connection is None or self._connection.closed or self._connection.broken:
+                if self._connection is not None:
+                    logger.warning("the database connection was lost; connecting again")
+                    with contextlib.suppress(Exception):
+                        self._connection.close()
+                self._connection = None
+                self._connection = self._connect()
+            yield self._connection
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+        """The connection inside one transaction (committed when the block ends normally)."""
+        with self.connection() as connection, connection.transaction():
+            yield connection
+
+    def migrate(self, component: str, version: int, statements: tuple[str, ...]) -> None:
+        """Create ``component``'s tables (``statements``, idempotent) and record ``version``;
+        DatabaseError when the database was written by a newer quotebot."""
+        with self.transaction() as connection:
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            connection.execute(_VERSIONS)
+            row = connection.execute(
+                "SELECT version FROM quotebot_schema WHERE component = %s", (component,)
+            ).fetchone()
+            if row is not None and int(str(row[0])) > version:
+                raise DatabaseError(
+                    f"the {component} tables in {redact_url(self.url)} were written by a newer "
+                    f"quotebot (schema {row[0]}; this one knows {version})"
+                )
+            for statement in statements:
+                connection.execute(statement.encode("utf-8"))
+            connection.execute(
+                "INSERT INTO quotebot_schema (component, version) VALUES (%s, %s) "
+                "ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                (component, version),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextlib.contextmanager
+def translated(url: str, error_type: type[QuotebotError], what: str) -> Iterator[None]:
+    """Turn a driver error inside the block into ``error_type`` (one line, password redacted),
+    so that callers handle a PostgreSQL failure as they handle SQLite's."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as error:
+        raise error_type(f"{what} in {redact_url(url)} failed: {_first_line(error)}") from None
+    except DatabaseError as error:
+        raise error_type(str(error)) from None

@@ -1,0 +1,222 @@
+"""The durable inbox in PostgreSQL, shared by webhook replicas (``QUOTEBOT_DATABASE_URL``).
+
+The same contract as the SQLite ``inbox.Inbox`` (see its docstring): an update is written
+before its receipt is confirmed, answered, then marked ``done``. With several replicas behind
+a load balancer, Telegram may deliver an update to one replica and, after a timeout, deliver
+it again to another; and a replica that dies leaves its updates pending. So:
+
+* ``record`` inserts with ``ON CONFLICT (update_id) DO NOTHING RETURNING``: of two replicas
+  recording the same update at once, exactly one is told it is new, and only that one answers
+  it. The row is claimed by the replica that recorded it (``claimed_by``).
+* Each replica has a random id, carried in its connection's ``application_name``; a claim
+  whose replica has no connection any more (``pg_stat_activity``) is orphaned. ``pending`` (at
+  start) and ``orphaned`` (every ``ORPHAN_INTERVAL`` seconds while running) claim the unclaimed
+  and orphaned pending rows with ``FOR UPDATE SKIP LOCKED``, so two replicas taking over at
+  the same moment split the rows instead of both answering them.
+
+Delivery stays at least once, as with SQLite: a replica killed after sending an answer but
+before marking it done has that update answered again by another. All replicas must connect
+as the same database role (``pg_stat_activity`` shows other roles' sessions without names).
+With ``QUOTEBOT_STORE_QUESTIONS=0`` a finished update's body is replaced by ``{}`` in the
+same statement; PostgreSQL keeps the old row version until ``VACUUM`` reclaims it (autovacuum
+does, within minutes on a busy table), unlike SQLite's ``secure_delete``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from bot.telegram.database import Database, translated
+from bot.telegram.inbox import (
+    DONE,
+    KEEP_DONE_SECONDS,
+    KEEP_REJECTED_SECONDS,
+    PENDING,
+    REJECTED,
+    InboxError,
+    Received,
+)
+
+COMPONENT = "inbox"
+SCHEMA_VERSION = 1
+APPLICATION_PREFIX = "quotebot-inbox:"
+
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS quotebot_updates (
+        update_id BIGINT PRIMARY KEY,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'rejected')),
+        received_at DOUBLE PRECISION NOT NULL,
+        finished_at DOUBLE PRECISION,
+        claimed_by TEXT
+    )
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS quotebot_updates_by_state
+    ON quotebot_updates (state, received_at)
+    """,
+)
+
+# Pending rows nobody alive is answering, claimed for this replica (%(me)s); rows another
+# replica is claiming at this moment are skipped, not waited for.
+_CLAIM = """
+UPDATE quotebot_updates SET claimed_by = %(me)s
+WHERE update_id IN (
+    SELECT update_id FROM quotebot_updates
+    WHERE state = 'pending'
+      AND (claimed_by IS NULL OR claimed_by <> %(me)s)
+      AND (claimed_by IS NULL OR claimed_by NOT IN (
+          SELECT substr(application_name, %(skip)s) FROM pg_stat_activity
+          WHERE application_name LIKE %(pattern)s
+      ))
+    ORDER BY update_id
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING update_id, body
+"""
+
+
+class PgInbox:
+    """The ``UpdateInbox`` in PostgreSQL; open it with ``PgInbox.open``. Thread-safe."""
+
+    def __init__(self, database: Database, replica: str, keep_bodies: bool = True) -> None:
+        self._database = database
+        self.replica = replica
+        self.keep_bodies = keep_bodies
+
+    @classmethod
+    def open(cls, url: str, keep_bodies: bool = True, replica: str | None = None) -> PgInbox:
+        """Connect to ``url`` as a new replica (a random id unless ``replica`` is given) and
+        create (or check) the table; InboxError when that fails."""
+        replica = replica or uuid.uuid4().hex[:16]
+        database = Database(url, APPLICATION_PREFIX + replica)
+        with translated(url, InboxError, "creating the inbox table"):
+            database.migrate(COMPONENT, SCHEMA_VERSION, _SCHEMA)
+        return cls(database, replica, keep_bodies)
+
+    def _errors(self, what: str) -> AbstractContextManager[None]:
+        return translated(self._database.url, InboxError, what)
+
+    def record(
+        self, updates: Iterable[Mapping[str, Any]], now: float | None = None
+    ) -> list[Received]:
+        """Write every update (one transaction) and return the ones no replica saw before."""
+        received_at = time.time() if now is None else now
+        new: list[Received] = []
+        with self._errors("recording updates"), self._database.transaction() as connection:
+            for update in updates:
+                update_id = update.get("update_id")
+                if not isinstance(update_id, int) or isinstance(update_id, bool):
+                    continue
+                body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+                row = connection.execute(
+                    "INSERT INTO quotebot_updates "
+                    "(update_id, body, state, received_at, claimed_by) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (update_id) DO NOTHING "
+                    "RETURNING update_id",
+                    (update_id, body, PENDING, received_at, self.replica),
+                ).fetchone()
+                if row is not None:
+                    new.append(Received(update_id, body))
+        return new
+
+    def _claim(self) -> list[Received]:
+        with self._errors("claiming pending updates"), self._database.connection() as connection:
+            rows = connection.execute(
+                _CLAIM,
+                {
+                    "me": self.replica,
+                    "skip": len(APPLICATION_PREFIX) + 1,
+                    "pattern": APPLICATION_PREFIX + "%",
+                },
+            ).fetchall()
+        claimed = [Received(int(str(update_id)), str(body)) for update_id, body in rows]
+        return sorted(claimed, key=lambda item: item.update_id)
+
+    def pending(self) -> list[Received]:
+        """At start: the pending updates no running replica is answering, now claimed by this
+        one, oldest first."""
+        return self._claim()
+
+    def orphaned(self) -> list[Received]:
+        """While running: pending updates whose replica has gone, now claimed by this one."""
+        return self._claim()
+
+    def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None:
+        if state not in (DONE, REJECTED):
+            raise ValueError(f"unknown final state {state!r}")
+        finished_at = time.time() if now is None else now
+        with self._errors("finishing an update"), self._database.connection() as connection:
+            if self.keep_bodies:
+                connection.execute(
+                    "UPDATE quotebot_updates SET state = %s, finished_at = %s "
+                    "WHERE update_id = %s",
+                    (state, finished_at, update_id),
+                )
+            else:
+                connection.execute(
+                    "UPDATE quotebot_updates SET state = %s, finished_at = %s, body = '{}' "
+                    "WHERE update_id = %s",
+                    (state, finished_at, update_id),
+                )
+
+    def next_offset(self) -> int | None:
+        with self._errors("reading the offset"), self._database.connection() as connection:
+            row = connection.execute("SELECT MAX(update_id) FROM quotebot_updates").fetchone()
+        return None if row is None or row[0] is None else int(str(row[0])) + 1
+
+    def count(self, state: str) -> int:
+        with self._errors("counting updates"), self._database.connection() as connection:
+            row = connection.execute(
+                "SELECT COUNT(*) FROM quotebot_updates WHERE state = %s", (state,)
+            ).fetchone()
+        return 0 if row is None else int(str(row[0]))
+
+    def oldest_pending_age(self, now: float | None = None) -> float | None:
+        with self._errors("reading the inbox"), self._database.connection() as connection:
+            row = connection.execute(
+                "SELECT MIN(received_at) FROM quotebot_updates WHERE state = %s", (PENDING,)
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return (time.time() if now is None else now) - float(str(row[0]))
+
+    def prune(
+        self,
+        older_than: float = KEEP_REJECTED_SECONDS,
+        done_after: float = KEEP_DONE_SECONDS,
+        now: float | None = None,
+    ) -> int:
+        """As ``Inbox.prune``: answered updates after ``done_after`` seconds, rejected ones
+        after ``older_than``, never the newest row (it carries the offset)."""
+        now = time.time() if now is None else now
+        with self._errors("pruning the inbox"), self._database.connection() as connection:
+            cursor = connection.execute(
+                "DELETE FROM quotebot_updates WHERE ((state = %s AND received_at < %s) "
+                "OR (state = %s AND received_at < %s)) "
+                "AND update_id < (SELECT MAX(update_id) FROM quotebot_updates)",
+                (DONE, now - done_after, REJECTED, now - older_than),
+            )
+        return int(cursor.rowcount)
+
+    def close(self) -> None:
+        """Stop, handing this replica's unanswered updates back to the others (a replica
+        that dies without closing has them taken over as orphans instead)."""
+        with (
+            contextlib.suppress(InboxError),
+            self._errors("releasing updates"),
+            self._database.connection() as connection,
+        ):
+            connection.execute(
+                "UPDATE quotebot_updates SET claimed_by = NULL "
+                "WHERE claimed_by = %s AND state = %s",
+                (self.replica, PENDING),
+            )
+        self._database.close()
