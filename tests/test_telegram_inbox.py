@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.telegram.health import stuck_inbox
-from bot.telegram.inbox import DONE, PENDING, REJECTED, Inbox, oldest_pending_age
+from bot.telegram.inbox import DONE, PENDING, REJECTED, Inbox, UpdateInbox, oldest_pending_age
+from bot.telegram.pg_inbox import PgInbox
 
 
 def update(update_id: int, text: str = "hello") -> dict[str, object]:
     return {"update_id": update_id, "message": {"text": text}}
 
 
-def test_a_duplicate_update_is_recorded_once(tmp_path: Path) -> None:
-    inbox = Inbox.open(tmp_path / "inbox.sqlite3")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], UpdateInbox]:
+    """Opens the same inbox again (a restart) on either backend; PostgreSQL starts a real
+    server (or skips)."""
+    if request.param == "sqlite":
+        return lambda: Inbox.open(tmp_path / "inbox.sqlite3")
+    url = request.getfixturevalue("database_url")
+    return lambda: PgInbox.open(url)
+
+
+def test_a_duplicate_update_is_recorded_once(open_inbox: Callable[[], UpdateInbox]) -> None:
+    inbox = open_inbox()
     assert [r.update_id for r in inbox.record([update(1), update(2)])] == [1, 2]
     assert [r.update_id for r in inbox.record([update(2), update(3)])] == [3]
     assert inbox.next_offset() == 4
@@ -22,29 +36,32 @@ def test_a_duplicate_update_is_recorded_once(tmp_path: Path) -> None:
 
 
 def test_unanswered_updates_survive_a_restart_and_answered_ones_do_not_come_back(
-    tmp_path: Path,
+    open_inbox: Callable[[], UpdateInbox],
 ) -> None:
-    path = tmp_path / "inbox.sqlite3"
-    inbox = Inbox.open(path)
+    inbox = open_inbox()
     inbox.record([update(1), update(2), update(3)])
     inbox.finish(1)
     inbox.finish(3, REJECTED)
     inbox.close()
-    reopened = Inbox.open(path)
+    reopened = open_inbox()
     assert [r.update_id for r in reopened.pending()] == [2]
     assert (reopened.count(DONE), reopened.count(REJECTED), reopened.count(PENDING)) == (1, 1, 1)
     assert reopened.next_offset() == 4
     reopened.close()
 
 
-def test_an_item_without_an_update_id_is_not_recorded(tmp_path: Path) -> None:
-    inbox = Inbox.in_memory()
+def test_an_item_without_an_update_id_is_not_recorded(
+    open_inbox: Callable[[], UpdateInbox],
+) -> None:
+    inbox = open_inbox()
     assert inbox.record([{"message": {}}, {"update_id": "7"}, update(8)])[0].update_id == 8
     assert inbox.next_offset() == 9
 
 
-def test_pruning_keeps_pending_updates_and_the_offset(tmp_path: Path) -> None:
-    inbox = Inbox.in_memory()
+def test_pruning_keeps_pending_updates_and_the_offset(
+    open_inbox: Callable[[], UpdateInbox],
+) -> None:
+    inbox = open_inbox()
     inbox.record([update(1), update(2), update(3)], now=0.0)
     inbox.finish(1)
     inbox.finish(3)

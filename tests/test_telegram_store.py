@@ -6,11 +6,21 @@ import json
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.telegram.store import ABSTENTIONS, ERRORS, QUESTIONS, Issued, Store, StoreError
+from bot.telegram.pg_store import PgStore
+from bot.telegram.store import (
+    ABSTENTIONS,
+    ERRORS,
+    QUESTIONS,
+    FeedbackStore,
+    Issued,
+    Store,
+    StoreError,
+)
 
 
 def test_counters_and_votes_survive_reopening(tmp_path: Path) -> None:
@@ -29,8 +39,20 @@ def test_counters_and_votes_survive_reopening(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_one_vote_per_user_and_answer_the_last_one_counts() -> None:
-    store = Store.in_memory()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest) -> Iterator[FeedbackStore]:
+    """The same contract from both backends; PostgreSQL starts a real server (or skips)."""
+    store: FeedbackStore
+    if request.param == "sqlite":
+        store = Store.in_memory()
+    else:
+        store = PgStore.open(request.getfixturevalue("database_url"))
+    yield store
+    store.close()
+
+
+def test_one_vote_per_user_and_answer_the_last_one_counts(any_store: FeedbackStore) -> None:
+    store = any_store
     assert store.record_vote(1, "answer01", up=True, question="Why?", quotes=["doc#3"])
     assert not store.record_vote(1, "answer01", up=True)  # the same tap again
     assert store.record_vote(1, "answer01", up=False)  # a change of mind
@@ -50,10 +72,17 @@ def test_a_vote_without_the_answer_in_memory_keeps_what_was_known(tmp_path: Path
     assert row[0] == -1 and row[1] == "Why?" and json.loads(row[2]) == ["doc#3"]
 
 
-def test_unknown_counters_are_a_programming_error() -> None:
+def test_unknown_counters_are_a_programming_error(any_store: FeedbackStore) -> None:
     with pytest.raises(ValueError, match="unknown counter"):
-        Store.in_memory().increment("questionz")
-    Store.in_memory().increment(ERRORS)
+        any_store.increment("questionz")
+    any_store.increment(ERRORS)
+    assert any_store.stats().errors == 1
+
+
+def test_a_button_press_is_checked_against_the_answers_issued(any_store: FeedbackStore) -> None:
+    any_store.issue_answer("tok12345", 7, "Why?")
+    assert any_store.issued_answer("tok12345") == Issued("tok12345", 7, "Why?")
+    assert any_store.issued_answer("never123") is None
 
 
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:

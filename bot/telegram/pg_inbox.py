@@ -64,15 +64,15 @@ _SCHEMA = (
     """,
 )
 
-# Pending rows nobody alive is answering, claimed for this replica (%(me)s); rows another
-# replica is claiming at this moment are skipped, not waited for.
+# Pending rows nobody alive is answering (and, with %(own)s, this replica's own), claimed for
+# this replica (%(me)s); rows another replica is claiming at this moment are skipped, not
+# waited for.
 _CLAIM = """
 UPDATE quotebot_updates SET claimed_by = %(me)s
 WHERE update_id IN (
     SELECT update_id FROM quotebot_updates
     WHERE state = 'pending'
-      AND (claimed_by IS NULL OR claimed_by <> %(me)s)
-      AND (claimed_by IS NULL OR claimed_by NOT IN (
+      AND (claimed_by IS NULL OR (%(own)s AND claimed_by = %(me)s) OR claimed_by NOT IN (
           SELECT substr(application_name, %(skip)s) FROM pg_stat_activity
           WHERE application_name LIKE %(pattern)s
       ))
@@ -127,12 +127,13 @@ class PgInbox:
                     new.append(Received(update_id, body))
         return new
 
-    def _claim(self) -> list[Received]:
+    def _claim(self, own: bool) -> list[Received]:
         with self._errors("claiming pending updates"), self._database.connection() as connection:
             rows = connection.execute(
                 _CLAIM,
                 {
                     "me": self.replica,
+                    "own": own,
                     "skip": len(APPLICATION_PREFIX) + 1,
                     "pattern": APPLICATION_PREFIX + "%",
                 },
@@ -141,13 +142,14 @@ class PgInbox:
         return sorted(claimed, key=lambda item: item.update_id)
 
     def pending(self) -> list[Received]:
-        """At start: the pending updates no running replica is answering, now claimed by this
-        one, oldest first."""
-        return self._claim()
+        """At start: the pending updates no other running replica is answering, now claimed
+        by this one, oldest first (as ``Inbox.pending``, this replica's own included)."""
+        return self._claim(own=True)
 
     def orphaned(self) -> list[Received]:
-        """While running: pending updates whose replica has gone, now claimed by this one."""
-        return self._claim()
+        """While running: pending updates whose replica has gone, now claimed by this one
+        (never its own, which its dispatcher is answering)."""
+        return self._claim(own=False)
 
     def finish(self, update_id: int, state: str = DONE, now: float | None = None) -> None:
         if state not in (DONE, REJECTED):
