@@ -1,0 +1,136 @@
+"""Two real ``quotebot run`` replicas, one PostgreSQL database, one read-only index: one bot.
+
+What docs/replicas.md deploys, end to end: two webhook processes (their own data directories,
+the same index and ``QUOTEBOT_DATABASE_URL``) behind what would be a load balancer, here the
+test posting to one or the other. A user notices three things: an update Telegram delivers
+twice, once to each replica, is answered once; the per-user limit is one limit, not one per
+replica; and /stats counts what both answered.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram import messages
+from tests.bot_api_server import BotAPIServer
+from tests.bot_process import ANSWER_TIMEOUT, STARTUP_TIMEOUT, BotProcess, environment, replies
+from tests.conftest import REPO
+from tests.fake_bot_api import TOKEN, Updates
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "How many people are held in custody in Crimea?"
+SECRET = "one-secret-for-every-replica"
+ADMIN = 7001
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def post(port: int, update: dict[str, object]) -> int:
+    """Deliver ``update`` to the replica on ``port`` as Telegram would (retried while that
+    replica's server is still starting)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/hook",
+        json.dumps(update).encode(),
+        {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+        method="POST",
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(request, timeout=ANSWER_TIMEOUT) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"the replica on port {port} never accepted a connection")
+
+
+@pytest.fixture
+def two_replicas(
+    tmp_path: Path, real_index_dir: Path, database_url: str
+) -> Iterator[tuple[BotAPIServer, list[BotProcess], list[int]]]:
+    server = BotAPIServer(TOKEN)
+    server.start()
+    ports = [free_port(), free_port()]
+    bots: list[BotProcess] = []
+    try:
+        for n, port in enumerate(ports):
+            env = environment(
+                tmp_path / f"data-{n}",
+                real_index_dir,
+                server,
+                QUOTEBOT_DATABASE_URL=database_url,
+                QUOTEBOT_WEBHOOK_URL="https://bot.example/hook",
+                QUOTEBOT_WEBHOOK_PORT=str(port),
+                QUOTEBOT_WEBHOOK_SECRET=SECRET,
+                QUOTEBOT_RATE_LIMIT="1",
+                QUOTEBOT_ADMIN_IDS=str(ADMIN),
+            )
+            log = tmp_path / f"replica-{n}.log"
+            with log.open("ab") as out:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "bot", "-vv", "run"],
+                    cwd=REPO,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            bots.append(BotProcess(process, log))
+        server.wait_until(
+            lambda: len(server.succeeded("setWebhook")) == 2, STARTUP_TIMEOUT, "both replicas up"
+        )
+        yield server, bots, ports
+    finally:
+        for bot in bots:
+            bot.kill()
+        server.stop()
+
+
+def test_two_replicas_on_one_database_behave_as_one_bot(
+    two_replicas: tuple[BotAPIServer, list[BotProcess], list[int]],
+) -> None:
+    server, bots, (port_a, port_b) = two_replicas
+    updates = Updates()
+
+    # Telegram delivers an update to replica A, times out, and delivers it again to B.
+    question = updates.private(501, QUESTION)
+    assert post(port_a, question) == 200
+    server.wait_until(lambda: bool(replies(server, 501)), ANSWER_TIMEOUT, "the answer")
+    assert post(port_b, question) == 200
+
+    # One question per minute (QUOTEBOT_RATE_LIMIT=1): used on A, refused on B.
+    assert post(port_a, updates.private(502, QUESTION)) == 200
+    server.wait_until(lambda: bool(replies(server, 502)), ANSWER_TIMEOUT, "the answer")
+    assert post(port_b, updates.private(502, "What about Crimea?")) == 200
+    server.wait_until(lambda: len(replies(server, 502)) == 2, ANSWER_TIMEOUT, "the refusal")
+
+    # /stats on B counts the question A answered.
+    assert post(port_b, updates.private(ADMIN, "/stats")) == 200
+    server.wait_until(lambda: bool(replies(server, ADMIN)), ANSWER_TIMEOUT, "the statistics")
+
+    for bot in bots:
+        assert bot.stop(signal.SIGTERM) == 0
+    answered_once = replies(server, 501)
+    assert len(answered_once) == 1 and answered_once[0].text != messages.SOMETHING_WRONG
+    limited = replies(server, 502)[1].text
+    assert limited.startswith("You're asking faster than I can keep up")
+    stats = replies(server, ADMIN)[0].text
+    assert "Questions answered: 2" in stats, stats
+    logs = "".join(bot.output() for bot in bots)
+    assert "bot state in PostgreSQL at postgresql://" in logs
