@@ -24,6 +24,7 @@ from bot.telegram.pg_inbox import PgInbox
 from bot.telegram.pg_limits import open_pg_limiters
 from bot.telegram.pg_store import PgStore
 from bot.telegram.store import ABSTENTIONS, QUESTIONS, Issued, StoreError
+from tests.cli_runner import one_line_error, run_main
 
 TOKEN = "123456:" + "A" * 35
 T = TypeVar("T")
@@ -306,3 +307,44 @@ def test_the_database_url_is_read_and_kept_out_of_repr() -> None:
     assert load_telegram_settings({"TELEGRAM_BOT_TOKEN": TOKEN}).database_url is None
     assert redact_url(url) == "postgresql://quotebot:***@db:5432/quotebot"
     assert "s3cret" not in repr(Database(url))
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://bot:s3cret-pass@db/quotebot", "QUOTEBOT_DATABASE_URL must be a postgresql://"),
+        (
+            "postgresql://bot:s3cret-pass@127.0.0.1:1/quotebot",
+            "cannot connect to the database postgresql://bot:***@127.0.0.1:1/quotebot",
+        ),
+    ],
+    ids=["not-postgresql", "unreachable"],
+)
+def test_quotebot_run_with_a_bad_database_is_one_line_and_a_failure(
+    capsys: pytest.CaptureFixture[str],
+    isolated_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    url: str,
+    expected: str,
+) -> None:
+    """Found before the index is opened (the corpus here is empty), never with the password."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("QUOTEBOT_CORPUS", str(tmp_path / "empty"))
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", url)
+    code, _, err = run_main(capsys, "run")
+    line = one_line_error(err)
+    assert code != 0 and expected in line and "s3cret-pass" not in err
+
+
+def test_replicas_need_one_shared_webhook_secret(
+    capsys: pytest.CaptureFixture[str],
+    isolated_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", "postgresql://bot@db/quotebot")
+    monkeypatch.setenv("QUOTEBOT_WEBHOOK_URL", "https://bot.example/hook")
+    code, _, err = run_main(capsys, "run")
+    assert code != 0 and "QUOTEBOT_WEBHOOK_SECRET must be set" in one_line_error(err)
