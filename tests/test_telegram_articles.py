@@ -11,11 +11,14 @@ import pytest
 
 from bot.settings import SettingsError, load_telegram_settings
 from bot.telegram import articles, messages
+from bot.telegram.index_child import build_in_child
 from embeddings.corpus import read_corpus
 from embeddings.search import Searcher
+from tests.bot_api_server import BotAPIServer
 from tests.bot_harness import ADMIN, ALICE, only, run, running_bot, searcher_over
+from tests.bot_process import BotProcess, environment
 from tests.conftest import CORPUS
-from tests.fake_bot_api import telegram_html_problems
+from tests.fake_bot_api import TOKEN, Updates, telegram_html_problems
 from tests.page_server import PageServer, serve_pages
 
 FERRY = "Bellmouth ferry returns after two-year pause"
@@ -180,3 +183,85 @@ def test_feed_settings_are_read_and_checked() -> None:
         load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEEDS": "https://a.x/f"})
     with pytest.raises(SettingsError, match="QUOTEBOT_FEED_INTERVAL"):
         load_telegram_settings({"TELEGRAM_BOT_TOKEN": "1:x", "QUOTEBOT_FEED_INTERVAL": "0"})
+
+
+def test_when_the_index_cannot_be_updated_the_admin_is_told_why_and_the_old_one_serves(
+    server: PageServer, corpus: Path, tmp_path: Path
+) -> None:
+    missing_model = tmp_path / "no-such-model"
+
+    def build_fails() -> Searcher:
+        # The real child process, failing as it does for a model that is not there.
+        build_in_child(corpus, tmp_path / "index", str(missing_model))
+        raise AssertionError("the build should have failed")
+
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus),
+            tmp_path,
+            reload=build_fails,
+            corpus_dir=corpus,
+            allow_loopback_urls=True,
+        ) as bot:
+            before = bot.services.searcher
+            url = server.url("/pages/ferry-opengraph.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert telegram_html_problems(reply.text) == []
+            first, reason = reply.text.split(". The index could not be updated: ", 1)
+            assert first.startswith("added bellmouth-ferry-returns")
+            assert str(missing_model) in reason.splitlines()[0]
+            assert reason.endswith(
+                "Questions are still answered from the previous index; /reload tries again."
+            )
+            assert bot.services.searcher is before
+            answer = only(await bot.say(ALICE, "How many people are in custody?"), "sendMessage")
+            assert "<blockquote>" in answer.text
+
+    run(scenario)
+
+
+def torch_is_loaded(pid: int) -> bool:
+    """Whether the process has mapped any of torch's libraries (Linux: /proc/PID/maps)."""
+    maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+    return any("/torch/" in line or "libtorch" in line for line in maps.splitlines())
+
+
+@pytest.mark.integration
+def test_the_real_bot_encodes_an_added_article_in_a_child_and_never_loads_torch(
+    server: PageServer, corpus: Path, real_index_copy: Path, tmp_path: Path
+) -> None:
+    """``quotebot run`` with the real model: /add, then a question answered from the new
+    article, while the serving process itself never maps torch."""
+    if not Path("/proc/self/maps").is_file():
+        pytest.fail("this check reads /proc/PID/maps (Linux)")
+    api = BotAPIServer(TOKEN)
+    api.start()
+    updates = Updates()
+    env = environment(
+        tmp_path / "data",
+        real_index_copy,
+        api,
+        QUOTEBOT_CORPUS=str(corpus),
+        QUOTEBOT_ADMIN_IDS=str(ADMIN),
+        QUOTEBOT_ALLOW_LOOPBACK_URLS="1",
+    )
+    bot = BotProcess.start(env, tmp_path / "bot.log", api)
+    try:
+        pid = bot.process.pid
+        assert not torch_is_loaded(pid)
+        log_before, before = len(bot.output()), len(api.calls)
+        api.push_update(
+            updates.private(ADMIN, f"/add {server.url('/pages/ferry-opengraph.html')}")
+        )
+        added = api.wait_for(lambda call: call.method == "sendMessage", 300, "/add reply", before)
+        assert added.text.startswith("added bellmouth-ferry-returns"), added.text
+        assert "The index now holds 3 articles" in added.text
+        before = len(api.calls)
+        api.push_update(updates.private(ALICE, "How much do tickets for the ferry cost?"))
+        answer = api.wait_for(lambda call: call.method == "sendMessage", 60, "an answer", before)
+        assert FERRY in answer.text, answer.text
+        assert not torch_is_loaded(pid)
+        assert "in a child process" in bot.output()[log_before:]  # the /add's build
+    finally:
+        bot.stop()
+        api.stop()

@@ -2,9 +2,10 @@
 
 Both write into the corpus folder exactly as ``quotebot add`` and ``quotebot feeds poll`` do
 (one Markdown file per article, under the corpus lock), then open the searcher again, which
-rebuilds the index incrementally (only the new sentences are encoded), and swap it in
-``bot_data`` as ``/reload`` does: questions keep being answered by the old searcher until the
-new one is ready, and a failed rebuild leaves the old one serving.
+rebuilds the index incrementally (only the new sentences are encoded) in a child process
+(``index_child``: the serving process never imports torch nor grows by the model), and swap it
+in ``bot_data`` as ``/reload`` does: questions keep being answered by the old searcher until the
+new one is ready, and a failed rebuild leaves the old one serving and is reported in one line.
 
 The bot fetches only from public addresses (``embeddings.ingest.public_client``): a link
 pasted into a chat must not make the server read its own private network. Loopback is allowed
@@ -27,7 +28,7 @@ from telegram.ext import Application, ContextTypes
 from bot.settings import default_corpus_dir
 from bot.telegram.bot_data import BotServices, Context, services_of
 from bot.telegram.handlers import unknown_command
-from embeddings import QuotebotError
+from embeddings import QuotebotError, Searcher
 
 if TYPE_CHECKING:
     from embeddings.ingest import Report
@@ -73,25 +74,39 @@ def poll_feeds_once(corpus: Path, feeds: tuple[str, ...], allow_loopback: bool) 
         return list(ingester.poll(registry))
 
 
-async def swap_searcher(services: BotServices) -> bool:
-    """Open the searcher again (the index is brought up to date) and swap it in.
+def reopen_searcher(services: BotServices) -> Searcher:
+    """The searcher over the corpus as it is now (in a worker thread).
 
-    Waits for a /reload or another swap in progress. False when it failed; the old searcher
-    then keeps serving.
+    ``reload_searcher`` encodes in a child process (``index_child``) and then loads the
+    finished index; the corpus lock is held throughout, so that no article (a feed poll, a
+    ``quotebot add``) lands between the child's build and the load, which would make the load
+    find the index stale and encode here, in the serving process.
+    """
+    from embeddings.ingest import corpus_lock
+
+    with corpus_lock(services.settings.corpus_dir):
+        return services.reload_searcher()
+
+
+async def swap_searcher(services: BotServices) -> str | None:
+    """Bring the index up to date and swap the new searcher in, as /reload does.
+
+    Waits for a /reload or another swap in progress. Returns None when the new searcher
+    serves, else the one-line reason why not; the old searcher then keeps serving.
     """
     async with services.reload_lock:
         try:
-            searcher = await asyncio.to_thread(services.reload_searcher)
+            searcher = await asyncio.to_thread(reopen_searcher, services)
         except (QuotebotError, OSError) as error:
             logger.warning("the index could not be updated: %s", error)
-            return False
+            return str(error) or type(error).__name__
         services.searcher = searcher
     logger.info(
         "index updated: %d articles, %d sentences",
         len(searcher.documents),
         searcher.sentence_count,
     )
-    return True
+    return None
 
 
 async def add_article(update: Update, context: Context) -> None:
@@ -119,9 +134,13 @@ async def add_article(update: Update, context: Context) -> None:
     if report.status not in CHANGED:
         await message.reply_text(html.escape(report.line()))
         return
-    if not await swap_searcher(services):
+    failure = await swap_searcher(services)
+    if failure is not None:
         await message.reply_text(
-            html.escape(f"{report.line()}; the index could not be updated, see the log")
+            html.escape(
+                f"{report.line()}. The index could not be updated: {failure}. Questions are "
+                "still answered from the previous index; /reload tries again."
+            )
         )
         return
     searcher = services.searcher
@@ -148,7 +167,7 @@ async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
     for report in reports:
         logger.info("feed poll: %s", report.line())
     if any(report.status in CHANGED for report in reports):
-        await swap_searcher(services)
+        await swap_searcher(services)  # a failure is logged; the old index keeps serving
 
 
 def schedule_feed_polling(application: Application) -> None:
