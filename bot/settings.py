@@ -46,6 +46,11 @@ DEFAULT_SEND_BACKOFF = 0.5  # first wait between those retries (doubling)
 DEFAULT_SHUTDOWN_GRACE = 8.0  # after SIGTERM, for the answers in progress (Docker kills at 10)
 DEFAULT_STUCK_AFTER = 300.0  # the health check fails while an update waits longer
 MAX_CLOCK_SECONDS = 3600
+# HNSW candidates per question: past this, a search walks most of a million-node graph.
+MAX_EF_SEARCH = 100_000
+# The engine's ``ANN_KINDS`` (a test keeps them equal), here so that reading settings does not
+# import FAISS.
+ANN_KINDS = ("auto", "exact", "hnsw")
 # Questions the /start buttons ask; they only make sense for the bundled corpus.
 BUNDLED_CORPUS_EXAMPLES = (
     "How many people are held in custody in Crimea?",
@@ -115,6 +120,8 @@ class Settings:
     related_below: float | None = None  # None: the engine's calibrated default
     multilingual: bool | None = None  # None: guessed from the model's name
     telegram: TelegramSettings | None = None
+    ann: str = "auto"  # QUOTEBOT_ANN: the vector search a build makes (auto, exact, hnsw)
+    ann_ef_search: int | None = None  # QUOTEBOT_ANN_EF_SEARCH; None: the manifest's
 
     def searcher_options(self) -> dict[str, Any]:
         """The keyword arguments of ``open_searcher`` that settings decide, for every front
@@ -123,7 +130,18 @@ class Settings:
             "abstain_below": self.abstain_below,
             "related_below": self.related_below,
             "multilingual": self.multilingual,
+            "ann": self.ann_settings(),
+            "ef_search": self.ann_ef_search,
         }
+
+    def ann_settings(self) -> Any:
+        """The engine's ``AnnSettings`` for a build: ``QUOTEBOT_ANN``, and
+        ``QUOTEBOT_ANN_EF_SEARCH`` recorded in the manifest when it is set."""
+        from embeddings import AnnSettings
+
+        if self.ann_ef_search is None:
+            return AnnSettings(self.ann)
+        return AnnSettings(self.ann, ef_search=self.ann_ef_search)
 
     def index_for(self, corpus_dir: Path, model: str) -> Path:
         """The index folder: ``QUOTEBOT_INDEX`` when set, else the engine's folder per corpus
@@ -318,7 +336,25 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         abstain_below=abstain_below,
         related_below=related_below,
         multilingual=_flag(env, "QUOTEBOT_MULTILINGUAL"),
+        ann=_ann_kind(env),
+        ann_ef_search=_optional_int(env, "QUOTEBOT_ANN_EF_SEARCH", 1, MAX_EF_SEARCH),
     )
+
+
+def _ann_kind(env: Mapping[str, str]) -> str:
+    """``QUOTEBOT_ANN``: auto (by size), exact (a scan) or hnsw (a graph)."""
+    raw = env.get("QUOTEBOT_ANN", "").strip()
+    kind = raw.lower() or "auto"
+    if kind not in ANN_KINDS:
+        raise SettingsError(f"QUOTEBOT_ANN must be one of {', '.join(ANN_KINDS)}, not {raw!r}")
+    return kind
+
+
+def _optional_int(env: Mapping[str, str], name: str, minimum: int, maximum: int) -> int | None:
+    """A whole number in range, or None when the variable is not set."""
+    if not env.get(name, "").strip():
+        return None
+    return _int(env, name, 0, minimum=minimum, maximum=maximum)
 
 
 def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSettings:

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from embeddings.stamps import utc_timestamp
     from embeddings.text_fragment import url_to_quote
     from embeddings.types import Answer, Document, Quote, Sentence
+    from embeddings.vector_store import ANN_KINDS, AnnSettings
 
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
@@ -122,14 +123,18 @@ _EXPORTS: dict[str, str] = {
     "Document": "embeddings.types",
     "Quote": "embeddings.types",
     "Sentence": "embeddings.types",
+    "ANN_KINDS": "embeddings.vector_store",
+    "AnnSettings": "embeddings.vector_store",
 }
 
 __all__ = [
+    "ANN_KINDS",
     "DEFAULT_ABSTAIN_BELOW",
     "DEFAULT_MODEL",
     "DEFAULT_RELATED_BELOW",
     "MAX_QUESTION_CHARS",
     "MAX_TOP_K",
+    "AnnSettings",
     "Answer",
     "AnswerSetError",
     "AnswerSetReport",

@@ -25,7 +25,7 @@ from embeddings.lazy_traits import neighbours_of
 from embeddings.lexical import LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
-from embeddings.vector_store import AnnSettings, VectorStore
+from embeddings.vector_store import AnnSettings, VectorStore, reuse_hnsw
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +117,16 @@ def window_texts(sentences: Sequence[Sentence], documents: Sequence[Document]) -
     return texts
 
 
-def vectors_index(vectors: Vectors, ann: AnnSettings | None = None) -> VectorStore:
+def vectors_index(
+    vectors: Vectors, ann: AnnSettings | None = None, previous: VectorStore | None = None
+) -> VectorStore:
     """The vector store of already normalised vectors: exact, or as ``ann`` says ("auto"
-    chooses by size)."""
-    return VectorStore(np.ascontiguousarray(vectors, dtype=np.float32), ann)
+    chooses by size). With ``previous`` (the live index's store), its HNSW graph is extended
+    rather than rebuilt when it can be (see ``reuse_hnsw``)."""
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    settings = ann or AnnSettings("auto")
+    reused = reuse_hnsw(previous, matrix, settings) if previous is not None else None
+    return reused if reused is not None else VectorStore(matrix, settings)
 
 
 def build_index(
@@ -129,10 +135,12 @@ def build_index(
     encode: Callable[[Sequence[str]], Vectors] | None = None,
     split: Callable[[Sequence[Document]], tuple[Sentence, ...]] = split_documents,
     ann: AnnSettings | None = None,
+    previous: VectorStore | None = None,
 ) -> SentenceIndex:
     """Split and encode documents; ``encode`` may wrap the encoder (progress, a vector cache)
     and ``split`` the splitter (a span cache); ``ann`` chooses the vector search (default:
-    exact below ``EXACT_BELOW`` sentences, HNSW above)."""
+    exact below ``EXACT_BELOW`` sentences, HNSW above); ``previous`` is the live index's
+    vector store, whose HNSW graph is reused when the corpus changed little."""
     sentences = split(documents)
     texts = [sentence.text for sentence in sentences]
     vectors = (encode or encoder.encode)(texts)
@@ -146,7 +154,7 @@ def build_index(
     return SentenceIndex(
         tuple(documents),
         sentences,
-        vectors_index(vectors, ann or AnnSettings("auto")),
+        vectors_index(vectors, ann or AnnSettings("auto"), previous),
         build_lexical_index(texts, languages=languages),
         build_lexical_index(window_texts(sentences, documents), languages=languages),
         traits_of(texts, [sentence.doc for sentence in sentences]),

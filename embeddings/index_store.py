@@ -6,6 +6,7 @@ Layout::
     INDEX_DIR/builds/NAME/manifest.json
     INDEX_DIR/builds/NAME/vectors.npy             the sentence vectors (float32, memory-mapped)
     INDEX_DIR/builds/NAME/vectors-hnsw.faiss      HNSW graph + 8-bit codes, large indexes only
+    INDEX_DIR/builds/NAME/vectors-hnsw-nodes.npy  graph node -> sentence (-1: tombstone), idem
     INDEX_DIR/builds/NAME/sentences.npy, texts.*, documents.*   see embeddings/index_tables.py
     INDEX_DIR/builds/NAME/lexical/, lexical-window/             BM25 arrays (embeddings/lexical.py)
     INDEX_DIR/LAST_USED               touched when the index is opened (at most once an hour)
@@ -59,12 +60,14 @@ logger = logging.getLogger(__name__)
 # 3: the query encoder moved out of the build into the shared store; file sizes recorded.
 # 4: memory-mapped arrays instead of JSON and .npz; vectors.npy plus an HNSW index when large.
 # 5: sentence traits stored with the index (traits*.npy/.bin).
-FORMAT_VERSION = 5
+# 6: the HNSW graph numbers its own nodes (vectors-hnsw-nodes.npy), so a build can reuse it.
+FORMAT_VERSION = 6
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"
 VECTORS_FILE = "vectors.npy"
 ANN_FILE = "vectors-hnsw.faiss"
+NODES_FILE = "vectors-hnsw-nodes.npy"
 LEXICAL_FILE = "lexical"
 LEXICAL_WINDOW_FILE = "lexical-window"
 LAST_USED_FILE = "LAST_USED"
@@ -194,7 +197,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         remove_if_empty(index_dir)
         raise
     try:
-        index.vectors.save(staging, VECTORS_FILE, ANN_FILE)
+        index.vectors.save(staging, VECTORS_FILE, ANN_FILE, NODES_FILE)
         save_tables(staging, index.documents, index.sentences)
         index.lexical.save(staging / LEXICAL_FILE)
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
@@ -207,7 +210,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
             files=hashes,
             sizes={name: stat.st_size for name, stat in stats.items()},
             mtimes={name: stat.st_mtime_ns for name, stat in stats.items()},
-            ann=index.vectors.settings.to_dict(),
+            ann={**manifest.ann, **index.vectors.describe()},
         )
         (staging / MANIFEST_FILE).write_text(final_manifest.to_json(), encoding="utf-8")
         name = f"{final_manifest.built_at.replace(':', '').replace('-', '')}-{staging.name[-8:]}"
@@ -313,7 +316,7 @@ def load_index(
     if ef_search is not None:
         settings = replace(settings, ef_search=ef_search)
     try:
-        vectors = VectorStore.load(build, VECTORS_FILE, ANN_FILE, settings)
+        vectors = VectorStore.load(build, VECTORS_FILE, ANN_FILE, NODES_FILE, settings)
         documents, sentences = load_tables(build)
         lexical = LexicalIndex.load(build / LEXICAL_FILE)
         lexical_window = LexicalIndex.load(build / LEXICAL_WINDOW_FILE)
@@ -327,6 +330,25 @@ def load_index(
         raise IndexDamagedError(f"the index in {index_dir} is inconsistent: {problems}")
     index = SentenceIndex(documents, sentences, vectors, lexical, lexical_window, traits)
     return StoredIndex(index, manifest, build)
+
+
+def load_live_vectors(index_dir: Path, manifest: Manifest) -> VectorStore | None:
+    """The live build's vector store (for a build to reuse its HNSW graph), or None when
+    there is none or it cannot be trusted (a build then starts from nothing, as before).
+
+    Files are checked as every ``ask`` checks them (sizes, and hashes of changed files).
+    """
+    try:
+        build = current_build(index_dir)
+        problem = verify_index_files(index_dir, hashes=False)
+        if problem is not None:
+            logger.info("not reusing the live index's vectors: %s", problem)
+            return None
+        settings = AnnSettings.from_dict(manifest.ann or {"kind": "exact"})
+        return VectorStore.load(build, VECTORS_FILE, ANN_FILE, NODES_FILE, settings)
+    except Exception as error:  # faiss, numpy, OS errors: a cache miss, not a failure
+        logger.info("not reusing the live index's vectors: %s", error)
+        return None
 
 
 LAST_USE_RESOLUTION_SECONDS = 3600

@@ -41,6 +41,7 @@ from embeddings.index_store import (
     Manifest,
     StoredIndex,
     load_index,
+    load_live_vectors,
     read_manifest,
     record_use,
     remove_if_empty,
@@ -60,6 +61,7 @@ from embeddings.sentences import SPLITTER_VERSION, split_sentences
 from embeddings.stamps import sha256_file, utc_timestamp
 from embeddings.types import Document, Sentence
 from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
+from embeddings.vector_store import AnnSettings, VectorStore
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +104,17 @@ def staleness(manifest: Manifest, corpus_dir: Path, model: str) -> str | None:
 
 
 def build(
-    corpus_dir: Path, index_dir: Path, model: str, progress: ProgressFactory | None = None
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    progress: ProgressFactory | None = None,
+    ann: AnnSettings | None = None,
 ) -> Manifest:
     """Read, split, encode and store the corpus; the previous index stays live until the end.
+
+    ``ann`` chooses the vector search (default "auto": exact below ``EXACT_BELOW`` sentences,
+    HNSW above); the manifest records it. When the live index was built with the same model
+    and HNSW parameters, its graph is extended with the new sentences instead of rebuilt.
 
     A failed or interrupted build leaves nothing behind: no staging folder, and no empty index
     folder where there was no index before.
@@ -116,7 +126,7 @@ def build(
             f"cannot write the index in {index_dir}: {error.strerror or error}"
         ) from None
     try:
-        manifest = _build(corpus_dir, index_dir, model, progress)
+        manifest = _build(corpus_dir, index_dir, model, progress, ann or AnnSettings())
     except BaseException:
         _remove_leftovers(index_dir)
         raise
@@ -136,8 +146,23 @@ def _remove_leftovers(index_dir: Path) -> None:
             index_dir.parent.rmdir()
 
 
+def _previous_vectors(index_dir: Path, weights_sha256: str) -> VectorStore | None:
+    """The live index's vectors when they came from the same model (a graph to extend)."""
+    try:
+        live = read_manifest(index_dir)
+    except IndexFormatError:
+        return None
+    if live.weights_sha256 != weights_sha256 or live.ann.get("kind") != "hnsw":
+        return None
+    return load_live_vectors(index_dir, live)
+
+
 def _build(
-    corpus_dir: Path, index_dir: Path, model: str, progress: ProgressFactory | None
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    progress: ProgressFactory | None,
+    ann: AnnSettings,
 ) -> Manifest:
     fingerprint = corpus_fingerprint(corpus_dir)
     documents = read_corpus(corpus_dir)
@@ -176,6 +201,8 @@ def _build(
             encoders,
             encode=encode_cached,
             split=lambda docs: split_cached(docs, spans),
+            ann=ann,
+            previous=_previous_vectors(index_dir, spec.weights_sha256),
         )
     stat = weights_file(spec.path).stat()
     manifest = Manifest(
@@ -190,6 +217,7 @@ def _build(
         corpus_fingerprint=fingerprint,
         query_encoder="torch",
         built_at=utc_timestamp(),
+        ann={"requested": ann.kind},  # the rest is filled in from the store when written
         build_encoding={
             **counts,
             **(asdict(encoders.calibration) if encoders.calibration else {}),
@@ -321,12 +349,17 @@ def open_searcher(
     abstain_below: float | None = None,
     related_below: float | None = None,
     multilingual: bool | None = None,
+    ann: AnnSettings | None = None,
+    ef_search: int | None = None,
 ) -> Searcher:
     """A searcher over an up-to-date index, building or repairing the index as needed.
 
     ``abstain_below`` and ``related_below`` override the calibrated thresholds (None keeps
     them); ``multilingual`` says whether the model matches questions across languages (None:
-    guessed from its name).
+    guessed from its name). ``ann`` is the vector search that a build made here uses (see
+    ``build``; an index that is up to date is not rebuilt for another ``ann``: that takes
+    ``quotebot index build``). ``ef_search`` overrides the HNSW search breadth that the
+    manifest records (None keeps it).
     """
     reason: str | None
     damaged = False
@@ -337,7 +370,10 @@ def open_searcher(
     if reason is None:
         try:
             searcher = searcher_for(
-                load_index(index_dir), abstain_below, related_below, multilingual
+                load_index(index_dir, ef_search=ef_search),
+                abstain_below,
+                related_below,
+                multilingual,
             )
         except IndexFormatError as error:
             reason, damaged = str(error), True
@@ -350,5 +386,7 @@ def open_searcher(
         logger.warning("rebuilding the damaged index%s: %s", where, reason)
     else:
         logger.info("building the index in %s: %s", index_dir, reason)
-    build(corpus_dir, index_dir, model, progress)
-    return searcher_for(load_index(index_dir), abstain_below, related_below, multilingual)
+    build(corpus_dir, index_dir, model, progress, ann)
+    return searcher_for(
+        load_index(index_dir, ef_search=ef_search), abstain_below, related_below, multilingual
+    )

@@ -95,3 +95,48 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     assert "Traceback" not in err
     assert current_build(index) == live
     assert load_index(index).manifest.document_count == 2
+
+
+@pytest.mark.integration
+def test_quotebot_ann_chooses_the_vector_search_of_a_build_and_the_graph_is_reused(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    """QUOTEBOT_ANN=hnsw gives the small bundled corpus a graph (auto would scan it); the
+    next build after a new article extends that graph instead of building it again."""
+    import json
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index_dir, index)  # its vector cache: only new sentences are encoded
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+
+    def info() -> dict[str, object]:
+        result = quotebot("index", "info", "--json", "--corpus", str(corpus), index=index)
+        assert result.returncode == 0, result.stderr
+        ann: dict[str, object] = json.loads(result.stdout)["ann"]
+        return ann
+
+    default = quotebot("index", "build", "--corpus", str(corpus), index=index)
+    assert default.returncode == 0, default.stderr
+    assert info()["kind"] == "exact" and info()["requested"] == "auto"
+    hnsw = {"QUOTEBOT_ANN": "hnsw"}
+    built = quotebot("index", "build", "--corpus", str(corpus), index=index, env=hnsw)
+    assert built.returncode == 0, built.stderr
+    first = info()
+    assert (first["kind"], first["requested"], first["tombstones"]) == ("hnsw", "hnsw", 0)
+    (corpus / "weather.md").write_text(
+        "---\ntitle: Weather in Simferopol\n---\n"
+        "Heavy snowfall closed the mountain roads near Simferopol on Tuesday. "
+        "The roads opened again on Thursday."
+    )
+    built = quotebot("index", "build", "--corpus", str(corpus), index=index, env=hnsw)
+    assert built.returncode == 0, built.stderr
+    assert info()["graph_nodes"] == int(str(first["graph_nodes"])) + 2  # two sentences added
+    text = quotebot("index", "info", "--corpus", str(corpus), index=index).stdout
+    assert "vector search: hnsw (M=32, efSearch=1024;" in text and "0 tombstones" in text
+    answer = quotebot(
+        "ask", "--json", "--corpus", str(corpus), "Which roads did the snow close?", index=index
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout)["quotes"][0]["text"].startswith("Heavy snowfall closed")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import settings as bot_settings
 from bot.settings import (
     BUNDLED_CORPUS_EXAMPLES,
     DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -20,7 +21,7 @@ from bot.settings import (
     load_stuck_after,
     load_telegram_settings,
 )
-from embeddings import DEFAULT_MODEL, MAX_TOP_K
+from embeddings import ANN_KINDS, DEFAULT_MODEL, MAX_TOP_K, AnnSettings
 
 TOKEN_ENV = {"TELEGRAM_BOT_TOKEN": "123:secret-token"}
 
@@ -72,6 +73,19 @@ def test_the_abstention_threshold_is_read(raw: str, value: float) -> None:
     assert load_settings({"QUOTEBOT_ABSTAIN_BELOW": raw}).abstain_below == value
 
 
+def test_the_vector_search_settings_reach_every_searcher() -> None:
+    """QUOTEBOT_ANN goes to builds (and is recorded: see test_service), QUOTEBOT_ANN_EF_SEARCH
+    to the loading of every index (and is recorded by a build made with it)."""
+    assert bot_settings.ANN_KINDS == ANN_KINDS  # kept here so that settings need no FAISS
+    defaults = load_settings({}).searcher_options()
+    assert (defaults["ann"], defaults["ef_search"]) == (AnnSettings("auto"), None)
+    options = load_settings(
+        {"QUOTEBOT_ANN": " HNSW ", "QUOTEBOT_ANN_EF_SEARCH": "64"}
+    ).searcher_options()
+    assert options["ann"] == AnnSettings("hnsw", ef_search=64)
+    assert options["ef_search"] == 64
+
+
 def test_the_related_threshold_and_the_multilingual_flag_are_read() -> None:
     settings = load_settings(
         {
@@ -86,6 +100,8 @@ def test_the_related_threshold_and_the_multilingual_flag_are_read() -> None:
         "abstain_below": 0.5,
         "related_below": 0.2,
         "multilingual": True,
+        "ann": AnnSettings("auto"),
+        "ef_search": None,
     }
     defaults = load_settings({})
     assert defaults.related_below is None and defaults.multilingual is None
@@ -132,6 +148,10 @@ def test_examples_only_for_the_bundled_corpus_unless_given() -> None:
         ({"QUOTEBOT_RELATED_BELOW": "0.5", "QUOTEBOT_ABSTAIN_BELOW": "0.4"}, "at most"),
         ({"QUOTEBOT_RELATED_BELOW": "0.9"}, "at most QUOTEBOT_ABSTAIN_BELOW"),
         ({"QUOTEBOT_MULTILINGUAL": "maybe"}, "1 or 0"),
+        ({"QUOTEBOT_ANN": "ivf"}, "one of auto, exact, hnsw, not 'ivf'"),
+        ({"QUOTEBOT_ANN_EF_SEARCH": "many"}, "whole number"),
+        ({"QUOTEBOT_ANN_EF_SEARCH": "0"}, "at least 1"),
+        ({"QUOTEBOT_ANN_EF_SEARCH": "100001"}, "at most 100000"),
     ],
 )
 def test_bad_shared_values_are_refused_with_the_variable_named(

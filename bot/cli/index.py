@@ -91,7 +91,7 @@ def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings import build
 
     corpus, index, model = locations(args, settings)
-    manifest = build(corpus, index, model, progress=progress_bar)
+    manifest = build(corpus, index, model, progress=progress_bar, ann=settings.ann_settings())
     print(
         f"indexed {manifest.sentence_count} sentences of {manifest.document_count} articles "
         f"with {manifest.model_name} into {index}"
@@ -137,10 +137,20 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
         ("dimension", str(manifest.dimension)),
         ("built", manifest.built_at),
         ("format", str(manifest.format_version)),
+        ("vector search", _vector_search(manifest.ann)),
     ]
     for name, value in rows:
         print(f"{name + ':':<15}{value}")
     return EXIT_OK
+
+
+def _vector_search(ann: dict[str, Any]) -> str:
+    """``exact`` or ``hnsw (M=32, efSearch=1024; 104,365 nodes, 20 tombstones)``."""
+    kind = str(ann.get("kind", "exact"))
+    if kind != "hnsw":
+        return kind
+    graph = f"{ann.get('graph_nodes', 0):,} nodes, {ann.get('tombstones', 0):,} tombstones"
+    return f"hnsw (M={ann.get('m')}, efSearch={ann.get('ef_search')}; {graph})"
 
 
 def _print_damaged(index: Path, reason: str, *, as_json: bool) -> int:

@@ -65,7 +65,9 @@ def main(argv: list[str]) -> int:
     )
     corpus_dir, index_dir, model = Path(argv[0]), Path(argv[1]), argv[2]
     try:
-        embeddings.build(corpus_dir, index_dir, model)
+        from bot.settings import load_settings  # QUOTEBOT_ANN, inherited from the bot
+
+        embeddings.build(corpus_dir, index_dir, model, ann=load_settings().ann_settings())
     except QuotebotError as error:
         print(json.dumps({"error": type(error).__name__, "message": str(error)}), flush=True)
         return 2
