@@ -33,6 +33,8 @@ pytestmark = pytest.mark.integration
 QUESTION = "How many people are held in custody in Crimea?"
 SECRET = "one-secret-for-every-replica"
 ADMIN = 7001
+# The fake Bot API, the two processes, their webhook ports, the index's files before the start.
+Replicas = tuple[BotAPIServer, list[BotProcess], list[int], dict[str, tuple[int, int]]]
 
 
 def free_port() -> int:
@@ -61,10 +63,19 @@ def post(port: int, update: dict[str, object]) -> int:
     raise AssertionError(f"the replica on port {port} never accepted a connection")
 
 
+def index_files(index_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the index with its size and modification time."""
+    return {
+        str(path.relative_to(index_dir)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(index_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
 @pytest.fixture
-def two_replicas(
-    tmp_path: Path, real_index_dir: Path, database_url: str
-) -> Iterator[tuple[BotAPIServer, list[BotProcess], list[int]]]:
+def two_replicas(tmp_path: Path, real_index_dir: Path, database_url: str) -> Iterator[Replicas]:
+    """Two replicas up (webhook registered), and the index's files before they started."""
+    index_before = index_files(real_index_dir)
     server = BotAPIServer(TOKEN)
     server.start()
     ports = [free_port(), free_port()]
@@ -95,7 +106,7 @@ def two_replicas(
         server.wait_until(
             lambda: len(server.succeeded("setWebhook")) == 2, STARTUP_TIMEOUT, "both replicas up"
         )
-        yield server, bots, ports
+        yield server, bots, ports, index_before
     finally:
         for bot in bots:
             bot.kill()
@@ -103,9 +114,9 @@ def two_replicas(
 
 
 def test_two_replicas_on_one_database_behave_as_one_bot(
-    two_replicas: tuple[BotAPIServer, list[BotProcess], list[int]],
+    two_replicas: Replicas, real_index_dir: Path
 ) -> None:
-    server, bots, (port_a, port_b) = two_replicas
+    server, bots, (port_a, port_b), index_before = two_replicas
     updates = Updates()
 
     # Telegram delivers an update to replica A, times out, and delivers it again to B.
@@ -132,5 +143,7 @@ def test_two_replicas_on_one_database_behave_as_one_bot(
     assert limited.startswith("You're asking faster than I can keep up")
     stats = replies(server, ADMIN)[0].text
     assert "Questions answered: 2" in stats, stats
+    # The replicas only read the shared index (a read-only volume in docs/replicas.md).
+    assert index_files(real_index_dir) == index_before
     logs = "".join(bot.output() for bot in bots)
     assert "bot state in PostgreSQL at postgresql://" in logs
