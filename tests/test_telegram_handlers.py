@@ -27,6 +27,7 @@ from bot.telegram.polling import PollingOptions, poll
 from embeddings.search import Searcher
 from embeddings.types import Answer, Document
 from tests.bot_harness import (
+    ADMIN,
     ALICE,
     BOB,
     CUSTODY,
@@ -76,6 +77,12 @@ def test_help_explains_private_group_and_inline_use(
             assert "/ask" in text and "group" in text and "any chat" in text
             # The inline "How to ask" button deep-links to the same help.
             assert only(await bot.say(ALICE, "/start help"), "sendMessage").text == text
+            assert "/add" not in text and "/reload" not in text  # not advertised to users
+            admin = only(await bot.say(ADMIN, "/help"), "sendMessage").text
+            assert admin.startswith(text) and "<code>/add URL</code>" in admin
+            assert telegram_html_problems(admin) == []
+            in_group = await bot.calls_for(bot.updates.group(GROUP, ADMIN, "/help"))
+            assert "/add" not in only(in_group, "sendMessage").text
 
     run(scenario)
 

@@ -68,13 +68,17 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def show_help(update: Update, context: Context) -> None:
-    """/help: how to ask in private chats, in groups and inline."""
+    """/help: how to ask in private chats, in groups and inline (and, for admins, /add)."""
     message = update.effective_message
     if message is None:
         return
-    examples = services_of(context).telegram.examples
+    telegram = services_of(context).telegram
+    examples = telegram.examples
+    user = update.effective_user
+    # Admin commands are listed to admins only, and only in a private chat with the bot.
+    admin = user is not None and user.id in telegram.admin_ids and message.chat.type == "private"
     await message.reply_text(
-        render.render_help(context.bot.username, examples[0] if examples else None)
+        render.render_help(context.bot.username, examples[0] if examples else None, admin)
     )
 
 

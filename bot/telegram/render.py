@@ -378,8 +378,15 @@ def render_start(documents: Sequence[Document], has_examples: bool) -> str:
     )
 
 
-def render_help(bot_username: str | None, example: str | None = None) -> str:
-    """How to ask in private chats, in groups and inline, and what the buttons do."""
+ADMIN_HELP = (
+    "\n\n<b>For admins</b>: <code>/add URL</code> adds the article at that address to the "
+    "corpus and the index; /reload rebuilds the index from the corpus; /stats shows usage."
+)
+
+
+def render_help(bot_username: str | None, example: str | None = None, admin: bool = False) -> str:
+    """How to ask in private chats, in groups and inline, and what the buttons do; for an
+    admin, the admin commands too (nobody else is shown them)."""
     me = f"@{escape(bot_username, quote=False)}" if bot_username else "me"
     example_text = f" For example: <i>{escape(example, quote=False)}</i>" if example else ""
     return (
@@ -391,8 +398,8 @@ def render_help(bot_username: str | None, example: str | None = None) -> str:
         "its citation.\n\n"
         "Every answer quotes the articles verbatim. Under it, <b>More ▸</b> shows further "
         "quotes, <b>Context</b> shows the sentences around a quote, and 👍/👎 tell me whether "
-        "it helped.\n\n/sources lists the articles I can quote."
-    )
+        "it helped.\n\n/sources lists the articles I can quote, newest first."
+    ) + (ADMIN_HELP if admin else "")
 
 
 def _duration(seconds: float) -> str:
