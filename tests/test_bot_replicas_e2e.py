@@ -4,7 +4,7 @@ What docs/replicas.md deploys, end to end: two webhook processes (their own data
 the same index and ``QUOTEBOT_DATABASE_URL``) behind what would be a load balancer, here the
 test posting to one or the other. A user notices three things: an update Telegram delivers
 twice, once to each replica, is answered once; the per-user limit is one limit, not one per
-replica; and /stats counts what both answered.
+replica; and /stats on one counts what the other answered.
 """
 
 from __future__ import annotations

@@ -1,0 +1,87 @@
+"""docs/replicas.md and its compose file: valid, and consistent with the code, the Dockerfile
+and the README, so that the documented deployment is the one the code supports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from tests.conftest import REPO
+
+DOCS = REPO / "docs"
+COMPOSE = DOCS / "docker-compose.replicas.yml"
+REPLICAS = ("quotebot-1", "quotebot-2")
+
+
+def compose() -> dict[str, Any]:
+    data = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def variables_the_code_reads() -> set[str]:
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "bot").rglob("*.py"))
+    return set(re.findall(r'"((?:QUOTEBOT|TELEGRAM)_[A-Z_]+)"', source))
+
+
+def test_the_compose_file_runs_two_replicas_on_postgresql_behind_a_load_balancer() -> None:
+    services = compose()["services"]
+    assert {"postgres", "index", "caddy", *REPLICAS} <= set(services)
+    upstreams = " ".join(services["caddy"]["command"])
+    for name in REPLICAS:
+        replica = services[name]
+        environment = replica["environment"]
+        assert environment["QUOTEBOT_DATABASE_URL"].startswith("postgresql://")
+        assert "@postgres:5432/" in environment["QUOTEBOT_DATABASE_URL"]
+        assert environment["QUOTEBOT_WEBHOOK_URL"].startswith("https://")
+        assert environment["QUOTEBOT_WEBHOOK_LISTEN"] == "0.0.0.0"
+        assert environment["QUOTEBOT_WEBHOOK_SECRET"]  # one shared secret, required
+        assert f"{name}:{environment['QUOTEBOT_WEBHOOK_PORT']}" in upstreams
+        assert replica["depends_on"]["index"]["condition"] == "service_completed_successfully"
+        assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_index_is_built_once_and_mounted_read_only_by_the_replicas() -> None:
+    services = compose()["services"]
+    index = services["index"]
+    assert index["command"] == ["quotebot", "index", "build"]
+    assert "index:/data/indexes" in index["volumes"]
+    for name in REPLICAS:
+        replica = services[name]
+        assert "index:/data/indexes:ro" in replica["volumes"]
+        assert replica["environment"]["QUOTEBOT_INDEX"] == index["environment"]["QUOTEBOT_INDEX"]
+        assert replica["environment"]["QUOTEBOT_INDEX"].startswith("/data/indexes/")
+
+
+def test_the_compose_file_builds_the_dockerfile_and_names_only_variables_the_code_reads() -> None:
+    data = compose()
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert "QUOTEBOT_DATA_DIR=/data" in dockerfile  # the index volume sits under the data dir
+    for name in ("index", *REPLICAS):
+        build = data["services"][name]["build"]
+        assert (DOCS / build["context"] / build["dockerfile"]).resolve() == REPO / "Dockerfile"
+    known = variables_the_code_reads()
+    for name in ("index", *REPLICAS):
+        for variable in data["services"][name]["environment"]:
+            assert variable in known, variable
+    assert "QUOTEBOT_DATABASE_URL" in known
+
+
+def test_the_env_example_fills_every_required_variable() -> None:
+    required = set(re.findall(r"\$\{(\w+):\?", COMPOSE.read_text(encoding="utf-8")))
+    example = (DOCS / "replicas.env.example").read_text(encoding="utf-8")
+    given = set(re.findall(r"^(\w+)=", example, flags=re.MULTILINE))
+    assert required and required <= given
+
+
+def test_the_readme_and_the_bot_guide_lead_to_the_replica_guide() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `QUOTEBOT_DATABASE_URL`")]
+    assert len(rows) == 1
+    row = rows[0]
+    assert "docs/replicas.md" in row
+    assert "replicas.md" in (DOCS / "telegram.md").read_text(encoding="utf-8")
+    guide = (DOCS / "replicas.md").read_text(encoding="utf-8")
+    assert "docker-compose.replicas.yml" in guide and "replicas.env.example" in guide
