@@ -38,6 +38,10 @@ SPANS_FILE = "spans.sqlite"
 DEFAULT_MAX_VECTORS = 1_000_000
 DEFAULT_MAX_SPANS = 200_000
 _CHUNK = 500  # keys per SQL statement (SQLite allows 999 parameters in old builds)
+# An entry's "last used" mark is rewritten only when older than this: rewriting every mark cost
+# more than reading the vectors (0.28 s against 0.18 s CPU per 10,000), on every build, for an
+# eviction order that an hour's resolution serves as well.
+USE_RESOLUTION_NS = 3600 * 10**9
 _SCHEMA = 1
 
 
@@ -65,9 +69,9 @@ def _chunks(items: Sequence[bytes], size: int = _CHUNK) -> Iterator[Sequence[byt
 class BlobCache:
     """A bounded key -> bytes map in one SQLite file.
 
-    ``used`` records the last build that needed an entry; eviction removes the least recently
-    used entries first, never the ones the current build just needed unless they alone exceed
-    the bound.
+    ``used`` records the last build that needed an entry (to ``USE_RESOLUTION_NS``);
+    eviction removes the least recently used entries first, never the ones the current build
+    just needed unless they alone exceed the bound.
     """
 
     def __init__(self, path: Path, kind: str, max_entries: int) -> None:
@@ -129,20 +133,23 @@ class BlobCache:
         """The cached values of those keys that are cached; marks them used by this build."""
         found: dict[bytes, bytes] = {}
         unique = list(dict.fromkeys(keys))
+        stale = self._generation - USE_RESOLUTION_NS
         self._db.execute("BEGIN")
         try:
             for chunk in _chunks(unique):
                 marks = ",".join("?" * len(chunk))
-                found.update(
+                old: list[bytes] = []
+                for key, value, used in self._db.execute(
+                    f"SELECT key, value, used FROM entries WHERE key IN ({marks})", chunk
+                ):
+                    found[key] = value
+                    if used < stale:
+                        old.append(key)
+                for part in _chunks(old):
                     self._db.execute(
-                        f"SELECT key, value FROM entries WHERE key IN ({marks})",
-                        chunk,
-                    ).fetchall()
-                )
-                self._db.execute(
-                    f"UPDATE entries SET used = ? WHERE key IN ({marks})",
-                    (self._generation, *chunk),
-                )
+                        f"UPDATE entries SET used = ? WHERE key IN ({','.join('?' * len(part))})",
+                        (self._generation, *part),
+                    )
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")

@@ -14,7 +14,7 @@ from embeddings.encoder import Vectors
 from embeddings.index import split_documents
 from embeddings.sentences import SPLITTER_VERSION, split_sentences
 from embeddings.service import split_cached
-from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
+from embeddings.vector_cache import USE_RESOLUTION_NS, SpanCache, VectorCache, vector_cache_dir
 from tests.conftest import CORPUS
 
 DIM = 8
@@ -130,3 +130,22 @@ def test_cached_splitting_gives_exactly_the_sentences_of_the_splitter(tmp_path: 
 def test_caches_live_beside_the_shared_encoders(tmp_path: Path) -> None:
     assert vector_cache_dir(tmp_path / "data" / "indexes" / "x") == tmp_path / "data" / "vectors"
     assert vector_cache_dir(tmp_path / "mine") == tmp_path / "mine" / "vectors"
+
+
+def test_an_entry_used_again_after_an_hour_is_kept_over_one_unused(tmp_path: Path) -> None:
+    """Use marks are rewritten only when an hour old, and then they are, so eviction still
+    keeps what the latest build needed."""
+    import sqlite3
+
+    with cache(tmp_path, max_entries=3) as first:
+        first.encode(["kept", "dropped"], CountingEncoder())
+        path = first.path
+    with sqlite3.connect(path) as db:  # both marks two hours old
+        db.execute("UPDATE entries SET used = used - ?", (2 * USE_RESOLUTION_NS,))
+    with cache(tmp_path, max_entries=3) as second:
+        second.encode(["kept"], CountingEncoder())
+        second.encode(["new 1", "new 2"], CountingEncoder())
+    encoder = CountingEncoder()
+    with cache(tmp_path, max_entries=3) as third:
+        _, encoded = third.encode(["kept", "new 1", "new 2"], encoder)
+    assert encoded == 0
