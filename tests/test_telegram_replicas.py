@@ -7,6 +7,8 @@ and these tests skip, saying why, where it is not installed. Settings checks nee
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -19,11 +21,15 @@ import pytest
 from bot.settings import SettingsError, load_telegram_settings
 from bot.telegram.database import Database, redact_url
 from bot.telegram.database_state import open_state
+from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import DONE, PENDING, InboxError
 from bot.telegram.pg_inbox import PgInbox
 from bot.telegram.pg_limits import open_pg_limiters
 from bot.telegram.pg_store import PgStore
 from bot.telegram.store import ABSTENTIONS, QUESTIONS, Issued, StoreError
+from bot.telegram.webhook import WebhookServer
+from embeddings.search import Searcher
+from tests.bot_harness import ALICE, CUSTODY, answers_to, run, running_bot
 from tests.cli_runner import one_line_error, run_main
 
 TOKEN = "123456:" + "A" * 35
@@ -348,3 +354,45 @@ def test_replicas_need_one_shared_webhook_secret(
     monkeypatch.setenv("QUOTEBOT_WEBHOOK_URL", "https://bot.example/hook")
     code, _, err = run_main(capsys, "run")
     assert code != 0 and "QUOTEBOT_WEBHOOK_SECRET must be set" in one_line_error(err)
+
+
+def test_an_update_the_database_cannot_record_is_refused_so_telegram_retries(
+    database_url: str, fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """Not recorded means not confirmed: 503, and the next delivery (database back) is
+    answered."""
+    inbox = PgInbox.open(database_url)
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            dispatcher = Dispatcher(bot.app, inbox, concurrency=2)
+            server = WebhookServer(inbox, dispatcher, "hook", "s3cret")
+            await server.start("127.0.0.1", 0)
+            body = json.dumps(bot.updates.private(ALICE, CUSTODY)).encode()
+            head = (
+                f"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+                "X-Telegram-Bot-Api-Secret-Token: s3cret\r\n\r\n"
+            ).encode()
+
+            async def deliver() -> int:
+                reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+                writer.write(head + body)
+                await writer.drain()
+                status = await reader.readline()
+                writer.close()
+                return int(status.split()[1])
+
+            try:
+                with psycopg.connect(database_url, autocommit=True) as admin:
+                    admin.execute("ALTER TABLE quotebot_updates RENAME TO quotebot_away")
+                    assert await deliver() == 503
+                    admin.execute("ALTER TABLE quotebot_away RENAME TO quotebot_updates")
+                assert await deliver() == 200
+                await bot.api.wait_until(lambda: bool(answers_to(bot, ALICE)))
+                await dispatcher.drain(5.0)
+            finally:
+                await server.close()
+            assert len(answers_to(bot, ALICE)) == 1
+
+    run(scenario)
+    inbox.close()

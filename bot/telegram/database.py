@@ -111,7 +111,15 @@ class Database:
 
     def migrate(self, component: str, version: int, statements: tuple[str, ...]) -> None:
         """Create ``component``'s tables (``statements``, idempotent) and record ``version``;
-        DatabaseError when the database was written by a newer quotebot."""
+        DatabaseError when the database was written by a newer quotebot. The connection is
+        closed when this fails (a store that cannot open leaves nothing behind)."""
+        try:
+            self._migrate(component, version, statements)
+        except BaseException:
+            self.close()
+            raise
+
+    def _migrate(self, component: str, version: int, statements: tuple[str, ...]) -> None:
         with self.transaction() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             connection.execute(_VERSIONS)
