@@ -3,6 +3,7 @@ the fake Bot API, and the searcher swapped as /reload swaps it."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,6 +217,39 @@ def test_when_the_index_cannot_be_updated_the_admin_is_told_why_and_the_old_one_
             assert bot.services.searcher is before
             answer = only(await bot.say(ALICE, "How many people are in custody?"), "sendMessage")
             assert "<blockquote>" in answer.text
+
+    run(scenario)
+
+
+def test_a_feed_poll_whose_index_update_fails_logs_why_and_keeps_the_old_index(
+    server: PageServer, corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing_model = tmp_path / "no-such-model"
+
+    def build_fails() -> Searcher:
+        build_in_child(corpus, tmp_path / "index", str(missing_model))
+        raise AssertionError("the build should have failed")
+
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus),
+            tmp_path,
+            reload=build_fails,
+            corpus_dir=corpus,
+            allow_loopback_urls=True,
+            feeds=(server.url("/pages/rss.xml"),),
+        ) as bot:
+            before = bot.services.searcher
+            queue = bot.app.job_queue
+            assert queue is not None
+            (job,) = queue.get_jobs_by_name(articles.FEED_JOB)
+            with caplog.at_level(logging.WARNING, logger="bot.telegram.articles"):
+                await job.run(bot.app)
+            assert bot.services.searcher is before
+            (warning,) = [r for r in caplog.records if r.name == "bot.telegram.articles"]
+            assert warning.getMessage().startswith("the index could not be updated: model ")
+            assert str(missing_model) in warning.getMessage()
+        assert len(read_corpus(corpus)) > len(before.documents)  # the articles stay
 
     run(scenario)
 
