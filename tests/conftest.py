@@ -15,6 +15,7 @@ from embeddings.index import SentenceIndex, build_index
 from embeddings.search import Searcher
 from embeddings.types import Document
 from tests.fakes import HashingEncoder
+from tests.postgres_server import PostgresServer, find_bin_dir, why_unavailable
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -66,11 +67,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[object]:
+def postgres_server() -> Iterator[PostgresServer]:
     """One real PostgreSQL server for the whole session (``tests/postgres_server.py``); the
     tests that need it skip, saying why, where PostgreSQL is not installed."""
-    from tests.postgres_server import PostgresServer, find_bin_dir, why_unavailable
-
     reason = why_unavailable()
     if reason is not None:
         pytest.skip(reason)
@@ -85,9 +84,6 @@ def postgres_server() -> Iterator[object]:
 
 
 @pytest.fixture
-def database_url(postgres_server: object) -> str:
+def database_url(postgres_server: PostgresServer) -> str:
     """The URL of a fresh, empty database on the session's PostgreSQL server."""
-    from tests.postgres_server import PostgresServer
-
-    assert isinstance(postgres_server, PostgresServer)
     return postgres_server.new_database()

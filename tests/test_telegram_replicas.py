@@ -224,9 +224,7 @@ def test_a_newer_schema_is_refused_with_one_line(database_url: str) -> None:
     assert "\n" not in str(error.value)
 
 
-def test_an_unreachable_database_is_one_line_without_the_password(
-    postgres_server: object,
-) -> None:
+def test_an_unreachable_database_is_one_line_without_the_password() -> None:
     with pytest.raises(StoreError) as error:
         open_state(
             data_dir=Path("/nonexistent"),
