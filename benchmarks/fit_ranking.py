@@ -29,11 +29,12 @@ from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from quality_sets import EvalSet, gold, load, pool, save_pools  # noqa: E402
+from quality_sets import EvalSet, gold, judged, load, pool, save_pools  # noqa: E402
 from vector_cache import VectorCache  # noqa: E402
 
+from embeddings.answerability import ANSWERABILITY_FEATURES, probability  # noqa: E402
 from embeddings.features import FEATURES, features  # noqa: E402
-from embeddings.ranking import EVIDENCE, question_evidence  # noqa: E402
+from embeddings.ranking import WEIGHTS  # noqa: E402
 
 Matrix = npt.NDArray[np.float64]
 L2 = 1e-3
@@ -123,56 +124,98 @@ def metrics(data: Data, w: Matrix) -> tuple[float, float]:
     return p1 / count, mrr / count
 
 
-def question_rows(data: Data, w: Matrix) -> tuple[Matrix, Matrix]:
-    """Per question: the best score and the evidence of ranking.question_evidence."""
-    s = data.x @ w
-    starts = np.flatnonzero(np.r_[True, data.group[1:] != data.group[:-1]])
-    ends = np.r_[starts[1:], len(s)]
-    best, evidence = [], []
-    for a, b in zip(starts, ends, strict=True):
-        n = int(data.group[a])
-        pool = _CoverageOnly(float(data.coverage[n]))
-        x = data.x[a:b].astype(np.float32)
-        scores = s[a:b].astype(np.float32)
-        best.append(float(scores.max()))
-        evidence.append(question_evidence(data.questions[n], pool, x, scores))  # type: ignore[arg-type]
-    return np.array(best), np.array(evidence, dtype=np.float64)
-
-
 @dataclass
-class _CoverageOnly:
-    coverage: float
+class Judged:
+    """Per question of one set (and of its hidden-article copy): answerability features."""
+
+    values: Matrix
+    answerable: npt.NDArray[np.bool_]
+    tag: npt.NDArray[np.str_]  # "" answerable, "near", "far", or "hidden"
 
 
-def fit_calibration(parts: list[tuple[Matrix, Matrix, Matrix, float]]) -> Matrix:
-    """Logistic fit of "the corpus answers it" on (best score, evidence), parts weighted."""
+def judge_set(evalset: EvalSet, w: Matrix, hide_home: bool = False) -> Judged:
+    values, answerable, tags = [], [], []
+    weights = tuple(float(v) for v in w)
+    for n, case in enumerate(evalset.cases):
+        hide = evalset.home[n] if hide_home and evalset.home is not None else None
+        values.append(judged(evalset, n, hide, weights)[2])
+        answerable.append(case.answerable and hide is None)
+        tags.append("hidden" if hide is not None else case.tag or "")
+    return Judged(np.array(values, dtype=np.float64), np.array(answerable), np.array(tags))
+
+
+def joined(a: Judged, b: Judged) -> Judged:
+    return Judged(
+        np.concatenate([a.values, b.values]),
+        np.concatenate([a.answerable, b.answerable]),
+        np.concatenate([a.tag, b.tag]),
+    )
+
+
+def fit_answerability(parts: list[tuple[Judged, float]]) -> Matrix:
+    """Logistic fit of "the corpus answers it", the two classes weighted equally in each part."""
 
     def loss(theta: Matrix) -> tuple[float, Matrix]:
         total, grad = 0.0, np.zeros_like(theta)
-        for best, evidence, y, weight in parts:
-            design = np.column_stack([best, np.ones(len(best)), evidence])
+        for part, weight in parts:
+            design = np.column_stack([np.ones(len(part.values)), part.values])
+            y = part.answerable.astype(np.float64)
             p = 1 / (1 + np.exp(-np.clip(design @ theta, -30, 30)))
-            eps = 1e-9
-            total += weight * float(-(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)).mean())
-            grad += weight * design.T @ ((p - y) / len(y))
-        return total + 1e-3 * float(theta[2:] @ theta[2:]), grad + np.r_[0, 0, 2e-3 * theta[2:]]
+            share = min(max(float(y.mean()), 1e-9), 1 - 1e-9)
+            balance = np.where(y == 1, 0.5 / share, 0.5 / (1 - share)) / len(y)
+            likelihood = y * np.log(p + 1e-9) + (1 - y) * np.log(1 - p + 1e-9)
+            total -= weight * float((balance * likelihood).sum())
+            grad += weight * design.T @ (balance * (p - y))
+        penalty = L2 * float(theta[1:] @ theta[1:])
+        return total + penalty, grad + np.r_[0.0, 2 * L2 * theta[1:]]
 
-    theta0 = np.zeros(2 + len(EVIDENCE))
-    theta0[0] = 1.0
+    theta0 = np.zeros(1 + len(ANSWERABILITY_FEATURES))
     return np.asarray(minimize(loss, theta0, jac=True, method="L-BFGS-B").x)
 
 
-def relevance(data: Data, w: Matrix, theta: Matrix) -> Matrix:
-    """The calibrated score of each question's best candidate."""
-    best, evidence = question_rows(data, w)
-    design = np.column_stack([best, np.ones(len(best)), evidence])
-    return np.asarray(1 / (1 + np.exp(-(design @ theta))))
+def outcome_columns(judged_sets: dict[str, Judged], theta: Matrix) -> dict[str, Matrix]:
+    """Answerability of each group of questions: answerable, near-subject, far off topic."""
+    weights = tuple(float(v) for v in theta)
+    columns = {}
+    for name, part in judged_sets.items():
+        p = np.array([probability(v.astype(np.float32), weights) for v in part.values])
+        for group, mask in (
+            ("answerable", part.answerable),
+            ("near", (part.tag == "near") | (part.tag == "hidden")),
+            ("far", part.tag == "far"),
+        ):
+            if mask.any():
+                columns[f"{name} {group}"] = p[mask]
+    return columns
+
+
+def threshold_for(columns: dict[str, Matrix], keep: float = 0.95) -> float:
+    """The highest threshold keeping ``keep`` of the answerable questions answered on every
+    set used for fitting (never the hold-out)."""
+    fitted = [
+        c for name, c in columns.items() if name.endswith("answerable") and "holdout" not in name
+    ]
+    best = 0.01
+    for t in np.arange(0.01, 0.91, 0.01):
+        if all(float(np.mean(c >= t)) >= keep for c in fitted):
+            best = float(t)
+    return best
+
+
+def show_outcomes(label: str, columns: dict[str, Matrix], threshold: float) -> None:
+    cells = [f"{name} {float(np.mean(c >= threshold)):.2f}" for name, c in columns.items()]
+    print(f"{label}, answered at >= {threshold:.2f}: " + ", ".join(cells))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--drop", default="", help="features to leave out, comma-separated")
     parser.add_argument("--reader-weight", type=float, default=READER_WEIGHT)
+    parser.add_argument(
+        "--keep-weights",
+        action="store_true",
+        help="keep ranking.WEIGHTS and fit the answerability model only (seconds, not minutes)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     sets = load(["squad", "selqa", "reader-tune", "reader-holdout"], VectorCache())
@@ -195,46 +238,41 @@ def main() -> int:
     dense = np.zeros(len(FEATURES))
     dense[0] = 1.0
     show("dense only", dense)
-    show("fit on SQuAD", fit_weights([(squad, 1.0)]))
-    show("fit on SelQA", fit_weights([(selqa, 1.0)]))
-    show("fit on both", fit_weights([(squad, 1.0), (selqa, 1.0)]))
-    w = fit_weights([(squad, 1.0), (selqa, 1.0), (tune, args.reader_weight)])
-    show(f"final: both + reader-tune x{args.reader_weight}", w)
-    hidden = [collect(sets["squad"], hide_home=True), collect(sets["selqa"], hide_home=True)]
-    for d in hidden:
-        d.x[:, dropped] = 0.0
+    if args.keep_weights:
+        w = np.asarray(WEIGHTS, dtype=np.float64)
+    else:
+        show("fit on SQuAD", fit_weights([(squad, 1.0)]))
+        show("fit on SelQA", fit_weights([(selqa, 1.0)]))
+        show("fit on both", fit_weights([(squad, 1.0), (selqa, 1.0)]))
+        w = fit_weights([(squad, 1.0), (selqa, 1.0), (tune, args.reader_weight)])
+        show(f"final: both + reader-tune x{args.reader_weight}", w)
+    plain = {name: judge_set(evalset, w) for name, evalset in sets.items()}
+    for name in ("squad", "selqa"):
+        plain[name] = joined(plain[name], judge_set(sets[name], w, hide_home=True))
     for evalset in sets.values():
         save_pools(evalset)
-    parts = []
-    for d in (squad, selqa, *hidden):
-        best, evidence = question_rows(d, w)
-        parts.append((best, evidence, np.full(len(best), float(d.answerable.any())), 1.0))
-    best, evidence = question_rows(tune, w)
-    parts.append((best, evidence, tune.answerable.astype(np.float64), 2.0))
-    theta = fit_calibration(parts)
-    tags = {name: np.array([c.tag for c in sets[name].cases]) for name in sets}
-    rel = {name: relevance(d, w, theta) for name, d in data.items()}
-    hidden_rel = [relevance(d, w, theta) for d in hidden]
-    columns = {
-        "SQuAD answerable": rel["squad"],
-        "SelQA answerable": rel["selqa"],
-        "tune answerable": rel["reader-tune"][data["reader-tune"].answerable],
-        "holdout answerable": rel["reader-holdout"][data["reader-holdout"].answerable],
-        "SQuAD hidden": hidden_rel[0],
-        "SelQA hidden": hidden_rel[1],
-        "tune near": rel["reader-tune"][tags["reader-tune"] == "near"],
-        "holdout near": rel["reader-holdout"][tags["reader-holdout"] == "near"],
-        "tune far": rel["reader-tune"][tags["reader-tune"] == "far"],
-        "holdout far": rel["reader-holdout"][tags["reader-holdout"] == "far"],
-    }
-    print("share with relevance >= threshold (answered):")
+    print("answerability features:", ANSWERABILITY_FEATURES)
+    for label, parts in (
+        ("fit on SQuAD", [(plain["squad"], 1.0)]),
+        ("fit on SelQA", [(plain["selqa"], 1.0)]),
+        ("fit on reader-tune", [(plain["reader-tune"], 1.0)]),
+    ):
+        theta = fit_answerability(parts)
+        columns = outcome_columns(plain, theta)
+        show_outcomes(label, columns, threshold_for(columns))
+    theta = fit_answerability(
+        [(plain["squad"], 1.0), (plain["selqa"], 1.0), (plain["reader-tune"], args.reader_weight)]
+    )
+    columns = outcome_columns(plain, theta)
+    show_outcomes("final: SQuAD + SelQA + reader-tune", columns, threshold_for(columns))
+    print("share with answerability >= threshold (answered):")
     print("| threshold | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for t in (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
         cells = [f"{float(np.mean(r >= t)):.2f}" for r in columns.values()]
         print(f"| {t:.2f} | " + " | ".join(cells) + " |")
-    print(f"WEIGHTS = {tuple(round(float(v), 4) for v in w)}")
-    print(f"CALIBRATION = {tuple(round(float(v), 4) for v in theta)}")
+    print(f"ranking WEIGHTS = {tuple(round(float(v), 4) for v in w)}")
+    print(f"answerability WEIGHTS = {tuple(round(float(v), 4) for v in theta)}")
     return 0
 
 

@@ -26,16 +26,13 @@ import numpy as np
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from quality_sets import EvalSet, load, pool  # noqa: E402
+from quality_sets import EvalSet, judged, load  # noqa: E402
 from vector_cache import VectorCache  # noqa: E402
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide  # noqa: E402
 from embeddings.answer_sets import CUTOFF, AnswerSetReport, score_answers  # noqa: E402
-from embeddings.ranking import (  # noqa: E402
-    calibrate_scores,
-    linear_scores,
-    rank_hybrid,
-)
+from embeddings.answerability import probability  # noqa: E402
+from embeddings.ranking import rank_hybrid  # noqa: E402
 from embeddings.search import Searcher, same_text_key  # noqa: E402
 
 OLD_ABSTAIN_BELOW = 0.5
@@ -103,10 +100,8 @@ def hidden_outcomes(evalset: EvalSet, abstain: float, related: float) -> dict[st
     """Each question asked with its own article hidden: shares of the three outcomes."""
     assert evalset.home is not None
     counts = {"answered": 0, "related": 0, "declined": 0}
-    for n, case in enumerate(evalset.cases):
-        p = pool(evalset, n, hide=evalset.home[n])
-        scores, evidence = linear_scores(case.question, p, evalset.traits)
-        best = float(calibrate_scores(scores.max(keepdims=True), evidence)[0])
+    for n in range(len(evalset.cases)):
+        best = probability(judged(evalset, n, hide=evalset.home[n])[2])
         counts[decide(best, abstain, related)] += 1
     return {k: v / len(evalset.cases) for k, v in counts.items()}
 

@@ -28,10 +28,10 @@ from embeddings.answer_sets import (
     squad_answer_set,
 )
 from embeddings.corpus import read_corpus
-from embeddings.features import Pool, SentenceTraits
+from embeddings.features import Pool, SentenceTraits, features
 from embeddings.index import SentenceIndex, build_index
 from embeddings.lexical import LEXICAL_VERSION, tokenize
-from embeddings.ranking import CANDIDATES, coverage, index_traits
+from embeddings.ranking import CANDIDATES, WEIGHTS, coverage, index_traits, judge
 from embeddings.squad import load_squad
 from embeddings.types import Document
 
@@ -185,6 +185,33 @@ def _coverage_without(evalset: EvalSet, question: str, hide: int) -> float:
             rows = lexical.rows[lexical.offsets[t] : lexical.offsets[t + 1]]
             covered += bool((evalset.doc_of[rows] != hide).any())
     return covered / len(terms)
+
+
+def known_without(evalset: EvalSet, question: str, hide: int) -> dict[str, bool]:
+    """Per question term: whether the corpus uses it outside document ``hide``."""
+    lexical = evalset.index.lexical
+    known = {}
+    for term in set(tokenize(question)):
+        t = lexical.vocabulary.get(term)
+        if t is None:
+            known[term] = False
+            continue
+        rows = lexical.rows[lexical.offsets[t] : lexical.offsets[t + 1]]
+        known[term] = bool((evalset.doc_of[rows] != hide).any())
+    return known
+
+
+def judged(
+    evalset: EvalSet, n: int, hide: int | None = None, weights: Sequence[float] = WEIGHTS
+) -> tuple[Pool, Matrix, Matrix]:
+    """Question ``n``'s pool, ranking scores and answerability features (ranking.judge), with
+    document ``hide`` left out of the corpus."""
+    question = evalset.cases[n].question
+    p = pool(evalset, n, hide)
+    x = features(question, evalset.traits, p)
+    linear = (x @ np.asarray(weights, dtype=np.float32)).astype(np.float32)
+    known = known_without(evalset, question, hide) if hide is not None else None
+    return p, linear, judge(evalset.index, question, p, x, linear, evalset.traits, known)
 
 
 def gold(evalset: EvalSet, n: int, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:

@@ -6,7 +6,8 @@ candidates of both are described by the features of embeddings/features.py (cosi
 of sentence and window, the kind of answer asked for, a sentence leaning on its neighbour, ...)
 and ranked by a linear score whose weights were fitted across datasets (SQuAD and SelQA, each
 tested on the other; benchmarks/fit_ranking.py, docs/evaluation.md). The score a user sees is
-calibrated to 0..1 (``calibrate_scores``), and the abstention thresholds read the same number.
+0..1 (``calibrate_scores``): the first quote's is the probability that the corpus answers the
+question (embeddings/answerability.py), and the abstention thresholds read the same number.
 
 ``rank_hybrid`` is the previous, hand-tuned fusion (cosine plus a dense-margin-gated lexical
 share), kept as the baseline the benchmarks compare with.
@@ -14,21 +15,27 @@ share), kept as the baseline the benchmarks compare with.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.answerability import (
+    SCORE_SCALE,
+    answerability_features,
+    logit,
+    question_terms,
+)
 from embeddings.features import (
     FEATURES,
     Pool,
     SentenceTraits,
-    answer_type,
     features,
 )
 from embeddings.features import lexical_weight as lexical_weight  # the old gate, re-exported
 from embeddings.index import SentenceIndex
+from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import lexical_evidence as postings_evidence
 from embeddings.lexical import tokenize
@@ -53,8 +60,8 @@ class Ranking:
     def relevance(self) -> float:
         """The best candidate's score: what the abstention thresholds are compared with.
 
-        For ``rank`` it is the calibrated 0..1 probability that the first quote answers the
-        question, the very number shown as that quote's score.
+        For ``rank`` it is the 0..1 probability that the corpus answers the question
+        (embeddings/answerability.py), the very number shown as the first quote's score.
         """
         if not len(self.ids):
             return 0.0
@@ -112,10 +119,10 @@ def rank_hybrid(
 #
 # A linear model over embeddings/features.py, fitted by benchmarks/fit_ranking.py on SQuAD dev
 # and SelQA dev together with the bundled corpus's reader tune set at weight 2 (cross-validated:
-# fitted on one, tested on the other; see docs/evaluation.md). ``score = w . features``; a
-# candidate's shown score is the calibrated probability that it answers the question,
-# ``sigmoid(a * score + b + c . evidence)``, where the evidence (``question_evidence``) is the
-# same for every candidate of a question, so it moves how sure quotebot is, never the order.
+# fitted on one, tested on the other; see docs/evaluation.md). ``score = w . features`` orders
+# the candidates; whether the corpus answers at all is judged once per question by
+# embeddings/answerability.py (``judge``), and the scores users see start from that
+# probability (``calibrate_scores``), so the order never depends on it.
 
 FEATURE_WEIGHTS: dict[str, float] = {
     "cosine": 6.1454,
@@ -133,23 +140,6 @@ FEATURE_WEIGHTS: dict[str, float] = {
     "hybrid": 3.7556,
 }
 WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
-# The question's evidence (question_evidence) and the calibration over it: scale, bias, then
-# one coefficient per EVIDENCE entry.
-# "competition" is log sum exp(score - best score) over the candidates: 0 when the best one
-# stands alone, larger when others come close (the question's own softmax normaliser). With
-# it the probability is judged per question, not per candidate: a reader question whose right
-# sentence clearly wins is answered even when its words are not the article's (reader hold-out
-# answered 0.80 -> 0.93 at the same threshold, docs/evaluation.md).
-EVIDENCE = ("coverage", "best_cosine", "best_lexical", "answer_type_missing", "competition")
-CALIBRATION: tuple[float, ...] = (
-    0.2359,
-    -4.8743,
-    -2.1503,
-    7.1885,
-    1.1329,
-    -1.6801,
-    -1.1429,
-)
 
 
 def sigmoid(values: FloatArray) -> FloatArray:
@@ -199,42 +189,27 @@ def coverage(index: SentenceIndex, question: str) -> float:
 def linear_scores(
     question: str, pool: Pool, traits: SentenceTraits, weights: Sequence[float] = WEIGHTS
 ) -> tuple[FloatArray, FloatArray]:
-    """Each candidate's ranking score, and the question's evidence for calibration."""
+    """Each candidate's ranking score, and the candidates' features (``features``)."""
     x = features(question, traits, pool)
-    scores = (x @ np.asarray(weights, dtype=np.float32)).astype(np.float32)
-    return scores, question_evidence(question, pool, x, scores)
+    return (x @ np.asarray(weights, dtype=np.float32)).astype(np.float32), x
 
 
-def question_evidence(question: str, pool: Pool, x: FloatArray, scores: FloatArray) -> FloatArray:
-    """What says, beyond the best score, whether the corpus answers the question at all.
+def passage_ids(traits: SentenceTraits, sentence_id: int) -> list[int]:
+    """A sentence and its neighbours in the same document: the passage a reader would read."""
+    around = (int(traits.previous[sentence_id]), int(traits.following[sentence_id]))
+    return [sentence_id, *(n for n in around if n >= 0)]
 
-    The same for every candidate of the question (so it never changes their order): the
-    share of its words the corpus uses, the best cosine and lexical share of any candidate,
-    whether it asks for a kind of answer (a name, a date, a number) that the best candidate
-    holds neither in itself nor in a neighbour, and how closely the other candidates compete
-    with the best one.
+
+def calibrate_scores(scores: FloatArray, answerability: FloatArray) -> FloatArray:
+    """The scores users see, 0..1, for candidates ordered best first.
+
+    The first is the answerability probability (``embeddings/answerability.py``); each later
+    one falls from it with its ranking score (``SCORE_SCALE``), so the order never changes.
     """
     if not len(scores):
-        return np.zeros(len(EVIDENCE), dtype=np.float32)
-    top = x[int(np.argmax(scores))]
-    type_in = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")]
-    missing = float(answer_type(question) != 0 and type_in == 0)
-    lexical = x[:, FEATURES.index("lexical_sentence")] + x[:, FEATURES.index("lexical_window")]
-    shifted = scores.astype(np.float64) - float(scores.max())
-    competition = float(np.log(np.exp(shifted).sum()))
-    return np.array(
-        [pool.coverage, float(x[:, 0].max()), float(lexical.max()), missing, competition],
-        dtype=np.float32,
-    )
-
-
-def calibrate_scores(
-    scores: FloatArray, evidence: FloatArray, calibration: Sequence[float] = CALIBRATION
-) -> FloatArray:
-    """``sigmoid(scale * score + bias + coefficients . evidence)``, each in 0..1."""
-    scale, bias, *coefficients = calibration
-    offset = float(np.dot(np.asarray(coefficients, dtype=np.float32), evidence))
-    return sigmoid(scale * scores + bias + offset)
+        return scores.astype(np.float32)
+    offset = logit(answerability) + SCORE_SCALE * (scores - scores[0])
+    return sigmoid(offset.astype(np.float32))
 
 
 def index_traits(index: SentenceIndex) -> SentenceTraits:
@@ -262,8 +237,33 @@ def rank(
     if traits is None:
         traits = index_traits(index)
     pool = candidate_pool(index, matrix, question, vector, candidates)
-    linear, evidence = linear_scores(question, pool, traits)
+    linear, x = linear_scores(question, pool, traits)
     order = np.argsort(-linear, kind="stable")
-    scores = calibrate_scores(linear[order], evidence)
+    values = judge(index, question, pool, x, linear, traits)
+    scores = calibrate_scores(linear[order], values)
     lexical = pool.lexical_sentence + pool.lexical_window
     return Ranking(pool.ids[order], scores, pool.cosine[order], lexical[order])
+
+
+def judge(
+    index: SentenceIndex,
+    question: str,
+    pool: Pool,
+    x: FloatArray,
+    linear: FloatArray,
+    traits: SentenceTraits,
+    known: Mapping[str, bool] | None = None,
+) -> FloatArray:
+    """The answerability features of a question (embeddings/answerability.py).
+
+    Read in the language of the best candidate's article; ``known`` overrides which terms the
+    corpus uses (benchmarks hide the question's own article).
+    """
+    if not len(pool.ids):
+        terms = question_terms(index.lexical, question, known=known)
+        return answerability_features(question, terms, (), x, linear)
+    best = int(pool.ids[int(np.argmax(linear))])
+    language = normalise_language(index.documents[int(index.doc_of[best])].language)
+    terms = question_terms(index.lexical, question, language, known)
+    texts = [index.sentences[n].text for n in passage_ids(traits, best)]
+    return answerability_features(question, terms, texts, x, linear, language)

@@ -97,9 +97,9 @@ def test_an_empty_regression_set_is_an_error(tmp_path: Path) -> None:
 def test_cases_pass_on_the_expected_quote_or_abstention() -> None:
     documents = [Document(id="a", title="A", text="The banner hung for a week in Kyiv.")]
     encoder = HashingEncoder()
-    # Relevance is a calibrated probability: with a hashing encoder and a one-sentence corpus
-    # the right answer scores about 0.1 and the off-topic question under 0.01.
-    searcher = Searcher(build_index(documents, encoder), encoder, abstain_below=0.05)
+    # Relevance is the answerability probability: with a hashing encoder (low cosines) and a
+    # one-sentence corpus the right answer scores about 0.01 and the off-topic question 0.001.
+    searcher = Searcher(build_index(documents, encoder), encoder, abstain_below=0.005)
     results = run_cases(
         searcher,
         [

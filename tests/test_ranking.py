@@ -6,16 +6,12 @@ import numpy as np
 import pytest
 
 from embeddings.abstention import decide, should_abstain
-from embeddings.features import FEATURES, Pool
 from embeddings.index import build_index
 from embeddings.ranking import (
-    EVIDENCE,
     Ranking,
-    calibrate_scores,
     fuse,
     lexical_evidence,
     lexical_weight,
-    question_evidence,
     rank,
     rank_hybrid,
 )
@@ -105,23 +101,3 @@ def test_the_searcher_declines_questions_the_corpus_cannot_answer() -> None:
     answer = searcher.search("What is the speed of light in vacuum?")
     assert answer.abstained is True
     assert answer.quotes  # candidates stay available to machines (--json), never as an answer
-
-
-def test_a_best_sentence_that_stands_alone_is_surer_than_one_among_equals() -> None:
-    """Relevance is judged per question: the same best score is less sure when other
-    candidates score as high (the reader cannot tell which one answers)."""
-    ids = np.arange(3, dtype=np.int64)
-    values = np.full(3, 0.5, dtype=np.float32)
-    pool = Pool(ids, values, values, values, coverage=1.0)
-    x = np.zeros((3, len(FEATURES)), dtype=np.float32)
-    alone = np.array([3.0, -5.0, -5.0], dtype=np.float32)
-    among_equals = np.array([3.0, 3.0, 3.0], dtype=np.float32)
-    column = EVIDENCE.index("competition")
-    evidence_alone = question_evidence("What was hung?", pool, x, alone)
-    evidence_among = question_evidence("What was hung?", pool, x, among_equals)
-    assert evidence_alone[column] == pytest.approx(0.0, abs=1e-3)
-    assert evidence_among[column] == pytest.approx(np.log(3.0), abs=1e-5)
-    assert (
-        calibrate_scores(alone[:1], evidence_alone)[0]
-        > calibrate_scores(among_equals[:1], evidence_among)[0]
-    )

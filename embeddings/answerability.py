@@ -1,0 +1,219 @@
+"""Does the corpus answer the question, or does it only speak of its subject?
+
+The ranking (embeddings/ranking.py) finds the sentence most likely to answer; it cannot say
+whether any does. "Who is the president of Ukraine?" asked of two articles about Crimea finds
+a sentence about a presidential election with every word of the subject in it: its best score
+is as high as a real answer's. What tells a reader that it does not answer is evidence about
+the whole question and the best candidate's passage, not that candidate's score:
+
+- which of the question's content words (stemmed, weighted by their rarity, IDF) the best
+  sentence and its neighbours carry (``window_coverage``, ``passage_share``), and how rare the
+  rarest word they lack is (``window_missing``): "born" in "When was Ilmi Umerov born?" is
+  nowhere near the sentences that name Umerov;
+- which of the question's words the corpus never uses at all (``corpus_missing``,
+  ``unknown_terms``), and whether one of them is a name or a number (``unknown_name``: Tokyo,
+  1944), or a name the corpus uses but not the best passage (``name_not_in_passage``);
+- whether the kind of answer asked for (a person, a date, a number, a place) is in the best
+  sentence or its neighbours (``type_missing``; for "when", a year, month or day, not "today");
+- how the best candidate stands: its ranking score, how far above the runner-up (``margin``),
+  how many others compete with it (``competition``), the best cosine and lexical share.
+
+``probability`` is a logistic model over these (``WEIGHTS``, fitted by
+``benchmarks/fit_ranking.py`` on SQuAD dev, SelQA dev and the bundled corpus's reader tune set,
+with each SQuAD and SelQA question asked again with its own article hidden as the
+near-subject negatives; validated by fitting on one set and testing on the others, and on the
+reader hold-out set that is never fitted: docs/evaluation.md). It is computed once per
+question in numpy, from the candidates the ranking has already scored and the tokens of the
+best passage (three sentences): tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.features import DATE, FEATURES, answer_type
+from embeddings.lexical import LexicalIndex, term_spans, tokenize
+
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+# A date that answers "when": a year, a month, a day of the month or a century. The ranking's
+# broader sense of a date ("today", "years ago") says a sentence is about time, not when.
+_WHEN = re.compile(
+    r"\b(1[0-9]\d\d|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)\b|\bcentur(y|ies)\b|\b(january|february"
+    r"|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+
+ANSWERABILITY_FEATURES = (
+    "best_score",  # the ranking's (linear) score of the best candidate
+    "margin",  # best minus runner-up ranking score
+    "competition",  # log sum exp(score - best): 0 alone, log n among n equals
+    "best_cosine",  # the highest cosine of any candidate
+    "best_lexical",  # the highest lexical share (sentence + window) of any candidate
+    "corpus_missing",  # IDF-weighted share of the question's terms the corpus never uses
+    "window_coverage",  # IDF-weighted share of the question's terms in the best passage
+    "window_missing",  # idf of the rarest term the best passage lacks / the corpus's top idf
+    "type_missing",  # the asked-for kind of answer is in neither the best sentence nor window
+    "unknown_terms",  # how many of the question's terms the corpus never uses (at most 3)
+    "unknown_name",  # a name or number of the question that the corpus never uses
+    "name_not_in_passage",  # ... that the corpus uses, but not the best passage
+    "passage_share",  # share of the question's terms (unweighted) in the best passage
+)
+# Logistic model: bias, then one weight per ANSWERABILITY_FEATURES entry, as printed by
+# ``python benchmarks/fit_ranking.py --keep-weights`` (docs/evaluation.md).
+WEIGHTS: tuple[float, ...] = (
+    -11.0942,
+    0.4128,
+    -0.0543,
+    -0.5779,
+    6.0082,
+    0.8241,
+    -0.4922,
+    1.2122,
+    2.2345,
+    -2.6302,
+    0.4794,
+    -1.1572,
+    -0.4314,
+    0.7168,
+)
+# How fast the shown score of a quote below the first falls with its ranking score (per unit
+# of the ranking's linear score): only the order and spread of later quotes depend on it.
+SCORE_SCALE = 0.2359
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question's content terms with their rarity in the corpus, in one language."""
+
+    terms: tuple[str, ...]
+    idf: FloatArray  # per term; a term the corpus never uses gets the highest possible idf
+    known: BoolArray  # per term: the corpus uses it
+    salient: BoolArray  # per term: a name or a number in the question (capitalised, digits)
+    top_idf: float  # the idf of a term no sentence uses: the scale of ``window_missing``
+
+    @property
+    def coverage(self) -> float:
+        """Share of the terms the corpus uses (1.0 for a question without content terms)."""
+        return float(self.known.mean()) if len(self.terms) else 1.0
+
+
+def question_terms(
+    lexical: LexicalIndex,
+    question: str,
+    language: str = "en",
+    known: Mapping[str, bool] | None = None,
+) -> QuestionTerms:
+    """The question's terms as ``lexical`` tokenises them, with their idf in that index.
+
+    ``known`` overrides which terms count as used by the corpus (benchmarks ask a question
+    with its own article hidden).
+    """
+    top = float(np.log(1.0 + (lexical.size + 0.5) / 0.5))
+    spans = term_spans(question, language)
+    first = spans[0][0] if spans else 0
+    names = {
+        term
+        for start, end, term in spans
+        if any(c.isdigit() for c in question[start:end])
+        or (start > first and question[start].isupper())
+    }
+    terms = tuple(dict.fromkeys(tokenize(question, language)))
+    idf, used = [], []
+    for term in terms:
+        t = lexical.vocabulary.get(term)
+        idf.append(float(lexical.idf[t]) if t is not None else top)
+        used.append(t is not None if known is None else known.get(term, False))
+    return QuestionTerms(
+        terms,
+        np.array(idf, dtype=np.float32),
+        np.array(used, dtype=np.bool_),
+        np.array([term in names for term in terms], dtype=np.bool_),
+        top,
+    )
+
+
+def answerability_features(
+    question: str,
+    terms: QuestionTerms,
+    passage: Sequence[str],
+    x: FloatArray,
+    scores: FloatArray,
+    language: str = "en",
+) -> FloatArray:
+    """The ANSWERABILITY_FEATURES of a question.
+
+    ``passage`` holds the texts of the best candidate and its neighbours (in ``language``),
+    ``x`` and ``scores`` the ranking's features and scores of every candidate.
+    """
+    values = np.zeros(len(ANSWERABILITY_FEATURES), dtype=np.float32)
+    if not len(scores):
+        values[ANSWERABILITY_FEATURES.index("corpus_missing")] = 1.0
+        values[ANSWERABILITY_FEATURES.index("window_missing")] = 1.0
+        return values
+    ordered = np.sort(scores.astype(np.float64))[::-1]
+    best = float(ordered[0])
+    margin = best - float(ordered[1]) if len(ordered) > 1 else 10.0
+    competition = float(np.log(np.exp(ordered - best).sum()))
+    lexical = x[:, FEATURES.index("lexical_sentence")] + x[:, FEATURES.index("lexical_window")]
+    total = float(terms.idf.sum())
+    if total > 0:
+        present = passage_terms(passage, language)
+        inside = np.array([term in present for term in terms.terms], dtype=np.bool_)
+        corpus_missing = float(terms.idf[~terms.known].sum()) / total
+        window_coverage = float(terms.idf[inside].sum()) / total
+        lacking = terms.idf[~inside]
+        window_missing = float(lacking.max()) / terms.top_idf if len(lacking) else 0.0
+        unknown_terms = float(min((~terms.known).sum(), 3))
+        unknown_name = float((terms.salient & ~terms.known).any())
+        name_not_in_passage = float((terms.salient & terms.known & ~inside).any())
+        passage_share = float(inside.mean())
+    else:
+        corpus_missing, window_coverage, window_missing = 0.0, 1.0, 0.0
+        unknown_terms = unknown_name = name_not_in_passage = 0.0
+        passage_share = 1.0
+    kind = answer_type(question)
+    if kind == DATE:
+        found = any(_WHEN.search(text) for text in passage)
+    else:
+        top = x[int(np.argmax(scores))]
+        found = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")] > 0
+    type_missing = float(kind != 0 and not found)
+    values[:] = (
+        best,
+        min(margin, 10.0),
+        competition,
+        float(x[:, FEATURES.index("cosine")].max()),
+        float(lexical.max()),
+        corpus_missing,
+        window_coverage,
+        window_missing,
+        type_missing,
+        unknown_terms,
+        unknown_name,
+        name_not_in_passage,
+        passage_share,
+    )
+    return values
+
+
+def passage_terms(texts: Iterable[str], language: str = "en") -> set[str]:
+    """The terms of a passage (the best sentence and its neighbours), tokenised as a question."""
+    return {term for text in texts for term in tokenize(text, language)}
+
+
+def logit(values: FloatArray, weights: Sequence[float] = WEIGHTS) -> float:
+    """The model's log-odds that the corpus answers the question."""
+    bias, *coefficients = weights
+    return bias + float(np.dot(np.asarray(coefficients, dtype=np.float32), values))
+
+
+def probability(values: FloatArray, weights: Sequence[float] = WEIGHTS) -> float:
+    """The probability (0..1) that the corpus answers the question: the answer's relevance."""
+    return float(1.0 / (1.0 + np.exp(-np.clip(logit(values, weights), -30.0, 30.0))))
