@@ -3,6 +3,7 @@ the fake Bot API, and the searcher swapped as /reload swaps it."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import shutil
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_telegram_settings
-from bot.telegram import articles, messages
+from bot.telegram import articles, messages, render
 from bot.telegram.index_child import build_in_child
 from embeddings.corpus import read_corpus
+from embeddings.ingest.store import LOCK_NAME
 from embeddings.search import Searcher
 from tests.bot_api_server import BotAPIServer
 from tests.bot_harness import ADMIN, ALICE, only, run, running_bot, searcher_over
@@ -254,6 +256,97 @@ def test_a_feed_poll_whose_index_update_fails_logs_why_and_keeps_the_old_index(
     run(scenario)
 
 
+LIGHTHOUSE = "Harbour lighthouse relit after repairs"
+LIGHTHOUSE_ARTICLE = f"""---
+title: "{LIGHTHOUSE}"
+source: Bellmouth Gazette
+date: 2026-11-20
+language: en
+---
+The harbour lighthouse of Bellmouth was relit on Friday evening after eight months of repairs.
+Its new lamp can be seen from forty kilometres out at sea, the harbour master said.
+"""
+
+
+def lock_is_held(corpus: Path) -> bool:
+    """Whether some open file holds the corpus lock now (as a ``quotebot add`` would find)."""
+    with (corpus / LOCK_NAME).open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def test_reload_takes_in_an_article_written_into_the_corpus_under_the_corpus_lock(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """/reload takes the path /add takes: the corpus is locked from the build to the load, so
+    a ``quotebot add`` or a feed poll waits instead of slipping in between."""
+    held: list[bool] = []
+
+    def reload() -> Searcher:
+        held.append(lock_is_held(corpus))
+        return reopen(corpus)
+
+    async def scenario() -> None:
+        async with running_bot(reopen(corpus), tmp_path, reload=reload, corpus_dir=corpus) as bot:
+            (corpus / "lighthouse.md").write_text(LIGHTHOUSE_ARTICLE, encoding="utf-8")
+            texts = [call.text for call in await bot.say(ADMIN, "/reload")]
+            assert texts[0] == messages.RELOADING
+            assert texts[1].startswith("Reloaded: 3 articles, ")
+            assert held == [True]
+            sources = only(await bot.say(ALICE, "/sources"), "sendMessage")
+            assert LIGHTHOUSE in sources.text
+        assert not lock_is_held(corpus)
+
+    run(scenario)
+
+
+def test_reload_of_the_bundled_corpus_writes_no_lock_into_it(tmp_path: Path) -> None:
+    """The bundled corpus is read-only to quotebot (no writer to wait for), and its folder may
+    be read-only too: /reload leaves it as it is."""
+    assert not (CORPUS / LOCK_NAME).exists()
+
+    async def scenario() -> None:
+        async with running_bot(reopen(CORPUS), tmp_path, reload=lambda: reopen(CORPUS)) as bot:
+            texts = [call.text for call in await bot.say(ADMIN, "/reload")]
+            assert texts[-1].startswith("Reloaded: 2 articles")
+        assert not (CORPUS / LOCK_NAME).exists()
+
+    run(scenario)
+
+
+def test_a_reload_that_fails_in_the_child_says_why_in_one_line_and_the_old_index_serves(
+    corpus: Path, tmp_path: Path
+) -> None:
+    missing_model = tmp_path / "no-such-model"
+
+    def build_fails() -> Searcher:
+        # The real child process, failing as it does for a model that is not there.
+        build_in_child(corpus, tmp_path / "index", str(missing_model))
+        raise AssertionError("the build should have failed")
+
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(corpus), tmp_path, reload=build_fails, corpus_dir=corpus
+        ) as bot:
+            before = bot.services.searcher
+            texts = [call.text for call in await bot.say(ADMIN, "/reload")]
+            assert texts[0] == messages.RELOADING
+            assert telegram_html_problems(texts[1]) == []
+            assert texts[1].startswith(render.render_reload_failed("model "))
+            assert str(missing_model) in texts[1]
+            assert len(texts[1].splitlines()) == 1
+            assert bot.services.searcher is before
+            answer = only(await bot.say(ALICE, "How many people are in custody?"), "sendMessage")
+            assert "<blockquote>" in answer.text
+        assert not lock_is_held(corpus)
+
+    run(scenario)
+
+
 def torch_is_loaded(pid: int) -> bool:
     """Whether the process has mapped any of torch's libraries (Linux: /proc/PID/maps)."""
     maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
@@ -296,6 +389,48 @@ def test_the_real_bot_encodes_an_added_article_in_a_child_and_never_loads_torch(
         assert FERRY in answer.text, answer.text
         assert not torch_is_loaded(pid)
         assert "in a child process" in bot.output()[log_before:]  # the /add's build
+    finally:
+        bot.stop()
+        api.stop()
+
+
+@pytest.mark.integration
+def test_the_real_bot_reloads_an_edited_corpus_in_a_child_and_never_loads_torch(
+    corpus: Path, real_index_copy: Path, tmp_path: Path
+) -> None:
+    """``quotebot run`` with the real model: an article written into the corpus by hand,
+    /reload, then a question answered from it; the serving process never maps torch."""
+    if not Path("/proc/self/maps").is_file():
+        pytest.fail("this check reads /proc/PID/maps (Linux)")
+    api = BotAPIServer(TOKEN)
+    api.start()
+    updates = Updates()
+    env = environment(
+        tmp_path / "data",
+        real_index_copy,
+        api,
+        QUOTEBOT_CORPUS=str(corpus),
+        QUOTEBOT_ADMIN_IDS=str(ADMIN),
+    )
+    bot = BotProcess.start(env, tmp_path / "bot.log", api)
+    try:
+        pid = bot.process.pid
+        (corpus / "lighthouse.md").write_text(LIGHTHOUSE_ARTICLE, encoding="utf-8")
+        log_before, before = len(bot.output()), len(api.calls)
+        api.push_update(updates.private(ADMIN, "/reload"))
+        reloaded = api.wait_for(
+            lambda call: call.method == "sendMessage" and call.text.startswith("Reload"),
+            300,
+            "/reload reply",
+            before,
+        )
+        assert reloaded.text.startswith("Reloaded: 3 articles"), reloaded.text
+        before = len(api.calls)
+        api.push_update(updates.private(ALICE, "How far out at sea can the lighthouse be seen?"))
+        answer = api.wait_for(lambda call: call.method == "sendMessage", 60, "an answer", before)
+        assert LIGHTHOUSE in answer.text, answer.text
+        assert not torch_is_loaded(pid)
+        assert "in a child process" in bot.output()[log_before:]  # the /reload's build
     finally:
         bot.stop()
         api.stop()

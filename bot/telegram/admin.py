@@ -10,10 +10,9 @@ import logging
 
 from telegram import Update
 
-from bot.telegram import messages, render
+from bot.telegram import articles, messages, render
 from bot.telegram.bot_data import BotServices, Context, services_of
 from bot.telegram.handlers import unknown_command
-from embeddings import QuotebotError
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +43,13 @@ async def show_stats(update: Update, context: Context) -> None:
 
 
 async def reload_index(update: Update, context: Context) -> None:
-    """/reload for admins: rebuild the index from the corpus in a thread and swap it in.
+    """/reload for admins: bring the index up to date with the corpus and swap it in.
 
-    Questions keep being answered by the old index until the new one is ready; if the rebuild
-    fails, the old one stays.
+    The same path as ``/add`` and the feed polls (``articles.swap_searcher``): the index is
+    built in a child process under the corpus lock, then loaded, so the serving process never
+    encodes and no article lands between the build and the load. Questions keep being
+    answered by the old index until the new one is ready; if the update fails, the admin gets
+    the one-line reason and the old index stays.
     """
     services = services_of(context)
     message = update.effective_message
@@ -57,21 +59,12 @@ async def reload_index(update: Update, context: Context) -> None:
     if services.reload_lock.locked():
         await message.reply_text(messages.RELOAD_BUSY)
         return
-    async with services.reload_lock:
-        await message.reply_text(messages.RELOADING)
-        try:
-            searcher = await asyncio.to_thread(services.reload_searcher)
-        except (QuotebotError, OSError) as error:
-            logger.warning("reload failed: %s", error)
-            await message.reply_text(render.render_reload_failed(str(error)))
-            return
-        services.searcher = searcher
-    logger.info(
-        "reloaded: %d articles, %d sentences, model %s",
-        len(searcher.documents),
-        searcher.sentence_count,
-        searcher.model_name,
-    )
+    await message.reply_text(messages.RELOADING)
+    failure = await articles.swap_searcher(services)
+    if failure is not None:
+        await message.reply_text(render.render_reload_failed(failure))
+        return
+    searcher = services.searcher
     await message.reply_text(
         render.render_reloaded(
             len(searcher.documents), searcher.sentence_count, searcher.model_name

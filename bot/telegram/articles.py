@@ -4,8 +4,9 @@ Both write into the corpus folder exactly as ``quotebot add`` and ``quotebot fee
 (one Markdown file per article, under the corpus lock), then open the searcher again, which
 rebuilds the index incrementally (only the new sentences are encoded) in a child process
 (``index_child``: the serving process never imports torch nor grows by the model), and swap it
-in ``bot_data`` as ``/reload`` does: questions keep being answered by the old searcher until the
-new one is ready, and a failed rebuild leaves the old one serving and is reported in one line.
+in ``bot_data``. ``/reload`` takes the same path (``swap_searcher``): questions keep being
+answered by the old searcher until the new one is ready, and a failed rebuild leaves the old
+one serving and is reported in one line.
 
 The bot fetches only from public addresses (``embeddings.ingest.public_client``): a link
 pasted into a chat must not make the server read its own private network. Loopback is allowed
@@ -17,6 +18,8 @@ every ``QUOTEBOT_FEED_INTERVAL`` minutes by PTB's job queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import html
 import logging
 from pathlib import Path
@@ -81,11 +84,31 @@ def reopen_searcher(services: BotServices) -> Searcher:
     finished index; the corpus lock is held throughout, so that no article (a feed poll, a
     ``quotebot add``) lands between the child's build and the load, which would make the load
     find the index stale and encode here, in the serving process.
-    """
-    from embeddings.ingest import corpus_lock
 
-    with corpus_lock(services.settings.corpus_dir):
+    No lock is taken where no writer can add articles: the bundled corpus (``quotebot add``
+    refuses it, and its folder may be read-only), a corpus folder that does not exist (the
+    lock would create it), and one on a read-only file system (a shared, read-only mount of
+    replicas), where the lock file cannot be opened, nor by a writer.
+    """
+    with contextlib.ExitStack() as stack:
+        corpus = services.settings.corpus_dir
+        if _writable(corpus) and corpus.is_dir():
+            from embeddings.ingest import corpus_lock
+
+            try:
+                stack.enter_context(corpus_lock(corpus))
+            except OSError as error:
+                if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                    raise
+                logger.info("corpus %s not locked, it cannot be written: %s", corpus, error)
         return services.reload_searcher()
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of an error's message (its class name when it has none): a chat reply
+    says why in one line; the log keeps the whole message."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 async def swap_searcher(services: BotServices) -> str | None:
@@ -99,7 +122,7 @@ async def swap_searcher(services: BotServices) -> str | None:
             searcher = await asyncio.to_thread(reopen_searcher, services)
         except (QuotebotError, OSError) as error:
             logger.warning("the index could not be updated: %s", error)
-            return str(error) or type(error).__name__
+            return _one_line(error)
         services.searcher = searcher
     logger.info(
         "index updated: %d articles, %d sentences",
