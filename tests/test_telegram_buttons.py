@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
 from bot.telegram.buttons import (
+    BACK,
     MAX_CALLBACK_BYTES,
+    MORE,
+    NEWEST,
     AskExample,
     Callback,
     InvalidCallbackError,
@@ -169,3 +172,17 @@ def test_sources_paging() -> None:
     middle = sources_keyboard(1, 3)
     assert middle is not None
     assert data(middle) == [ShowSources(0), ShowSources(2)]
+    assert [button.text for row in middle.inline_keyboard for button in row] == [BACK, MORE]
+
+
+def test_sources_pages_after_the_second_lead_back_to_the_newest_in_one_press() -> None:
+    third = sources_keyboard(2, 5)
+    assert third is not None
+    assert [button.text for row in third.inline_keyboard for button in row] == [NEWEST, BACK, MORE]
+    assert data(third) == [ShowSources(0), ShowSources(1), ShowSources(3)]
+    last = sources_keyboard(999_999, 1_000_000)  # the largest page a button can name
+    assert last is not None
+    assert data(last) == [ShowSources(0), ShowSources(999_998)]
+    for row in last.inline_keyboard:
+        for button in row:
+            assert len(str(button.callback_data).encode("utf-8")) <= MAX_CALLBACK_BYTES

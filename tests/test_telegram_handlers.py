@@ -140,9 +140,13 @@ def test_sources_page_through_a_large_corpus_newest_first(tmp_path: Path) -> Non
                 message = only(await bot.press(ALICE, message, "More ▸"), "editMessageText")
                 assert f"60 articles, page {page} of 6, newest first" in message.text
                 texts.append(message.text)
-            assert buttons(message) == ["◂ Back"]
+            assert buttons(message) == ["« Newest", "◂ Back"]
             back = only(await bot.press(ALICE, message, "◂ Back"), "editMessageText")
-            assert back.text == texts[4] and buttons(back) == ["◂ Back", "More ▸"]
+            assert back.text == texts[4] and buttons(back) == ["« Newest", "◂ Back", "More ▸"]
+            newest = only(await bot.press(ALICE, back, "« Newest"), "editMessageText")
+            assert newest.text == texts[0] and buttons(newest) == ["More ▸"]
+            second = only(await bot.press(ALICE, newest, "More ▸"), "editMessageText")
+            assert buttons(second) == ["◂ Back", "More ▸"]  # Back is the way to the newest
             titles = re.findall(r">(Article \d\d)</a>", "\n".join(texts))
             assert titles == expected  # each once, newest first, same day by title
 

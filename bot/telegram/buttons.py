@@ -14,7 +14,7 @@ Formats (``T`` is an answer token of 8 URL-safe characters):
   open a different article that now has the same number.
 - ``v:T:u`` and ``v:T:d``: feedback (👍/👎) on an answer.
 - ``e:N``: ask example question N of the /start message.
-- ``s:PAGE``: show page PAGE of /sources (a large corpus has thousands).
+- ``s:PAGE``: show page PAGE of /sources (a large corpus has thousands; "« Newest" is ``s:0``).
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ def parse_or_none(data: object) -> Callback | None:
 
 MORE = "More ▸"
 BACK = "◂ Back"
+NEWEST = "« Newest"
 THUMBS_UP = "👍"
 THUMBS_DOWN = "👎"
 
@@ -195,9 +196,13 @@ def examples_keyboard(examples: Sequence[str]) -> InlineKeyboardMarkup | None:
 
 
 def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """Back/More between /sources pages, and from the third page on "« Newest" back to the
+    first, so that a reader deep in a large corpus need not press Back page by page."""
     if pages <= 1:
         return None
     row = []
+    if page > 1:
+        row.append(_button(NEWEST, ShowSources(0)))
     if page > 0:
         row.append(_button(BACK, ShowSources(page - 1)))
     if page + 1 < pages:
