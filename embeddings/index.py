@@ -136,11 +136,13 @@ def build_index(
     split: Callable[[Sequence[Document]], tuple[Sentence, ...]] = split_documents,
     ann: AnnSettings | None = None,
     previous: VectorStore | None = None,
+    traits: Callable[[Sequence[str], Sequence[int]], SentenceTraits] | None = None,
 ) -> SentenceIndex:
     """Split and encode documents; ``encode`` may wrap the encoder (progress, a vector cache)
     and ``split`` the splitter (a span cache); ``ann`` chooses the vector search (default:
     exact below ``EXACT_BELOW`` sentences, HNSW above); ``previous`` is the live index's
-    vector store, whose HNSW graph is reused when the corpus changed little."""
+    vector store, whose HNSW graph is reused when the corpus changed little; ``traits``
+    replaces ``traits_of`` (with one that copies the live index's)."""
     sentences = split(documents)
     texts = [sentence.text for sentence in sentences]
     vectors = (encode or encoder.encode)(texts)
@@ -157,7 +159,7 @@ def build_index(
         vectors_index(vectors, ann or AnnSettings("auto"), previous),
         build_lexical_index(texts, languages=languages),
         build_lexical_index(window_texts(sentences, documents), languages=languages),
-        traits_of(texts, [sentence.doc for sentence in sentences]),
+        (traits or traits_of)(texts, [sentence.doc for sentence in sentences]),
     )
 
 

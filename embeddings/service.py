@@ -34,6 +34,7 @@ from embeddings.encoder_store import (
 from embeddings.errors import IndexFormatError, ModelError
 from embeddings.index import build_index
 from embeddings.index_lifecycle import default_index_dir
+from embeddings.index_reuse import open_live_index, reused_traits
 from embeddings.index_store import (
     CURRENT_FILE,
     FORMAT_VERSION,
@@ -41,7 +42,6 @@ from embeddings.index_store import (
     Manifest,
     StoredIndex,
     load_index,
-    load_live_vectors,
     read_manifest,
     record_use,
     remove_if_empty,
@@ -61,7 +61,7 @@ from embeddings.sentences import SPLITTER_VERSION, split_sentences
 from embeddings.stamps import sha256_file, utc_timestamp
 from embeddings.types import Document, Sentence
 from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
-from embeddings.vector_store import AnnSettings, VectorStore
+from embeddings.vector_store import AnnSettings
 
 logger = logging.getLogger(__name__)
 
@@ -146,17 +146,6 @@ def _remove_leftovers(index_dir: Path) -> None:
             index_dir.parent.rmdir()
 
 
-def _previous_vectors(index_dir: Path, weights_sha256: str) -> VectorStore | None:
-    """The live index's vectors when they came from the same model (a graph to extend)."""
-    try:
-        live = read_manifest(index_dir)
-    except IndexFormatError:
-        return None
-    if live.weights_sha256 != weights_sha256 or live.ann.get("kind") != "hnsw":
-        return None
-    return load_live_vectors(index_dir, live)
-
-
 def _build(
     corpus_dir: Path,
     index_dir: Path,
@@ -175,6 +164,8 @@ def _build(
     except ModelError as error:
         logger.warning("queries will use torch (slower start): %s", error)
     cache_dir = vector_cache_dir(index_dir)
+    # The live index's vectors, traits and graph, for the sentences it already has.
+    live = open_live_index(index_dir, spec.weights_sha256)
     with (
         VectorCache(cache_dir, spec.weights_sha256, encoders.dimension) as cache,
         SpanCache(cache_dir, SPLITTER_VERSION) as spans,
@@ -196,13 +187,22 @@ def _build(
             counts.update(encoded=encoded, cached=len(texts) - encoded)
             return vectors
 
+        def encode_reusing(texts: Sequence[str]) -> Vectors:
+            counts.update(encoded=0, cached=0)
+            if live is None:
+                return encode_cached(texts)
+            vectors = live.encode(texts, encode_cached)
+            counts["reused"] = len(texts) - counts["encoded"] - counts["cached"]
+            return vectors
+
         index = build_index(
             documents,
             encoders,
-            encode=encode_cached,
+            encode=encode_reusing,
             split=lambda docs: split_cached(docs, spans),
             ann=ann,
-            previous=_previous_vectors(index_dir, spec.weights_sha256),
+            previous=live.vectors if live is not None else None,
+            traits=(lambda texts, docs: reused_traits(live, texts, docs)) if live else None,
         )
     stat = weights_file(spec.path).stat()
     manifest = Manifest(

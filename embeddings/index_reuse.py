@@ -1,0 +1,127 @@
+"""What a build takes over from the live index instead of computing it again.
+
+Adding one article to an index of 100,000 sentences must take seconds. Encoding is avoided by
+the vector cache already, but reading 100,000 vectors back from SQLite, running the traits'
+regular expressions over 100,000 sentences and building the HNSW graph anew each cost seconds
+to minutes. The live index holds all three for every sentence it has, so a build looks each
+sentence up there by its text (what decides both its vector and its traits: the vector cache is
+keyed by text too) and computes only what is new. The graph is extended in
+``vector_store.reuse_hnsw``.
+
+Only an index built with the same model weights is used, and only after the checks every
+``ask`` makes (sizes, and hashes of changed files); anything wrong with it just means computing
+everything, as a first build does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.encoder import Vectors
+from embeddings.errors import IndexFormatError
+from embeddings.features import SentenceTraits
+from embeddings.index import traits_of
+from embeddings.index_store import VECTORS_FILE, load_index, read_manifest
+from embeddings.lazy_traits import neighbours_of
+from embeddings.vector_store import VectorStore
+
+logger = logging.getLogger(__name__)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    """The live index's vectors and traits, and the row of each sentence text in them."""
+
+    vectors: VectorStore
+    traits: SentenceTraits
+    rows: dict[str, int]
+
+    def rows_of(self, texts: Sequence[str]) -> IntArray:
+        """The live row of each text, -1 where the live index does not have it."""
+        get = self.rows.get
+        return np.fromiter((get(text, -1) for text in texts), dtype=np.int64, count=len(texts))
+
+    def encode(self, texts: Sequence[str], encode: Callable[[Sequence[str]], Vectors]) -> Vectors:
+        """Vectors of ``texts``: the live index's where it has the text, ``encode`` (the
+        cache, then the encoder) for the rest, called once, only when something is new."""
+        rows = self.rows_of(texts)
+        known = rows >= 0
+        result = np.zeros((len(texts), self.vectors.d), dtype=np.float32)
+        if known.any():
+            order = np.argsort(rows[known], kind="stable")  # ascending rows: sequential reads
+            positions = np.flatnonzero(known)[order]
+            result[positions] = self.vectors.matrix[rows[known][order]]
+        missing = np.flatnonzero(~known)
+        logger.info("live index: %d of %d sentence vectors reused", known.sum(), len(texts))
+        if len(missing):
+            result[missing] = encode([texts[n] for n in missing.tolist()])
+        return result
+
+
+def reused_traits(live: LiveIndex, texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits:
+    """``index.traits_of``, computed only for the texts the live index lacks."""
+    rows = live.rows_of(texts)
+    known = np.flatnonzero(rows >= 0)
+    new = np.flatnonzero(rows < 0)
+    fresh = traits_of([texts[n] for n in new.tolist()], [0] * len(new))
+    old = live.traits
+    count = len(texts)
+    flags = {}
+    for name in ("has_date", "has_number", "leans"):
+        values = np.zeros(count, dtype=np.bool_)
+        values[known] = np.asarray(getattr(old, name))[rows[known]]
+        values[new] = np.asarray(getattr(fresh, name), dtype=np.bool_)
+        flags[name] = values
+    sets: dict[str, list[frozenset[str]]] = {}
+    for name in ("names", "full_names"):
+        column: list[frozenset[str]] = [frozenset()] * count
+        stored = getattr(old, name)
+        for n, row in zip(known.tolist(), rows[known].tolist(), strict=True):
+            column[n] = stored[row]
+        for n, value in zip(new.tolist(), getattr(fresh, name), strict=True):
+            column[n] = value
+        sets[name] = column
+    doc = np.asarray(docs, dtype=np.int64)
+    previous, following = neighbours_of(doc)
+    return SentenceTraits(
+        has_date=flags["has_date"],
+        has_number=flags["has_number"],
+        names=tuple(sets["names"]),
+        full_names=tuple(sets["full_names"]),
+        leans=flags["leans"],
+        doc=doc,
+        previous=previous,
+        following=following,
+    )
+
+
+def open_live_index(index_dir: Path, weights_sha256: str) -> LiveIndex | None:
+    """The live index when it was built with these weights and can be trusted, else None."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest.weights_sha256 != weights_sha256:
+            return None
+        stored = load_index(index_dir)
+    except IndexFormatError as error:
+        logger.info("nothing reused from the live index: %s", error)
+        return None
+    index = stored.index
+    if index.traits is None:
+        return None
+    rows: dict[str, int] = {}
+    for n, sentence in enumerate(index.sentences):
+        rows.setdefault(sentence.text, n)
+    # Read the matrix whole, not through the searcher's mapping: that one is advised for
+    # random access, and a build reads nearly every row (3 s for 100,000 rows, page by page).
+    live = index.vectors
+    matrix = np.load(stored.path / VECTORS_FILE, allow_pickle=False)
+    vectors = VectorStore(matrix, live.settings, live.ann, live.node_ids)
+    return LiveIndex(vectors, index.traits, rows)

@@ -1,0 +1,85 @@
+"""A build takes vectors and traits over from the live index: the same values as computing
+them, computed only for what is new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.encoder import Vectors
+from embeddings.index import build_index, split_documents, traits_of
+from embeddings.index_reuse import open_live_index, reused_traits
+from embeddings.index_store import Manifest, write_index
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+WEIGHTS = "0" * 64
+
+
+def _write_live(index_dir: Path, documents: list[Document]) -> None:
+    index = build_index(documents, HashingEncoder())
+    manifest = Manifest(
+        model_name="hashing",
+        model_path="/nowhere",
+        weights_sha256=WEIGHTS,
+        dimension=index.dimension,
+        sentence_count=len(index.sentences),
+        document_count=len(index.documents),
+        corpus_dir="/corpus",
+        corpus_fingerprint="f" * 64,
+        query_encoder="onnx",
+        built_at="2026-11-22T00:00:00Z",
+    )
+    write_index(index, index_dir, manifest)
+
+
+NEW = Document(
+    id="weather",
+    title="Weather in Simferopol",
+    text="Heavy snowfall closed the mountain roads near Simferopol on Tuesday. "
+    "Mustafa Dzhemilev said on 3 March that 67 people were held.",
+)
+
+
+def test_known_sentences_take_the_live_vectors_and_only_new_ones_are_encoded(
+    tmp_path: Path, corpus_documents: list[Document]
+) -> None:
+    _write_live(tmp_path, corpus_documents)
+    live = open_live_index(tmp_path, WEIGHTS)
+    assert live is not None
+    texts = [s.text for s in split_documents([NEW, *corpus_documents[1:]])]
+    asked: list[list[str]] = []
+
+    def encode(part: Sequence[str]) -> Vectors:
+        asked.append(list(part))
+        return HashingEncoder().encode(part)
+
+    vectors = live.encode(texts, encode)
+    assert asked == [texts[:2]]  # one call, for the new article's two sentences alone
+    assert np.array_equal(vectors, HashingEncoder().encode(texts))
+
+
+def test_reused_traits_are_the_computed_traits(
+    tmp_path: Path, corpus_documents: list[Document]
+) -> None:
+    _write_live(tmp_path, corpus_documents)
+    live = open_live_index(tmp_path, WEIGHTS)
+    assert live is not None
+    sentences = split_documents([corpus_documents[1], NEW, corpus_documents[0]])
+    texts = [s.text for s in sentences]
+    docs = [s.doc for s in sentences]
+    ours, theirs = reused_traits(live, texts, docs), traits_of(texts, docs)
+    for name in ("has_date", "has_number", "leans", "doc", "previous", "following"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+    assert ours.names == theirs.names and ours.full_names == theirs.full_names
+    assert any(ours.has_date) and any(ours.names)  # the comparison compares something
+
+
+def test_another_model_or_no_index_reuses_nothing(
+    tmp_path: Path, corpus_documents: list[Document]
+) -> None:
+    assert open_live_index(tmp_path / "none", WEIGHTS) is None
+    _write_live(tmp_path, corpus_documents)
+    assert open_live_index(tmp_path, "1" * 64) is None
