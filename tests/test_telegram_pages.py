@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.telegram.pages import (
@@ -16,6 +18,7 @@ from bot.telegram.pages import (
     sources_page_count,
 )
 from embeddings import MAX_TOP_K, Answer, Document, Quote
+from embeddings.index_tables import load_tables, save_tables
 
 DOC = Document("d", "Title", "Text.")
 
@@ -75,6 +78,32 @@ def test_sources_are_newest_first_undated_last_and_ties_by_title() -> None:
         "undated b",
     ]
     assert [documents[n].id for n in newest_first(documents)] == list("fdcaegb")
+
+
+def test_sources_of_a_loaded_index_are_ordered_without_decoding_the_bodies(
+    tmp_path: Path,
+) -> None:
+    """The first /sources over a large loaded index reads titles and dates only: the order is
+    the same as over the articles in memory, and only the shown page's bodies are decoded."""
+    documents = [
+        Document(
+            f"d{n}",
+            f"Title {n % 7}",
+            f"Body {n} é " * 50,
+            date=None if n % 5 == 0 else f"2024-0{n % 9 + 1}-1{n % 10}",
+        )
+        for n in range(40)
+    ]
+    save_tables(tmp_path, documents, [])
+    table, _ = load_tables(tmp_path)
+    assert newest_first(table) == newest_first(documents)
+    assert table.text.cache_info().currsize == 0  # no body decoded to order them
+    page = sources_page(table, 1)
+    assert page.documents == sources_page(documents, 1).documents
+    assert table.text.cache_info().currsize == 10
+    assert table.title_and_date(0) == ("Title 0", None)
+    with pytest.raises(IndexError):
+        table.title_and_date(40)
 
 
 def test_sources_come_in_pages_of_ten_with_the_count() -> None:
