@@ -141,3 +141,58 @@ def test_an_empty_corpus_matches_nothing() -> None:
     index = build_lexical_index([])
     ids, scores = index.matches("anything")
     assert len(ids) == len(scores) == 0
+
+
+def _sort_based(sentence: LexicalIndex, window: LexicalIndex, query: str) -> tuple:
+    """How ``lexical_evidence`` summed postings before ``accumulate``: a sort of the
+    concatenated postings per index (``np.unique`` with ``np.add.at``), then ``union1d``."""
+
+    def matches(index: LexicalIndex) -> tuple[np.ndarray, np.ndarray]:
+        rows, weights = [], []
+        for term in index._query_terms(query):
+            t = index.vocabulary.get(term)
+            if t is not None:
+                rows.append(index.rows[index.offsets[t] : index.offsets[t + 1]])
+                weights.append(index.weights[index.offsets[t] : index.offsets[t + 1]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids, inverse = np.unique(np.concatenate(rows), return_inverse=True)
+        scores = np.zeros(len(ids), dtype=np.float32)
+        np.add.at(scores, inverse, np.concatenate(weights))
+        return ids.astype(np.int64), scores
+
+    s_ids, s_scores = matches(sentence)
+    w_ids, w_scores = matches(window)
+    s_scores = s_scores / max(sentence.ceiling(query), 1e-6)
+    w_scores = w_scores / max(window.ceiling(query), 1e-6)
+    ids = np.union1d(s_ids, w_ids).astype(np.int64)
+    shares = np.zeros((2, len(ids)), dtype=np.float32)
+    shares[0][np.searchsorted(ids, s_ids)] = s_scores
+    shares[1][np.searchsorted(ids, w_ids)] = w_scores
+    return ids, shares[0], shares[1]
+
+
+def test_evidence_is_bit_for_bit_the_sort_based_sum_on_a_loaded_index(tmp_path: Path) -> None:
+    # Many sentences sharing words, so that a sentence sums several terms of a long question
+    # (float32 sums of three or more terms are where the order of additions shows).
+    rng = np.random.default_rng(7)
+    words = "prisoner custody crimea court week lawyer campaign marathon occupation".split()
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(1, 12)))) for _ in range(400)]
+    windows = [" ".join(texts[max(n - 1, 0) : n + 2]) for n in range(len(texts))]
+    build_lexical_index(texts).save(tmp_path / "s")
+    build_lexical_index(windows).save(tmp_path / "w")
+    sentence, window = LexicalIndex.load(tmp_path / "s"), LexicalIndex.load(tmp_path / "w")
+    questions = [*QUERIES, "prisoner custody court lawyer week in crimea", " ".join(words)]
+    for query in questions:
+        ids, sentence_share, window_share = _sort_based(sentence, window, query)
+        evidence = lexical_evidence(sentence, window, query)
+        assert evidence.ids.tolist() == ids.tolist()
+        assert np.array_equal(evidence.sentence, sentence_share)
+        assert np.array_equal(evidence.window, window_share)
+        assert evidence.top(10).tolist() == _sorted_top(ids, sentence_share + window_share, 10)
+
+
+def _sorted_top(ids: np.ndarray, total: np.ndarray, k: int) -> list[int]:
+    """The k best ids, ties to the lower id, in ascending id order."""
+    order = sorted(range(len(ids)), key=lambda n: (-float(total[n]), int(ids[n])))[:k]
+    return sorted(int(ids[n]) for n in order)
