@@ -11,6 +11,7 @@ import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import faiss
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
+SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 
 
 def _visible(char: str) -> bool:
@@ -100,7 +102,10 @@ class Searcher:
         self._traits = index_traits(index)  # what each sentence holds, for the ranking
         # Built on the first "Context" request: a loaded index reads documents lazily.
         self._documents_by_id: dict[str, int] | None = None
-        self._speakers: dict[int, tuple[str | None, ...]] = {}
+        # Speakers of the articles quoted lately (an article's regular expressions cost about
+        # 5 ms at 200 sentences); bounded, so a bot over a million sentences does not keep
+        # every article it ever quoted.
+        self._article_speakers = lru_cache(maxsize=SPEAKER_ARTICLES)(self._speakers_of)
 
     @property
     def documents(self) -> Sequence[Document]:
@@ -143,8 +148,9 @@ class Searcher:
 
     def rank(self, question: str, vector: Vectors) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself)."""
-        # The store's own matrix (memory-mapped when loaded): no second copy of the vectors.
-        return rank(self.index, self.index.vectors.matrix, question, vector, self._traits)
+        # The store's own rows (read from vectors.npy when loaded): no second copy of the
+        # vectors, and no mapped pages left resident per question.
+        return rank(self.index, self.index.vectors.rows, question, vector, self._traits)
 
     def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}
@@ -180,21 +186,18 @@ class Searcher:
         """Who the article says spoke a sentence (None when it does not say).
 
         Computed per article on first use (regular expressions over one article: 2.7 ms for
-        both bundled articles together) and kept, so only articles that are quoted pay.
+        both bundled articles together) and kept for the ``SPEAKER_ARTICLES`` articles quoted
+        last, so only articles that are quoted pay.
         """
-        doc = self.index.sentences[sentence_id].doc
+        doc = self.index.doc_of[sentence_id]
+        return self._article_speakers(int(doc))[sentence_id - self.index.first_sentence(doc)]
+
+    def _speakers_of(self, doc: int) -> tuple[str | None, ...]:
         first = self.index.first_sentence(doc)
-        if doc not in self._speakers:
-            count = self.index.sentence_count_of(doc)
-            sentences = [self.index.sentences[n] for n in range(first, first + count)]
-            self._speakers[doc] = tuple(
-                speakers(
-                    self.index.documents[doc].text,
-                    [(s.start, s.end) for s in sentences],
-                    self.index.documents[doc].language,
-                )
-            )
-        return self._speakers[doc][sentence_id - first]
+        count = self.index.sentence_count_of(doc)
+        document = self.index.documents[doc]
+        spans = [(s.start, s.end) for s in self.index.sentences[first : first + count]]
+        return tuple(speakers(document.text, spans, document.language))
 
     def passage(self, document_id: str, position: int, radius: int = 2) -> Passage:
         """The sentence at (document, position) with up to ``radius`` sentences each side.
