@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from embeddings.language import normalise as normalise_language
 
@@ -120,7 +121,10 @@ _ROLES = _PERSON_NOUNS | frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
+    # Cached: ``_people`` asks it of every capitalised word of an article, most of them many
+    # times (a third of a quote's speaker cost at a million sentences before).
     lowered = word.lower()
     return lowered in _ROLES or (lowered.endswith("ist") and len(lowered) > 5)
 
@@ -398,33 +402,33 @@ def _strip_not_names(run: str) -> str | None:
 
 
 def _people(text: str) -> _People:
-    """Everyone the article names in full, with the titles it gives them."""
+    """Everyone the article names in full, with the titles it gives them.
+
+    Runs on the query path (a quoted article's speakers), so the title before a name is read
+    only for the runs that are kept, and the article's name runs are found once.
+    """
     people = _People()
-    for match in _NAME_RUN.finditer(text):
+    runs = list(_NAME_RUN.finditer(text))
+    for match in runs:
         run = _strip_not_names(match.group())
         if run is None:
             continue
         start = match.start() + match.group().index(run)
         end = start + len(run)
-        before = text[max(0, start - 120) : start]
         after = text[end : end + 80]
         apposition = re.match(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})", after)
-        title_before = _title_before(before)
         if " " in run:
             people.full_names.add(run)
         elif apposition and _is_title(apposition.group(1)):
             people.introduced.add(run)
         else:
             continue
+        title_before = _title_before(text[max(0, start - 120) : start])
         for title in (title_before, apposition.group(1) if apposition else None):
             parsed = _title_words(title) if title else None
             if parsed is not None:
                 people.titles.setdefault(run, []).append(parsed[0])
-    single = {
-        run
-        for match in _NAME_RUN.finditer(text)
-        if " " not in (run := match.group()) and run not in _NOT_NAME
-    }
+    single = {run for match in runs if " " not in (run := match.group()) and run not in _NOT_NAME}
     people.surnames_used = {name for name in people.full_names if name.split()[-1] in single}
     return people
 
