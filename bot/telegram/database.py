@@ -8,19 +8,25 @@ one place. SQLite in the data directory stays the default for one process; with 
 Each store holds one ``Database``: one autocommit connection behind a lock (every call is
 short and made from a worker thread, like the SQLite stores), opened again on the next call
 after the server dropped it, so that a database restart costs the calls made while it was down,
-not the process. Schemas are created on first use under an advisory lock (two replicas starting
-together must not race on ``CREATE TABLE``) and carry a version in ``quotebot_schema``, checked
-as the SQLite ``user_version`` is. The URL is never logged with its password (``redact_url``).
-psycopg is imported only here and in the ``pg_*`` modules, and only when a URL is configured.
+not the process. ``Database.run`` is how the event loop calls it: in the database's own worker
+thread, never in the loop (a round trip blocks for milliseconds, for as long as a lock is held
+or a server is slow), and never in asyncio's shared thread pool, which a stalled database would
+fill, delaying every other chat's search with it. Schemas are created on first use under an
+advisory lock (two replicas starting together must not race on ``CREATE TABLE``) and carry a
+version in ``quotebot_schema``, checked as the SQLite ``user_version`` is. The URL is never
+logged with its password (``redact_url``). psycopg is imported only here and in the ``pg_*``
+modules, and only when a URL is configured.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 from embeddings import QuotebotError
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
     import psycopg
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CONNECT_TIMEOUT = 10
 # Any constant: the key of the advisory lock held while a schema is created or checked.
@@ -70,6 +78,8 @@ class Database:
         self.application_name = application_name
         self._lock = threading.RLock()
         self._connection: psycopg.Connection[tuple[object, ...]] | None = None
+        # One thread: the calls share one connection, so more threads would only wait on it.
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"{application_name}-db")
 
     def __repr__(self) -> str:
         return f"Database({redact_url(self.url)!r})"
@@ -109,6 +119,12 @@ class Database:
         with self.connection() as connection, connection.transaction():
             yield connection
 
+    async def run(self, call: Callable[..., T], *args: object) -> T:
+        """``call(*args)`` in this database's worker thread, awaited: the event loop (every
+        other chat) goes on while it waits for the server. Cancelling the wait does not stop
+        a call that has started."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, call, *args)
+
     def migrate(self, component: str, version: int, statements: tuple[str, ...]) -> None:
         """Create ``component``'s tables (``statements``, idempotent) and record ``version``;
         DatabaseError when the database was written by a newer quotebot. The connection is
@@ -140,6 +156,7 @@ class Database:
             )
 
     def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             if self._connection is not None:
                 self._connection.close()

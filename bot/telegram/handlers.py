@@ -167,7 +167,7 @@ async def ask(
     """Rate-limit, search off the event loop, remember the answer, reply with its first page."""
     services = services_of(context)
     user = update.effective_user
-    verdict = services.question_limit.check(user.id if user else message.chat.id)
+    verdict = await services.question_limit.check_async(user.id if user else message.chat.id)
     if not verdict.allowed:
         if verdict.first_refusal:
             await message.reply_text(render.render_rate_limited(verdict.retry_after))
@@ -215,7 +215,7 @@ async def answer_inline_query(update: Update, context: Context) -> None:
             [], button=InlineQueryResultsButton("How to ask me", start_parameter="help")
         )
         return
-    if not services.inline_limit.check(query.from_user.id).allowed:
+    if not (await services.inline_limit.check_async(query.from_user.id)).allowed:
         await query.answer(
             [],
             cache_time=0,

@@ -10,6 +10,11 @@ each other. ``quotebot_rate_warned`` remembers who has been told, so that only t
 refusal of a run warns, on whichever replica. Rows of users who went quiet are pruned once a
 window by whichever replica checks first.
 
+The bot calls ``check_async``: the transaction runs in the limits connection's own worker thread
+(``Database.run``), so a slow or locked table delays the update being checked, not the event
+loop and every other chat. Checks of all users share that one connection, so while one waits
+on the server the others queue behind it (updates that need no check go on).
+
 Times come from ``clock`` (wall-clock seconds by default: replicas on several machines must
 share it, which the monotonic clock of the in-memory limiter is not).
 """
@@ -113,6 +118,10 @@ class PgSlidingWindowLimiter:
             ).fetchone()
         retry_after = max(float(str(oldest)) + self.window - now, 0.0)
         return Verdict(allowed=False, retry_after=retry_after, first_refusal=first is not None)
+
+    async def check_async(self, key: Hashable) -> Verdict:
+        """``check`` in the database's worker thread, awaited (see the module docstring)."""
+        return await self._database.run(self.check, key)
 
     def _sweep(self, now: float) -> None:
         """Forget keys whose newest request left the window (at most once per window here;

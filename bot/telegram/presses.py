@@ -89,7 +89,7 @@ async def issued_here(query: CallbackQuery, token: str, context: Context) -> Iss
 
 async def within_limit(query: CallbackQuery, context: Context) -> bool:
     """Check the user's question limit; a toast says when to come back if it is spent."""
-    verdict = services_of(context).question_limit.check(query.from_user.id)
+    verdict = await services_of(context).question_limit.check_async(query.from_user.id)
     if not verdict.allowed:
         seconds = max(1, math.ceil(verdict.retry_after))
         await query.answer(RATE_LIMITED_TOAST.format(seconds=seconds))

@@ -10,6 +10,11 @@ flood of warnings.
 process's memory (one process); ``pg_limits.PgSlidingWindowLimiter`` keeps it in PostgreSQL, so
 that a user who used the quota on one replica is limited on all of them
 (``QUOTEBOT_DATABASE_URL``). ``LimiterFactory`` makes one per kind of request.
+
+The bot awaits ``check_async``, never ``check``: with PostgreSQL a check is a database round
+trip (a few milliseconds, much more while the server is slow or a lock is held), and made on the
+event loop it would hold up every other chat for that long. In memory, a check is a few
+microseconds with nothing to wait for, so ``check_async`` simply runs it.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ class UserLimiter(Protocol):
 
     def check(self, key: Hashable) -> Verdict:
         """Count a request for ``key`` if it is allowed, and say whether it is."""
+        ...
+
+    async def check_async(self, key: Hashable) -> Verdict:
+        """``check``, without blocking the event loop while it waits (what the bot calls)."""
         ...
 
 
@@ -97,6 +106,11 @@ class SlidingWindowLimiter:
         return Verdict(
             allowed=False, retry_after=max(hits[0] + self.window - now, 0.0), first_refusal=first
         )
+
+    async def check_async(self, key: Hashable) -> Verdict:
+        """``check`` itself: it waits for nothing, and the loop is its only user (this
+        limiter is not thread-safe, so it must not move to a thread)."""
+        return self.check(key)
 
     def __len__(self) -> int:
         """How many keys the limiter currently remembers."""
