@@ -20,8 +20,13 @@ encoder) and reused by later runs. Measured, each in its own process where it ma
 
 - load: ``load_index`` + ``searcher_for`` in a fresh process (imports excluded);
 - warm query p50/p99: ``Searcher.search(question, 3)`` on real SQuAD dev questions, after 10
-  warm-up queries, in that process; with the share of the lexical side (``lexical_evidence``)
-  and of the encoder; RSS: that process's peak resident memory (what a bot replica holds);
+  warm-up queries, in that process, wall time and CPU time (``time.process_time``, which other
+  work on a shared machine inflates less); with the share of the lexical side
+  (``lexical_evidence``) and of the encoder; RSS: that process's peak resident memory (what a
+  bot replica holds); the 1-minute load average of the machine while it ran;
+- ``--results DIR`` writes those questions' top-10 ids and scores, ``--compare-results DIR``
+  says whether they are identical to an earlier run's (a performance change must not move
+  them);
 - cold ``ask``: ``python -m bot ask Q --corpus C --index I`` from process start to exit
   (median and max over ``--runs``), and its peak RSS;
 - recall@10: the dense top-10 the fusion receives (the best 10 of its 100 candidates, re-scored
@@ -87,8 +92,12 @@ def _perturbed(vectors: Matrix, seed: int) -> Matrix:
     return out.astype(np.float32)
 
 
-def prepare(size: int, root: Path) -> tuple[Path, Path, Path]:
-    """The corpus, data folder and index of ``size`` sentences, built unless already there."""
+def prepare(size: int, root: Path, rebuild: bool = False) -> tuple[Path, Path, Path]:
+    """The corpus, data folder and index of ``size`` sentences, built unless already there.
+
+    A cached index this code cannot read (another format) is rebuilt only with ``rebuild``:
+    the million-sentence build takes about 20 minutes and 6 GB.
+    """
     from embeddings.corpus import read_corpus
     from embeddings.index import build_index, split_documents
     from embeddings.index_store import CURRENT_FILE, read_manifest
@@ -102,7 +111,12 @@ def prepare(size: int, root: Path) -> tuple[Path, Path, Path]:
             manifest = read_manifest(index)
             log(f"reusing {index} ({manifest.sentence_count:,} sentences)")
             return corpus, data, index
-        except Exception as error:  # another format: build again
+        except Exception as error:  # another format: build again, when asked to
+            if not rebuild:
+                raise SystemExit(
+                    f"[scale] {index} cannot be read ({error}); pass --rebuild to delete and "
+                    "rebuild it, or --root for another folder"
+                ) from None
             log(f"rebuilding {index}: {error}")
     shutil.rmtree(home, ignore_errors=True)
     started = time.perf_counter()
@@ -223,8 +237,15 @@ def _questions(limit: int) -> list[str]:
     return questions[::step][:limit]
 
 
-def serve(index: Path, queries: int, exact: bool, ef_search: int | None) -> dict[str, float]:
-    """In this (fresh) process: load, then time warm queries; RSS at the end."""
+def serve(
+    index: Path, queries: int, exact: bool, ef_search: int | None, results: Path | None = None
+) -> dict[str, float]:
+    """In this (fresh) process: load, then time warm queries; RSS at the end.
+
+    Wall time per query and CPU time (``time.process_time``: this process only, so it suffers
+    less from other work on a shared machine). With ``results``, the top 10 ids and scores of
+    every timed question are written there as JSON (``--compare-results`` reads them).
+    """
     from embeddings.index_store import load_index
     from embeddings.lexical import lexical_evidence
     from embeddings.service import searcher_for
@@ -241,11 +262,12 @@ def serve(index: Path, queries: int, exact: bool, ef_search: int | None) -> dict
     load_s = time.perf_counter() - started
     for question in questions[:WARMUP]:
         searcher.search(question, 3)
-    timings, lexical, encoding = [], [], []
+    timings, cpu, lexical, encoding = [], [], [], []
     for question in questions[WARMUP:]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         searcher.search(question, 3)
         timings.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         t0 = time.perf_counter()
         lexical_evidence(stored.index.lexical, stored.index.lexical_window, question)
         lexical.append(time.perf_counter() - t0)
@@ -253,15 +275,42 @@ def serve(index: Path, queries: int, exact: bool, ef_search: int | None) -> dict
         searcher.encoder.encode([question])
         encoding.append(time.perf_counter() - t0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if results is not None:
+        top = []
+        for question in questions[WARMUP:]:
+            ranking = searcher.rank(question, searcher.encoder.encode([question])[0])
+            top.append(
+                {
+                    "question": question,
+                    "ids": ranking.ids[:10].tolist(),
+                    "scores": [float(score) for score in ranking.fused[:10]],
+                }
+            )
+        results.write_text(json.dumps(top), encoding="utf-8")
     return {
         "load_s": load_s,
         "p50_ms": 1000 * percentile(timings, 0.5),
         "p99_ms": 1000 * percentile(timings, 0.99),
+        "cpu_p50_ms": 1000 * percentile(cpu, 0.5),
+        "cpu_p99_ms": 1000 * percentile(cpu, 0.99),
         "lexical_p50_ms": 1000 * percentile(lexical, 0.5),
         "encode_p50_ms": 1000 * percentile(encoding, 0.5),
         "rss_mib": rss,
         "kind": 0.0 if exact or stored.index.vectors.ann is None else 1.0,
     }
+
+
+def compare_results(saved: Path, current: Path) -> str:
+    """How many questions' top 10 (ids and scores, bit for bit) equal a saved run's."""
+    before = {row["question"]: row for row in json.loads(saved.read_text(encoding="utf-8"))}
+    after = json.loads(current.read_text(encoding="utf-8"))
+    shared = [row for row in after if row["question"] in before]
+    same_ids = sum(row["ids"] == before[row["question"]]["ids"] for row in shared)
+    same = sum(row == before[row["question"]] for row in shared)
+    return (
+        f"top-10 ids identical for {same_ids} of {len(shared)} questions, "
+        f"ids and scores bit for bit for {same} (against {saved})"
+    )
 
 
 def quality(index: Path, limit: int, ef_search: int | None) -> dict[str, float]:
@@ -327,11 +376,11 @@ def cold_asks(corpus: Path, data: Path, index: Path, runs: int) -> tuple[list[fl
 
 
 def _child(mode: str, *args: str) -> dict[str, float]:
-    run = run_process(
-        [sys.executable, __file__, "--child", mode, *args],
-        child_env(DEFAULT_ROOT),
-        timeout_s=1800,
-    )
+    env = child_env(DEFAULT_ROOT)
+    # A question's BM25 terms are a set: a fixed hash seed fixes their order, so float32 sums
+    # (and --compare-results) are reproducible bit for bit from run to run.
+    env["PYTHONHASHSEED"] = "0"
+    run = run_process([sys.executable, __file__, "--child", mode, *args], env, timeout_s=1800)
     if run.returncode != 0:
         raise RuntimeError(f"{mode} failed: {run.stderr.strip()[-800:]}")
     result: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
@@ -347,25 +396,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="cold `quotebot ask` runs")
     parser.add_argument("--exact-too", action="store_true", help="also time an exact scan")
     parser.add_argument("--ef-search", type=int, help="override the manifest's HNSW efSearch")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="folder to write each size's top-10 ids and scores to (SIZE.json)",
+    )
+    parser.add_argument(
+        "--compare-results",
+        type=Path,
+        help="folder of an earlier --results run: say whether the top 10s are identical",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild a cached index that this code cannot read (deletes it: ~20 min at 1M)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         mode, index, number = args.child[0], Path(args.child[1]), int(args.child[2])
-        ef = int(args.child[3]) if len(args.child) > 3 else None
+        ef = int(args.child[3]) if len(args.child) > 3 and args.child[3] != "-" else None
         if mode == "quality":
             print(json.dumps(quality(index, number, ef)))
         else:
-            print(json.dumps(serve(index, number, mode == "serve-exact", ef)))
+            out = Path(args.child[4]) if len(args.child) > 4 and args.child[4] else None
+            print(json.dumps(serve(index, number, mode == "serve-exact", ef, out)))
         return 0
     rows = []
+    comparisons: list[str] = []
     for size in args.sizes:
-        corpus, data, index = prepare(size, args.root)
+        corpus, data, index = prepare(size, args.root, args.rebuild)
         from embeddings.index_store import read_manifest
 
         manifest = read_manifest(index)
         log(f"{size:,}: warm queries")
         override = [str(args.ef_search)] if args.ef_search else []
-        served = _child("serve", str(index), str(args.queries), *override)
+        results = args.results / f"{size}.json" if args.results else None
+        if results is not None:
+            results.parent.mkdir(parents=True, exist_ok=True)
+        load_before = os.getloadavg()[0]
+        served = _child(
+            "serve", str(index), str(args.queries), *(override or ["-"]), str(results or "")
+        )
+        served["load_1min"] = max(load_before, os.getloadavg()[0])
+        if results is not None and args.compare_results is not None:
+            comparisons.append(
+                f"{size:,}: " + compare_results(args.compare_results / f"{size}.json", results)
+            )
         exact = (
             _child("serve-exact", str(index), str(args.queries), *override)
             if args.exact_too
@@ -381,10 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(machine_lines()))
     print()
     print(
-        "| sentences | vector index | load | warm p50 / p99 | lexical p50 | encode p50 "
-        "| cold `ask` median (max) | RSS ask / serving | recall@10 | P@1 approx / exact (n) |"
+        "| sentences | vector index | load | warm p50 / p99 | CPU p50 / p99 | lexical p50 "
+        "| encode p50 | cold `ask` median (max) | RSS ask / serving | recall@10 "
+        "| P@1 approx / exact (n) | load avg |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for manifest, served, exact, walls, ask_rss, scores in rows:
         ann = manifest.ann
         kind = ann.get("kind", "exact")
@@ -393,18 +471,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"| {manifest.sentence_count:,} | {kind} | {served['load_s']:.2f} s "
             f"| {served['p50_ms']:.1f} / {served['p99_ms']:.1f} ms "
+            f"| {served['cpu_p50_ms']:.1f} / {served['cpu_p99_ms']:.1f} ms "
             f"| {served['lexical_p50_ms']:.1f} ms | {served['encode_p50_ms']:.1f} ms "
             f"| {np.median(walls):.2f} s ({max(walls):.2f} s) "
             f"| {ask_rss:.0f} / {served['rss_mib']:.0f} MiB | {scores['recall10']:.3f} "
             f"| {scores['p1_approximate']:.1f} / {scores['p1_exact']:.1f} "
-            f"({int(scores['questions'])}) |"
+            f"({int(scores['questions'])}) | {served['load_1min']:.1f} |"
         )
         if exact is not None:
             print(
                 f"| (same, exact scan) | exact | {exact['load_s']:.2f} s "
-                f"| {exact['p50_ms']:.1f} / {exact['p99_ms']:.1f} ms | | | | "
-                f"— / {exact['rss_mib']:.0f} MiB | 1 | |"
+                f"| {exact['p50_ms']:.1f} / {exact['p99_ms']:.1f} ms "
+                f"| {exact['cpu_p50_ms']:.1f} / {exact['cpu_p99_ms']:.1f} ms | | | | "
+                f"— / {exact['rss_mib']:.0f} MiB | 1 | | |"
             )
+    for line in comparisons:
+        print(f"\n{line}")
     return 0
 
 
