@@ -12,6 +12,12 @@ the marking), so a SIGTERM, even with ``QUOTEBOT_SHUTDOWN_GRACE=0``, never makes
 send an answer that was delivered. What a shutdown can still repeat: an answer whose
 ``sendMessage`` was in flight (sent, no reply yet) when the grace ran out; whether Telegram
 received it cannot be known, and it is sent again rather than lost.
+
+The marking itself is a write to the inbox (an fsync with SQLite, a round trip to the server
+with PostgreSQL, as long as a lock is held or the server is slow): it is handed, in order, to
+the dispatcher's own writer thread, so the event loop never waits for it and other chats are
+answered meanwhile. ``answer_sent`` only starts the write, which nothing cancels; ``drain``
+waits for the writes started (up to ``WRITE_WAIT`` seconds) before the inbox is closed.
 """
 
 from __future__ import annotations
@@ -20,14 +26,20 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.inbox import REJECTED, Received, UpdateInbox
+from bot.telegram.inbox import DONE, REJECTED, InboxError, Received, UpdateInbox
 
 logger = logging.getLogger(__name__)
+
+# How long a stop waits for the inbox writes already started (one per answered update; each
+# is milliseconds unless the database is down, when it fails within its connect timeout). An
+# update not marked done in time stays pending and is answered again at the next start.
+WRITE_WAIT = 15.0
 
 # The fields of an update that this bot has handlers for (see app.ALLOWED_UPDATES).
 KNOWN_CONTENT = ("message", "edited_message", "callback_query", "inline_query")
@@ -52,6 +64,9 @@ class Dispatcher:
         self.inbox = inbox
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        # One thread: the writes are short and ordered, and the inbox serialises them anyway.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="quotebot-inbox-writer")
+        self._writes: set[asyncio.Future[None]] = set()
 
     @property
     def backlog(self) -> int:
@@ -88,17 +103,42 @@ class Dispatcher:
             reason,
         )
         logger.debug("rejected update %d: %s", item.update_id, item.body)
-        self.inbox.finish(item.update_id, REJECTED)
+        self._finish(item.update_id, REJECTED)
+
+    def _finish(self, update_id: int, state: str = DONE) -> None:
+        """Start marking ``update_id`` finished in the writer thread and return at once (see
+        the module docstring); the write goes ahead even if the caller is cancelled next."""
+        write = asyncio.get_running_loop().run_in_executor(
+            self._writer, self._write_finish, update_id, state
+        )
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+
+    def _write_finish(self, update_id: int, state: str) -> None:
+        """In the writer thread: the inbox write; a failure is logged, never raised (the
+        answer went out; the worst outcome is that a restart sends it again)."""
+        try:
+            self.inbox.finish(update_id, state)
+        except InboxError as error:
+            logger.warning(
+                "update %d could not be marked %s (%s); it stays pending and may be answered "
+                "again after a restart",
+                update_id,
+                state,
+                error,
+            )
+        except Exception:
+            logger.exception("update %d could not be marked %s", update_id, state)
 
     async def _answer(self, update_id: int, update: Update) -> None:
         finished = False
 
         def mark_done() -> None:
-            # Synchronous (one short SQLite write): nothing can cancel it half way.
+            # Synchronous: the write is started before anything can be awaited or cancelled.
             nonlocal finished
             if not finished:
                 finished = True
-                self.inbox.finish(update_id)
+                self._finish(update_id)
 
         async with self._slots:
             token = _mark_done.set(mark_done)
@@ -116,7 +156,8 @@ class Dispatcher:
 
     async def drain(self, timeout: float) -> int:
         """Wait up to ``timeout`` seconds for the running updates, cancel the rest (they stay
-        pending and are answered on the next start); returns how many were left."""
+        pending and are answered on the next start), then wait up to ``WRITE_WAIT`` seconds
+        for the inbox writes of those answered; returns how many updates were left."""
         if self._tasks:
             _, left = await asyncio.wait(set(self._tasks), timeout=timeout)
         else:
@@ -125,4 +166,20 @@ class Dispatcher:
             task.cancel()
         if left:
             await asyncio.gather(*left, return_exceptions=True)
+        await self.written(WRITE_WAIT)
         return len(left)
+
+    async def written(self, timeout: float) -> int:
+        """Wait up to ``timeout`` seconds for the inbox writes started so far; how many were
+        still unfinished then (never cancelled: they may yet complete)."""
+        if not self._writes:
+            return 0
+        _, late = await asyncio.wait(set(self._writes), timeout=timeout)
+        if late:
+            logger.warning(
+                "%d answered updates were not marked done within %g s; they may be answered "
+                "again at the next start",
+                len(late),
+                timeout,
+            )
+        return len(late)
