@@ -8,34 +8,52 @@ torch's (cosine above ``MIN_COSINE`` for every sample sentence). The measurement
 recorded in the manifest. A build with only a few new sentences (one added article) uses the
 ONNX encoder when one is stored and verified: loading torch alone would cost more seconds than
 encoding them, and that encoder was checked against torch when it was exported.
+
+The measurement is made once per machine, not once per build: its result is kept beside the
+encoder (``build-calibration.json``, see ``embeddings.encoder_store``) under a key made of the
+CPU (model, flags, count) and the versions of Python, onnxruntime, torch, transformers and
+sentence-transformers. A later build on the same machine with the same versions takes the
+recorded choice; when that is ONNX it never imports torch or sentence-transformers, which alone
+cost several seconds. A new CPU or an upgraded library measures again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from embeddings.encoder import Vectors
+from embeddings.encoder_store import read_calibrations, record_calibration
 from embeddings.model import ModelSpec, SentenceTransformerEncoder
+from embeddings.stamps import utc_timestamp
 
 logger = logging.getLogger(__name__)
 
 MIN_COSINE = 0.9999
 CALIBRATE_FROM = 512  # fewer new sentences than this: no calibration (see the module doc)
 SAMPLE_SIZE = 128
-ONNX_BATCH = 32
+# Batches of 32, 64 and 128 length-sorted sentences were within the noise of one another on
+# our 2-core machines (benchmarks/README.md); 64 matches the torch encoder.
+ONNX_BATCH = 64
+PRECISION = "fp32"  # int8 was measured and not adopted: see benchmarks/README.md
+MACHINE_PACKAGES = ("onnxruntime", "torch", "transformers", "sentence-transformers")
 
 Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """What a build measured, and what it chose: goes into the log and the manifest."""
+    """What a build measured (or found measured), and what it chose: log and manifest."""
 
     chosen: str  # "torch" or "onnx"
     reason: str
@@ -43,6 +61,10 @@ class Calibration:
     torch_seconds: float = 0.0
     onnx_seconds: float = 0.0
     min_cosine: float = 0.0
+    cached: bool = False  # taken from an earlier build's measurement on this machine
+    machine: str = ""
+    onnx_batch: int = ONNX_BATCH
+    precision: str = PRECISION
 
     def describe(self) -> str:
         if not self.sample:
@@ -54,6 +76,50 @@ class Calibration:
             f"{ratio:.2f}, min cosine {self.min_cosine:.6f})"
         )
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Calibration | None:
+        """A recorded measurement, or None when it is not one (an older or damaged file)."""
+        known = {field.name for field in fields(cls)}
+        try:
+            calibration = cls(**{k: v for k, v in record.items() if k in known})
+        except TypeError:
+            return None
+        if calibration.chosen not in ("torch", "onnx") or not calibration.sample:
+            return None
+        return calibration
+
+
+def machine_key() -> tuple[str, str]:
+    """A short key for this machine and software, and the description it was made from.
+
+    Only what decides which encoder is faster: the CPU (model, instruction-set flags, how many
+    cores this process may use) and the versions of the libraries that run the two encoders.
+    Versions are read from the installed metadata, so torch is not imported to ask.
+    """
+    cpu_model, flags = "", ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "model name" and not cpu_model:
+                cpu_model = value.strip()
+            elif name.strip() in ("flags", "Features") and not flags:
+                flags = " ".join(sorted(value.split()))
+    except OSError:  # not Linux: the processor string is what there is
+        cpu_model = platform.processor()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for package in MACHINE_PACKAGES:
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} none")
+    description = (
+        f"{cpu_model or platform.machine()}, {cores} cores, Python "
+        f"{platform.python_version()}, {', '.join(versions)}"
+    )
+    digest = hashlib.sha256(f"{description}\n{flags}".encode()).hexdigest()[:16]
+    return digest, description
+
 
 class BatchedOnnxEncoder:
     """The ONNX encoder over many texts: batches of similar length, progress per batch."""
@@ -61,8 +127,10 @@ class BatchedOnnxEncoder:
     def __init__(self, directory: Path, batch_size: int = ONNX_BATCH) -> None:
         from embeddings.onnx_encoder import OnnxEncoder
 
-        self._encoder = OnnxEncoder(directory)
+        # Minutes of batches on a shared machine: let idle threads sleep (see OnnxEncoder).
+        self._encoder = OnnxEncoder(directory, spinning=False)
         self.batch_size = batch_size
+        self.directory = directory
 
     @property
     def dimension(self) -> int:
@@ -128,11 +196,29 @@ class BuildEncoders:
                 "onnx", f"{len(texts)} sentences to encode: fewer than {CALIBRATE_FROM}"
             )
         else:
-            calibration = calibrate(self.torch, onnx, sample_of(texts, SAMPLE_SIZE))
+            calibration = self._measured(onnx, texts)
         self._chosen = onnx if calibration.chosen == "onnx" else self.torch
         self.calibration = calibration
         logger.info("build encoder: %s", calibration.describe())
         return calibration
+
+    def _measured(self, onnx: BatchedOnnxEncoder, texts: Sequence[str]) -> Calibration:
+        """This machine's recorded measurement, or a new one (then recorded)."""
+        key, description = machine_key()
+        recorded = Calibration.from_record(read_calibrations(onnx.directory).get(key, {}))
+        if recorded is not None and recorded.onnx_batch == onnx.batch_size:
+            reason = f"{recorded.reason}, measured by an earlier build on this machine"
+            return Calibration(
+                **{**asdict(recorded), "reason": reason, "cached": True, "machine": description}
+            )
+        measured = calibrate(self.torch, onnx, sample_of(texts, SAMPLE_SIZE))
+        measured = Calibration(
+            **{**asdict(measured), "machine": description, "onnx_batch": onnx.batch_size}
+        )
+        record = {**asdict(measured), "measured_at": utc_timestamp()}
+        del record["cached"]
+        record_calibration(onnx.directory, key, record)
+        return measured
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         if self._chosen is None:

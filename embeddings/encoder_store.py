@@ -6,6 +6,7 @@ from, with its own manifest of file hashes::
 
     STORE/<weights sha256, first 16 hex>/model.onnx, tokenizer.json, encoder.json
     STORE/<weights sha256, first 16 hex>/encoder-manifest.json
+    STORE/<weights sha256, first 16 hex>/build-calibration.json (torch or ONNX, per machine)
 
 An encoder is written into a staging folder and renamed into place, so a crash never leaves a
 half-written encoder under its final name, and it is checked against its manifest every time it
@@ -21,10 +22,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from embeddings.stamps import sha256_file
 
@@ -34,6 +37,8 @@ INDEXES_DIR = "indexes"
 ENCODERS_DIR = "encoders"
 ENCODER_MANIFEST = "encoder-manifest.json"
 ENCODER_FORMAT = 1
+CALIBRATION_FILE = "build-calibration.json"
+CALIBRATION_FORMAT = 1
 STAGING_PREFIX = ".exporting-"
 TRASH_PREFIX = ".replaced-"
 
@@ -117,3 +122,41 @@ def remove_store_if_empty(store: Path) -> None:
     """Remove an encoder store that holds nothing, so that failed runs leave no empty folder."""
     with contextlib.suppress(OSError):
         store.rmdir()
+
+
+def read_calibrations(directory: Path) -> dict[str, dict[str, Any]]:
+    """The build-encoder measurements recorded beside an encoder, by machine key.
+
+    The file is a cache: unreadable or of another format, it is as if there were none (the
+    next large build measures again and rewrites it).
+    """
+    try:
+        data = json.loads((directory / CALIBRATION_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != CALIBRATION_FORMAT:
+            return {}
+        machines = data["machines"]
+        return {str(key): dict(value) for key, value in machines.items()}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        logger.warning("ignoring the build calibration in %s: %s", directory, error)
+        return {}
+
+
+def record_calibration(directory: Path, machine: str, measured: dict[str, Any]) -> None:
+    """Add (or replace) this machine's measurement, atomically; failures only warn.
+
+    The file is not in the encoder's manifest (it is not part of the encoder and changes
+    after the export), so writing it never makes the encoder fail verification.
+    """
+    machines = read_calibrations(directory)
+    machines[machine] = measured
+    content = json.dumps({"format": CALIBRATION_FORMAT, "machines": machines}, indent=2)
+    staging = directory / f".calibration-{os.getpid()}.json"
+    try:
+        staging.write_text(content, encoding="utf-8")
+        staging.replace(directory / CALIBRATION_FILE)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+        logger.warning("cannot record the build calibration in %s: %s", directory, error)

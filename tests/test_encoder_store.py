@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from embeddings.encoder_store import (
+    CALIBRATION_FILE,
     encoder_id,
     encoder_store_dir,
+    read_calibrations,
+    record_calibration,
     store_encoder,
     verify_encoder,
 )
@@ -67,3 +70,29 @@ def test_an_interrupted_export_leaves_nothing_and_keeps_the_previous_encoder(
         store_encoder(tmp_path, WEIGHTS, interrupted)
     assert [p.name for p in tmp_path.iterdir()] == [directory.name]
     assert (directory / "model.onnx").read_bytes() == b"old"
+
+
+def test_build_calibrations_are_kept_per_machine_beside_a_still_valid_encoder(
+    tmp_path: Path,
+) -> None:
+    directory = store_encoder(tmp_path, WEIGHTS, _export(b"onnx"))
+    assert read_calibrations(directory) == {}
+    record_calibration(directory, "machine-a", {"chosen": "onnx", "sample": 128})
+    record_calibration(directory, "machine-b", {"chosen": "torch", "sample": 128})
+    record_calibration(directory, "machine-a", {"chosen": "torch", "sample": 128})
+    assert read_calibrations(directory) == {
+        "machine-a": {"chosen": "torch", "sample": 128},
+        "machine-b": {"chosen": "torch", "sample": 128},
+    }
+    assert verify_encoder(directory) is None
+    assert sorted(p.name for p in directory.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_unreadable_calibration_record_counts_as_none(tmp_path: Path) -> None:
+    directory = store_encoder(tmp_path, WEIGHTS, _export(b"onnx"))
+    (directory / CALIBRATION_FILE).write_text("{broken", encoding="utf-8")
+    assert read_calibrations(directory) == {}
+    (directory / CALIBRATION_FILE).write_text('{"format": 99, "machines": {}}', encoding="utf-8")
+    assert read_calibrations(directory) == {}
+    record_calibration(directory, "machine-a", {"chosen": "onnx", "sample": 128})
+    assert list(read_calibrations(directory)) == ["machine-a"]

@@ -1,0 +1,135 @@
+"""The build encoder: ONNX vectors equal torch's, and the choice measured once per machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings.build_encoder import (
+    CALIBRATE_FROM,
+    MIN_COSINE,
+    SAMPLE_SIZE,
+    BatchedOnnxEncoder,
+    BuildEncoders,
+    machine_key,
+)
+from embeddings.corpus import read_corpus
+from embeddings.encoder_store import CALIBRATION_FILE, read_calibrations, verify_encoder
+from embeddings.index import split_documents
+from embeddings.model import DEFAULT_MODEL, ModelSpec, SentenceTransformerEncoder, resolve_model
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_machine_key_is_stable_and_names_the_cpu_and_versions() -> None:
+    key, description = machine_key()
+    assert machine_key() == (key, description)
+    assert len(key) == 16
+    assert "cores" in description and "onnxruntime" in description and "torch" in description
+
+
+@pytest.fixture(scope="module")
+def torch_encoder() -> SentenceTransformerEncoder:
+    return SentenceTransformerEncoder(resolve_model(DEFAULT_MODEL))
+
+
+@pytest.fixture(scope="module")
+def stored_encoder(
+    torch_encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    from embeddings.service import ensure_query_encoder
+
+    store = tmp_path_factory.mktemp("encoders")
+    yield ensure_query_encoder(store, torch_encoder.spec.weights_sha256, torch_encoder)
+
+
+def _sentences() -> list[str]:
+    texts = [sentence.text for sentence in split_documents(read_corpus(CORPUS))]
+    # Enough to be worth a calibration: the bundled sentences, numbered to be distinct.
+    return [f"{texts[n % len(texts)]} ({n})" for n in range(CALIBRATE_FROM + 10)]
+
+
+@pytest.mark.integration
+def test_batched_onnx_vectors_equal_torch_fp32(
+    torch_encoder: SentenceTransformerEncoder, stored_encoder: Path
+) -> None:
+    texts = [sentence.text for sentence in split_documents(read_corpus(CORPUS))]
+    # Short and long sentences share padded batches; one is cut at the model's 256 tokens.
+    texts += ["Yes.", "word " * 400]
+    onnx_vectors = BatchedOnnxEncoder(stored_encoder, batch_size=16).encode(texts)
+    torch_vectors = torch_encoder.encode(texts)
+    assert onnx_vectors.shape == torch_vectors.shape == (len(texts), 384)
+    assert np.min(np.sum(onnx_vectors * torch_vectors, axis=1)) >= MIN_COSINE
+
+
+@pytest.mark.integration
+def test_the_choice_is_measured_once_and_then_taken_without_torch(
+    torch_encoder: SentenceTransformerEncoder, stored_encoder: Path
+) -> None:
+    spec: ModelSpec = torch_encoder.spec
+    texts = _sentences()
+    first = BuildEncoders(spec, lambda: stored_encoder)
+    first._torch = torch_encoder  # the loaded model (loading it again costs seconds)
+    measured = first.choose(texts)
+    assert not measured.cached and measured.sample == SAMPLE_SIZE
+    assert measured.min_cosine > MIN_COSINE
+    key, _ = machine_key()
+    assert read_calibrations(stored_encoder)[key]["chosen"] == measured.chosen
+    assert verify_encoder(stored_encoder) is None  # the record is not part of the encoder
+
+    again = BuildEncoders(spec, lambda: stored_encoder).choose(texts)
+    assert again.cached and again.chosen == measured.chosen
+    assert again.torch_seconds == measured.torch_seconds
+
+    # A new process, as the next build is: it takes the recorded choice, and when that is
+    # ONNX it encodes without ever importing torch or sentence-transformers.
+    script = f"""
+import json, sys
+from pathlib import Path
+from embeddings.build_encoder import BuildEncoders
+from embeddings.model import ModelSpec
+spec = ModelSpec({spec.name!r}, Path({str(spec.path)!r}), {spec.weights_sha256!r})
+texts = json.loads(sys.stdin.read())
+encoders = BuildEncoders(spec, lambda: Path({str(stored_encoder)!r}))
+calibration = encoders.choose(texts)
+vectors = encoders.encode(texts[:40]) if calibration.chosen == "onnx" else None
+print(json.dumps({{
+    "chosen": calibration.chosen, "cached": calibration.cached,
+    "shape": None if vectors is None else list(vectors.shape),
+    "torch": "torch" in sys.modules,
+    "sentence_transformers": "sentence_transformers" in sys.modules,
+}}))
+"""
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    assert result["cached"] and result["chosen"] == measured.chosen
+    if result["chosen"] == "onnx":
+        assert result["shape"] == [40, 384]
+        assert not result["torch"] and not result["sentence_transformers"]
+
+
+@pytest.mark.integration
+def test_a_damaged_record_is_measured_again(
+    torch_encoder: SentenceTransformerEncoder, stored_encoder: Path
+) -> None:
+    (stored_encoder / CALIBRATION_FILE).write_text("{not json", encoding="utf-8")
+    encoders = BuildEncoders(torch_encoder.spec, lambda: stored_encoder)
+    encoders._torch = torch_encoder
+    calibration = encoders.choose(_sentences())
+    assert not calibration.cached and calibration.sample == SAMPLE_SIZE
+    assert machine_key()[0] in read_calibrations(stored_encoder)
