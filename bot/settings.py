@@ -421,6 +421,11 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+def load_database_url(env: Mapping[str, str] | None = None) -> str | None:
+    """``QUOTEBOT_DATABASE_URL`` alone: the health check reads it here, to find the inbox."""
+    return _database_url(os.environ if env is None else env)
+
+
 def _bot_clocks(env: Mapping[str, str]) -> dict[str, Any]:
     """The bot's privacy choice, retention and clocks (``TelegramSettings``' last fields)."""
     store_questions = _flag(env, "QUOTEBOT_STORE_QUESTIONS")

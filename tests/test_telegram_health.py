@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.telegram.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
 from bot.telegram.inbox import INBOX_FILE, Inbox
+from bot.telegram.pg_inbox import PgInbox
 
 
 def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path: Path) -> None:
@@ -90,3 +93,61 @@ def test_quotebot_stuck_after_moves_the_point_where_a_waiting_update_fails_the_c
     assert main() == 1
     err = capsys.readouterr().err
     assert "QUOTEBOT_STUCK_AFTER" in err and len(err.strip().splitlines()) == 1
+
+
+def test_with_postgresql_an_update_waiting_too_long_in_the_shared_inbox_fails_the_check(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")
+    write_heartbeat(tmp_path / "heartbeat")
+    assert main() == 0  # no replica has created the inbox yet: nothing waits
+    inbox, other_replica = PgInbox.open(database_url), PgInbox.open(database_url)
+    assert main() == 0
+    other_replica.record([{"update_id": 1, "message": {}}], now=time.time() - 600)
+    assert main() == 1
+    assert "an update has waited 600 s" in capsys.readouterr().err
+    other_replica.finish(1)
+    assert main() == 0
+    inbox.close()
+    other_replica.close()
+
+
+def test_with_postgresql_a_locked_inbox_fails_the_check_within_its_timeout(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    """A table no query can read (here a lock another session holds) is an inbox no replica
+    can write: unhealthy, in one line, instead of a health check that hangs."""
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", database_url)
+    write_heartbeat(tmp_path / "heartbeat")
+    PgInbox.open(database_url).close()
+    with psycopg.connect(database_url) as admin, admin.transaction():
+        admin.execute("LOCK TABLE quotebot_updates IN ACCESS EXCLUSIVE MODE")
+        assert main() == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "statement timeout" in lines[0], lines
+    assert main() == 0
+
+
+def test_with_an_unreachable_database_the_check_fails_with_one_line_without_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", f"postgresql://bot:s3cret@127.0.0.1:{port}/db")
+    write_heartbeat(tmp_path / "heartbeat")
+    assert main() == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "s3cret" not in err
+    assert "quotebot: unhealthy: cannot connect to the database" in err
+    assert f"postgresql://bot:***@127.0.0.1:{port}/db" in err

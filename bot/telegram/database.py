@@ -73,9 +73,12 @@ def redact_url(url: str) -> str:
 class Database:
     """One connection to ``url``, shared by a store's threads; see the module docstring."""
 
-    def __init__(self, url: str, application_name: str = "quotebot") -> None:
+    def __init__(
+        self, url: str, application_name: str = "quotebot", connect_timeout: int = CONNECT_TIMEOUT
+    ) -> None:
         self.url = url
         self.application_name = application_name
+        self.connect_timeout = connect_timeout
         self._lock = threading.RLock()
         self._connection: psycopg.Connection[tuple[object, ...]] | None = None
         # One thread: the calls share one connection, so more threads would only wait on it.
@@ -91,7 +94,7 @@ class Database:
             return psycopg.connect(
                 self.url,
                 autocommit=True,
-                connect_timeout=CONNECT_TIMEOUT,
+                connect_timeout=self.connect_timeout,
                 application_name=self.application_name,
             )
         except psycopg.Error as error:

@@ -7,7 +7,11 @@ recent. A wedged event loop stops the heartbeat, so it fails the check too.
 
 A live loop is not enough: a bot that takes updates and never answers them is down for its
 users. So the check also reads the durable inbox and fails while its oldest unanswered update
-has waited more than ``MAX_PENDING_AGE`` seconds (``QUOTEBOT_STUCK_AFTER`` changes it).
+has waited more than ``MAX_PENDING_AGE`` seconds (``QUOTEBOT_STUCK_AFTER`` changes it). With
+``QUOTEBOT_DATABASE_URL`` the inbox is the PostgreSQL table that every replica shares: the check
+connects (with a short timeout), reads the oldest pending update of the whole bot, and fails
+with one line when the database cannot be reached, since no replica can record or answer an
+update then. One stuck update therefore fails the check of every replica.
 """
 
 from __future__ import annotations
@@ -79,17 +83,27 @@ def is_healthy(path: Path, max_age: float = MAX_HEARTBEAT_AGE, now: float | None
     return (time.time() if now is None else now) - modified <= max_age
 
 
-def stuck_inbox(data_dir: Path, max_age: float = MAX_PENDING_AGE) -> float | None:
-    """The age of the oldest unanswered update when it is over ``max_age`` seconds, else None."""
-    from bot.telegram.inbox import INBOX_FILE, oldest_pending_age
+def stuck_inbox(
+    data_dir: Path, max_age: float = MAX_PENDING_AGE, database_url: str | None = None
+) -> float | None:
+    """The age of the oldest unanswered update when it is over ``max_age`` seconds, else None;
+    read from the SQLite inbox in ``data_dir``, or from PostgreSQL when ``database_url`` is
+    given (InboxError when that database cannot be read)."""
+    if database_url is None:
+        from bot.telegram.inbox import INBOX_FILE, oldest_pending_age
 
-    age = oldest_pending_age(data_dir / INBOX_FILE)
+        age = oldest_pending_age(data_dir / INBOX_FILE)
+    else:
+        from bot.telegram import pg_inbox
+
+        age = pg_inbox.oldest_pending_age(database_url)
     return age if age is not None and age > max_age else None
 
 
 def main() -> int:
     """Exit status for a container health check: 0 healthy, 1 not (with the reason)."""
-    from bot.settings import SettingsError, load_data_dir, load_stuck_after
+    from bot.settings import SettingsError, load_data_dir, load_database_url, load_stuck_after
+    from bot.telegram.inbox import InboxError
 
     data_dir = load_data_dir()
     path = heartbeat_path(data_dir)
@@ -98,10 +112,10 @@ def main() -> int:
         return 1
     try:
         max_age = load_stuck_after()
-    except SettingsError as error:
+        age = stuck_inbox(data_dir, max_age, load_database_url())
+    except (SettingsError, InboxError) as error:
         print(f"quotebot: unhealthy: {error}", file=sys.stderr)
         return 1
-    age = stuck_inbox(data_dir, max_age)
     if age is not None:
         print(
             f"quotebot: unhealthy: an update has waited {age:.0f} s for an answer "

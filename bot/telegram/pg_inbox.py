@@ -46,6 +46,9 @@ from bot.telegram.inbox import (
 COMPONENT = "inbox"
 SCHEMA_VERSION = 1
 APPLICATION_PREFIX = "quotebot-inbox:"
+# The health check's limit, in seconds, on connecting and on its one query: a container health
+# check has a timeout of its own, and a database that does not answer within this is reported.
+HEALTH_TIMEOUT = 3
 
 _SCHEMA = (
     """
@@ -222,3 +225,30 @@ class PgInbox:
                 (self.replica, PENDING),
             )
         self._database.close()
+
+
+def oldest_pending_age(
+    url: str, now: float | None = None, timeout: int = HEALTH_TIMEOUT
+) -> float | None:
+    """What the health check reads with PostgreSQL: seconds the oldest unanswered update of
+    the whole bot (every replica) has waited, None when none waits or no replica has created
+    the table yet. InboxError, one line with the password redacted, when the database cannot
+    be reached or does not answer within ``timeout`` seconds (a lock, an overloaded server):
+    the replicas cannot record or answer updates either then."""
+    database = Database(url, "quotebot-health", connect_timeout=timeout)
+    try:
+        with translated(url, InboxError, "reading the inbox"), database.connection() as connection:
+            connection.execute(
+                "SELECT set_config('statement_timeout', %s, false)", (f"{timeout}s",)
+            )
+            exists = connection.execute("SELECT to_regclass('quotebot_updates')").fetchone()
+            if exists is None or exists[0] is None:
+                return None
+            row = connection.execute(
+                "SELECT MIN(received_at) FROM quotebot_updates WHERE state = %s", (PENDING,)
+            ).fetchone()
+    finally:
+        database.close()
+    if row is None or row[0] is None:
+        return None
+    return (time.time() if now is None else now) - float(str(row[0]))
