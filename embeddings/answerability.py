@@ -146,11 +146,15 @@ def answerability_features(
     x: FloatArray,
     scores: FloatArray,
     language: str = "en",
+    comparable: bool = True,
 ) -> FloatArray:
     """The ANSWERABILITY_FEATURES of a question.
 
     ``passage`` holds the texts of the best candidate and its neighbours (in ``language``),
-    ``x`` and ``scores`` the ranking's features and scores of every candidate.
+    ``x`` and ``scores`` the ranking's features and scores of every candidate. A question in
+    another language than the passage (a multilingual model) is not ``comparable`` word by
+    word: its word features then take the values of a question whose words the passage all
+    carries, and the judgement rests on the rest (scores, cosine, kind of answer).
     """
     values = np.zeros(len(ANSWERABILITY_FEATURES), dtype=np.float32)
     if not len(scores):
@@ -163,7 +167,7 @@ def answerability_features(
     competition = float(np.log(np.exp(ordered - best).sum()))
     lexical = x[:, FEATURES.index("lexical_sentence")] + x[:, FEATURES.index("lexical_window")]
     total = float(terms.idf.sum())
-    if total > 0:
+    if total > 0 and comparable:
         present = passage_terms(passage, language)
         inside = np.array([term in present for term in terms.terms], dtype=np.bool_)
         corpus_missing = float(terms.idf[~terms.known].sum()) / total

@@ -228,18 +228,20 @@ def rank(
     vector: FloatArray,
     traits: SentenceTraits | None = None,
     candidates: int = CANDIDATES,
+    language: str | None = None,
 ) -> Ranking:
     """Rank the candidates of both retrievers by the learned model, best first.
 
     ``fused`` is each candidate's calibrated score (0..1), the number users see; ``traits``
-    should be computed once per index (``index_traits``) by the caller.
+    should be computed once per index (``index_traits``) by the caller; ``language`` is the
+    question's (None: taken to be the best candidate article's).
     """
     if traits is None:
         traits = index_traits(index)
     pool = candidate_pool(index, matrix, question, vector, candidates)
     linear, x = linear_scores(question, pool, traits)
     order = np.argsort(-linear, kind="stable")
-    values = judge(index, question, pool, x, linear, traits)
+    values = judge(index, question, pool, x, linear, traits, language=language)
     scores = calibrate_scores(linear[order], values)
     lexical = pool.lexical_sentence + pool.lexical_window
     return Ranking(pool.ids[order], scores, pool.cosine[order], lexical[order])
@@ -253,17 +255,20 @@ def judge(
     linear: FloatArray,
     traits: SentenceTraits,
     known: Mapping[str, bool] | None = None,
+    language: str | None = None,
 ) -> FloatArray:
     """The answerability features of a question (embeddings/answerability.py).
 
-    Read in the language of the best candidate's article; ``known`` overrides which terms the
-    corpus uses (benchmarks hide the question's own article).
+    Read in the language of the best candidate's article; a question in another ``language``
+    is not compared with it word by word. ``known`` overrides which terms the corpus uses
+    (benchmarks hide the question's own article).
     """
     if not len(pool.ids):
         terms = question_terms(index.lexical, question, known=known)
         return answerability_features(question, terms, (), x, linear)
     best = int(pool.ids[int(np.argmax(linear))])
-    language = normalise_language(index.documents[int(index.doc_of[best])].language)
-    terms = question_terms(index.lexical, question, language, known)
+    passage = normalise_language(index.documents[int(index.doc_of[best])].language)
+    terms = question_terms(index.lexical, question, passage, known)
     texts = [index.sentences[n].text for n in passage_ids(traits, best)]
-    return answerability_features(question, terms, texts, x, linear, language)
+    comparable = language is None or normalise_language(language) == passage
+    return answerability_features(question, terms, texts, x, linear, passage, comparable)

@@ -8,10 +8,11 @@ each quote's neighbours for context.
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import faiss
 
@@ -105,7 +106,9 @@ class Searcher:
         # Speakers of the articles quoted lately (an article's regular expressions cost about
         # 5 ms at 200 sentences); bounded, so a bot over a million sentences does not keep
         # every article it ever quoted.
-        self._article_speakers = lru_cache(maxsize=SPEAKER_ARTICLES)(self._speakers_of)
+        # Per article: how many of its first sentences are attributed, and their speakers.
+        self._speakers: OrderedDict[int, tuple[int, tuple[str | None, ...]]] = OrderedDict()
+        self._speakers_lock = threading.Lock()
 
     @property
     def documents(self) -> Sequence[Document]:
@@ -136,7 +139,7 @@ class Searcher:
             return answers
         vectors = self.encoder.encode([cleaned[n] for n in searchable])
         for n, vector in zip(searchable, vectors, strict=True):
-            ranking = self.rank(cleaned[n], vector)
+            ranking = self.rank(cleaned[n], vector, languages[n])
             answers[n] = Answer(
                 cleaned[n],
                 self._quotes(ranking, top_k),
@@ -146,11 +149,13 @@ class Searcher:
             )
         return answers
 
-    def rank(self, question: str, vector: Vectors) -> Ranking:
+    def rank(self, question: str, vector: Vectors, language: str | None = None) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself)."""
         # The store's own rows (read from vectors.npy when loaded): no second copy of the
         # vectors, and no mapped pages left resident per question.
-        return rank(self.index, self.index.vectors.rows, question, vector, self._traits)
+        return rank(
+            self.index, self.index.vectors.rows, question, vector, self._traits, language=language
+        )
 
     def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}
@@ -185,19 +190,32 @@ class Searcher:
     def speaker(self, sentence_id: int) -> str | None:
         """Who the article says spoke a sentence (None when it does not say).
 
-        Computed per article on first use (regular expressions over one article: 2.7 ms for
-        both bundled articles together) and kept for the ``SPEAKER_ARTICLES`` articles quoted
-        last, so only articles that are quoted pay.
+        Computed per article on first use (regular expressions over one article: about 5 ms
+        for 200 sentences), only as far as the quoted sentence (``speakers(upto=...)``: the
+        same speakers), and kept for the ``SPEAKER_ARTICLES`` articles quoted last, so only
+        articles that are quoted pay.
         """
-        doc = self.index.doc_of[sentence_id]
-        return self._article_speakers(int(doc))[sentence_id - self.index.first_sentence(doc)]
+        doc = int(self.index.doc_of[sentence_id])
+        position = sentence_id - self.index.first_sentence(doc)
+        with self._speakers_lock:
+            known = self._speakers.get(doc)
+            if known is not None:
+                self._speakers.move_to_end(doc)
+        if known is None or known[0] < position:
+            known = (position, self._speakers_of(doc, position))
+            with self._speakers_lock:
+                if self._speakers.get(doc, (-1, ()))[0] < position:
+                    self._speakers[doc] = known
+                while len(self._speakers) > SPEAKER_ARTICLES:
+                    self._speakers.popitem(last=False)
+        return known[1][position]
 
-    def _speakers_of(self, doc: int) -> tuple[str | None, ...]:
+    def _speakers_of(self, doc: int, upto: int) -> tuple[str | None, ...]:
         first = self.index.first_sentence(doc)
         count = self.index.sentence_count_of(doc)
         document = self.index.documents[doc]
         spans = [(s.start, s.end) for s in self.index.sentences[first : first + count]]
-        return tuple(speakers(document.text, spans, document.language))
+        return tuple(speakers(document.text, spans, document.language, upto=upto))
 
     def passage(self, document_id: str, position: int, radius: int = 2) -> Passage:
         """The sentence at (document, position) with up to ``radius`` sentences each side.

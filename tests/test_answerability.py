@@ -136,3 +136,17 @@ def test_a_question_about_a_year_the_corpus_never_names_is_not_answered(
     searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
     answer = searcher.search("How many Crimean Tatars were deported in 1944?")
     assert answer.outcome != "answered"
+
+
+def test_a_question_in_another_language_than_the_passage_is_not_judged_by_its_words() -> None:
+    """With a multilingual model a Ukrainian question may be answered by an English sentence:
+    that none of its words occur in the corpus says nothing then."""
+    question = "Коли Умерова перевели до клініки?"
+    x = np.zeros((2, len(FEATURES)), dtype=np.float32)
+    scores = np.array([5.0, 1.0], dtype=np.float32)
+    terms = question_terms(LEXICAL, question)
+    same = answerability_features(question, terms, TEXTS[:1], x, scores)
+    across = answerability_features(question, terms, TEXTS[:1], x, scores, comparable=False)
+    assert same[ANSWERABILITY_FEATURES.index("unknown_terms")] == 3.0
+    assert across[ANSWERABILITY_FEATURES.index("unknown_terms")] == 0.0
+    assert probability(across) > probability(same)
