@@ -12,6 +12,7 @@ skipped, saying why, where it is not installed), the real application over the f
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 from unittest import mock
 
 import psycopg
+import pytest
 
 from bot.settings import Settings, TelegramSettings
 from bot.telegram.app import build_application
@@ -159,7 +161,37 @@ def test_an_answered_update_waiting_to_be_marked_done_does_not_hold_up_another_c
                 await api.wait_until(lambda: bool(sent_to(api, BOB)))
                 assert await asyncio.to_thread(waiting_on_a_lock, database_url, "quotebot-inbox:%")
                 release.set()
-            assert await dispatch.written(20.0) == 0
+            assert await dispatch.drain(20.0) == 0
             assert state.inbox.count(PENDING) == 0 and state.inbox.count(DONE) == 2
 
     run(scenario)
+
+
+def test_an_answered_update_the_database_cannot_mark_done_stays_pending_with_one_warning(
+    database_url: str,
+    fake_searcher: Searcher,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The answer went out; the failed write costs at most a second answer after a restart,
+    never the bot (and never an exception nobody reads)."""
+    updates = Updates()
+
+    async def scenario() -> None:
+        async with replica(database_url, fake_searcher, tmp_path) as (api, state, dispatch):
+            recorded = await asyncio.to_thread(
+                state.inbox.record, [updates.private(ALICE, "/help")]
+            )
+            with psycopg.connect(database_url, autocommit=True) as admin:
+                admin.execute("ALTER TABLE quotebot_updates RENAME TO quotebot_away")
+                dispatch.accept(recorded)
+                await api.wait_until(lambda: bool(sent_to(api, ALICE)))
+                assert await dispatch.drain(20.0) == 0
+                admin.execute("ALTER TABLE quotebot_away RENAME TO quotebot_updates")
+            assert state.inbox.count(PENDING) == 1 and len(sent_to(api, ALICE)) == 1
+
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.dispatch"):
+        run(scenario)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.dispatch"]
+    assert len(warnings) == 1 and "could not be marked done" in warnings[0], warnings
+    assert "stays pending" in warnings[0]

@@ -166,10 +166,10 @@ class Dispatcher:
             task.cancel()
         if left:
             await asyncio.gather(*left, return_exceptions=True)
-        await self.written(WRITE_WAIT)
+        await self._written(WRITE_WAIT)
         return len(left)
 
-    async def written(self, timeout: float) -> int:
+    async def _written(self, timeout: float) -> int:
         """Wait up to ``timeout`` seconds for the inbox writes started so far; how many were
         still unfinished then (never cancelled: they may yet complete)."""
         if not self._writes:
