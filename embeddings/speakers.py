@@ -74,6 +74,10 @@ _NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PRONOUNS = {"he", "she"}
 _WORD = re.compile(r"[A-Za-z]+")
+# Compiled once: these run for every sentence or name of a quoted article.
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
+_CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
 
 # Capitalised words that are not part of a person's name: places, peoples, organisations,
 # titles, calendar words and sentence openers. A name run is cut at them.
@@ -171,7 +175,9 @@ class _People:
         return holders.pop() if len(holders) == 1 else None
 
 
-def speakers(text: str, spans: Sequence[Span], language: str | None = None) -> list[str | None]:
+def speakers(
+    text: str, spans: Sequence[Span], language: str | None = None, upto: int | None = None
+) -> list[str | None]:
     """The speaker of each sentence ``text[start:end]``, or None where the article does not
     say who spoke it.
 
@@ -180,16 +186,25 @@ def speakers(text: str, spans: Sequence[Span], language: str | None = None) -> l
         spans: The sentences, in order, as from ``split_sentences``.
         language: The article's front matter ``language``. The patterns are English ones;
             an article in another language gets None everywhere rather than a guess.
+        upto: Attribute only sentences ``0..upto`` (the later ones are left None), for a
+            searcher that quotes sentence ``upto``. Each of them gets the very speaker the
+            whole article would give it: a sentence's attribution reads the people of the
+            whole text, its own paragraph and the sentences before it, never a later one.
     """
     if normalise_language(language) != "en":
         return [None] * len(spans)
+    last = len(spans) - 1 if upto is None else min(upto, len(spans) - 1)
     people = _people(text)
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
     for paragraph in _paragraphs(text, spans):
+        if paragraph[0] > last:
+            break
         _attribute_quotations(sentences, paragraph, people, result, in_quotation)
     for n, sentence in enumerate(sentences):
+        if n > last:
+            break
         if in_quotation[n]:
             continue
         phrase = _reported_speaker(sentence)
@@ -203,7 +218,7 @@ def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
     groups: list[list[int]] = []
     previous_end = None
     for n, (start, end) in enumerate(spans):
-        if previous_end is None or re.search(r"\n\s*\n", text[previous_end:start]):
+        if previous_end is None or _BLANK_LINE.search(text[previous_end:start]):
             groups.append([])
         groups[-1].append(n)
         previous_end = end
@@ -416,7 +431,7 @@ def _people(text: str) -> _People:
         start = match.start() + match.group().index(run)
         end = start + len(run)
         after = text[end : end + 80]
-        apposition = re.match(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})", after)
+        apposition = _APPOSITION.match(after)
         if " " in run:
             people.full_names.add(run)
         elif apposition and _is_title(apposition.group(1)):
@@ -437,7 +452,7 @@ def _title_before(before: str) -> str | None:
     """The title written just before a name: up to two comma-separated phrases back,
     within the sentence ("the leader of the Crimean Tatar people, People's Deputy of
     Ukraine"). None when the name is the object of a preposition ("the wife of X")."""
-    clause = re.split(r"[.;:!?\"“”«»]", before)[-1]
+    clause = _CLAUSE_END.split(before)[-1]
     parts = [part.strip() for part in clause.split(",") if part.strip()]
     if not parts:
         return None
