@@ -139,7 +139,7 @@ class Searcher:
             return answers
         vectors = self.encoder.encode([cleaned[n] for n in searchable])
         for n, vector in zip(searchable, vectors, strict=True):
-            ranking = self.rank(cleaned[n], vector)
+            ranking = self.rank(cleaned[n], vector, languages[n])
             answers[n] = Answer(
                 cleaned[n],
                 self._quotes(ranking, top_k),
@@ -149,11 +149,13 @@ class Searcher:
             )
         return answers
 
-    def rank(self, question: str, vector: Vectors) -> Ranking:
+    def rank(self, question: str, vector: Vectors, language: str | None = None) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself)."""
         # The store's own rows (read from vectors.npy when loaded): no second copy of the
         # vectors, and no mapped pages left resident per question.
-        return rank(self.index, self.index.vectors.rows, question, vector, self._traits)
+        return rank(
+            self.index, self.index.vectors.rows, question, vector, self._traits, language=language
+        )
 
     def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
         groups: dict[str, tuple[int, float, list[int]]] = {}
