@@ -1,18 +1,20 @@
 """Fit the learned ranking of embeddings/ranking.py, cross-validated across datasets.
 
-    python benchmarks/fit_ranking.py
+    python benchmarks/fit_ranking.py [--keep-weights] [--reader-weight W] [--drop NAME,...]
 
 For every question of SQuAD dev and SelQA dev the candidates of both retrievers are described
 by embeddings/features.py. The ranking weights maximise the likelihood that the softmax over a
 question's candidates puts its mass on a right sentence (a listwise logistic model, L2
 regularised, L-BFGS). It is fitted on SQuAD and tested on SelQA, fitted on SelQA and tested on
 SQuAD, on both, and finally on both plus the bundled corpus's reader tune set
-(``--reader-weight``, default 2; never the hold-out set). The calibration (scale, bias and one
-coefficient per ``ranking.EVIDENCE`` entry of ``sigmoid(a * score + b + c . evidence)``) is then
-a logistic fit on each question's best candidate, with every question of SQuAD and SelQA asked a
-second time with its own article hidden (label 0), so the probability also learns what a
-near-subject question the corpus does not answer looks like. Prints the constants to paste into
-ranking.py. ``--drop NAME,...`` zeroes features to measure what each one brings.
+(``--reader-weight``, default 2; never the hold-out set); ``--keep-weights`` keeps
+``ranking.WEIGHTS`` instead. The answerability model (embeddings/answerability.py: a logistic
+model over ``ANSWERABILITY_FEATURES``, one row per question) is then fitted on every question
+of SQuAD and SelQA (label 1) and the same questions asked with their own article hidden
+(label 0: near-subject), and on the reader tune set; fitted on each set alone and read on the
+others, then on all three. Prints a threshold sweep and the constants to paste into
+ranking.py and answerability.py. ``--drop NAME,...`` zeroes ranking features to measure what
+each one brings.
 """
 
 from __future__ import annotations
