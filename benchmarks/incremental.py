@@ -15,7 +15,10 @@ process start to exit, as a user waits for it):
 - *no change*: every vector and span cached, the live graph reused;
 - *add 1* and *add 100*: new articles (SQuAD paragraphs with yet another spacing, so their
   vectors are really computed) written into the corpus, then the build;
-- *remove 100*: those articles deleted again.
+- *remove 101*: those articles deleted again.
+
+Each build reuses what the live index holds (vectors, traits, the HNSW graph: see
+``embeddings/index_reuse.py``); its vector search (graph nodes, tombstones) goes to stderr.
 
 To reach 100,000 sentences without hours of encoding, the copies' vectors are put into the
 cache beforehand: each copy sentence gets the vector of the same words in single-spaced SQuAD
