@@ -23,10 +23,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from embeddings import QuotebotError
+
+if TYPE_CHECKING:
+    from embeddings import AnnSettings
 
 DEFAULT_RATE_LIMIT_PER_MINUTE = 20
 DEFAULT_FEED_INTERVAL_MINUTES = 60
@@ -134,7 +137,7 @@ class Settings:
             "ef_search": self.ann_ef_search,
         }
 
-    def ann_settings(self) -> Any:
+    def ann_settings(self) -> AnnSettings:
         """The engine's ``AnnSettings`` for a build: ``QUOTEBOT_ANN``, and
         ``QUOTEBOT_ANN_EF_SEARCH`` recorded in the manifest when it is set."""
         from embeddings import AnnSettings
