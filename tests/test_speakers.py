@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from embeddings.corpus import read_corpus
+from embeddings.index import SentenceIndex
 from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
 from embeddings.speakers import speakers
+from tests.fakes import HashingEncoder
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 DZHEMILEV = "Mustafa Dzhemilev"
@@ -270,3 +272,33 @@ def test_a_role_before_a_name_is_not_part_of_the_name() -> None:
         "Stavros Dimas"
     ]
     assert _who("All EU member states are bound, as stated in the treaty.") == [None]
+
+
+@pytest.mark.parametrize("document_id", sorted(EXPECTED))
+def test_an_article_read_up_to_a_sentence_gives_that_sentence_the_same_speaker(
+    document_id: str,
+) -> None:
+    # The searcher attributes a quoted article only as far as the quoted sentence.
+    (document,) = [d for d in read_corpus(CORPUS) if d.id == document_id]
+    spans = split_sentences(document.text)
+    whole = speakers(document.text, spans)
+    for upto in range(len(spans)):
+        assert speakers(document.text, spans, upto=upto)[: upto + 1] == whole[: upto + 1]
+
+
+def test_the_searcher_names_the_same_speakers_whatever_order_sentences_are_quoted(
+    fake_index: SentenceIndex,
+) -> None:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for sentence in fake_index.sentences:
+        spans.setdefault(sentence.doc, []).append((sentence.start, sentence.end))
+    expected = {
+        doc: speakers(document.text, spans[doc], document.language)
+        for doc, document in enumerate(fake_index.documents)
+    }
+    count = len(fake_index.sentences)
+    for order in (range(count), reversed(range(count))):  # later sentence first, then earlier
+        searcher = Searcher(fake_index, HashingEncoder(fake_index.dimension))
+        for sentence_id in order:
+            sentence = fake_index.sentences[sentence_id]
+            assert searcher.speaker(sentence_id) == expected[sentence.doc][sentence.position]
