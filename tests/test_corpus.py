@@ -363,3 +363,28 @@ def test_first_invalid_file_stops_reading_and_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(CorpusError, match=r"b\.md: the article has no text"):
         read_corpus(tmp_path)
+
+
+def test_front_matter_reads_the_same_with_libyaml_as_with_pure_python() -> None:
+    """The libyaml parser (faster) gives the values, and the errors, of PyYAML's own."""
+    import yaml
+
+    from embeddings.corpus import _front_matter_loader, _FrontMatterLoader
+
+    pure = _front_matter_loader(yaml.SafeLoader)
+    texts = [
+        "title: 'Crimea: a \"court\" verdict'\nsource: Krymr\ndate: 2016-09-03\n"
+        "url: https://example.org/a?b=1#c\nauthor: 'O''Neil'\n",
+        "title: >\n  Folded\n  title\ndate: 2016-09-03 10:00:05+03:00\nlanguage: uk\n"
+        "tags: [a, 1, 2.5, null, true, ~]\nadded: 2026-11-22T20:00:00Z\n",
+        "title: Кримські татари\nnested:\n  - {a: 1}\n  - b\nnumber: 0x1F\nempty:\n",
+    ]
+    for text in texts:
+        expected = yaml.load(text, Loader=pure)
+        assert yaml.load(text, Loader=_FrontMatterLoader) == expected
+        assert isinstance(expected["title"], str)
+    for bad in ("title: a\ntitle: b\n", "title: [unclosed\n"):
+        with pytest.raises(yaml.YAMLError):
+            yaml.load(bad, Loader=pure)
+        with pytest.raises(yaml.YAMLError):
+            yaml.load(bad, Loader=_FrontMatterLoader)
