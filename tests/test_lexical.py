@@ -11,6 +11,7 @@ import numpy as np
 from embeddings.lexical import (
     K1,
     B,
+    KnownTokens,
     LexicalIndex,
     build_lexical_index,
     lexical_evidence,
@@ -196,3 +197,70 @@ def _sorted_top(ids: np.ndarray, total: np.ndarray, k: int) -> list[int]:
     """The k best ids, ties to the lower id, in ascending id order."""
     order = sorted(range(len(ids)), key=lambda n: (-float(total[n]), int(ids[n])))[:k]
     return sorted(int(ids[n]) for n in order)
+
+
+def _corpus_texts() -> tuple[list[str], list[str], list[str]]:
+    """Sentences, windows and languages of real text: the bundled corpus and SQuAD's."""
+    from embeddings.corpus import read_corpus
+    from embeddings.index import split_documents, window_texts
+    from embeddings.language import normalise as normalise_language
+    from embeddings.squad import load_squad
+
+    here = Path(__file__).resolve().parent
+    documents = [
+        *read_corpus(here.parent / "corpus"),
+        *load_squad(here / "data" / "squad-mini.json").documents,
+    ]
+    sentences = split_documents(documents)
+    languages = [normalise_language(documents[s.doc].language) for s in sentences]
+    return [s.text for s in sentences], window_texts(sentences, documents), languages
+
+
+def _assert_identical(built: LexicalIndex, fresh: LexicalIndex, queries: list[str]) -> None:
+    assert list(built.vocabulary.items()) == list(fresh.vocabulary.items())
+    for name in ("offsets", "rows", "weights", "idf", "tfs"):
+        a, b = np.asarray(getattr(built, name)), np.asarray(getattr(fresh, name))
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert (built.size, built.languages) == (fresh.size, fresh.languages)
+    for query in queries:
+        assert np.array_equal(built.scores(query), fresh.scores(query))
+        assert built.ceiling(query) == fresh.ceiling(query)
+
+
+def test_a_build_from_known_tokens_is_bit_for_bit_a_fresh_build(tmp_path: Path) -> None:
+    """Adding articles: the sentences the previous index had take their terms from it, the
+    rest are tokenised, and the index is the one a build from scratch makes."""
+    sentences, windows, languages = _corpus_texts()
+    assert len(sentences) > 50
+    for name, texts in (("sentences", sentences), ("windows", windows)):
+        half = len(texts) // 2
+        # The previous build: the first half, a sentence twice, one in another language.
+        old_texts = [*texts[:half], texts[0]]
+        old_languages = [*languages[:half], "ru"]
+        build_lexical_index(old_texts, languages=old_languages).save(tmp_path / name)
+        known = KnownTokens.load(tmp_path / name, old_texts, old_languages)
+        assert known is not None
+        # The new corpus: some old texts removed (their rare terms gone), all new ones added,
+        # one old text now in another language (tokenised again), one new text twice.
+        new_texts = [*texts[5:], texts[-1], texts[7]]
+        new_languages = [*languages[5:], languages[-1], "de"]
+        queries = [*QUERIES, texts[1], texts[-1], texts[half]]
+        fresh = build_lexical_index(new_texts, languages=new_languages)
+        built = build_lexical_index(new_texts, languages=new_languages, known=known)
+        _assert_identical(built, fresh, queries)
+        # Nothing new, and everything new, are the same too.
+        same = build_lexical_index(old_texts, languages=old_languages, known=known)
+        _assert_identical(same, build_lexical_index(old_texts, languages=old_languages), queries)
+        other = ["Nothing here was indexed before.", "Neither was this sentence."]
+        _assert_identical(
+            build_lexical_index(other, known=known), build_lexical_index(other), queries
+        )
+
+
+def test_an_index_saved_without_term_frequencies_gives_no_known_tokens(tmp_path: Path) -> None:
+    index = build_lexical_index(TEXTS)
+    LexicalIndex.save(index, tmp_path / "old")  # as saved before term frequencies were
+    assert KnownTokens.load(tmp_path / "old", TEXTS, ["en"] * len(TEXTS)) is None
+    index.save(tmp_path / "new")
+    assert KnownTokens.load(tmp_path / "new", TEXTS[:2], ["en"] * 2) is None  # another size
+    assert KnownTokens.load(tmp_path / "new", TEXTS, ["en"] * len(TEXTS)) is not None
