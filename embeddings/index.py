@@ -22,7 +22,7 @@ from embeddings.encoder import Encoder, Vectors
 from embeddings.features import SentenceTraits, sentence_traits
 from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import neighbours_of
-from embeddings.lexical import LexicalIndex, build_lexical_index
+from embeddings.lexical import KnownTokens, LexicalIndex, build_lexical_index
 from embeddings.sentences import split_sentences
 from embeddings.types import Document, Sentence
 from embeddings.vector_store import AnnSettings, VectorStore, reuse_hnsw
@@ -137,12 +137,14 @@ def build_index(
     ann: AnnSettings | None = None,
     previous: VectorStore | None = None,
     traits: Callable[[Sequence[str], Sequence[int]], SentenceTraits] | None = None,
+    known_tokens: tuple[KnownTokens | None, KnownTokens | None] = (None, None),
 ) -> SentenceIndex:
     """Split and encode documents; ``encode`` may wrap the encoder (progress, a vector cache)
     and ``split`` the splitter (a span cache); ``ann`` chooses the vector search (default:
     exact below ``EXACT_BELOW`` sentences, HNSW above); ``previous`` is the live index's
     vector store, whose HNSW graph is reused when the corpus changed little; ``traits``
-    replaces ``traits_of`` (with one that copies the live index's)."""
+    replaces ``traits_of`` (with one that copies the live index's); ``known_tokens`` are the
+    live index's terms of its sentences and windows, so that only new ones are tokenised."""
     sentences = split(documents)
     texts = [sentence.text for sentence in sentences]
     vectors = (encode or encoder.encode)(texts)
@@ -157,8 +159,10 @@ def build_index(
         tuple(documents),
         sentences,
         vectors_index(vectors, ann or AnnSettings("auto"), previous),
-        build_lexical_index(texts, languages=languages),
-        build_lexical_index(window_texts(sentences, documents), languages=languages),
+        build_lexical_index(texts, languages=languages, known=known_tokens[0]),
+        build_lexical_index(
+            window_texts(sentences, documents), languages=languages, known=known_tokens[1]
+        ),
         (traits or traits_of)(texts, [sentence.doc for sentence in sentences]),
     )
 

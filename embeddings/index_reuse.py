@@ -2,10 +2,11 @@
 
 Adding one article to an index of 100,000 sentences must take seconds. Encoding is avoided by
 the vector cache already, but reading 100,000 vectors back from SQLite, running the traits'
-regular expressions over 100,000 sentences and building the HNSW graph anew each cost seconds
-to minutes. The live index holds all three for every sentence it has, so a build looks each
-sentence up there by its text (what decides both its vector and its traits: the vector cache is
-keyed by text too) and computes only what is new. The graph is extended in
+regular expressions over 100,000 sentences, tokenising and stemming every sentence and window
+for BM25, and building the HNSW graph anew each cost seconds to minutes. The live index holds
+all of them for every sentence it has, so a build looks each sentence up there by its text
+(what decides both its vector and its traits: the vector cache is keyed by text too; BM25
+terms by text and language) and computes only what is new. The graph is extended in
 ``vector_store.reuse_hnsw``.
 
 Only an index built with the same model weights is used, and only after the checks every
@@ -26,9 +27,17 @@ import numpy.typing as npt
 from embeddings.encoder import Vectors
 from embeddings.errors import IndexFormatError
 from embeddings.features import SentenceTraits
-from embeddings.index import traits_of
-from embeddings.index_store import VECTORS_FILE, load_index, read_manifest
+from embeddings.index import traits_of, window_texts
+from embeddings.index_store import (
+    LEXICAL_FILE,
+    LEXICAL_WINDOW_FILE,
+    VECTORS_FILE,
+    load_index,
+    read_manifest,
+)
+from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import neighbours_of
+from embeddings.lexical import KnownTokens
 from embeddings.vector_store import VectorStore
 
 logger = logging.getLogger(__name__)
@@ -38,11 +47,19 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class LiveIndex:
-    """The live index's vectors and traits, and the row of each sentence text in them."""
+    """The live index's vectors and traits, and the row of each sentence text in them; the
+    BM25 terms of its sentences and windows (None for an index saved without them)."""
 
     vectors: VectorStore
     traits: SentenceTraits
     rows: dict[str, int]
+    sentence_tokens: KnownTokens | None = None
+    window_tokens: KnownTokens | None = None
+
+    @property
+    def known_tokens(self) -> tuple[KnownTokens | None, KnownTokens | None]:
+        """For ``build_index``: the terms of the sentences and windows the live index has."""
+        return self.sentence_tokens, self.window_tokens
 
     def rows_of(self, texts: Sequence[str]) -> IntArray:
         """The live row of each text, -1 where the live index does not have it."""
@@ -117,11 +134,19 @@ def open_live_index(index_dir: Path, weights_sha256: str) -> LiveIndex | None:
     if index.traits is None:
         return None
     rows: dict[str, int] = {}
-    for n, sentence in enumerate(index.sentences):
-        rows.setdefault(sentence.text, n)
+    texts = [sentence.text for sentence in index.sentences]
+    for n, text in enumerate(texts):
+        rows.setdefault(text, n)
+    documents = index.documents
+    languages = [normalise_language(documents[s.doc].language) for s in index.sentences]
+    path = stored.path
+    sentence_tokens = KnownTokens.load(path / LEXICAL_FILE, texts, languages)
+    window_tokens = KnownTokens.load(
+        path / LEXICAL_WINDOW_FILE, window_texts(index.sentences, documents), languages
+    )
     # Read the matrix whole, not through the searcher's mapping: that one is advised for
     # random access, and a build reads nearly every row (3 s for 100,000 rows, page by page).
     live = index.vectors
     matrix = np.load(stored.path / VECTORS_FILE, allow_pickle=False)
     vectors = VectorStore(matrix, live.settings, live.ann, live.node_ids)
-    return LiveIndex(vectors, index.traits, rows)
+    return LiveIndex(vectors, index.traits, rows, sentence_tokens, window_tokens)

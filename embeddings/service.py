@@ -203,6 +203,7 @@ def _build(
             ann=ann,
             previous=live.vectors if live is not None else None,
             traits=(lambda texts, docs: reused_traits(live, texts, docs)) if live else None,
+            known_tokens=live.known_tokens if live is not None else (None, None),
         )
     stat = weights_file(spec.path).stat()
     manifest = Manifest(

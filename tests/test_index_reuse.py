@@ -83,3 +83,27 @@ def test_another_model_or_no_index_reuses_nothing(
     assert open_live_index(tmp_path / "none", WEIGHTS) is None
     _write_live(tmp_path, corpus_documents)
     assert open_live_index(tmp_path, "1" * 64) is None
+
+
+def test_a_build_with_the_live_terms_has_the_bm25_of_a_fresh_build(
+    tmp_path: Path, corpus_documents: list[Document]
+) -> None:
+    """Adding an article and dropping one: the live index's sentences and windows keep their
+    terms, the new ones are tokenised, and every BM25 array is the fresh build's."""
+    _write_live(tmp_path, corpus_documents)
+    live = open_live_index(tmp_path, WEIGHTS)
+    assert live is not None
+    assert live.sentence_tokens is not None and live.window_tokens is not None
+    documents = [corpus_documents[1], NEW, *corpus_documents[2:]]
+    reused = build_index(documents, HashingEncoder(), known_tokens=live.known_tokens)
+    fresh = build_index(documents, HashingEncoder())
+    for ours, theirs in (
+        (reused.lexical, fresh.lexical),
+        (reused.lexical_window, fresh.lexical_window),
+    ):
+        assert list(ours.vocabulary.items()) == list(theirs.vocabulary.items())
+        for name in ("offsets", "rows", "weights", "idf"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+        for query in ("Heavy snowfall near Simferopol", "political prisoners in custody"):
+            assert np.array_equal(ours.scores(query), theirs.scores(query))
+            assert ours.scores(query).any()
