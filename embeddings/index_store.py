@@ -7,7 +7,7 @@ Layout::
     INDEX_DIR/builds/NAME/vectors.npy             the sentence vectors (float32, memory-mapped)
     INDEX_DIR/builds/NAME/vectors-hnsw.faiss      HNSW graph + 8-bit codes, large indexes only
     INDEX_DIR/builds/NAME/vectors-hnsw-nodes.npy  graph node -> sentence (-1: tombstone), idem
-    INDEX_DIR/builds/NAME/sentences.npy, texts.*, documents.*   see embeddings/index_tables.py
+    INDEX_DIR/builds/NAME/sentences.npy, texts.*, documents.*, speaker*   see index_tables.py
     INDEX_DIR/builds/NAME/lexical/, lexical-window/             BM25 arrays (embeddings/lexical.py)
     INDEX_DIR/LAST_USED               touched when the index is opened (at most once an hour)
 
@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from embeddings.encoder_store import encoder_store_dir
 from embeddings.errors import IndexFormatError
 from embeddings.index import SentenceIndex
@@ -51,6 +53,7 @@ from embeddings.index_tables import (
 from embeddings.lazy_traits import load_traits, save_traits
 from embeddings.lexical import LexicalIndex
 from embeddings.ranking import index_traits
+from embeddings.speaker_table import StoredSpeakers, load_speakers
 from embeddings.stamps import sha256_file
 from embeddings.types import Document, Sentence
 from embeddings.vector_store import AnnSettings, VectorStore
@@ -61,7 +64,8 @@ logger = logging.getLogger(__name__)
 # 4: memory-mapped arrays instead of JSON and .npz; vectors.npy plus an HNSW index when large.
 # 5: sentence traits stored with the index (traits*.npy/.bin).
 # 6: the HNSW graph numbers its own nodes (vectors-hnsw-nodes.npy), so a build can reuse it.
-FORMAT_VERSION = 6
+# 7: each sentence's speaker computed at build (speakers.npy, speaker-*; speaker_table.py).
+FORMAT_VERSION = 7
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"
@@ -190,6 +194,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
     removes its staging folder, and the folders it created when there was no index before.
     """
     builds = index_dir / BUILDS_DIR
+    previous_speakers = load_live_speakers(index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=builds))
@@ -198,7 +203,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         raise
     try:
         index.vectors.save(staging, VECTORS_FILE, ANN_FILE, NODES_FILE)
-        save_tables(staging, index.documents, index.sentences)
+        save_tables(staging, index.documents, index.sentences, previous_speakers)
         index.lexical.save(staging / LEXICAL_FILE)
         index.lexical_window.save(staging / LEXICAL_WINDOW_FILE)
         save_traits(staging, index.traits or index_traits(index))
@@ -348,6 +353,24 @@ def load_live_vectors(index_dir: Path, manifest: Manifest) -> VectorStore | None
         return VectorStore.load(build, VECTORS_FILE, ANN_FILE, NODES_FILE, settings)
     except Exception as error:  # faiss, numpy, OS errors: a cache miss, not a failure
         logger.info("not reusing the live index's vectors: %s", error)
+        return None
+
+
+def load_live_speakers(index_dir: Path) -> StoredSpeakers | None:
+    """The live build's speaker column (a build takes over its unchanged articles'), or None
+    when there is none, it has another format or it cannot be trusted (then every article is
+    read, as in a first build)."""
+    try:
+        manifest = read_manifest(index_dir)
+        build = current_build(index_dir)
+        problem = verify_index_files(index_dir, hashes=False)
+        if problem is not None:
+            logger.info("not reusing the live index's speakers: %s", problem)
+            return None
+        sentences = np.load(build / SENTENCES_FILE, mmap_mode="r", allow_pickle=False)
+        return load_speakers(build, np.asarray(sentences[:, 0]), manifest.document_count)
+    except Exception as error:  # missing, another format, numpy, OS errors: a cache miss
+        logger.info("not reusing the live index's speakers: %s", error)
         return None
 
 

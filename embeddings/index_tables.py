@@ -7,7 +7,9 @@ sentences took seconds and hundreds of megabytes). Instead:
 - ``texts.bin`` + ``texts.npy``: every article body in UTF-8, one after the other, and the byte
   offset where each starts (n + 1 entries); a body is decoded when a sentence of it is shown;
 - ``documents.jsonl`` + ``documents.npy``: each article's metadata as one JSON line, and the
-  byte offset of each line; parsed on first access.
+  byte offset of each line; parsed on first access;
+- ``speakers.npy`` and the speaker name table: each sentence's speaker, computed at build
+  (embeddings/speaker_table.py).
 
 ``DocumentTable`` and ``SentenceTable`` are read-only sequences of ``Document`` and
 ``Sentence`` over those files, so the searcher works the same on a fresh and a loaded index.
@@ -26,6 +28,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.speaker_table import StoredSpeakers, load_speakers, save_speakers
 from embeddings.types import Document, Sentence
 
 T = TypeVar("T")
@@ -47,9 +50,13 @@ class TableError(ValueError):
 
 
 def save_tables(
-    directory: Path, documents: Sequence[Document], sentences: Sequence[Sentence]
+    directory: Path,
+    documents: Sequence[Document],
+    sentences: Sequence[Sentence],
+    previous_speakers: StoredSpeakers | None = None,
 ) -> None:
-    """Write the five files above for these documents and their sentences."""
+    """Write the files above for these documents and their sentences; the speakers of an
+    article that ``previous_speakers`` (the live index's) has are taken from there."""
     text_offsets = np.zeros(len(documents) + 1, dtype=np.int64)
     meta_offsets = np.zeros(len(documents) + 1, dtype=np.int64)
     with (
@@ -72,6 +79,7 @@ def save_tables(
         [(s.doc, s.position, s.start, s.end) for s in sentences], dtype=np.int64
     ).reshape(-1, 4)
     np.save(directory / SENTENCES_FILE, spans, allow_pickle=False)
+    save_speakers(directory, documents, spans, previous_speakers)
 
 
 def load_tables(directory: Path) -> tuple[DocumentTable, SentenceTable]:
@@ -91,7 +99,11 @@ def load_tables(directory: Path) -> tuple[DocumentTable, SentenceTable]:
             raise TableError("sentence document numbers out of range or out of order")
         if starts.min() < 0 or np.any(ends <= starts):
             raise TableError("sentence offsets out of order")
-    return documents, SentenceTable(spans, documents)
+    try:
+        speakers = load_speakers(directory, spans[:, 0], len(documents))
+    except ValueError as error:
+        raise TableError(str(error)) from None
+    return documents, SentenceTable(spans, documents, speakers)
 
 
 def _map(path: Path) -> npt.NDArray[np.uint8]:
@@ -190,9 +202,12 @@ class DocumentTable(_Rows[Document]):
 class SentenceTable(_Rows[Sentence]):
     """The sentences of a loaded index, each made from its row and its article's body."""
 
-    def __init__(self, spans: IntArray, documents: DocumentTable) -> None:
+    def __init__(
+        self, spans: IntArray, documents: DocumentTable, speakers: StoredSpeakers | None = None
+    ) -> None:
         self._spans = spans
         self._documents = documents
+        self.speakers = speakers  # each sentence's speaker, as stored at build
 
     @property
     def doc_of(self) -> IntArray:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import faiss
 
@@ -24,6 +25,9 @@ from embeddings.language import can_search, detect_language, is_multilingual_mod
 from embeddings.ranking import Ranking, index_traits, rank
 from embeddings.speakers import speakers
 from embeddings.types import Answer, Document, Quote, Sentence
+
+if TYPE_CHECKING:
+    from embeddings.speaker_table import StoredSpeakers
 
 logger = logging.getLogger(__name__)
 
@@ -190,11 +194,15 @@ class Searcher:
     def speaker(self, sentence_id: int) -> str | None:
         """Who the article says spoke a sentence (None when it does not say).
 
-        Computed per article on first use (regular expressions over one article: about 5 ms
-        for 200 sentences), only as far as the quoted sentence (``speakers(upto=...)``: the
-        same speakers), and kept for the ``SPEAKER_ARTICLES`` articles quoted last, so only
-        articles that are quoted pay.
+        A loaded index stores every sentence's speaker (computed at build:
+        embeddings/speaker_table.py), so this reads it. An index built in memory computes it
+        per article on first use (regular expressions over one article: about 5 ms for 200
+        sentences), only as far as the quoted sentence (``speakers(upto=...)``: the same
+        speakers), kept for the ``SPEAKER_ARTICLES`` articles quoted last.
         """
+        stored = getattr(self.index.sentences, "speakers", None)
+        if stored is not None:
+            return cast("StoredSpeakers", stored).speaker(sentence_id)
         doc = int(self.index.doc_of[sentence_id])
         position = sentence_id - self.index.first_sentence(doc)
         with self._speakers_lock:
