@@ -107,6 +107,7 @@ def prepare(size: int, root: Path, rebuild: bool = False) -> tuple[Path, Path, P
     corpus, data = home / "corpus", home / "data"
     index = data / "indexes" / INDEX_NAME
     if (index / CURRENT_FILE).exists():
+        upgrade_speakers(index, corpus)
         try:
             manifest = read_manifest(index)
             log(f"reusing {index} ({manifest.sentence_count:,} sentences)")
@@ -185,6 +186,65 @@ def prepare(size: int, root: Path, rebuild: bool = False) -> tuple[Path, Path, P
     _write(built, index, corpus)
     log(f"index ready in {time.perf_counter() - started:.0f} s")
     return corpus, data, index
+
+
+def upgrade_speakers(index: Path, corpus: Path) -> None:
+    """A cached format-6 index given format 7's speaker tables in place: the speakers are
+    computed from its own tables (as a build computes them) and the manifest rewritten (a new
+    file: a hard-linked older copy keeps its own); vectors, graph and BM25 are unchanged, so
+    nothing is re-encoded. Logs what computing the speakers cost."""
+    from embeddings.index_store import CURRENT_FILE, FORMAT_VERSION
+    from embeddings.index_tables import (
+        DOCUMENT_OFFSETS_FILE,
+        DOCUMENTS_FILE,
+        SENTENCES_FILE,
+        TEXT_OFFSETS_FILE,
+        TEXTS_FILE,
+        DocumentTable,
+    )
+    from embeddings.service import corpus_fingerprint
+    from embeddings.speaker_table import (
+        SPEAKER_KEYS_FILE,
+        SPEAKER_NAME_OFFSETS_FILE,
+        SPEAKER_NAMES_FILE,
+        SPEAKERS_FILE,
+        save_speakers,
+    )
+    from embeddings.stamps import sha256_file
+
+    build = index / "builds" / (index / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    manifest_path = build / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format_version") != 6 or FORMAT_VERSION != 7:
+        return
+
+    def mapped(name: str) -> Any:
+        return np.asarray(np.memmap(build / name, dtype=np.uint8, mode="r"))
+
+    documents = DocumentTable(
+        mapped(TEXTS_FILE),
+        np.load(build / TEXT_OFFSETS_FILE),
+        mapped(DOCUMENTS_FILE),
+        np.load(build / DOCUMENT_OFFSETS_FILE),
+    )
+    spans = np.load(build / SENTENCES_FILE)
+    started, cpu = time.perf_counter(), time.process_time()
+    read = save_speakers(build, documents, spans)
+    log(
+        f"speakers of {len(documents):,} articles ({read:,} distinct read) in "
+        f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} s CPU)"
+    )
+    for name in (SPEAKERS_FILE, SPEAKER_NAMES_FILE, SPEAKER_NAME_OFFSETS_FILE, SPEAKER_KEYS_FILE):
+        stat = (build / name).stat()
+        manifest["files"][name] = sha256_file(build / name)
+        manifest["sizes"][name] = stat.st_size
+        manifest["mtimes"][name] = stat.st_mtime_ns
+    manifest["format_version"] = FORMAT_VERSION
+    manifest["corpus_fingerprint"] = corpus_fingerprint(corpus)  # its code names the format
+    staging = build / "manifest.json.new"
+    staging.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    staging.replace(manifest_path)
+    log(f"{index}: format 6 upgraded to {FORMAT_VERSION} (speaker tables added)")
 
 
 def _write(built: Any, index: Path, corpus: Path) -> None:
@@ -275,15 +335,22 @@ def serve(
         searcher.encoder.encode([question])
         encoding.append(time.perf_counter() - t0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    checked = differ = 0
     if results is not None:
         top = []
         for question in questions[WARMUP:]:
             ranking = searcher.rank(question, searcher.encoder.encode([question])[0])
+            quotes = searcher.search(question, 3).quotes
+            read = _speakers_read(stored.index, ranking, 3)
+            checked += len(quotes)
+            differ += sum(q.speaker != r for q, r in zip(quotes, read, strict=True))
+            differ += abs(len(quotes) - len(read))
             top.append(
                 {
                     "question": question,
                     "ids": ranking.ids[:10].tolist(),
                     "scores": [float(score) for score in ranking.fused[:10]],
+                    "speakers": [quote.speaker for quote in quotes],
                 }
             )
         results.write_text(json.dumps(top), encoding="utf-8")
@@ -297,7 +364,35 @@ def serve(
         "encode_p50_ms": 1000 * percentile(encoding, 0.5),
         "rss_mib": rss,
         "kind": 0.0 if exact or stored.index.vectors.ann is None else 1.0,
+        "speakers_checked": float(checked),
+        "speakers_differ": float(differ),
     }
+
+
+def _speakers_read(index: Any, ranking: Any, top_k: int) -> list[str | None]:
+    """The speakers of a ranking's first ``top_k`` quotes as the searcher found them before
+    speakers were stored: each quoted article read by ``speakers.speakers`` (the stored
+    column must give the very same)."""
+    from embeddings.search import same_text_key
+    from embeddings.speakers import speakers
+
+    seen: set[str] = set()
+    found: list[str | None] = []
+    for sentence_id in ranking.ids.tolist():
+        key = same_text_key(index.sentences[sentence_id].text)
+        if key in seen:
+            continue
+        seen.add(key)
+        doc = int(index.doc_of[sentence_id])
+        first = index.first_sentence(doc)
+        document = index.documents[doc]
+        spans = [
+            (s.start, s.end) for s in index.sentences[first : first + index.sentence_count_of(doc)]
+        ]
+        found.append(speakers(document.text, spans, document.language)[sentence_id - first])
+        if len(found) == top_k:
+            break
+    return found
 
 
 def compare_results(saved: Path, current: Path) -> str:
@@ -306,7 +401,11 @@ def compare_results(saved: Path, current: Path) -> str:
     after = json.loads(current.read_text(encoding="utf-8"))
     shared = [row for row in after if row["question"] in before]
     same_ids = sum(row["ids"] == before[row["question"]]["ids"] for row in shared)
-    same = sum(row == before[row["question"]] for row in shared)
+    same = sum(
+        (row["ids"], row["scores"])
+        == (before[row["question"]]["ids"], before[row["question"]]["scores"])
+        for row in shared
+    )
     return (
         f"top-10 ids identical for {same_ids} of {len(shared)} questions, "
         f"ids and scores bit for bit for {same} (against {saved})"
@@ -439,6 +538,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "serve", str(index), str(args.queries), *(override or ["-"]), str(results or "")
         )
         served["load_1min"] = max(load_before, os.getloadavg()[0])
+        if results is not None:
+            comparisons.append(
+                f"{size:,}: stored speakers of the top-3 quotes differ from the articles read "
+                f"at query time for {served['speakers_differ']:.0f} of "
+                f"{served['speakers_checked']:.0f} quotes"
+            )
         if results is not None and args.compare_results is not None:
             comparisons.append(
                 f"{size:,}: " + compare_results(args.compare_results / f"{size}.json", results)
