@@ -11,12 +11,16 @@ The bundled corpus is read-only (it is part of the installed program); these com
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.options import EXIT_OK
 from bot.settings import Settings, default_corpus_dir
 from embeddings import QuotebotError
+
+if TYPE_CHECKING:
+    from embeddings.ingest import FollowedFeed
 
 EXIT_SKIPPED = 1  # at least one input was skipped (each one has its line on stdout)
 
@@ -41,7 +45,8 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         action="append",
         default=[],
         metavar="URL",
-        help="add every article of this RSS or Atom feed (repeatable)",
+        help="add every article of this RSS or Atom feed: a web address or a feed file "
+        "saved on this machine (its articles' links are fetched; repeatable)",
     )
     _add_corpus_option(add)
 
@@ -75,7 +80,13 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         "next time.",
     )
     _add_corpus_option(poll)
-    show = actions.add_parser("list", help="show the followed feeds")
+    show = actions.add_parser(
+        "list",
+        help="show the followed feeds",
+        description="Print one line per followed feed: its address and title, when it was "
+        "last polled, how many of its entries were handled, and how many of those failed for "
+        "good (HTTP 404, not a page, no article text: reported once, never fetched again).",
+    )
     _add_corpus_option(show)
 
 
@@ -89,14 +100,37 @@ def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def writable_corpus(args: argparse.Namespace, settings: Settings) -> Path:
-    """The corpus folder to change; never the bundled one."""
+def writable_corpus(args: argparse.Namespace, settings: Settings, *, create: bool = False) -> Path:
+    """The corpus folder to change; never the bundled one, never a file.
+
+    With ``create``, a missing folder is made and said so on stderr (a mistyped ``--corpus``
+    would otherwise start a new corpus without a word); its parent folder must exist, since
+    a missing parent is far more often a typo than a wish for a new tree of folders.
+    """
     corpus: Path = args.corpus or settings.corpus_dir
     if corpus.resolve() == default_corpus_dir().resolve():
         raise ReadOnlyCorpusError(
             f"the bundled corpus is read-only ({corpus}); pass --corpus DIR or set "
             "QUOTEBOT_CORPUS to add articles to a folder of your own"
         )
+    if corpus.is_dir():
+        return corpus
+    if corpus.exists():
+        raise QuotebotError(f"the corpus {corpus} is a file, not a folder of articles")
+    if not create:
+        raise QuotebotError(f"no corpus folder {corpus}")
+    parent = corpus.absolute().parent
+    if not parent.is_dir():
+        raise QuotebotError(
+            f"cannot create the corpus folder {corpus}: its parent folder {parent} does not "
+            "exist (create it first if this is the right place)"
+        )
+    try:
+        corpus.mkdir()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise QuotebotError(f"cannot create the corpus folder {corpus} ({reason})") from error
+    print(f"quotebot: created a new corpus folder {corpus}", file=sys.stderr, flush=True)
     return corpus
 
 
@@ -106,7 +140,7 @@ def command_add(args: argparse.Namespace, settings: Settings) -> int:
     if not args.inputs and not args.feed:
         raise QuotebotError("nothing to add: give URLs, files or folders, or --feed URL")
     skipped = False
-    with Ingester(writable_corpus(args, settings)) as ingester:
+    with Ingester(writable_corpus(args, settings, create=True)) as ingester:
         for report in ingester.add(args.inputs):
             skipped |= report.status == "skipped"
             print(report.line(), flush=True)
@@ -138,14 +172,18 @@ def command_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest import FeedRegistry, Ingester, IngestError
+    from embeddings.ingest.fetch import check_web_address
 
-    corpus = writable_corpus(args, settings)
+    corpus = writable_corpus(args, settings, create=True)
     status = EXIT_OK
     with Ingester(corpus) as ingester:
         registry = FeedRegistry(corpus)  # read under the corpus lock the ingester holds
         for url in args.urls:
             try:
+                check_web_address(url)  # followed feeds are polled later, from the web
                 feed = ingester.read_feed(url)
+                if feed.broken is not None:  # following it would only fail later
+                    raise IngestError(url, f"the feed is broken: {feed.broken}")
                 followed, new = registry.follow(url)
             except IngestError as error:
                 print(f"skipped {url}: {error.reason}", flush=True)
@@ -155,7 +193,8 @@ def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
             registry.save()
             title = f' "{feed.title}"' if feed.title else ""
             verb = "following" if new else "already following"
-            print(f"{verb} {url}{title} ({len(feed.entries)} entries now)", flush=True)
+            count = plural(len(feed.entries), "entry", "entries")
+            print(f"{verb} {url}{title} ({count} now)", flush=True)
     return status
 
 
@@ -180,14 +219,28 @@ def command_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest import FeedRegistry
 
     corpus = args.corpus or settings.corpus_dir
+    if corpus.exists() and not corpus.is_dir():
+        raise QuotebotError(f"the corpus {corpus} is a file, not a folder of articles")
     registry = FeedRegistry(corpus)
     if not registry.feeds:
         print(f"no feeds followed in {corpus}")
     for feed in registry.feeds:
-        title = f' "{feed.title}"' if feed.title else ""
-        polled = f"last polled {feed.polled}" if feed.polled else "not polled yet"
-        print(f"{feed.url}{title}: {polled}, {len(feed.seen)} entries handled")
+        print(feed_line(feed), flush=True)
     return EXIT_OK
+
+
+def feed_line(feed: FollowedFeed) -> str:
+    """``URL "Title": last polled T, 12 entries handled (1 failed for good)``."""
+    title = f' "{feed.title}"' if feed.title else ""
+    polled = f"last polled {feed.polled}" if feed.polled else "not polled yet"
+    failed = f" ({len(feed.failed)} failed for good)" if feed.failed else ""
+    handled = plural(len(feed.seen), "entry", "entries")
+    return f"{feed.url}{title}: {polled}, {handled} handled{failed}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``1 entry``, ``2 entries``."""
+    return f"{count} {one if count == 1 else many}"
 
 
 COMMANDS = {

@@ -70,6 +70,10 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+# Libraries whose warnings are about one input that quotebot already reports in its own words.
+QUIET_LIBRARIES = ("trafilatura", "htmldate", "courlan", "charset_normalizer", "justext")
+
+
 def configure_logging(verbosity: int, stream: TextIO | None = None) -> None:
     """Warnings only by default: the terminal is for answers, and queries are private."""
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbosity, 2)]
@@ -80,6 +84,11 @@ def configure_logging(verbosity: int, stream: TextIO | None = None) -> None:
     )
     # faiss announces its CPU features at INFO on import: noise in every bot start-up log.
     logging.getLogger("faiss").setLevel(max(level, logging.WARNING))
+    # The extraction libraries warn about pages they give up on (trafilatura's "discarding
+    # data: None" for an empty page): `add` already says so in its own `skipped` line, and a
+    # second, third-party line would break "one line per article". -v shows them again.
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.ERROR if verbosity == 0 else level)
 
 
 def _command_name(args: argparse.Namespace) -> str:

@@ -19,7 +19,17 @@ class IngestError(QuotebotError):
 
 
 class FetchError(IngestError):
-    """A page or feed could not be downloaded (network, HTTP status, type, size, time)."""
+    """A page or feed could not be downloaded (network, HTTP status, type, size, time).
+
+    ``permanent`` is True when asking again will get the same answer (HTTP 404, 410 and the
+    other client errors but 408 and 429, a type that is not wanted, a page over the size
+    limit), so that a feed poll reports such an entry once instead of on every poll; a
+    network failure, a timeout, a server error, 408 and 429 may pass and are retried.
+    """
+
+    def __init__(self, source: str, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(source, reason)
+        self.permanent = permanent
 
 
 class ExtractError(IngestError):

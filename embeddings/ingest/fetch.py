@@ -138,23 +138,34 @@ def _fetch(
                 continue
             if response.status_code >= 400:
                 phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
-                raise FetchError(url, f"HTTP error {response.status_code}{phrase}")
+                raise FetchError(
+                    url,
+                    f"HTTP error {response.status_code}{phrase}",
+                    permanent=_is_permanent(response.status_code),
+                )
             media_type, charset = _content_type(response.headers.get("content-type", ""))
             if accept and media_type not in accept:
                 shown = media_type or "no content type"
-                raise FetchError(url, f"not {kind} (the server says {shown})")
+                raise FetchError(url, f"not {kind} (the server says {shown})", permanent=True)
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(url, f"too large ({int(declared):,} bytes; limit {max_bytes:,})")
+                reason = f"too large ({int(declared):,} bytes; limit {max_bytes:,})"
+                raise FetchError(url, reason, permanent=True)
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > max_bytes:
-                    raise FetchError(url, f"too large (over the limit of {max_bytes:,} bytes)")
+                    reason = f"too large (over the limit of {max_bytes:,} bytes)"
+                    raise FetchError(url, reason, permanent=True)
                 if time.monotonic() > deadline:
                     raise FetchError(url, f"timed out after {timeout_s:g} s")
             return Fetched(url, str(response.url), media_type, charset, bytes(body))
     raise FetchError(url, f"too many redirects (more than {max_redirects})")
+
+
+def _is_permanent(status: int) -> bool:
+    """A client error other than 408 (request timeout) and 429 (too many requests)."""
+    return 400 <= status < 500 and status not in (408, 429)
 
 
 def _content_type(header: str) -> tuple[str, str | None]:

@@ -20,7 +20,7 @@ from typing import Literal
 import httpx
 
 from embeddings.errors import CorpusError
-from embeddings.ingest.errors import FetchError, IngestError
+from embeddings.ingest.errors import FeedError, FetchError, IngestError
 from embeddings.ingest.extract import extract_article
 from embeddings.ingest.feeds import Feed, FeedEntry, parse_feed
 from embeddings.ingest.fetch import (
@@ -58,6 +58,11 @@ class Report:
     date: str | None = None
     reason: str | None = None
     final: bool = True
+
+    @property
+    def failed_for_good(self) -> bool:
+        """Skipped for a reason that trying again will not change (not a duplicate)."""
+        return self.status == "skipped" and self.final and self.id is None
 
     def line(self) -> str:
         """One line for a terminal: ``added ID: "Title" (date)`` or ``skipped URL: reason``."""
@@ -139,7 +144,7 @@ class Ingester:
                 )
             result = self.writer.write_article(article, fetched.body, ".html")
         except FetchError as error:
-            return Report("skipped", url, reason=error.reason, final=False)
+            return Report("skipped", url, reason=error.reason, final=error.permanent)
         except IngestError as error:
             return Report("skipped", url, reason=error.reason)
         return _report(url, result)
@@ -187,9 +192,25 @@ class Ingester:
         return _report(str(path), result)
 
     def read_feed(self, url: str) -> Feed:
-        """Fetch and parse a feed. Raises IngestError (FetchError, FeedError)."""
+        """Fetch and parse a feed: a web address, or the path of a feed file on this machine
+        (its entries' links are still fetched). Raises IngestError (FetchError, FeedError)."""
+        if "://" not in url:
+            return parse_feed(self._read_feed_file(Path(url)), url)
         fetched = self._fetch(url, accept=(*FEED_TYPES, "text/plain"), kind="a feed")
         return parse_feed(fetched.body, fetched.url)
+
+    def _read_feed_file(self, path: Path) -> bytes:
+        try:
+            if not path.is_file():
+                reason = "no such file" if not path.exists() else "not a file"
+                raise FeedError(str(path), f"{reason} (a feed is a web address or a file)")
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                reason = f"too large ({size:,} bytes; limit {self._max_bytes:,})"
+                raise FeedError(str(path), reason)
+            return path.read_bytes()
+        except OSError as error:
+            raise FeedError(str(path), f"cannot read ({error.strerror})") from error
 
     def _fetch(
         self, url: str, accept: tuple[str, ...] = HTML_TYPES, kind: str = "an HTML page"
@@ -212,9 +233,16 @@ class Ingester:
             return None, [Report("skipped", url, reason=error.reason, final=False)]
         skip = set(seen)
         reports: list[Report] = []
-        for entry in feed.entries:
+        if feed.broken is not None:
+            # Said first and never final: the rest of the feed was not read.
+            count = _plural(len(feed.entries), "entry", "entries")
+            reason = f"the feed is broken: {feed.broken}; {count} read before the error"
+            reports.append(Report("skipped", url, reason=reason, final=False))
+        for index, entry in enumerate(feed.entries):
             if entry.key in skip:
                 continue
+            if entry.link is None and feed.broken is not None and index == len(feed.entries) - 1:
+                continue  # the entry the XML broke off in: incomplete, not linkless
             if entry.link is None:
                 what = f"{url} (entry {entry.title or entry.key or 'without a title'!r})"
                 reports.append(Report("skipped", what, reason="feed entry without a link"))
@@ -230,12 +258,15 @@ class Ingester:
             if feed is None:
                 continue
             handled = {report.source for report in reports if report.final}
-            keys = [
-                entry.key
-                for entry in feed.entries
-                if entry.key not in followed.seen and (entry.link is None or entry.link in handled)
-            ]
-            registry.mark_polled(followed, feed.title, keys)
+            # A failure that will not pass (HTTP 404, not a page, no article text) is handled
+            # too: reported once, counted in the registry, and not fetched on every poll.
+            failed_links = {report.source for report in reports if report.failed_for_good}
+            new = [entry for entry in feed.entries if entry.key not in followed.seen]
+            if feed.broken is not None and new and new[-1] is feed.entries[-1]:
+                new = new[:-1]  # the entry the XML broke off in is read again next time
+            keys = [e.key for e in new if e.link is None or e.link in handled]
+            failed = [e.key for e in new if e.link is not None and e.link in failed_links]
+            registry.mark_polled(followed, feed.title, keys, failed)
             registry.save()
 
 
@@ -258,6 +289,11 @@ def _report(source: str, result: WriteResult) -> Report:
             "skipped", source, id=result.id, reason=f'duplicate of {result.id} ("{result.title}")'
         )
     return Report(result.status, source, result.id, result.title, result.date)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``1 entry``, ``2 entries``: the count with the word that fits it."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def _without_prefix(message: str, path: str) -> str:

@@ -4,13 +4,16 @@ Kept as ``_feeds.json`` in the corpus folder (the reader skips ``_`` names), so 
 travel with the articles they produced and a person can read or edit the list. An entry is
 remembered once it reached a final state (stored, unchanged, a duplicate, or a page with no
 article); an entry that failed for a reason that may pass (a timeout, a server error) is not,
-so the next poll tries it again.
+so the next poll tries it again. An entry whose article failed for good (HTTP 404 or 410, not a
+web page, no article text) is remembered as handled and counted in ``failed``: reported once,
+then never fetched again, so that one dead link does not make every poll fail.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +31,15 @@ FORMAT_VERSION = 1
 
 @dataclass
 class FollowedFeed:
-    """A feed and what quotebot knows of it; ``seen`` holds entry keys already handled."""
+    """A feed and what quotebot knows of it; ``seen`` holds entry keys already handled,
+    ``failed`` those of them whose article failed for good (HTTP 404, no article text)."""
 
     url: str
     added: str
     title: str | None = None
     polled: str | None = None
     seen: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 class FeedRegistry:
@@ -60,10 +65,15 @@ class FeedRegistry:
         self.feeds.append(feed)
         return feed, True
 
-    def mark_polled(self, feed: FollowedFeed, title: str | None, seen: list[str]) -> None:
+    def mark_polled(
+        self, feed: FollowedFeed, title: str | None, seen: list[str], failed: Sequence[str] = ()
+    ) -> None:
+        """Record a poll: ``seen`` entries are not tried again, ``failed`` ones among them
+        failed for good (they are counted, and never fetched again)."""
         feed.polled = _now()
         feed.title = title or feed.title
         feed.seen += [key for key in seen if key not in feed.seen]
+        feed.failed += [key for key in failed if key not in feed.failed]
 
     def save(self) -> None:
         data = {
@@ -75,6 +85,7 @@ class FeedRegistry:
                     "added": feed.added,
                     "polled": feed.polled,
                     "seen": feed.seen,
+                    "failed": feed.failed,
                 }
                 for feed in self.feeds
             ],
@@ -93,6 +104,7 @@ def _load(path: Path) -> list[FollowedFeed]:
                 title=item.get("title"),
                 polled=item.get("polled"),
                 seen=[str(key) for key in item.get("seen", [])],
+                failed=[str(key) for key in item.get("failed", [])],
             )
             for item in data["feeds"]
         ]

@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 ORIGINALS_DIR = "_originals"
 LOCK_NAME = ".quotebot.lock"
+SOURCE_SUFFIX = ".source"  # _originals/ID.source: the path an article file was added from
 MAX_ID_CHARS = 60
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
 
@@ -156,8 +157,15 @@ def corpus_lock(corpus_dir: Path) -> Iterator[None]:
     The lock is an advisory ``flock`` on a hidden file of the folder (the reader skips it); it
     is released when the block ends or the process dies, so it cannot go stale.
     """
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    with (corpus_dir / LOCK_NAME).open("a+b") as handle:
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise IngestError(str(corpus_dir), "not a folder (a corpus is a folder of articles)")
+    try:
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        handle = (corpus_dir / LOCK_NAME).open("a+b")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise IngestError(str(corpus_dir), f"cannot use this corpus folder ({reason})") from error
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -240,21 +248,29 @@ class CorpusWriter:
     def write_file(self, source: Path) -> WriteResult:
         """Copy an article file (``.md`` or ``.txt``) into the corpus, byte for byte.
 
-        Its id is its file name; an article of that id with the same URL (or both without
-        one) is the same article and is replaced; otherwise the copy gets a free id.
+        Its id is its file name. It is the same article as one already stored, and replaces
+        it ("updated"), when both have the same URL (normalised), or when neither has a URL and
+        the stored one was added from this very file (its path is kept in
+        ``_originals/ID.source``). Anything else is another article: a different note that
+        happens to have the same file name gets a free id (``ID-2``) and the stored one is
+        kept. The same bytes under the same id are "unchanged"; the same text under another
+        id is a duplicate.
 
         Raises:
             CorpusError: The file is not a valid article (the message says why).
         """
         raw = source.read_bytes()
         document = parse_article(source, raw)
+        origin = str(source.resolve())
         same_id = self._documents.get(document.id)
         if document.url is not None:
             existing = self.find_url(document.url)
-        elif same_id is not None and same_id.url is None:
+        elif same_id is not None and same_id.url is None and self._origin(document.id) == origin:
             existing = document.id
         else:
             existing = None
+        if existing is None and same_id is not None and self._holds(document.id, source, raw):
+            return WriteResult("unchanged", document.id, document.title, document.date)
         if existing is None:
             twin = self._by_hash.get(content_hash(document.text))
             if twin is not None:
@@ -262,12 +278,13 @@ class CorpusWriter:
             article_id = document.id if same_id is None else self._new_id(document.id, raw)
             status: WriteStatus = "added"
         else:
-            old = self._paths[existing]
-            if old.suffix.lower() == source.suffix.lower() and old.read_bytes() == raw:
+            if self._holds(existing, source, raw):
                 return WriteResult("unchanged", existing, document.title, document.date)
             article_id, status = existing, "updated"
         path = self.corpus_dir / f"{article_id}{source.suffix.lower()}"
         old_path = self._paths.get(article_id)
+        self._remove_originals(article_id)
+        write_atomically(self._originals / f"{article_id}{SOURCE_SUFFIX}", origin.encode())
         write_atomically(path, raw)
         if old_path is not None and old_path != path:
             old_path.unlink(missing_ok=True)
@@ -293,6 +310,18 @@ class CorpusWriter:
     @property
     def _originals(self) -> Path:
         return self.corpus_dir / ORIGINALS_DIR
+
+    def _origin(self, article_id: str) -> str | None:
+        """The path an article file was added from, when ``write_file`` recorded it."""
+        try:
+            return (self._originals / f"{article_id}{SOURCE_SUFFIX}").read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _holds(self, article_id: str, source: Path, raw: bytes) -> bool:
+        """Whether the stored article ``article_id`` is this very file, byte for byte."""
+        stored = self._paths[article_id]
+        return stored.suffix.lower() == source.suffix.lower() and stored.read_bytes() == raw
 
     def _remove_originals(self, article_id: str) -> None:
         if self._originals.is_dir():
