@@ -163,3 +163,42 @@ def test_one_writer_at_a_time_holds_the_corpus_lock(tmp_path: Path) -> None:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: free again
     _writer(tmp_path).write_article(ARTICLE, None)
     assert len(read_corpus(tmp_path)) == 1  # the lock file is not an article
+
+
+def test_a_corpus_path_that_is_a_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "some-file.txt"
+    not_a_folder.write_text("hello\n", encoding="utf-8")
+    with (
+        pytest.raises(IngestError, match=r"some-file\.txt: not a folder"),
+        corpus_lock(not_a_folder),
+    ):
+        pass
+    assert not_a_folder.read_text(encoding="utf-8") == "hello\n"
+
+
+def test_a_note_is_replaced_only_by_itself_not_by_another_of_the_same_name(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    writer = _writer(corpus)
+    first, other = tmp_path / "a" / "notes.txt", tmp_path / "b" / "notes.txt"
+    for path, text in ((first, "The pier opened.\n"), (other, "A different story.\n")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    assert writer.write_file(first).id == "notes"
+    result = writer.write_file(other)
+    assert (result.status, result.id) == ("added", "notes-2")
+    result = writer.write_file(other)  # added again: still itself, under its own id
+    assert (result.status, result.id) == ("unchanged", "notes-2")
+    other.write_text("A different story, edited.\n", encoding="utf-8")
+    result = writer.write_file(other)
+    assert (result.status, result.id) == ("updated", "notes-2")
+    assert _writer(corpus).write_file(other).status == "unchanged"  # a new writer knows it
+    # A stored note without a recorded origin (added by an older quotebot) is never replaced.
+    (corpus / ORIGINALS_DIR / "notes.source").unlink()
+    first.write_text("The pier opened today.\n", encoding="utf-8")
+    writer = _writer(corpus)
+    result = writer.write_file(first)
+    assert (result.status, result.id) == ("added", "notes-3")
+    texts = {document.id: document.text for document in read_corpus(corpus)}
+    assert texts["notes"] == "The pier opened.\n"

@@ -156,16 +156,15 @@ def corpus_lock(corpus_dir: Path) -> Iterator[None]:
 
     The lock is an advisory ``flock`` on a hidden file of the folder (the reader skips it); it
     is released when the block ends or the process dies, so it cannot go stale.
+
+    Raises:
+        IngestError: ``corpus_dir`` is a file, not a folder.
+        OSError: The folder cannot be made or its lock file opened (a read-only mount).
     """
     if corpus_dir.exists() and not corpus_dir.is_dir():
         raise IngestError(str(corpus_dir), "not a folder (a corpus is a folder of articles)")
-    try:
-        corpus_dir.mkdir(parents=True, exist_ok=True)
-        handle = (corpus_dir / LOCK_NAME).open("a+b")
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise IngestError(str(corpus_dir), f"cannot use this corpus folder ({reason})") from error
-    with handle:
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    with (corpus_dir / LOCK_NAME).open("a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -203,6 +202,11 @@ class CorpusWriter:
         self._by_hash: dict[str, str] = {}
         for path in corpus_files(corpus_dir):
             self._remember(path, parse_article(path, path.read_bytes()))
+        self._by_origin: dict[str, str] = {}  # path an article file was added from -> id
+        for article_id in self._documents:
+            origin = self._origin(article_id)
+            if origin is not None:
+                self._by_origin.setdefault(origin, article_id)
 
     @property
     def ids(self) -> list[str]:
@@ -251,10 +255,10 @@ class CorpusWriter:
         Its id is its file name. It is the same article as one already stored, and replaces
         it ("updated"), when both have the same URL (normalised), or when neither has a URL and
         the stored one was added from this very file (its path is kept in
-        ``_originals/ID.source``). Anything else is another article: a different note that
-        happens to have the same file name gets a free id (``ID-2``) and the stored one is
-        kept. The same bytes under the same id are "unchanged"; the same text under another
-        id is a duplicate.
+        ``_originals/ID.source``; the stored id may be ``ID-2``). Anything else is another
+        article: a different note that happens to have the same file name gets a free id
+        (``ID-2``) and the stored one is kept. The same bytes under the same id are
+        "unchanged"; the same text under another id is a duplicate.
 
         Raises:
             CorpusError: The file is not a valid article (the message says why).
@@ -265,10 +269,10 @@ class CorpusWriter:
         same_id = self._documents.get(document.id)
         if document.url is not None:
             existing = self.find_url(document.url)
-        elif same_id is not None and same_id.url is None and self._origin(document.id) == origin:
-            existing = document.id
         else:
-            existing = None
+            existing = self._by_origin.get(origin)
+            if existing is not None and self._documents[existing].url is not None:
+                existing = None
         if existing is None and same_id is not None and self._holds(document.id, source, raw):
             return WriteResult("unchanged", document.id, document.title, document.date)
         if existing is None:
@@ -285,6 +289,7 @@ class CorpusWriter:
         old_path = self._paths.get(article_id)
         self._remove_originals(article_id)
         write_atomically(self._originals / f"{article_id}{SOURCE_SUFFIX}", origin.encode())
+        self._by_origin[origin] = article_id
         write_atomically(path, raw)
         if old_path is not None and old_path != path:
             old_path.unlink(missing_ok=True)
@@ -324,6 +329,8 @@ class CorpusWriter:
         return stored.suffix.lower() == source.suffix.lower() and stored.read_bytes() == raw
 
     def _remove_originals(self, article_id: str) -> None:
+        for origin in [key for key, value in self._by_origin.items() if value == article_id]:
+            del self._by_origin[origin]
         if self._originals.is_dir():
             for kept in self._originals.glob(f"{glob_escape(article_id)}.*"):
                 if kept.stem == article_id:
