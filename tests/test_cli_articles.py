@@ -253,6 +253,14 @@ def test_a_feed_file_on_this_machine_is_read_and_its_links_fetched(
         capsys, "add", "--feed", str(tmp_path / "nope.xml"), "--corpus", str(corpus)
     )
     assert status == 1 and lines[0].startswith(f"skipped {tmp_path / 'nope.xml'}: no such file")
+    status, lines, _ = _run(capsys, "feeds", "add", str(feed), "--corpus", str(corpus))
+    assert (status, lines) == (
+        1,
+        [
+            f"skipped {feed}: a followed feed is a web address; `quotebot add --feed FILE` "
+            "reads a feed file once"
+        ],
+    )
 
 
 def test_a_dead_link_in_a_feed_is_reported_once_not_on_every_poll(

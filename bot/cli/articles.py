@@ -180,7 +180,13 @@ def command_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
         registry = FeedRegistry(corpus)  # read under the corpus lock the ingester holds
         for url in args.urls:
             try:
-                check_web_address(url)  # followed feeds are polled later, from the web
+                if "://" not in url:  # followed feeds are fetched again at every poll
+                    raise IngestError(
+                        url,
+                        "a followed feed is a web address; `quotebot add --feed FILE` reads "
+                        "a feed file once",
+                    )
+                check_web_address(url)
                 feed = ingester.read_feed(url)
                 if feed.broken is not None:  # following it would only fail later
                     raise IngestError(url, f"the feed is broken: {feed.broken}")
