@@ -127,8 +127,10 @@ class BatchedOnnxEncoder:
     def __init__(self, directory: Path, batch_size: int = ONNX_BATCH) -> None:
         from embeddings.onnx_encoder import OnnxEncoder
 
-        # Minutes of batches on a shared machine: let idle threads sleep (see OnnxEncoder).
-        self._encoder = OnnxEncoder(directory, spinning=False)
+        # Idle threads keep spinning (onnxruntime's default): with them asleep, a build on a
+        # loaded machine got about half the CPU share of txtai's spinning torch threads
+        # (benchmarks/README.md, "Build throughput against txtai").
+        self._encoder = OnnxEncoder(directory)
         self.batch_size = batch_size
         self.directory = directory
 

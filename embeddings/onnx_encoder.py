@@ -107,13 +107,7 @@ def export_onnx(st_model: Any, directory: Path) -> None:
 class OnnxEncoder:
     """Encodes queries with onnxruntime; cold start well under a second."""
 
-    def __init__(self, directory: Path, threads: int | None = None, spinning: bool = True) -> None:
-        """``spinning=False`` lets idle worker threads sleep instead of busy-waiting.
-
-        A build encodes for minutes on a machine that other processes share: threads that
-        spin between batches take CPU from them (and, under load, from each other) without
-        encoding any faster. A query is one short run, where spinning costs nothing.
-        """
+    def __init__(self, directory: Path, threads: int | None = None) -> None:
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -130,8 +124,6 @@ class OnnxEncoder:
             # Fuse and constant-fold the exported graph (the default level, stated because
             # the build's throughput depends on it).
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            if not spinning:
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self._session = onnxruntime.InferenceSession(
                 str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"]
             )
