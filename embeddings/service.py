@@ -219,9 +219,11 @@ def _build(
         query_encoder="torch",
         built_at=utc_timestamp(),
         ann={"requested": ann.kind},  # the rest is filled in from the store when written
+        # The calibration is nested: its own "cached" (measured earlier on this machine) must not
+        # overwrite the count of vectors taken from the vector cache.
         build_encoding={
             **counts,
-            **(asdict(encoders.calibration) if encoders.calibration else {}),
+            "calibration": asdict(encoders.calibration) if encoders.calibration else None,
         },
     )
     if encoder_dir is not None:

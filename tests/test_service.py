@@ -150,7 +150,7 @@ def test_adding_an_article_encodes_only_its_sentences(
     encoding = read_manifest(index).build_encoding
     # The known sentences' vectors come from the live index, not even from the cache.
     assert (encoding["encoded"], encoding["cached"], encoding["reused"]) == (2, 0, before)
-    assert encoding["chosen"] == "onnx"  # two sentences: not worth loading torch
+    assert encoding["calibration"]["chosen"] == "onnx"  # two sentences: not worth loading torch
     assert searcher.search("Who keeps the lighthouse?").quotes[0].document.id == "new"
     assert (tmp_path / "data" / "vectors").is_dir()
 
