@@ -46,11 +46,25 @@ def test_json_ld_page_gives_headline_author_publisher_and_date() -> None:
 def test_a_byline_and_a_date_written_out_in_words() -> None:
     article = extract_article(_page("bridge-byline.html"), where="bridge")
     assert article.title == "Council delays vote on second bridge"
-    assert (article.author, article.date, article.language) == ("Ann Example", "2024-03-05", "en")
+    # "By Ann Example" is prose, not metadata: the author stays empty rather than guessed.
+    assert (article.author, article.date, article.language) == (None, "2024-03-05", "en")
     assert article.source is None  # the <title> suffix is not a declared site name
     assert "storm of 2022" in article.text
     for chrome in ("212 partners", "Read next", "I agree"):
         assert chrome not in article.text
+
+
+def test_a_prose_byline_without_author_metadata_gives_no_author() -> None:
+    # trafilatura read this byline as the author "Reporting by Maria Lysenko Published".
+    article = extract_article(_page("prose-byline.html"), where="museum")
+    assert article.title == "Harbour museum opens its archive to the public"
+    assert article.author is None
+    assert "forty ships" in article.text
+
+
+def test_a_byline_whose_name_is_a_rel_author_link_keeps_the_name() -> None:
+    article = extract_article(_page("prose-byline-rel-author.html"), where="museum")
+    assert article.author == "Maria Lysenko"
 
 
 def test_a_page_that_names_no_author_site_or_language_leaves_them_empty() -> None:

@@ -8,6 +8,10 @@ What this module adds is the rule that nothing is invented:
   text is off), and it is the publication date, not the last modification;
 * trafilatura names the site after the host name when the page names no site; that guess is
   dropped, so ``source`` is empty unless the page says who published it;
+* the author is kept only when the page's structured metadata names it (``<meta name=author>``,
+  ``article:author``, JSON-LD ``author``, microdata ``itemprop=author``, ``rel=author`` links):
+  trafilatura also reads free-text bylines, and "Reporting by Maria Lysenko. Published 12
+  January 2026." came back as the author "Reporting by Maria Lysenko Published";
 * the language is the one the page declares (``<html lang>``, ``og:locale``, JSON-LD
   ``inLanguage``), reduced to its primary subtag; it is never guessed from the text;
 * the URL is the page's canonical address when it declares a valid one, otherwise the address
@@ -103,7 +107,7 @@ def extract_article(
         text=text,
         url=article_url,
         source=_site_name(_clean(getattr(document, "sitename", None)), article_url, url),
-        author=_clean(getattr(document, "author", None)),
+        author=declared_author(tree, _clean(getattr(document, "author", None))),
         date=_clean(getattr(document, "date", None)),
         language=language,
     )
@@ -122,6 +126,69 @@ def declared_language(tree: HtmlElement) -> str | None:
         if _LANGUAGE.fullmatch(primary):
             return primary.lower()
     return None
+
+
+def declared_author(tree: HtmlElement, found: str | None) -> str | None:
+    """trafilatura's author when the page's structured metadata names every one of its people.
+
+    A byline in the text is free prose ("Reporting by ... Published ..."); trafilatura's guess
+    at the name in it is not something the page states, so it is dropped.
+    """
+    if found is None:
+        return None
+    names = {_fold(name) for name in structured_authors(tree)}
+    parts = [part for part in re.split(r"\s*[;,]\s*|\s+and\s+", found) if part.strip()]
+    if _fold(found) in names or (parts and all(_fold(part) in names for part in parts)):
+        return found
+    logger.debug("author %r dropped: not in the page's metadata %r", found, sorted(names))
+    return None
+
+
+def structured_authors(tree: HtmlElement) -> list[str]:
+    """The author names the page's metadata gives, web addresses left out."""
+    values: list[str] = []
+    for attribute in ("name", "property"):
+        for key in ("author", "article:author", "og:article:author", "dc.creator"):
+            values += tree.xpath(
+                f'//meta[translate(@{attribute}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ",'
+                f' "abcdefghijklmnopqrstuvwxyz")="{key}"]/@content'
+            )
+    values += [element.text_content() for element in tree.xpath('//*[@rel="author"]')]
+    for element in tree.xpath('//*[@itemprop="author"]'):
+        named = element.xpath('.//*[@itemprop="name"]')
+        values.append(named[0].text_content() if named else element.text_content())
+        values += element.xpath("@content")
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        values += _json_ld_authors(script)
+    names = [_clean(value) for value in values]
+    return [name for name in names if name and not re.match(r"(?i)https?://", name)]
+
+
+def _json_ld_authors(script: str) -> list[str]:
+    try:
+        data: Any = json.loads(script)
+    except ValueError:
+        return []
+    found: list[str] = []
+    pending: list[Any] = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending += node
+        elif isinstance(node, dict):
+            for key in ("author", "creator"):
+                people = node.get(key)
+                for person in people if isinstance(people, list) else [people]:
+                    if isinstance(person, str):
+                        found.append(person)
+                    elif isinstance(person, dict) and isinstance(person.get("name"), str):
+                        found.append(person["name"])
+            pending += [value for value in node.values() if isinstance(value, (dict, list))]
+    return found
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _json_ld_languages(script: str) -> list[str]:
