@@ -236,7 +236,7 @@ def test_a_truncated_feed_is_said_to_be_broken(
     assert status == 1
     assert lines == [
         f"skipped {url}: the feed is broken: not well-formed XML (line 5, column 35: "
-        "unclosed token); 2 entries read before the error",
+        "unclosed token); 1 entry read before the error",  # the cut-off one is not counted
         f'added {FERRY_ID}: "Bellmouth ferry returns after two-year pause" (2024-03-14)',
     ]
 

@@ -233,16 +233,18 @@ class Ingester:
             return None, [Report("skipped", url, reason=error.reason, final=False)]
         skip = set(seen)
         reports: list[Report] = []
+        # The entry the XML broke off in (the last one, with no link yet) is incomplete, not
+        # linkless: it is neither counted nor reported.
+        incomplete = feed.broken is not None and bool(feed.entries) and not feed.entries[-1].link
+        complete = feed.entries[:-1] if incomplete else feed.entries
         if feed.broken is not None:
             # Said first and never final: the rest of the feed was not read.
-            count = _plural(len(feed.entries), "entry", "entries")
+            count = _plural(len(complete), "entry", "entries")
             reason = f"the feed is broken: {feed.broken}; {count} read before the error"
             reports.append(Report("skipped", url, reason=reason, final=False))
-        for index, entry in enumerate(feed.entries):
+        for entry in complete:
             if entry.key in skip:
                 continue
-            if entry.link is None and feed.broken is not None and index == len(feed.entries) - 1:
-                continue  # the entry the XML broke off in: incomplete, not linkless
             if entry.link is None:
                 what = f"{url} (entry {entry.title or entry.key or 'without a title'!r})"
                 reports.append(Report("skipped", what, reason="feed entry without a link"))
@@ -262,7 +264,8 @@ class Ingester:
             # too: reported once, counted in the registry, and not fetched on every poll.
             failed_links = {report.source for report in reports if report.failed_for_good}
             new = [entry for entry in feed.entries if entry.key not in followed.seen]
-            if feed.broken is not None and new and new[-1] is feed.entries[-1]:
+            cut_off = feed.broken is not None and bool(new) and new[-1] is feed.entries[-1]
+            if cut_off and not new[-1].link:
                 new = new[:-1]  # the entry the XML broke off in is read again next time
             keys = [e.key for e in new if e.link is None or e.link in handled]
             failed = [e.key for e in new if e.link is not None and e.link in failed_links]
