@@ -97,6 +97,26 @@ def test_follow_list_and_poll_feeds(
     assert lines[0].endswith("2 entries handled (1 failed for good)")
 
 
+def test_a_feed_that_is_gone_shows_its_failure_and_can_be_stopped(
+    server: PageServer, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.publish("/gone.xml", server.saved("atom.xml"), "application/atom+xml")
+    assert _run(capsys, "feeds", "add", url, "--corpus", str(corpus))[0] == 0
+    del server.published["/gone.xml"]  # the site took the feed down: HTTP 404
+    status, lines, _ = _run(capsys, "feeds", "poll", "--corpus", str(corpus))
+    assert (status, lines) == (1, [f"skipped {url}: HTTP error 404 Not Found"])
+    status, lines, _ = _run(capsys, "feeds", "list", "--corpus", str(corpus))
+    assert status == 0 and len(lines) == 1
+    assert "; last poll failed: HTTP error 404 Not Found (at " in lines[0]
+
+    status, lines, _ = _run(capsys, "feeds", "remove", url, "--corpus", str(corpus))
+    assert (status, lines) == (0, [f"stopped following {url}"])
+    status, lines, _ = _run(capsys, "feeds", "remove", url, "--corpus", str(corpus))
+    assert (status, lines) == (1, [f"not following {url}"])
+    status, lines, _ = _run(capsys, "feeds", "list", "--corpus", str(corpus))
+    assert lines == [f"no feeds followed in {corpus}"]
+
+
 @pytest.mark.integration
 def test_ask_quotes_an_added_article_with_its_metadata_until_it_is_removed(
     server: PageServer, corpus: Path, capsys: pytest.CaptureFixture[str]

@@ -88,6 +88,15 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         "good (HTTP 404, not a page, no article text: reported once, never fetched again).",
     )
     _add_corpus_option(show)
+    stop = actions.add_parser(
+        "remove",
+        help="stop following a feed",
+        description="Stop following feeds (a feed that is gone keeps failing every poll). "
+        "The articles already added from them stay; remove those with `quotebot remove`. "
+        "Exits 1 when a URL was not followed.",
+    )
+    stop.add_argument("urls", nargs="+", metavar="URL")
+    _add_corpus_option(stop)
 
 
 def _add_corpus_option(parser: argparse.ArgumentParser) -> None:
@@ -221,6 +230,23 @@ def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
+def command_feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from embeddings.ingest import FeedRegistry, corpus_lock
+
+    corpus = writable_corpus(args, settings)
+    status = EXIT_OK
+    with corpus_lock(corpus):
+        registry = FeedRegistry(corpus)
+        for url in args.urls:
+            if registry.unfollow(url):
+                registry.save()
+                print(f"stopped following {url}", flush=True)
+            else:
+                print(f"not following {url}", flush=True)
+                status = EXIT_SKIPPED
+    return status
+
+
 def command_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest import FeedRegistry
 
@@ -236,12 +262,14 @@ def command_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def feed_line(feed: FollowedFeed) -> str:
-    """``URL "Title": last polled T, 12 entries handled (1 failed for good)``."""
+    """``URL "Title": last polled T, 12 entries handled (1 failed for good)``, then
+    ``; last poll failed: REASON (at T)`` when the latest poll could not read the feed."""
     title = f' "{feed.title}"' if feed.title else ""
     polled = f"last polled {feed.polled}" if feed.polled else "not polled yet"
     failed = f" ({len(feed.failed)} failed for good)" if feed.failed else ""
     handled = plural(len(feed.seen), "entry", "entries")
-    return f"{feed.url}{title}: {polled}, {handled} handled{failed}"
+    failure = f"; last poll failed: {feed.last_failure}" if feed.last_failure else ""
+    return f"{feed.url}{title}: {polled}, {handled} handled{failed}{failure}"
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -255,4 +283,5 @@ COMMANDS = {
     "feeds add": command_feeds_add,
     "feeds poll": command_feeds_poll,
     "feeds list": command_feeds_list,
+    "feeds remove": command_feeds_remove,
 }

@@ -258,6 +258,8 @@ class Ingester:
             feed, reports = self.add_feed(followed.url, followed.seen)
             yield from reports
             if feed is None:
+                registry.mark_failed(followed, reports[0].reason or "cannot read the feed")
+                registry.save()
                 continue
             handled = {report.source for report in reports if report.final}
             # A failure that will not pass (HTTP 404, not a page, no article text) is handled
@@ -270,6 +272,8 @@ class Ingester:
             keys = [e.key for e in new if e.link is None or e.link in handled]
             failed = [e.key for e in new if e.link is not None and e.link in failed_links]
             registry.mark_polled(followed, feed.title, keys, failed)
+            if feed.broken is not None:
+                registry.mark_failed(followed, f"the feed is broken: {feed.broken}")
             registry.save()
 
 

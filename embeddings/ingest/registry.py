@@ -6,7 +6,9 @@ remembered once it reached a final state (stored, unchanged, a duplicate, or a p
 article); an entry that failed for a reason that may pass (a timeout, a server error) is not,
 so the next poll tries it again. An entry whose article failed for good (HTTP 404 or 410, not a
 web page, no article text) is remembered as handled and counted in ``failed``: reported once,
-then never fetched again, so that one dead link does not make every poll fail.
+then never fetched again, so that one dead link does not make every poll fail. A poll that
+could not read the feed itself (HTTP 404, a broken feed) is kept as ``last_failure`` so that
+``quotebot feeds list`` can say why a feed brings nothing new.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class FollowedFeed:
     polled: str | None = None
     seen: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    last_failure: str | None = None
+    """Why the latest poll could not read the feed (``HTTP error 404 ...``), with its time."""
 
 
 class FeedRegistry:
@@ -65,6 +69,18 @@ class FeedRegistry:
         self.feeds.append(feed)
         return feed, True
 
+    def unfollow(self, url: str) -> bool:
+        """Stop following a feed; returns whether it was followed. Its articles stay."""
+        known = self.find(url)
+        if known is None:
+            return False
+        self.feeds.remove(known)
+        return True
+
+    def mark_failed(self, feed: FollowedFeed, reason: str) -> None:
+        """Record a poll that could not read the feed (what it added before stays)."""
+        feed.last_failure = f"{reason} (at {_now()})"
+
     def mark_polled(
         self, feed: FollowedFeed, title: str | None, seen: list[str], failed: Sequence[str] = ()
     ) -> None:
@@ -74,6 +90,7 @@ class FeedRegistry:
         feed.title = title or feed.title
         feed.seen += [key for key in seen if key not in feed.seen]
         feed.failed += [key for key in failed if key not in feed.failed]
+        feed.last_failure = None
 
     def save(self) -> None:
         data = {
@@ -86,6 +103,7 @@ class FeedRegistry:
                     "polled": feed.polled,
                     "seen": feed.seen,
                     "failed": feed.failed,
+                    "last_failure": feed.last_failure,
                 }
                 for feed in self.feeds
             ],
@@ -105,6 +123,7 @@ def _load(path: Path) -> list[FollowedFeed]:
                 polled=item.get("polled"),
                 seen=[str(key) for key in item.get("seen", [])],
                 failed=[str(key) for key in item.get("failed", [])],
+                last_failure=item.get("last_failure"),
             )
             for item in data["feeds"]
         ]
