@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from bot.cli.main import main
 from embeddings.corpus import read_corpus
+from embeddings.ingest.bundled import BUNDLED_MARKER
+from tests.conftest import CORPUS
 from tests.page_server import PageServer, serve_pages
 
 FERRY_ID = "bellmouth-ferry-returns-after-two-year-pause"
@@ -58,6 +61,30 @@ def test_the_bundled_corpus_is_read_only(
     status, lines, err = _run(capsys, "add", server.url("/pages/ferry-opengraph.html"))
     assert status == 2 and lines == []
     assert "the bundled corpus is read-only" in err and "--corpus DIR" in err
+
+
+def test_a_checkout_copy_of_the_bundled_corpus_is_read_only_by_its_marker(
+    server: PageServer,
+    tmp_path: Path,
+    isolated_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    copy = tmp_path / "checkout" / "corpus"  # not the path the program calls bundled
+    shutil.copytree(CORPUS, copy)
+    assert (copy / BUNDLED_MARKER).is_file()
+    before = sorted(path.name for path in copy.iterdir())
+    ferry = server.url("/pages/ferry-opengraph.html")
+    for argv in (
+        ["add", ferry],
+        ["remove", "dzhemilev-67-political-prisoners"],
+        ["feeds", "add", server.url("/pages/rss.xml")],
+        ["feeds", "poll"],
+        ["feeds", "remove", server.url("/pages/rss.xml")],
+    ):
+        status, lines, err = _run(capsys, *argv, "--corpus", str(copy))
+        assert status == 2 and lines == [], argv
+        assert "the bundled corpus is read-only" in err, argv
+    assert sorted(path.name for path in copy.iterdir()) == before
 
 
 def test_add_a_feed_then_remove_an_article(

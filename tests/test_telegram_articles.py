@@ -15,6 +15,7 @@ from bot.settings import SettingsError, load_telegram_settings
 from bot.telegram import articles, messages, render
 from bot.telegram.index_child import build_in_child
 from embeddings.corpus import read_corpus
+from embeddings.ingest.bundled import BUNDLED_MARKER
 from embeddings.ingest.store import LOCK_NAME
 from embeddings.search import Searcher
 from tests.bot_api_server import BotAPIServer
@@ -36,7 +37,8 @@ def server() -> Iterator[PageServer]:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
+    # A folder of one's own: the bundled corpus's articles, without its read-only marker.
+    shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns(BUNDLED_MARKER))
     return folder
 
 
@@ -124,6 +126,26 @@ def test_the_bundled_corpus_stays_read_only(server: PageServer, tmp_path: Path) 
             assert reply.text == articles.READ_ONLY
 
     run(scenario)
+
+
+def test_a_copy_of_the_bundled_corpus_with_its_marker_stays_read_only(
+    server: PageServer, tmp_path: Path
+) -> None:
+    copy = tmp_path / "checkout-corpus"  # as a git checkout's corpus/ is: another path
+    shutil.copytree(CORPUS, copy)
+
+    async def scenario() -> None:
+        async with running_bot(
+            reopen(copy), tmp_path, corpus_dir=copy, allow_loopback_urls=True
+        ) as bot:
+            url = server.url("/pages/ferry-opengraph.html")
+            reply = only(await bot.say(ADMIN, f"/add {url}"), "sendMessage")
+            assert reply.text == articles.READ_ONLY
+
+    run(scenario)
+    assert sorted(path.name for path in copy.iterdir()) == sorted(
+        path.name for path in CORPUS.iterdir()
+    )
 
 
 def test_feeds_are_polled_by_the_job_queue_and_the_index_swapped(

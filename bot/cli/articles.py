@@ -4,8 +4,9 @@ Thin: the work is in ``embeddings/ingest``; this module parses, calls, and print
 article (added, updated, unchanged, or skipped with the reason). The index is not touched
 here: ``quotebot ask`` and the bot see that the corpus changed and rebuild it.
 
-The bundled corpus is read-only (it is part of the installed program); these commands ask for
-``--corpus DIR`` or ``QUOTEBOT_CORPUS`` instead of writing into it.
+The bundled corpus is read-only (it is part of the installed program, or git-tracked in a
+checkout); these commands ask for ``--corpus DIR`` or ``QUOTEBOT_CORPUS`` instead of writing into
+it. It is known by the marker file inside it (``embeddings.ingest.bundled``), wherever it lies.
 """
 
 from __future__ import annotations
@@ -116,8 +117,10 @@ def writable_corpus(args: argparse.Namespace, settings: Settings, *, create: boo
     would otherwise start a new corpus without a word); its parent folder must exist, since
     a missing parent is far more often a typo than a wish for a new tree of folders.
     """
+    from embeddings.ingest.bundled import is_bundled_corpus
+
     corpus: Path = args.corpus or settings.corpus_dir
-    if corpus.resolve() == default_corpus_dir().resolve():
+    if is_bundled_corpus(corpus) or corpus.resolve() == default_corpus_dir().resolve():
         raise ReadOnlyCorpusError(
             f"the bundled corpus is read-only ({corpus}); pass --corpus DIR or set "
             "QUOTEBOT_CORPUS to add articles to a folder of your own"

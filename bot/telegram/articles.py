@@ -53,7 +53,10 @@ def _is_admin(update: Update, services: BotServices) -> bool:
 
 
 def _writable(corpus: Path) -> bool:
-    return corpus.resolve() != default_corpus_dir().resolve()
+    """Not the bundled corpus: neither marked as it (a checkout's copy) nor the installed one."""
+    from embeddings.ingest.bundled import is_bundled_corpus
+
+    return not is_bundled_corpus(corpus) and corpus.resolve() != default_corpus_dir().resolve()
 
 
 def fetch_article(corpus: Path, url: str, allow_loopback: bool) -> Report:
