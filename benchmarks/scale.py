@@ -54,8 +54,6 @@ import numpy as np
 import numpy.typing as npt
 from bench import child_env, machine_lines, percentile, quotebot, run_process
 
-from embeddings.stamps import utc_timestamp
-
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_ROOT = Path("/tmp/quotebot-scale")
@@ -250,16 +248,11 @@ def upgrade_speakers(index: Path, corpus: Path) -> None:
 def _write(built: Any, index: Path, corpus: Path) -> None:
     """As ``quotebot index build`` leaves it: the real model named, an ONNX query encoder."""
 
-    from embeddings.encoder_store import encoder_model_sha256, encoder_store_dir, store_encoder
-    from embeddings.index_store import Manifest, write_index
-    from embeddings.model import (
-        DEFAULT_MODEL,
-        SentenceTransformerEncoder,
-        resolve_model,
-        weights_file,
-    )
+    from embeddings.encoder_store import encoder_store_dir, store_encoder
+    from embeddings.index_store import write_index
+    from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
     from embeddings.onnx_encoder import export_onnx
-    from embeddings.service import corpus_fingerprint
+    from embeddings.service import corpus_fingerprint, manifest_for
 
     spec = resolve_model(DEFAULT_MODEL)
     store = encoder_store_dir(index)
@@ -267,22 +260,7 @@ def _write(built: Any, index: Path, corpus: Path) -> None:
     encoder_dir = store_encoder(
         store, spec.weights_sha256, lambda staging: export_onnx(model, staging)
     )
-    stat = weights_file(spec.path).stat()
-    manifest = Manifest(
-        model_name=spec.name,
-        model_path=str(spec.path),
-        weights_sha256=spec.weights_sha256,
-        weights_stat=(stat.st_size, stat.st_mtime_ns),
-        dimension=built.dimension,
-        sentence_count=len(built.sentences),
-        document_count=len(built.documents),
-        corpus_dir=str(corpus.resolve()),
-        corpus_fingerprint=corpus_fingerprint(corpus),
-        query_encoder="onnx",
-        built_at=utc_timestamp(),
-        encoder_id=encoder_dir.name,
-        encoder_sha256=encoder_model_sha256(encoder_dir),
-    )
+    manifest = manifest_for(spec, built, corpus, corpus_fingerprint(corpus), encoder_dir)
     write_index(built, index, manifest)
 
 

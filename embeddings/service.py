@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
 from embeddings.build_encoder import BuildEncoders
@@ -32,7 +33,7 @@ from embeddings.encoder_store import (
     verify_encoder,
 )
 from embeddings.errors import IndexFormatError, ModelError
-from embeddings.index import build_index
+from embeddings.index import SentenceIndex, build_index
 from embeddings.index_lifecycle import default_index_dir
 from embeddings.index_reuse import open_live_index, reused_traits
 from embeddings.index_store import (
@@ -134,6 +135,45 @@ def build(
     return manifest
 
 
+def manifest_for(
+    spec: ModelSpec,
+    index: SentenceIndex,
+    corpus_dir: Path,
+    fingerprint: str,
+    encoder_dir: Path | None,
+    **build_record: Any,
+) -> Manifest:
+    """The manifest of a freshly built index: which model (and its file's size and time, so a
+    replaced model is noticed), which corpus, and the ONNX query encoder when there is one.
+
+    One place, so that every writer of an index (the build, benchmarks/scale.py) records the
+    same fields the freshness checks read.
+    """
+    stat = weights_file(spec.path).stat()
+    manifest = Manifest(
+        model_name=spec.name,
+        model_path=str(spec.path),
+        weights_sha256=spec.weights_sha256,
+        weights_stat=(stat.st_size, stat.st_mtime_ns),
+        dimension=index.dimension,
+        sentence_count=len(index.sentences),
+        document_count=len(index.documents),
+        corpus_dir=str(corpus_dir.resolve()),
+        corpus_fingerprint=fingerprint,
+        query_encoder="torch",
+        built_at=utc_timestamp(),
+        **build_record,
+    )
+    if encoder_dir is None:
+        return manifest
+    return replace(
+        manifest,
+        query_encoder="onnx",
+        encoder_id=encoder_dir.name,
+        encoder_sha256=encoder_model_sha256(encoder_dir),
+    )
+
+
 def _remove_leftovers(index_dir: Path) -> None:
     """After a failed first build: no empty index folder, no encoder stored inside it."""
     store = encoder_store_dir(index_dir)
@@ -205,19 +245,12 @@ def _build(
             traits=(lambda texts, docs: reused_traits(live, texts, docs)) if live else None,
             known_tokens=live.known_tokens if live is not None else (None, None),
         )
-    stat = weights_file(spec.path).stat()
-    manifest = Manifest(
-        model_name=spec.name,
-        model_path=str(spec.path),
-        weights_sha256=spec.weights_sha256,
-        weights_stat=(stat.st_size, stat.st_mtime_ns),
-        dimension=encoders.dimension,
-        sentence_count=len(index.sentences),
-        document_count=len(index.documents),
-        corpus_dir=str(corpus_dir.resolve()),
-        corpus_fingerprint=fingerprint,
-        query_encoder="torch",
-        built_at=utc_timestamp(),
+    manifest = manifest_for(
+        spec,
+        index,
+        corpus_dir,
+        fingerprint,
+        encoder_dir,
         ann={"requested": ann.kind},  # the rest is filled in from the store when written
         # The calibration is nested: its own "cached" (measured earlier on this machine) must not
         # overwrite the count of vectors taken from the vector cache.
@@ -226,13 +259,6 @@ def _build(
             "calibration": asdict(encoders.calibration) if encoders.calibration else None,
         },
     )
-    if encoder_dir is not None:
-        manifest = replace(
-            manifest,
-            query_encoder="onnx",
-            encoder_id=encoder_dir.name,
-            encoder_sha256=encoder_model_sha256(encoder_dir),
-        )
     try:
         build_dir = write_index(index, index_dir, manifest)
     except OSError as error:
