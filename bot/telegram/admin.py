@@ -11,22 +11,17 @@ import logging
 from telegram import Update
 
 from bot.telegram import articles, messages, render
-from bot.telegram.bot_data import BotServices, Context, services_of
+from bot.telegram.bot_data import Context, is_admin, services_of
 from bot.telegram.handlers import unknown_command
 
 logger = logging.getLogger(__name__)
-
-
-def _is_admin(update: Update, services: BotServices) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in services.telegram.admin_ids
 
 
 async def show_stats(update: Update, context: Context) -> None:
     """/stats for admins: questions, abstentions, feedback, uptime. Others: unknown command."""
     services = services_of(context)
     message = update.effective_message
-    if not _is_admin(update, services) or message is None:
+    if not is_admin(update, services) or message is None:
         await unknown_command(update, context)
         return
     stats = await asyncio.to_thread(services.store.stats)
@@ -53,7 +48,7 @@ async def reload_index(update: Update, context: Context) -> None:
     """
     services = services_of(context)
     message = update.effective_message
-    if not _is_admin(update, services) or message is None:
+    if not is_admin(update, services) or message is None:
         await unknown_command(update, context)
         return
     if services.reload_lock.locked():

@@ -29,7 +29,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.settings import default_corpus_dir
-from bot.telegram.bot_data import BotServices, Context, services_of
+from bot.telegram.bot_data import BotServices, Context, is_admin, services_of
 from bot.telegram.handlers import unknown_command
 from embeddings import QuotebotError, Searcher
 
@@ -45,11 +45,6 @@ READ_ONLY = (
 )
 CHANGED = ("added", "updated")
 FEED_JOB = "poll-feeds"
-
-
-def _is_admin(update: Update, services: BotServices) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in services.telegram.admin_ids
 
 
 def _writable(corpus: Path) -> bool:
@@ -139,7 +134,7 @@ async def add_article(update: Update, context: Context) -> None:
     """/add URL for admins: fetch the article, add it, update the index, say what happened."""
     services = services_of(context)
     message = update.effective_message
-    if not _is_admin(update, services) or message is None:
+    if not is_admin(update, services) or message is None:
         await unknown_command(update, context)
         return
     args = context.args or []

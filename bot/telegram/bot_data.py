@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.settings import Settings, TelegramSettings
@@ -72,6 +73,12 @@ def services_of(context: Context) -> BotServices:
     services = context.bot_data["services"]
     assert isinstance(services, BotServices)
     return services
+
+
+def is_admin(update: Update, services: BotServices) -> bool:
+    """Whether the update comes from one of ``QUOTEBOT_ADMIN_IDS`` (admin commands check it)."""
+    user = update.effective_user
+    return user is not None and user.id in services.telegram.admin_ids
 
 
 async def count(services: BotServices, counter: str) -> None:

@@ -25,7 +25,15 @@ from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 
 from bot.telegram import messages, pages, render
 from bot.telegram.addressing import command_argument, group_question, is_addressed_command
-from bot.telegram.bot_data import BotServices, Context, count, remember, search, services_of
+from bot.telegram.bot_data import (
+    BotServices,
+    Context,
+    count,
+    is_admin,
+    remember,
+    search,
+    services_of,
+)
 from bot.telegram.buttons import (
     abstention_keyboard,
     answer_keyboard,
@@ -72,11 +80,10 @@ async def show_help(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    telegram = services_of(context).telegram
-    examples = telegram.examples
-    user = update.effective_user
+    services = services_of(context)
+    examples = services.telegram.examples
     # Admin commands are listed to admins only, and only in a private chat with the bot.
-    admin = user is not None and user.id in telegram.admin_ids and message.chat.type == "private"
+    admin = is_admin(update, services) and message.chat.type == "private"
     await message.reply_text(
         render.render_help(context.bot.username, examples[0] if examples else None, admin)
     )
