@@ -21,7 +21,9 @@ from bot.settings import Settings, default_corpus_dir
 from embeddings import QuotebotError
 
 if TYPE_CHECKING:
-    from embeddings.ingest import FollowedFeed
+    from collections.abc import Iterable
+
+    from embeddings.ingest import FollowedFeed, Report
 
 EXIT_SKIPPED = 1  # at least one input was skipped (each one has its line on stdout)
 
@@ -146,21 +148,25 @@ def writable_corpus(args: argparse.Namespace, settings: Settings, *, create: boo
     return corpus
 
 
+def print_reports(reports: Iterable[Report]) -> bool:
+    """One line per article as each is handled (a long feed shows progress); True when any
+    was skipped, which makes the command's exit status 1."""
+    skipped = False
+    for report in reports:
+        skipped |= report.status == "skipped"
+        print(report.line(), flush=True)
+    return skipped
+
+
 def command_add(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest import Ingester
 
     if not args.inputs and not args.feed:
         raise QuotebotError("nothing to add: give URLs, files or folders, or --feed URL")
-    skipped = False
     with Ingester(writable_corpus(args, settings, create=True)) as ingester:
-        for report in ingester.add(args.inputs):
-            skipped |= report.status == "skipped"
-            print(report.line(), flush=True)
+        skipped = print_reports(ingester.add(args.inputs))
         for url in args.feed:
-            _, reports = ingester.add_feed(url)
-            for report in reports:
-                skipped |= report.status == "skipped"
-                print(report.line(), flush=True)
+            skipped |= print_reports(ingester.add_feed(url)[1])
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
@@ -220,16 +226,13 @@ def command_feeds_poll(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings.ingest import FeedRegistry, Ingester
 
     corpus = writable_corpus(args, settings)
-    skipped = False
     with Ingester(corpus) as ingester:
         registry = FeedRegistry(corpus)  # read under the corpus lock the ingester holds
         if not registry.feeds:
             raise QuotebotError(
                 f"no feeds followed in {corpus}; add one with `quotebot feeds add URL`"
             )
-        for report in ingester.poll(registry):
-            skipped |= report.status == "skipped"
-            print(report.line(), flush=True)
+        skipped = print_reports(ingester.poll(registry))
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
