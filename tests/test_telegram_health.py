@@ -10,9 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.telegram.database_state import open_state
 from bot.telegram.health import beat, heartbeat_path, is_healthy, main, write_heartbeat
-from bot.telegram.inbox import INBOX_FILE, Inbox
-from bot.telegram.pg_inbox import PgInbox
+from bot.telegram.inbox import INBOX_FILE, PENDING, Inbox
+from bot.telegram.pg_inbox import APPLICATION_PREFIX, PgInbox
 
 
 def test_a_recent_heartbeat_is_healthy_and_an_old_or_missing_one_is_not(tmp_path: Path) -> None:
@@ -95,12 +96,94 @@ def test_quotebot_stuck_after_moves_the_point_where_a_waiting_update_fails_the_c
     assert "QUOTEBOT_STUCK_AFTER" in err and len(err.strip().splitlines()) == 1
 
 
-def test_with_postgresql_an_update_waiting_too_long_in_the_shared_inbox_fails_the_check(
+def check_of(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The health check's exit status for the replica whose data directory is ``data_dir``."""
+    monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(data_dir))
+    return main()
+
+
+def terminated(database_url: str, application_name: str) -> None:
+    """Kill the sessions named ``application_name`` (a replica killed: nothing released) and
+    wait until the server has ended them."""
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (application_name,),
+        )
+        for _ in range(200):  # the server ends a backend asynchronously
+            row = admin.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s",
+                (application_name,),
+            ).fetchone()
+            if row is not None and row[0] == 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"{application_name} still connected")
+
+
+def test_with_postgresql_a_stuck_update_fails_only_the_replica_that_holds_it(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     database_url: str,
 ) -> None:
+    """A load balancer takes out every replica whose check fails: one stuck update must not
+    take out them all. An update whose replica died fails nobody; the one that takes it over
+    starts its clock again."""
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert check_of(one, monkeypatch) == 1  # not running yet: no heartbeat
+    first = open_state(one, database_url, store_questions=True)
+    second = open_state(two, database_url, store_questions=True)
+    for data_dir in (one, two):
+        write_heartbeat(heartbeat_path(data_dir))
+        assert check_of(data_dir, monkeypatch) == 0
+    first.inbox.record([{"update_id": 1, "message": {}}], now=time.time() - 600)
+    assert check_of(one, monkeypatch) == 1
+    assert "an update has waited 600 s" in capsys.readouterr().err
+    assert check_of(two, monkeypatch) == 0  # the other replica keeps serving
+
+    assert isinstance(first.inbox, PgInbox)
+    terminated(database_url, APPLICATION_PREFIX + first.inbox.replica)  # the first one dies
+    assert check_of(two, monkeypatch) == 0  # an orphan fails nobody...
+    assert [item.update_id for item in second.inbox.orphaned()] == [1]  # ...it is taken over
+    assert check_of(two, monkeypatch) == 0  # and waits from the take-over on
+    with psycopg.connect(database_url, autocommit=True) as admin:  # a test cannot wait a minute
+        admin.execute("UPDATE quotebot_updates SET claimed_at = claimed_at - 120")
+    assert check_of(two, monkeypatch) == 1  # stuck at the replica that took it over
+    assert "an update has waited 120 s" in capsys.readouterr().err
+    second.inbox.finish(1)
+    assert check_of(two, monkeypatch) == 0
+    first.close()
+    second.close()
+
+
+def test_with_postgresql_an_update_nobody_answers_fails_no_replica(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    """A replica stopped with SIGTERM hands its updates back; until a live one takes them over
+    (within half a minute) they are nobody's, and fail no check."""
+    monkeypatch.setenv("QUOTEBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")
+    live = open_state(tmp_path, database_url, store_questions=True)
+    write_heartbeat(heartbeat_path(tmp_path))
+    stopped = PgInbox.open(database_url)
+    stopped.record([{"update_id": 1, "message": {}}], now=time.time() - 600)
+    stopped.close()
+    assert check_of(tmp_path, monkeypatch) == 0
+    assert live.inbox.count(PENDING) == 1
+    live.close()
+
+
+def test_with_postgresql_and_no_replica_id_the_check_reads_the_whole_inbox(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+) -> None:
+    """A data directory without the replica's id (a replica of an older quotebot) cannot tell
+    its updates from the others': the oldest of the whole bot counts, as it did."""
     monkeypatch.setenv("QUOTEBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("QUOTEBOT_DATABASE_URL", database_url)
     monkeypatch.setenv("QUOTEBOT_STUCK_AFTER", "60")

@@ -5,17 +5,19 @@ the same for all of them (counters and feedback, per-user limits, the update inb
 one place. SQLite in the data directory stays the default for one process; with a
 ``postgresql://`` URL the ``pg_*`` modules keep the same data in PostgreSQL instead.
 
-Each store holds one ``Database``: one autocommit connection behind a lock (every call is
-short and made from a worker thread, like the SQLite stores), opened again on the next call
-after the server dropped it, so that a database restart costs the calls made while it was down,
-not the process. ``Database.run`` is how the event loop calls it: in the database's own worker
-thread, never in the loop (a round trip blocks for milliseconds, for as long as a lock is held
-or a server is slow), and never in asyncio's shared thread pool, which a stalled database would
-fill, delaying every other chat's search with it. Schemas are created on first use under an
-advisory lock (two replicas starting together must not race on ``CREATE TABLE``) and carry a
-version in ``quotebot_schema``, checked as the SQLite ``user_version`` is. The URL is never
-logged with its password (``redact_url``). psycopg is imported only here and in the ``pg_*``
-modules, and only when a URL is configured.
+Each store holds one ``Database``: at most ``size`` autocommit connections (one for the
+feedback store and the inbox, whose calls are short and ordered; a few for the per-user limits,
+so that one user's check waiting on a lock does not queue every other user's behind it), each
+used by one thread at a time and opened again on the next call after the server dropped it, so
+that a database restart costs the calls made while it was down, not the process.
+``Database.run`` is how the event loop calls it: in the database's own worker threads (as many
+as connections), never in the loop (a round trip blocks for milliseconds, for as long as a lock
+is held or a server is slow), and never in asyncio's shared thread pool, which a stalled
+database would fill, delaying every other chat's search with it. Schemas are created on first
+use under an advisory lock (two replicas starting together must not race on ``CREATE TABLE``)
+and carry a version in ``quotebot_schema``, checked as the SQLite ``user_version``
+is. The URL is never logged with its password (``redact_url``). psycopg is imported only here
+and in the ``pg_*`` modules, and only when a URL is configured.
 """
 
 from __future__ import annotations
@@ -74,15 +76,25 @@ class Database:
     """One connection to ``url``, shared by a store's threads; see the module docstring."""
 
     def __init__(
-        self, url: str, application_name: str = "quotebot", connect_timeout: int = CONNECT_TIMEOUT
+        self,
+        url: str,
+        application_name: str = "quotebot",
+        connect_timeout: int = CONNECT_TIMEOUT,
+        size: int = 1,
     ) -> None:
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size}")
         self.url = url
         self.application_name = application_name
         self.connect_timeout = connect_timeout
-        self._lock = threading.RLock()
-        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
-        # One thread: the calls share one connection, so more threads would only wait on it.
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"{application_name}-db")
+        self.size = size
+        # At most ``size`` connections exist; a caller beyond that waits for one to come back.
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._idle: list[psycopg.Connection[tuple[object, ...]]] = []
+        self._closed = False
+        # As many threads as connections: more would only wait for a connection.
+        self._worker = ThreadPoolExecutor(size, thread_name_prefix=f"{application_name}-db")
 
     def __repr__(self) -> str:
         return f"Database({redact_url(self.url)!r})"
@@ -104,17 +116,46 @@ class Database:
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-        """The connection, for this thread alone until the block ends; opened (again) first
-        when there is none or the last one broke."""
+        """A connection for this thread alone until the block ends: an idle one, or a new one
+        when none is idle (waiting while all ``size`` are in use). Not re-entrant: a thread
+        that holds one must not ask for another."""
+        with self._slots:
+            connection = self._take()
+            try:
+                yield connection
+            finally:
+                self._give_back(connection)
+
+    def _take(self) -> psycopg.Connection[tuple[object, ...]]:
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise DatabaseError(f"the connection to {redact_url(self.url)} is closed")
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                return self._connect()
+            if not connection.closed and not connection.broken:
+                return connection
+            logger.warning("the database connection was lost; connecting again")
+            with contextlib.suppress(Exception):
+                connection.close()
+
+    def _give_back(self, connection: psycopg.Connection[tuple[object, ...]]) -> None:
+        """Keep ``connection`` for the next call, unless it broke, is inside a transaction
+        (a call interrupted half-way) or the database was closed meanwhile."""
+        from psycopg.pq import TransactionStatus
+
+        reusable = (
+            not connection.closed
+            and not connection.broken
+            and connection.info.transaction_status == TransactionStatus.IDLE
+        )
         with self._lock:
-            if self._connection is None or self._connection.closed or self._connection.broken:
-                if self._connection is not None:
-                    logger.warning("the database connection was lost; connecting again")
-                    with contextlib.suppress(Exception):
-                        self._connection.close()
-                self._connection = None
-                self._connection = self._connect()
-            yield self._connection
+            if reusable and not self._closed:
+                self._idle.append(connection)
+                return
+        with contextlib.suppress(Exception):
+            connection.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
@@ -123,7 +164,7 @@ class Database:
             yield connection
 
     async def run(self, call: Callable[..., T], *args: object) -> T:
-        """``call(*args)`` in this database's worker thread, awaited: the event loop (every
+        """``call(*args)`` in one of this database's worker threads, awaited: the event loop (every
         other chat) goes on while it waits for the server. Cancelling the wait does not stop
         a call that has started."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, call, *args)
@@ -159,11 +200,14 @@ class Database:
             )
 
     def close(self) -> None:
+        """Close the idle connections now and those in use as they come back."""
         self._worker.shutdown(wait=False, cancel_futures=True)
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 def _first_line(error: BaseException) -> str:

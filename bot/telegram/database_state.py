@@ -3,7 +3,8 @@ default) or one PostgreSQL database shared by replicas (``QUOTEBOT_DATABASE_URL`
 
 ``open_state`` opens all three stores the same way for either backend, so that ``run`` and the
 bot code never ask which one they have; with PostgreSQL nothing of the bot's state is written
-to the data directory (only the index and the heartbeat are, and the index is read-only there).
+to the data directory (only the index, the heartbeat and the replica's id for its health check
+are, and the index is read-only there).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.telegram.health import write_replica_id
 from bot.telegram.inbox import INBOX_FILE, Inbox, UpdateInbox
 from bot.telegram.store import FeedbackStore, Store
 from bot.telegram.user_limits import LimiterFactory
@@ -57,6 +59,7 @@ def open_state(data_dir: Path, database_url: str | None, store_questions: bool) 
         closers.append(pg_store.close)
         pg_inbox = PgInbox.open(database_url, keep_bodies=store_questions)
         closers.append(pg_inbox.close)
+        write_replica_id(data_dir, pg_inbox.replica)  # what this replica's health check reads
         limiters, limits_database = open_pg_limiters(database_url)
         closers.append(limits_database.close)
     except Exception:

@@ -6,12 +6,20 @@ and ``python -m bot.telegram.health`` (the Docker ``HEALTHCHECK``) exits 0 only 
 recent. A wedged event loop stops the heartbeat, so it fails the check too.
 
 A live loop is not enough: a bot that takes updates and never answers them is down for its
-users. So the check also reads the durable inbox and fails while its oldest unanswered update
-has waited more than ``MAX_PENDING_AGE`` seconds (``QUOTEBOT_STUCK_AFTER`` changes it). With
-``QUOTEBOT_DATABASE_URL`` the inbox is the PostgreSQL table that every replica shares: the check
-connects (with a short timeout), reads the oldest pending update of the whole bot, and fails
-with one line when the database cannot be reached, since no replica can record or answer an
-update then. One stuck update therefore fails the check of every replica.
+users. So the check also reads the durable inbox and fails while an unanswered update has
+waited more than ``MAX_PENDING_AGE`` seconds (``QUOTEBOT_STUCK_AFTER`` changes it).
+
+With ``QUOTEBOT_DATABASE_URL`` the inbox is the PostgreSQL table that every replica shares, and
+the check must judge this replica alone: a load balancer takes out every replica whose check
+fails, so one stuck update failing them all would take the whole bot down. A replica writes
+its id (what its inbox rows carry in ``claimed_by``) to ``<data dir>/replica`` when it opens
+its state; the check reads it, connects (with a short timeout) and fails only while an update
+this replica claimed has waited past the limit since its claim. An update nobody claims, or
+whose replica died, fails no check: the live replicas take it over within half a minute
+(``pg_inbox``), and its clock starts again at the replica that took it. The check also fails,
+with one line, when the database cannot be reached, since this replica can record or answer
+no update then. Without the id file (a replica started by an older quotebot) the check falls
+back to the oldest pending update of the whole bot.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from bot.settings import DEFAULT_STUCK_AFTER
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_FILE = "heartbeat"
+# This replica's inbox id (PostgreSQL only), written at start for the health check.
+REPLICA_FILE = "replica"
 HEARTBEAT_INTERVAL = 30.0
 MAX_HEARTBEAT_AGE = 120.0
 # QUOTEBOT_STUCK_AFTER's default (read through bot.settings, like every setting).
@@ -70,6 +80,32 @@ async def beat(
         await sleep(interval)
 
 
+def write_replica_id(data_dir: Path, replica: str) -> None:
+    """Record which inbox claims are this process's (``REPLICA_FILE``); an unwritable data
+    directory costs only the per-replica health check (a warning, then the whole-bot check)."""
+    path = data_dir / REPLICA_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{REPLICA_FILE}.tmp")
+        temporary.write_text(replica + "\n", encoding="ascii")
+        temporary.replace(path)
+    except OSError as error:
+        logger.warning(
+            "cannot write %s (%s): the health check will judge every replica's updates",
+            path,
+            error.strerror or error,
+        )
+
+
+def read_replica_id(data_dir: Path) -> str | None:
+    """The id ``write_replica_id`` recorded in ``data_dir``, or None."""
+    try:
+        text = (data_dir / REPLICA_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
+
+
 def remove_heartbeat(path: Path) -> None:
     path.unlink(missing_ok=True)
 
@@ -88,7 +124,8 @@ def stuck_inbox(
 ) -> float | None:
     """The age of the oldest unanswered update when it is over ``max_age`` seconds, else None;
     read from the SQLite inbox in ``data_dir``, or from PostgreSQL when ``database_url`` is
-    given (InboxError when that database cannot be read)."""
+    given: then only the updates this replica (``read_replica_id``) claimed, timed from their
+    claim (InboxError when that database cannot be read)."""
     if database_url is None:
         from bot.telegram.inbox import INBOX_FILE, oldest_pending_age
 
@@ -96,7 +133,8 @@ def stuck_inbox(
     else:
         from bot.telegram import pg_inbox
 
-        age = pg_inbox.oldest_pending_age(database_url)
+        replica = read_replica_id(data_dir)
+        age = pg_inbox.oldest_pending_age(database_url, replica=replica)
     return age if age is not None and age > max_age else None
 
 

@@ -12,7 +12,14 @@ it again to another; and a replica that dies leaves its updates pending. So:
   whose replica has no connection any more (``pg_stat_activity``) is orphaned. ``pending`` (at
   start) and ``orphaned`` (every ``ORPHAN_INTERVAL`` seconds while running) claim the unclaimed
   and orphaned pending rows with ``FOR UPDATE SKIP LOCKED``, so two replicas taking over at
-  the same moment split the rows instead of both answering them.
+  the same moment split the rows instead of both answering them. A claim records when it was
+  made (``claimed_at``).
+* The health check of a replica (``oldest_pending_age`` with ``replica``) looks only at the
+  updates that replica has claimed and not finished, timed from their claim: a stuck update
+  fails the replica that holds it, which a load balancer then takes out (and an orchestrator
+  restarts, handing the update to the others), not every replica. An update nobody claims,
+  or whose replica is gone, fails no check: within ``ORPHAN_INTERVAL`` a live replica takes it
+  over, and its clock starts again there.
 
 Delivery stays at least once, as with SQLite: a replica killed after sending an answer but
 before marking it done has that update answered again by another. All replicas must connect
@@ -30,7 +37,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Self
 
 from bot.telegram.database import Database, translated
 from bot.telegram.inbox import (
@@ -44,7 +51,8 @@ from bot.telegram.inbox import (
 )
 
 COMPONENT = "inbox"
-SCHEMA_VERSION = 1
+# 2: claimed_at (when the current claim was made), for the per-replica health check.
+SCHEMA_VERSION = 2
 APPLICATION_PREFIX = "quotebot-inbox:"
 # The health check's limit, in seconds, on connecting and on its one query: a container health
 # check has a timeout of its own, and a database that does not answer within this is reported.
@@ -58,9 +66,11 @@ _SCHEMA = (
         state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'rejected')),
         received_at DOUBLE PRECISION NOT NULL,
         finished_at DOUBLE PRECISION,
-        claimed_by TEXT
+        claimed_by TEXT,
+        claimed_at DOUBLE PRECISION
     )
     """,
+    "ALTER TABLE quotebot_updates ADD COLUMN IF NOT EXISTS claimed_at DOUBLE PRECISION",
     """
     CREATE INDEX IF NOT EXISTS quotebot_updates_by_state
     ON quotebot_updates (state, received_at)
@@ -68,10 +78,10 @@ _SCHEMA = (
 )
 
 # Pending rows nobody alive is answering (and, with %(own)s, this replica's own), claimed for
-# this replica (%(me)s); rows another replica is claiming at this moment are skipped, not
-# waited for.
+# this replica (%(me)s) at %(now)s; rows another replica is claiming at this moment are
+# skipped, not waited for.
 _CLAIM = """
-UPDATE quotebot_updates SET claimed_by = %(me)s
+UPDATE quotebot_updates SET claimed_by = %(me)s, claimed_at = %(now)s
 WHERE update_id IN (
     SELECT update_id FROM quotebot_updates
     WHERE state = 'pending'
@@ -95,7 +105,7 @@ class PgInbox:
         self.keep_bodies = keep_bodies
 
     @classmethod
-    def open(cls, url: str, keep_bodies: bool = True, replica: str | None = None) -> PgInbox:
+    def open(cls, url: str, keep_bodies: bool = True, replica: str | None = None) -> Self:
         """Connect to ``url`` as a new replica (a random id unless ``replica`` is given) and
         create (or check) the table; InboxError when that fails."""
         replica = replica or uuid.uuid4().hex[:16]
@@ -121,10 +131,10 @@ class PgInbox:
                 body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
                 row = connection.execute(
                     "INSERT INTO quotebot_updates "
-                    "(update_id, body, state, received_at, claimed_by) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (update_id) DO NOTHING "
+                    "(update_id, body, state, received_at, claimed_by, claimed_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (update_id) DO NOTHING "
                     "RETURNING update_id",
-                    (update_id, body, PENDING, received_at, self.replica),
+                    (update_id, body, PENDING, received_at, self.replica, received_at),
                 ).fetchone()
                 if row is not None:
                     new.append(Received(update_id, body))
@@ -136,6 +146,7 @@ class PgInbox:
                 _CLAIM,
                 {
                     "me": self.replica,
+                    "now": time.time(),
                     "own": own,
                     "skip": len(APPLICATION_PREFIX) + 1,
                     "pattern": APPLICATION_PREFIX + "%",
@@ -228,13 +239,14 @@ class PgInbox:
 
 
 def oldest_pending_age(
-    url: str, now: float | None = None, timeout: int = HEALTH_TIMEOUT
+    url: str, now: float | None = None, timeout: int = HEALTH_TIMEOUT, replica: str | None = None
 ) -> float | None:
-    """What the health check reads with PostgreSQL: seconds the oldest unanswered update of
-    the whole bot (every replica) has waited, None when none waits or no replica has created
-    the table yet. InboxError, one line with the password redacted, when the database cannot
-    be reached or does not answer within ``timeout`` seconds (a lock, an overloaded server):
-    the replicas cannot record or answer updates either then."""
+    """What the health check reads with PostgreSQL: seconds the oldest unanswered update claimed
+    by ``replica`` has waited since its claim (see the module docstring), or, without
+    ``replica``, since it arrived, over every replica; None when none waits or no replica has
+    created the table yet. InboxError, one line with the password redacted, when the database
+    cannot be reached or does not answer within ``timeout`` seconds (a lock, an overloaded
+    server): the replicas cannot record or answer updates either then."""
     database = Database(url, "quotebot-health", connect_timeout=timeout)
     try:
         with translated(url, InboxError, "reading the inbox"), database.connection() as connection:
@@ -244,9 +256,16 @@ def oldest_pending_age(
             exists = connection.execute("SELECT to_regclass('quotebot_updates')").fetchone()
             if exists is None or exists[0] is None:
                 return None
-            row = connection.execute(
-                "SELECT MIN(received_at) FROM quotebot_updates WHERE state = %s", (PENDING,)
-            ).fetchone()
+            if replica is None:
+                row = connection.execute(
+                    "SELECT MIN(received_at) FROM quotebot_updates WHERE state = %s", (PENDING,)
+                ).fetchone()
+            else:
+                row = connection.execute(
+                    "SELECT MIN(COALESCE(claimed_at, received_at)) FROM quotebot_updates "
+                    "WHERE state = %s AND claimed_by = %s",
+                    (PENDING, replica),
+                ).fetchone()
     finally:
         database.close()
     if row is None or row[0] is None:

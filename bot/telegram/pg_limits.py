@@ -10,10 +10,12 @@ each other. ``quotebot_rate_warned`` remembers who has been told, so that only t
 refusal of a run warns, on whichever replica. Rows of users who went quiet are pruned once a
 window by whichever replica checks first.
 
-The bot calls ``check_async``: the transaction runs in the limits connection's own worker thread
-(``Database.run``), so a slow or locked table delays the update being checked, not the event
-loop and every other chat. Checks of all users share that one connection, so while one waits
-on the server the others queue behind it (updates that need no check go on).
+The bot calls ``check_async``: the transaction runs in one of the limits database's own worker
+threads (``Database.run``), so a slow or locked table delays the update being checked, not the
+event loop and every other chat. That database holds ``CONNECTIONS`` connections, one per
+worker thread: while one user's check waits on the server (their advisory lock held by another
+replica, a slow disk), the checks of other users go on over the others, and only when all of
+them wait does the next check queue.
 
 Times come from ``clock`` (wall-clock seconds by default: replicas on several machines must
 share it, which the monotonic clock of the in-memory limiter is not).
@@ -30,6 +32,10 @@ from bot.telegram.user_limits import Clock, LimiterFactory, UserLimiter, Verdict
 
 COMPONENT = "limits"
 SCHEMA_VERSION = 1
+# Connections (and worker threads) for the limit checks of one replica: enough that a check
+# waiting on a lock leaves room for other users' checks, few enough for PostgreSQL's
+# max_connections (100 by default) to serve many replicas.
+CONNECTIONS = 4
 
 _SCHEMA = (
     """
@@ -120,7 +126,8 @@ class PgSlidingWindowLimiter:
         return Verdict(allowed=False, retry_after=retry_after, first_refusal=first is not None)
 
     async def check_async(self, key: Hashable) -> Verdict:
-        """``check`` in the database's worker thread, awaited (see the module docstring)."""
+        """``check`` in one of the database's worker threads, awaited (see the module
+        docstring)."""
         return await self._database.run(self.check, key)
 
     def _sweep(self, now: float) -> None:
@@ -157,10 +164,13 @@ class PgSlidingWindowLimiter:
         return 0 if row is None else int(str(row[0]))
 
 
-def open_pg_limiters(url: str, clock: Clock = time.time) -> tuple[LimiterFactory, Database]:
-    """A ``LimiterFactory`` whose limiters share one connection to ``url`` (tables created or
-    checked now), and that connection, for the caller to close; StoreError when it fails."""
-    database = Database(url, "quotebot-limits")
+def open_pg_limiters(
+    url: str, clock: Clock = time.time, connections: int = CONNECTIONS
+) -> tuple[LimiterFactory, Database]:
+    """A ``LimiterFactory`` whose limiters share ``connections`` connections to ``url`` (tables
+    created or checked now), and their ``Database``, for the caller to close; StoreError when
+    it fails."""
+    database = Database(url, "quotebot-limits", size=connections)
     with translated(url, StoreError, "creating the rate limit tables"):
         database.migrate(COMPONENT, SCHEMA_VERSION, _SCHEMA)
 
