@@ -5,7 +5,6 @@ Anyone else gets the reply to an unknown command, so the commands do not adverti
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
@@ -13,6 +12,7 @@ from telegram import Update
 from bot.telegram import articles, messages, render
 from bot.telegram.bot_data import Context, is_admin, services_of
 from bot.telegram.handlers import unknown_command
+from bot.telegram.state_threads import store_call
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ async def show_stats(update: Update, context: Context) -> None:
     if not is_admin(update, services) or message is None:
         await unknown_command(update, context)
         return
-    stats = await asyncio.to_thread(services.store.stats)
+    stats = await store_call(services.store.stats)
     searcher = services.searcher
     await message.reply_text(
         render.render_stats(

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import pages
 from bot.telegram.answers import AnswerCache
+from bot.telegram.state_threads import store_call
 from bot.telegram.store import FeedbackStore
 from bot.telegram.user_limits import Clock, UserLimiter
 from embeddings import Answer, Searcher
@@ -83,14 +84,14 @@ def is_admin(update: Update, services: BotServices) -> bool:
 
 async def count(services: BotServices, counter: str) -> None:
     """Add one to a persistent counter, off the event loop."""
-    await asyncio.to_thread(services.store.increment, counter)
+    await store_call(services.store.increment, counter)
 
 
 async def remember(services: BotServices, answer: Answer, chat_id: int) -> str:
     """Keep ``answer`` for its buttons and return their token: in memory (no new search for
     "More"), and in the store as issued to ``chat_id``, the only chat whose presses count."""
     token = services.answers.put(answer)
-    await asyncio.to_thread(services.store.issue_answer, token, chat_id, answer.question)
+    await store_call(services.store.issue_answer, token, chat_id, answer.question)
     return token
 
 

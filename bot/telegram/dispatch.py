@@ -17,7 +17,11 @@ The marking itself is a write to the inbox (an fsync with SQLite, a round trip t
 with PostgreSQL, as long as a lock is held or the server is slow): it is handed, in order, to
 the dispatcher's own writer thread, so the event loop never waits for it and other chats are
 answered meanwhile. ``answer_sent`` only starts the write, which nothing cancels; ``drain``
-waits for the writes started (up to ``WRITE_WAIT`` seconds) before the inbox is closed.
+waits for the writes started (up to ``WRITE_WAIT`` seconds) before the inbox is closed. A write
+that fails (the database restarting or failing over, a lock timeout, a full disk) is tried
+again after each of ``FINISH_RETRY_DELAYS``, since an update left pending is answered a second
+time after the next restart or take-over; only when every try failed is it left pending, with
+one warning. The tries hold up the marks queued behind them, never an answer.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -40,6 +45,10 @@ logger = logging.getLogger(__name__)
 # is milliseconds unless the database is down, when it fails within its connect timeout). An
 # update not marked done in time stays pending and is answered again at the next start.
 WRITE_WAIT = 15.0
+# Seconds between the tries of marking an update finished, after the first failed (growing,
+# so that a database coming back has time to; their sum stays well under WRITE_WAIT, so that
+# a stop still waits for the last try of a database that fails fast).
+FINISH_RETRY_DELAYS = (0.5, 1.5, 4.0)
 
 # The fields of an update that this bot has handlers for (see app.ALLOWED_UPDATES).
 KNOWN_CONTENT = ("message", "edited_message", "callback_query", "inline_query")
@@ -115,20 +124,40 @@ class Dispatcher:
         write.add_done_callback(self._writes.discard)
 
     def _write_finish(self, update_id: int, state: str) -> None:
-        """In the writer thread: the inbox write; a failure is logged, never raised (the
+        """In the writer thread: the inbox write, tried again after each of
+        ``FINISH_RETRY_DELAYS`` while it fails; a final failure is logged, never raised (the
         answer went out; the worst outcome is that a restart sends it again)."""
-        try:
-            self.inbox.finish(update_id, state)
-        except InboxError as error:
-            logger.warning(
-                "update %d could not be marked %s (%s); it stays pending and may be answered "
-                "again after a restart",
-                update_id,
-                state,
-                error,
-            )
-        except Exception:
-            logger.exception("update %d could not be marked %s", update_id, state)
+        tries = len(FINISH_RETRY_DELAYS) + 1
+        for attempt in range(tries):
+            try:
+                self.inbox.finish(update_id, state)
+            except InboxError as error:
+                if attempt + 1 == tries:
+                    logger.warning(
+                        "update %d could not be marked %s in %d tries (%s); it stays pending "
+                        "and may be answered again after a restart",
+                        update_id,
+                        state,
+                        tries,
+                        error,
+                    )
+                    return
+                delay = FINISH_RETRY_DELAYS[attempt]
+                logger.info(
+                    "update %d could not be marked %s (%s); trying again in %g s",
+                    update_id,
+                    state,
+                    error,
+                    delay,
+                )
+                time.sleep(delay)
+            except Exception:
+                logger.exception("update %d could not be marked %s", update_id, state)
+                return
+            else:
+                if attempt:
+                    logger.info("update %d marked %s at try %d", update_id, state, attempt + 1)
+                return
 
     async def _answer(self, update_id: int, update: Update) -> None:
         finished = False

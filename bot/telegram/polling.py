@@ -29,6 +29,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import UpdateInbox
+from bot.telegram.state_threads import inbox_call
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ async def poll(
     stop: asyncio.Event,
 ) -> None:
     """Fetch, record, confirm, dispatch, until ``stop`` is set. InvalidToken propagates."""
-    offset = await asyncio.to_thread(inbox.next_offset)
+    offset = await inbox_call(inbox.next_offset)
     backoff = options.first_backoff
     base_url = application.bot.base_url
     while not stop.is_set():
@@ -110,7 +111,7 @@ async def poll(
             logger.warning(
                 "getUpdates returned %d items without an update id", len(batch) - len(ids)
             )
-        new = await asyncio.to_thread(inbox.record, batch)
+        new = await inbox_call(inbox.record, batch)
         if ids:
             # Recorded: the next call may confirm them to Telegram.
             offset = max(ids) + 1

@@ -11,7 +11,6 @@ the user's question limit, like a question.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 
@@ -34,6 +33,7 @@ from bot.telegram.buttons import (
     sources_keyboard,
 )
 from bot.telegram.handlers import answer_page, ask, sources_page
+from bot.telegram.state_threads import store_call
 from bot.telegram.store import Issued
 from embeddings import Answer, QuestionError
 
@@ -81,7 +81,7 @@ async def issued_here(query: CallbackQuery, token: str, context: Context) -> Iss
     message = query.message
     if message is None:
         return None
-    issued = await asyncio.to_thread(services_of(context).store.issued_answer, token)
+    issued = await store_call(services_of(context).store.issued_answer, token)
     if issued is None or issued.chat_id != message.chat.id:
         return None
     return issued
@@ -173,7 +173,7 @@ async def record_feedback(
     services = services_of(context)
     answer = services.answers.get(callback.token)
     quotes = [f"{quote.document.id}#{quote.position}" for quote in answer.quotes] if answer else []
-    changed = await asyncio.to_thread(
+    changed = await store_call(
         services.store.record_vote,
         query.from_user.id,
         callback.token,

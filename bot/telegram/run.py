@@ -37,6 +37,7 @@ from bot.telegram.polling import PollingOptions, poll
 from bot.telegram.privacy import check_writable
 from bot.telegram.redaction import install_token_redaction
 from bot.telegram.sending import RetryingRateLimiter
+from bot.telegram.state_threads import inbox_call, store_call
 from bot.telegram.webhook import WebhookServer, check_can_listen
 from embeddings import QuotebotError
 
@@ -304,7 +305,7 @@ async def serve(
             logger.warning("stopped by a signal before the bot was up")
             return False
         await application.start()
-        left_over = await asyncio.to_thread(inbox.pending)
+        left_over = await inbox_call(inbox.pending)
         if left_over:
             logger.info("answering %d updates left unanswered by the last run", len(left_over))
             dispatcher.accept(left_over)
@@ -346,7 +347,7 @@ async def take_over_forever(
         if stop.is_set():
             return
         try:
-            orphans = await asyncio.to_thread(inbox.orphaned)
+            orphans = await inbox_call(inbox.orphaned)
         except QuotebotError as error:
             logger.warning("could not look for updates left by a stopped replica: %s", error)
             continue
@@ -365,12 +366,12 @@ async def prune_forever(
     while not stop.is_set():
         try:
             if isinstance(services, BotServices):
-                deleted = await asyncio.to_thread(services.store.delete_older_than, retention_days)
+                deleted = await store_call(services.store.delete_older_than, retention_days)
                 if deleted:
                     logger.info(
                         "deleted %d feedback rows older than %g days", deleted, retention_days
                     )
-            await asyncio.to_thread(inbox.prune, retention_days * 86400.0)
+            await inbox_call(inbox.prune, retention_days * 86400.0)
         except QuotebotError as error:
             logger.warning("could not delete old rows: %s", error)
         except Exception:

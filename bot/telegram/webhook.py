@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import InboxError, UpdateInbox
+from bot.telegram.state_threads import inbox_call
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class WebhookServer:
             logger.warning("webhook: a body without an update id was refused")
             return 400
         try:
-            new = await asyncio.to_thread(self.inbox.record, [update])
+            new = await inbox_call(self.inbox.record, [update])
         except InboxError as error:
             # Not recorded, so not confirmed: Telegram delivers it again (perhaps elsewhere).
             logger.error("webhook: update %d not recorded: %s", update["update_id"], error)
