@@ -23,6 +23,7 @@ from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.ranking import Ranking, index_traits, rank
+from embeddings.resident import Warming, keep_resident
 from embeddings.speakers import speakers
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -121,6 +122,17 @@ class Searcher:
     @property
     def sentence_count(self) -> int:
         return len(self.index.sentences)
+
+    def keep_resident(self) -> Warming | None:
+        """Start mapping the index's files into memory in the background (embeddings/
+        resident.py), so that no later question waits for a page: for a serving process (a
+        bot), never for one ``ask``. None when there is nothing mapped (an index built in
+        memory). The vector matrix stays out when its rows are read with ``pread``."""
+        vectors = self.index.vectors
+        if vectors.directory is None:
+            return None
+        rows = vectors.rows_file
+        return keep_resident(vectors.directory, () if rows is None else (rows,))
 
     def search(self, question: str, top_k: int = 3) -> Answer:
         """The top_k best quotes for one question."""

@@ -113,6 +113,8 @@ class VectorStore:
         # Where a question's rows are read: the matrix, or (loaded HNSW) its file by pread
         # (embeddings/vector_rows.py: mapped rows stayed resident, 785 MiB at a million).
         self.rows: Any = matrix
+        # The build folder a loaded store was read from (None: built in memory).
+        self.directory: Path | None = None
         self.settings = (settings or AnnSettings("exact")).resolved(len(matrix))
         if self.settings.kind == "hnsw" and ann is None:
             ann, node_ids = build_hnsw(matrix, self.settings), None
@@ -136,6 +138,11 @@ class VectorStore:
     def tombstones(self) -> int:
         """Graph nodes whose sentence is gone (skipped by every search)."""
         return 0 if self.node_ids is None else int(np.count_nonzero(self.node_ids < 0))
+
+    @property
+    def rows_file(self) -> Path | None:
+        """The file whose rows are read with ``pread`` (so never through the mapping)."""
+        return self.rows.path if isinstance(self.rows, RowFile) else None
 
     def describe(self) -> dict[str, Any]:
         """The settings and, for HNSW, the graph's size: what the manifest records."""
@@ -207,6 +214,7 @@ class VectorStore:
             ann = faiss.read_index(str(directory / ann_file), faiss.IO_FLAG_MMAP_IFC)
             nodes = np.load(directory / nodes_file, allow_pickle=False)
         store = cls(matrix, settings, ann, nodes)
+        store.directory = directory
         reader = RowFile.of(mapped) if store.ann is not None else None
         if reader is not None:
             store.rows = reader

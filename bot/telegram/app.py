@@ -166,12 +166,16 @@ def open_configured_searcher(settings: Settings) -> Searcher:
 
     if needs_build(settings.corpus_dir, settings.index_location, settings.model):
         build_in_child(settings.corpus_dir, settings.index_location, settings.model)
-    return open_searcher(
+    searcher = open_searcher(
         settings.corpus_dir,
         settings.index_location,
         settings.model,
         **settings.searcher_options(),
     )
+    # A bot answers many questions: map the index's files in now, in the background, instead
+    # of a page fault at a time as questions arrive (embeddings/resident.py).
+    searcher.keep_resident()
+    return searcher
 
 
 def add_handlers(application: Application) -> None:
