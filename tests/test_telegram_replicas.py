@@ -146,6 +146,24 @@ def test_concurrent_requests_of_one_user_never_exceed_the_quota(database_url: st
         database.close()
 
 
+def test_limit_checks_of_many_users_at_once_use_a_bounded_number_of_connections(
+    database_url: str,
+) -> None:
+    """A few connections, so that one user's waiting check does not hold up the others'
+    (``test_telegram_slow_database``), and never more, so that replicas fit in
+    ``max_connections``."""
+    make, database = open_pg_limiters(database_url, connections=3)
+    limiter = make("questions", 5, 60.0)
+    verdicts = all_at_once([partial(limiter.check, n % 10) for n in range(40)])
+    assert sum(verdict.allowed for verdict in verdicts) == 40  # 4 per user, within the 5
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'quotebot-limits'"
+        ).fetchone()
+    assert row is not None and 1 <= row[0] <= 3
+    database.close()
+
+
 @pytest.fixture
 def two_inboxes(database_url: str) -> Iterator[tuple[PgInbox, PgInbox]]:
     a, b = PgInbox.open(database_url), PgInbox.open(database_url)
