@@ -125,6 +125,7 @@ class Settings:
     telegram: TelegramSettings | None = None
     ann: str = "auto"  # QUOTEBOT_ANN: the vector search a build makes (auto, exact, hnsw)
     ann_ef_search: int | None = None  # QUOTEBOT_ANN_EF_SEARCH; None: the manifest's
+    build_precision: str = "auto"  # QUOTEBOT_BUILD_PRECISION: the build encoder's precision
 
     def searcher_options(self) -> dict[str, Any]:
         """The keyword arguments of ``open_searcher`` that settings decide, for every front
@@ -341,7 +342,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         multilingual=_flag(env, "QUOTEBOT_MULTILINGUAL"),
         ann=_ann_kind(env),
         ann_ef_search=_optional_int(env, "QUOTEBOT_ANN_EF_SEARCH", 1, MAX_EF_SEARCH),
+        build_precision=_build_precision(env),
     )
+
+
+def _build_precision(env: Mapping[str, str]) -> str:
+    """``QUOTEBOT_BUILD_PRECISION``: auto (measured), fp32 or int8 document vectors. A build
+    reads it itself (``embeddings.build_encoder``); checked here so that a bad value stops
+    every command at its start, not minutes into a build."""
+    from embeddings.build_precision import requested_precision
+
+    try:
+        return requested_precision(env)
+    except QuotebotError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _ann_kind(env: Mapping[str, str]) -> str:

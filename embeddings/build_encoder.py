@@ -15,6 +15,17 @@ CPU (model, flags, count) and the versions of Python, onnxruntime, torch, transf
 sentence-transformers. A later build on the same machine with the same versions takes the
 recorded choice; when that is ONNX it never imports torch or sentence-transformers, which alone
 cost several seconds. A new CPU or an upgraded library measures again.
+
+The ONNX encoder comes in two precisions: the fp32 export, and an int8 copy of it (dynamic
+quantisation of every MatMul, made once from the export and kept in the encoder store). The
+int8 one encodes about twice as many sentences per CPU second where the CPU has fast int8
+instructions, with vectors a little further from torch's (cosine min 0.97, mean 0.993) and the
+same answer quality with fp32 questions (benchmarks/README.md, "The int8 build encoder"). The
+same calibration times it beside the other two and a build takes the fastest of the three whose
+vectors agree (``MIN_COSINE`` for fp32, ``INT8_MIN_COSINE`` for int8). Queries are always
+encoded in fp32. ``QUOTEBOT_BUILD_PRECISION`` (``auto``, ``fp32`` or ``int8``) overrides the
+choice of precision; vectors of the two precisions never share a cache
+(``embeddings.vector_cache``) or a live index reused by a build.
 """
 
 from __future__ import annotations
@@ -32,8 +43,9 @@ from typing import Any
 
 import numpy as np
 
+from embeddings.build_precision import PRECISION_SETTING, requested_precision, vectors_precision
 from embeddings.encoder import Vectors
-from embeddings.encoder_store import read_calibrations, record_calibration
+from embeddings.encoder_store import ensure_int8_encoder, read_calibrations, record_calibration
 from embeddings.model import ModelSpec, SentenceTransformerEncoder
 from embeddings.stamps import utc_timestamp
 
@@ -45,7 +57,10 @@ SAMPLE_SIZE = 128
 # Batches of 32, 64 and 128 length-sorted sentences were within the noise of one another on
 # our 2-core machines (benchmarks/README.md); 64 matches the torch encoder.
 ONNX_BATCH = 64
-PRECISION = "fp32"  # int8 was measured and not adopted: see benchmarks/README.md
+# The int8 encoder's vectors must agree with torch's this well on every sample sentence (the
+# SQuAD trial's minimum was 0.97; quality with them is measured in benchmarks/README.md).
+INT8_MIN_COSINE = 0.95
+CALIBRATION_VERSION = 2  # 2: int8 timed too; older records are measured again
 MACHINE_PACKAGES = ("onnxruntime", "torch", "transformers", "sentence-transformers")
 
 Progress = Callable[[int], None]
@@ -64,22 +79,50 @@ class Calibration:
     cached: bool = False  # taken from an earlier build's measurement on this machine
     machine: str = ""
     onnx_batch: int = ONNX_BATCH
-    precision: str = PRECISION
+    precision: str = "fp32"  # of the chosen encoder: "int8" only for the quantised ONNX one
+    int8_seconds: float = 0.0  # 0: not measured (no int8 encoder)
+    int8_min_cosine: float = 0.0  # against torch
+    version: int = CALIBRATION_VERSION
 
     def describe(self) -> str:
+        chosen = f"{self.chosen} {self.precision}"
         if not self.sample:
-            return f"{self.chosen} ({self.reason})"
-        ratio = self.torch_seconds / self.onnx_seconds if self.onnx_seconds else 0.0
+            return f"{chosen} ({self.reason})"
+        int8 = (
+            f", onnx int8 {self.int8_seconds:.2f} s (min cosine {self.int8_min_cosine:.4f})"
+            if self.int8_seconds
+            else ""
+        )
         return (
-            f"{self.chosen} ({self.reason}; {self.sample} sentences: torch "
-            f"{self.torch_seconds:.2f} s, onnx {self.onnx_seconds:.2f} s, torch/onnx "
-            f"{ratio:.2f}, min cosine {self.min_cosine:.6f})"
+            f"{chosen} ({self.reason}; {self.sample} sentences: torch "
+            f"{self.torch_seconds:.2f} s, onnx fp32 {self.onnx_seconds:.2f} s (min cosine "
+            f"{self.min_cosine:.6f}){int8})"
+        )
+
+    def decided(self, allowed: str) -> Calibration:
+        """The fastest encoder these timings allow under ``allowed`` ("auto" or "fp32")."""
+        candidates = [(self.torch_seconds, "torch", "fp32")]
+        if self.min_cosine > MIN_COSINE:
+            candidates.append((self.onnx_seconds, "onnx", "fp32"))
+        if allowed == "auto" and self.int8_seconds and self.int8_min_cosine >= INT8_MIN_COSINE:
+            candidates.append((self.int8_seconds, "onnx", "int8"))
+        _, chosen, precision = min(candidates)
+        if self.min_cosine <= MIN_COSINE and chosen == "torch":
+            reason = "the ONNX vectors disagree with torch"
+        else:
+            reason = "fastest here" if allowed == "auto" else f"fastest in {allowed} here"
+        if self.cached:
+            reason += ", measured by an earlier build on this machine"
+        return Calibration(
+            **{**asdict(self), "chosen": chosen, "precision": precision, "reason": reason}
         )
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Calibration | None:
-        """A recorded measurement, or None when it is not one (an older or damaged file)."""
+        """A recorded measurement, or None when it is not one (older, or damaged)."""
         known = {field.name for field in fields(cls)}
+        if record.get("version") != CALIBRATION_VERSION:
+            return None
         try:
             calibration = cls(**{k: v for k, v in record.items() if k in known})
         except TypeError:
@@ -152,12 +195,19 @@ class BatchedOnnxEncoder:
 class BuildEncoders:
     """The encoders of one build, loaded only when needed (torch costs seconds to load)."""
 
-    def __init__(self, spec: ModelSpec, onnx_dir: Callable[[], Path | None]) -> None:
+    def __init__(
+        self, spec: ModelSpec, onnx_dir: Callable[[], Path | None], precision: str | None = None
+    ) -> None:
         self.spec = spec
         self._onnx_dir = onnx_dir
+        self.requested = precision or requested_precision()  # auto, fp32 or int8
         self._torch: SentenceTransformerEncoder | None = None
         self._onnx: BatchedOnnxEncoder | None = None
         self._onnx_checked = False
+        self._int8: BatchedOnnxEncoder | None = None
+        self._int8_checked = False
+        self._recorded: Calibration | None = None
+        self._recorded_read = False
         self.calibration: Calibration | None = None
         self._chosen: SentenceTransformerEncoder | BatchedOnnxEncoder | None = None
 
@@ -183,23 +233,84 @@ class BuildEncoders:
                     logger.warning("the ONNX encoder cannot encode this build: %s", error)
         return self._onnx
 
+    def int8(self) -> BatchedOnnxEncoder | None:
+        """The int8 copy of the ONNX encoder (made from it the first time), or None."""
+        if not self._int8_checked:
+            self._int8_checked = True
+            onnx = self.onnx()
+            if onnx is not None:
+                from embeddings.onnx_encoder import quantise_int8
+
+                try:
+                    directory = ensure_int8_encoder(onnx.directory, quantise_int8)
+                    self._int8 = BatchedOnnxEncoder(directory, onnx.batch_size)
+                except Exception as error:  # no quantiser, or a bad result: fp32 will do
+                    logger.warning("no int8 build encoder, fp32 it is: %s", error)
+        return self._int8
+
     @property
     def dimension(self) -> int:
         onnx = self.onnx()
         return onnx.dimension if onnx is not None else self.torch.dimension
+
+    @property
+    def planned_precision(self) -> str:
+        """The precision of the vectors this build will encode, as far as known before it
+        sees what it must encode: its choice once made, else the setting, else this
+        machine's recorded measurement, else fp32 (a first large build may measure int8 the
+        faster and switch: the vector cache then looks again under int8)."""
+        if self.calibration is not None:
+            return self.calibration.precision
+        if self.onnx() is None:
+            return "fp32"
+        if self.requested != "auto":
+            return self.requested
+        recorded = self.recorded()
+        return recorded.decided("auto").precision if recorded is not None else "fp32"
+
+    @property
+    def precision(self) -> str:
+        """The precision of this build's document vectors (for the manifest)."""
+        return self.planned_precision
+
+    def recorded(self) -> Calibration | None:
+        """This machine's recorded measurement for the stored ONNX encoder, if any."""
+        onnx = self.onnx()
+        if not self._recorded_read and onnx is not None:
+            self._recorded_read = True
+            key, _ = machine_key()
+            recorded = Calibration.from_record(read_calibrations(onnx.directory).get(key, {}))
+            if recorded is not None and recorded.onnx_batch == onnx.batch_size:
+                self._recorded = recorded
+        return self._recorded
 
     def choose(self, texts: Sequence[str]) -> Calibration:
         """Pick the encoder for these texts (the ones a build must encode)."""
         onnx = self.onnx()
         if onnx is None:
             calibration = Calibration("torch", "no ONNX encoder stored yet")
+        elif self.requested == "int8":
+            calibration = Calibration("onnx", f"{PRECISION_SETTING}=int8", precision="int8")
         elif len(texts) < CALIBRATE_FROM:
+            precision = self.planned_precision
             calibration = Calibration(
-                "onnx", f"{len(texts)} sentences to encode: fewer than {CALIBRATE_FROM}"
+                "onnx",
+                f"{len(texts)} sentences to encode: fewer than {CALIBRATE_FROM}",
+                precision=precision,
             )
         else:
-            calibration = self._measured(onnx, texts)
-        self._chosen = onnx if calibration.chosen == "onnx" else self.torch
+            calibration = self._measured(onnx, texts).decided(self.requested)
+        encoder: SentenceTransformerEncoder | BatchedOnnxEncoder | None = onnx
+        if calibration.chosen == "torch":
+            encoder = self.torch
+        elif calibration.precision == "int8":
+            encoder = self.int8()
+            if encoder is None:
+                encoder = onnx
+                calibration = Calibration(
+                    **{**asdict(calibration), "precision": "fp32"},
+                )
+        self._chosen = encoder
         self.calibration = calibration
         logger.info("build encoder: %s", calibration.describe())
         return calibration
@@ -207,13 +318,11 @@ class BuildEncoders:
     def _measured(self, onnx: BatchedOnnxEncoder, texts: Sequence[str]) -> Calibration:
         """This machine's recorded measurement, or a new one (then recorded)."""
         key, description = machine_key()
-        recorded = Calibration.from_record(read_calibrations(onnx.directory).get(key, {}))
-        if recorded is not None and recorded.onnx_batch == onnx.batch_size:
-            reason = f"{recorded.reason}, measured by an earlier build on this machine"
-            return Calibration(
-                **{**asdict(recorded), "reason": reason, "cached": True, "machine": description}
-            )
-        measured = calibrate(self.torch, onnx, sample_of(texts, SAMPLE_SIZE))
+        recorded = self.recorded()
+        if recorded is not None:
+            return Calibration(**{**asdict(recorded), "cached": True, "machine": description})
+        # int8 is timed whatever the setting, so that the record serves every later build.
+        measured = calibrate(self.torch, onnx, sample_of(texts, SAMPLE_SIZE), self.int8())
         measured = Calibration(
             **{**asdict(measured), "machine": description, "onnx_batch": onnx.batch_size}
         )
@@ -229,6 +338,17 @@ class BuildEncoders:
         return self._chosen.encode(texts, progress=progress)
 
 
+def built_precision(index_dir: Path) -> str | None:
+    """The precision of the document vectors of the live index in ``index_dir`` (None: none)."""
+    from embeddings.errors import IndexFormatError
+    from embeddings.index_store import read_manifest
+
+    try:
+        return vectors_precision(read_manifest(index_dir).build_encoding)
+    except IndexFormatError:
+        return None
+
+
 def sample_of(texts: Sequence[str], size: int) -> list[str]:
     """Up to ``size`` texts spread evenly over ``texts`` (short and long ones alike)."""
     if len(texts) <= size:
@@ -238,25 +358,47 @@ def sample_of(texts: Sequence[str], size: int) -> list[str]:
 
 
 def calibrate(
-    torch_encoder: SentenceTransformerEncoder, onnx: BatchedOnnxEncoder, sample: Sequence[str]
+    torch_encoder: SentenceTransformerEncoder,
+    onnx: BatchedOnnxEncoder,
+    sample: Sequence[str],
+    int8: BatchedOnnxEncoder | None = None,
+    rounds: int = 2,
 ) -> Calibration:
-    """Time both encoders on the same sample (after one warm-up batch each) and compare."""
+    """Time the encoders on the same sample and compare (fastest of ``rounds`` each).
+
+    One warm-up batch each first; the rounds alternate the encoders, so that other work on
+    a shared machine weighs on all of them. Chosen: the fastest whose vectors agree with
+    torch's (see ``Calibration.decided``).
+    """
+    encoders: dict[str, SentenceTransformerEncoder | BatchedOnnxEncoder] = {
+        "torch": torch_encoder,
+        "onnx": onnx,
+    }
+    if int8 is not None:
+        encoders["int8"] = int8
     warm = list(sample[:8])
-    torch_encoder.encode(warm)
-    onnx.encode(warm)
-    started = time.perf_counter()
-    reference = torch_encoder.encode(sample)
-    torch_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    exported = onnx.encode(sample)
-    onnx_seconds = time.perf_counter() - started
-    min_cosine = float(np.min(np.sum(reference * exported, axis=1)))
+    for encoder in encoders.values():
+        encoder.encode(warm)
+    seconds = dict.fromkeys(encoders, float("inf"))
+    vectors: dict[str, Vectors] = {}
+    for _ in range(rounds):
+        for name, encoder in encoders.items():
+            started = time.perf_counter()
+            vectors[name] = encoder.encode(sample)
+            seconds[name] = min(seconds[name], time.perf_counter() - started)
+    reference = vectors["torch"]
 
-    def choice(chosen: str, reason: str) -> Calibration:
-        return Calibration(chosen, reason, len(sample), torch_seconds, onnx_seconds, min_cosine)
+    def agreement(name: str) -> float:
+        return float(np.min(np.sum(reference * vectors[name], axis=1)))
 
-    if min_cosine <= MIN_COSINE:
-        return choice("torch", "the ONNX vectors disagree with torch")
-    if onnx_seconds < torch_seconds:
-        return choice("onnx", "faster here")
-    return choice("torch", "faster here")
+    measured = Calibration(
+        "torch",
+        "",
+        len(sample),
+        seconds["torch"],
+        seconds["onnx"],
+        agreement("onnx"),
+        int8_seconds=seconds.get("int8", 0.0) if int8 is not None else 0.0,
+        int8_min_cosine=agreement("int8") if int8 is not None else 0.0,
+    )
+    return measured.decided("auto")

@@ -7,6 +7,12 @@ from, with its own manifest of file hashes::
     STORE/<weights sha256, first 16 hex>/model.onnx, tokenizer.json, encoder.json
     STORE/<weights sha256, first 16 hex>/encoder-manifest.json
     STORE/<weights sha256, first 16 hex>/build-calibration.json (torch or ONNX, per machine)
+    STORE/<weights sha256, first 16 hex>/int8/model.onnx, ... and its own encoder-manifest.json
+
+The ``int8`` folder holds a quantised copy of the encoder, made from the fp32 export (no
+torch) the first time a build wants it, and verified like the fp32 one. Only builds use it,
+to encode document sentences when it measures faster (``embeddings.build_encoder``); queries
+always use the fp32 encoder, so the query path never reads or hashes it.
 
 An encoder is written into a staging folder and renamed into place, so a crash never leaves a
 half-written encoder under its final name, and it is checked against its manifest every time it
@@ -40,6 +46,7 @@ ENCODER_FORMAT = 1
 CALIBRATION_FILE = "build-calibration.json"
 CALIBRATION_FORMAT = 1
 STAGING_PREFIX = ".exporting-"
+INT8_DIR = "int8"
 TRASH_PREFIX = ".replaced-"
 
 
@@ -92,11 +99,41 @@ def store_encoder(store: Path, weights_sha256: str, export: Callable[[Path], Non
     under the same name, damaged or not, is replaced only once the new one is complete; a
     failed or interrupted export leaves no staging folder behind.
     """
-    store.mkdir(parents=True, exist_ok=True)
-    final = store / encoder_id(weights_sha256)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=store))
+    final = _store_atomically(store / encoder_id(weights_sha256), weights_sha256, export)
+    logger.info("query encoder stored in %s", final)
+    return final
+
+
+def int8_encoder_dir(encoder_dir: Path) -> Path:
+    """Where the int8 build encoder made from the fp32 encoder in ``encoder_dir`` lives."""
+    return encoder_dir / INT8_DIR
+
+
+def ensure_int8_encoder(encoder_dir: Path, quantise: Callable[[Path, Path], None]) -> Path:
+    """The verified int8 copy of the (verified) fp32 encoder in ``encoder_dir``, made if needed.
+
+    ``quantise(fp32_dir, staging)`` writes the int8 encoder; it is stored atomically with its
+    own manifest, like an export, and replaced whole when it does not verify.
+    """
+    final = int8_encoder_dir(encoder_dir)
+    problem = verify_encoder(final)
+    if problem is None:
+        return final
+    if final.exists():
+        logger.warning("making the int8 encoder again: %s", problem)
+    manifest = json.loads((encoder_dir / ENCODER_MANIFEST).read_text(encoding="utf-8"))
+    weights = str(manifest.get("weights_sha256", ""))
+    _store_atomically(final, weights, lambda staging: quantise(encoder_dir, staging))
+    logger.info("int8 build encoder stored in %s", final)
+    return final
+
+
+def _store_atomically(final: Path, weights_sha256: str, fill: Callable[[Path], None]) -> Path:
+    """Fill a staging folder beside ``final``, hash its files into a manifest, rename it."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=final.parent))
     try:
-        export(staging)
+        fill(staging)
         files = {
             str(path.relative_to(staging)): sha256_file(path)
             for path in sorted(staging.rglob("*"))
@@ -105,7 +142,7 @@ def store_encoder(store: Path, weights_sha256: str, export: Callable[[Path], Non
         manifest = {"format": ENCODER_FORMAT, "weights_sha256": weights_sha256, "files": files}
         (staging / ENCODER_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if final.exists():
-            trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=store))
+            trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=final.parent))
             final.rename(trash / final.name)
             staging.rename(final)
             shutil.rmtree(trash, ignore_errors=True)
@@ -114,7 +151,6 @@ def store_encoder(store: Path, weights_sha256: str, export: Callable[[Path], Non
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    logger.info("query encoder stored in %s", final)
     return final
 
 

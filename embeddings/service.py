@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
-from embeddings.build_encoder import BuildEncoders
+from embeddings.build_encoder import BuildEncoders, built_precision
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder, Vectors
 from embeddings.encoder_store import (
@@ -204,18 +204,25 @@ def _build(
     except ModelError as error:
         logger.warning("queries will use torch (slower start): %s", error)
     cache_dir = vector_cache_dir(index_dir)
-    # The live index's vectors, traits and graph, for the sentences it already has.
-    live = open_live_index(index_dir, spec.weights_sha256)
+    # The live index's vectors, traits and graph, for the sentences it already has (when its
+    # vectors have this build's precision: int8 and fp32 vectors never mix).
+    precision, built = encoders.planned_precision, built_precision(index_dir)
+    live = open_live_index(index_dir, spec.weights_sha256) if built == precision else None
+    if built not in (None, precision):
+        logger.info("nothing reused from the live index: its vectors are %s", built)
     with (
-        VectorCache(cache_dir, spec.weights_sha256, encoders.dimension) as cache,
+        VectorCache(
+            cache_dir, spec.weights_sha256, encoders.dimension, precision=precision
+        ) as cache,
         SpanCache(cache_dir, SPLITTER_VERSION) as spans,
     ):
         steps: list[Callable[[int], None] | None] = [None]
         counts: dict[str, int] = {}
 
-        def before_encoding(texts: list[str]) -> None:
-            encoders.choose(texts)
+        def before_encoding(texts: list[str]) -> str:
+            precision = encoders.choose(texts).precision
             steps[0] = progress(len(texts)) if progress else None
+            return precision
 
         def encode_cached(texts: Sequence[str]) -> Vectors:
             vectors, encoded = cache.encode(
@@ -255,6 +262,7 @@ def _build(
         # The calibration is nested: its own "cached" (measured earlier on this machine) must not
         # overwrite the count of vectors taken from the vector cache.
         build_encoding={
+            "precision": encoders.precision,
             **counts,
             "calibration": asdict(encoders.calibration) if encoders.calibration else None,
         },

@@ -8,11 +8,13 @@ spans of each article are kept too, keyed by its text, its language and the spli
 
 Both live beside the shared query encoders (``vector_cache_dir``): ``DATA/vectors/`` for the
 indexes of a data directory, ``INDEX/vectors/`` for an index in a folder of the user's
-choosing. SQLite gives atomic, crash-safe writes: vectors are committed in chunks while a long
-build runs, so an interrupted build loses at most one chunk, and a torn write never surfaces
-as a wrong vector. A cache file that SQLite cannot read is logged, removed and started again:
-it is a cache, never the only copy of anything. Each cache is bounded: past ``max_entries``,
-the entries that the fewest recent builds used go first.
+choosing. Vectors of the int8 build encoder (``embeddings.build_encoder``) have a file of their
+own (``<weights>-<dimension>-int8.sqlite``): int8 and fp32 vectors never mix, and the fp32 file
+of older versions stays valid. SQLite gives atomic, crash-safe writes: vectors are committed
+in chunks while a long build runs, so an interrupted build loses at most one chunk, and a torn
+write never surfaces as a wrong vector. A cache file that SQLite cannot read is logged, removed
+and started again: it is a cache, never the only copy of anything. Each cache is bounded: past
+``max_entries``, the entries that the fewest recent builds used go first.
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ class BlobCache:
 
 
 class VectorCache:
-    """Sentence vectors of one model, keyed by the sentence text."""
+    """Sentence vectors of one model and precision, keyed by the sentence text."""
 
     def __init__(
         self,
@@ -190,13 +192,35 @@ class VectorCache:
         weights_sha256: str,
         dimension: int,
         max_entries: int = DEFAULT_MAX_VECTORS,
+        precision: str = "fp32",
     ) -> None:
         self.dimension = dimension
-        self.path = directory / f"{weights_sha256[:16]}-{dimension}.sqlite"
-        self._store = BlobCache(self.path, f"vectors:{weights_sha256}:{dimension}", max_entries)
+        self.directory = directory
+        self.weights_sha256 = weights_sha256
+        self.max_entries = max_entries
+        self._stores: dict[str, BlobCache] = {}
+        self.precision = precision
+        self._store = self._store_of(precision)
+
+    def _store_of(self, precision: str) -> BlobCache:
+        if precision not in self._stores:
+            name = f"{self.weights_sha256[:16]}-{self.dimension}"
+            kind = f"vectors:{self.weights_sha256}:{self.dimension}"
+            if precision != "fp32":
+                name, kind = f"{name}-{precision}", f"{kind}:{precision}"
+            self._stores[precision] = BlobCache(
+                self.directory / f"{name}.sqlite", kind, self.max_entries
+            )
+        return self._stores[precision]
+
+    @property
+    def path(self) -> Path:
+        """The file of the vectors of the current precision."""
+        return self._store.path
 
     def close(self) -> None:
-        self._store.close()
+        for store in self._stores.values():
+            store.close()
 
     def __enter__(self) -> VectorCache:
         return self
@@ -212,32 +236,28 @@ class VectorCache:
         texts: Sequence[str],
         encode: Callable[[list[str]], Vectors],
         chunk: int = 2048,
-        before_encoding: Callable[[list[str]], None] | None = None,
+        before_encoding: Callable[[list[str]], str | None] | None = None,
     ) -> tuple[Vectors, int]:
         """The vectors of ``texts``, encoding (with ``encode``) only those not cached.
 
         New vectors are committed every ``chunk`` texts, so an interrupted build keeps what it
         encoded. ``before_encoding`` is told the texts to encode first (for progress and the
-        choice of encoder). Returns the vectors and how many texts were encoded.
+        choice of encoder); it may return the precision of the encoder it chose, and when
+        that is not the cache's, the texts are looked up again among that precision's
+        vectors. Returns the vectors and how many texts were encoded.
         """
         keys = [text_key(text) for text in texts]
-        found = self._store.get_many(keys)
-        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        missing: dict[bytes, str] = {}
-        for row, (key, text) in enumerate(zip(keys, texts, strict=True)):
-            value = found.get(key)
-            if value is not None and len(value) == 4 * self.dimension:
-                result[row] = np.frombuffer(value, dtype=np.float32)
-            else:
-                missing.setdefault(key, text)
-        logger.info(
-            "vector cache: %d of %d sentences cached", len(texts) - len(missing), len(texts)
-        )
+        result, missing = self._lookup(keys, texts)
+        if missing and before_encoding is not None:
+            precision = before_encoding(list(missing.values()))
+            if precision is not None and precision != self.precision:
+                logger.info("vector cache: the build encodes in %s: looking again", precision)
+                self.precision = precision
+                self._store = self._store_of(precision)
+                result, missing = self._lookup(keys, texts)
         if missing:
             new_keys = list(missing)
             new_texts = [missing[key] for key in new_keys]
-            if before_encoding is not None:
-                before_encoding(new_texts)
             computed: dict[bytes, Vectors] = {}
             for start in range(0, len(new_keys), chunk):
                 part = new_texts[start : start + chunk]
@@ -254,6 +274,27 @@ class VectorCache:
                 if key in computed:
                     result[row] = computed[key]
         return result, len(missing)
+
+    def _lookup(
+        self, keys: Sequence[bytes], texts: Sequence[str]
+    ) -> tuple[Vectors, dict[bytes, str]]:
+        """The cached vectors (zero rows where there are none) and the texts not cached."""
+        found = self._store.get_many(keys)
+        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        missing: dict[bytes, str] = {}
+        for row, (key, text) in enumerate(zip(keys, texts, strict=True)):
+            value = found.get(key)
+            if value is not None and len(value) == 4 * self.dimension:
+                result[row] = np.frombuffer(value, dtype=np.float32)
+            else:
+                missing.setdefault(key, text)
+        logger.info(
+            "vector cache (%s): %d of %d sentences cached",
+            self.precision,
+            len(texts) - len(missing),
+            len(texts),
+        )
+        return result, missing
 
 
 class SpanCache:

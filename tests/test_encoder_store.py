@@ -11,6 +11,8 @@ from embeddings.encoder_store import (
     CALIBRATION_FILE,
     encoder_id,
     encoder_store_dir,
+    ensure_int8_encoder,
+    int8_encoder_dir,
     read_calibrations,
     record_calibration,
     store_encoder,
@@ -96,3 +98,22 @@ def test_an_unreadable_calibration_record_counts_as_none(tmp_path: Path) -> None
     assert read_calibrations(directory) == {}
     record_calibration(directory, "machine-a", {"chosen": "onnx", "sample": 128})
     assert list(read_calibrations(directory)) == ["machine-a"]
+
+
+def test_the_int8_encoder_is_made_once_beside_the_fp32_one_and_verified(tmp_path: Path) -> None:
+    fp32 = store_encoder(tmp_path, WEIGHTS, _export(b"fp32"))
+    made: list[Path] = []
+
+    def quantise(source: Path, staging: Path) -> None:
+        made.append(source)
+        (staging / "model.onnx").write_bytes((source / "model.onnx").read_bytes() + b" int8")
+        (staging / "tokenizer.json").write_text("{}")
+
+    int8 = ensure_int8_encoder(fp32, quantise)
+    assert int8 == int8_encoder_dir(fp32) and made == [fp32]
+    assert verify_encoder(int8) is None and verify_encoder(fp32) is None
+    assert ensure_int8_encoder(fp32, quantise) == int8 and len(made) == 1  # kept, not made again
+    (int8 / "model.onnx").write_bytes(b"damaged")
+    assert ensure_int8_encoder(fp32, quantise) == int8 and len(made) == 2  # made again
+    assert (int8 / "model.onnx").read_bytes() == b"fp32 int8"
+    assert sorted(p.name for p in fp32.iterdir() if p.is_dir()) == ["int8"]  # no staging left

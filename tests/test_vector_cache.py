@@ -57,6 +57,34 @@ def test_another_model_does_not_share_vectors(tmp_path: Path) -> None:
     assert encoded == 1
 
 
+def test_int8_and_fp32_vectors_never_come_back_for_one_another(tmp_path: Path) -> None:
+    fp32, int8 = CountingEncoder(), CountingEncoder()
+
+    def from_int8(texts: Sequence[str]) -> Vectors:
+        return int8(texts) * -1  # other vectors than fp32's for the same texts
+
+    with cache(tmp_path) as first:
+        fp32_vectors, _ = first.encode(["one", "two"], fp32)
+    with VectorCache(tmp_path / "vectors", "ab" * 32, DIM, precision="int8") as second:
+        int8_vectors, encoded = second.encode(["one", "two"], from_int8)
+    assert encoded == 2 and int8.seen == ["one", "two"]
+    np.testing.assert_array_equal(int8_vectors, -fp32_vectors)
+    with cache(tmp_path) as third:  # fp32 again: its own vectors, nothing encoded
+        again, encoded = third.encode(["two", "one"], fp32)
+    assert encoded == 0
+    np.testing.assert_array_equal(again, fp32_vectors[::-1])
+
+    # A build that starts as fp32 and then chooses int8 (its first measurement) looks again
+    # among the int8 vectors: "one" and "two" come from there, only "three" is encoded.
+    with cache(tmp_path) as switching:
+        vectors, encoded = switching.encode(
+            ["one", "two", "three"], from_int8, before_encoding=lambda texts: "int8"
+        )
+    assert encoded == 1 and int8.seen[-1] == "three"
+    np.testing.assert_array_equal(vectors[:2], int8_vectors)
+    assert switching.precision == "int8" and switching.path.name.endswith("-int8.sqlite")
+
+
 def test_an_interrupted_encoding_keeps_the_chunks_already_done(tmp_path: Path) -> None:
     calls = []
 

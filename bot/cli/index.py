@@ -103,6 +103,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from embeddings import IndexDamagedError, read_manifest, staleness, verify_index
+    from embeddings.build_precision import describe_build_encoding
 
     corpus, index, model = locations(args, settings)
     try:
@@ -138,6 +139,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
         ("built", manifest.built_at),
         ("format", str(manifest.format_version)),
         ("vector search", _vector_search(manifest.ann)),
+        ("build encoder", describe_build_encoding(manifest.build_encoding)),
     ]
     for name, value in rows:
         print(f"{name + ':':<15}{value}")
