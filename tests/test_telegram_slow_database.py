@@ -30,6 +30,7 @@ import psycopg
 import pytest
 
 from bot.settings import Settings, TelegramSettings
+from bot.telegram import webhook
 from bot.telegram.app import build_application
 from bot.telegram.database_state import BotState, open_state
 from bot.telegram.dispatch import Dispatcher
@@ -232,6 +233,34 @@ def test_a_delivery_waiting_to_be_recorded_leaves_the_search_threads_free(
                 await server.close()
             assert len(answers_to(api, ALICE)) == 1 and len(answers_to(api, BOB)) == 1
             assert state.inbox.count(PENDING) == 0 and state.inbox.count(DONE) == 2
+
+    run(scenario)
+
+
+def test_a_delivery_recorded_after_its_request_timed_out_is_answered_once(
+    database_url: str, fake_searcher: Searcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database answers after the webhook request gave up (408): the update it recorded is
+    answered all the same, and Telegram's redelivery, a duplicate, is not answered again."""
+    monkeypatch.setattr(webhook, "READ_TIMEOUT", 1.0)  # instead of waiting 10 s
+    updates = Updates()
+
+    async def scenario() -> None:
+        async with replica(database_url, fake_searcher, tmp_path) as (api, state, dispatch):
+            server = WebhookServer(state.inbox, dispatch, "hook", "s3cret")
+            await server.start("127.0.0.1", 0)
+            question = updates.private(ALICE, CUSTODY)
+            try:
+                with table_locked(database_url, "quotebot_updates") as release:
+                    assert await deliver(server.port, question) == 408
+                    release.set()
+                await api.wait_until(lambda: bool(answers_to(api, ALICE)))
+                assert await deliver(server.port, question) == 200  # Telegram's retry
+                assert await dispatch.drain(20.0) == 0
+            finally:
+                await server.close()
+            assert len(answers_to(api, ALICE)) == 1
+            assert state.inbox.count(PENDING) == 0 and state.inbox.count(DONE) == 1
 
     run(scenario)
 

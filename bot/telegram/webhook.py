@@ -8,6 +8,10 @@ comparison), then ``Content-Length`` (at most ``MAX_BODY`` bytes, 1 MB: far abov
 update). python-telegram-bot's tornado server reads the whole body before checking the secret,
 so four 95 MB posts cost 400 MB (issue 9, row 5); this one reads at most 1 MB per request and
 ``MAX_HEADER`` bytes of headers.
+
+A request gets ``READ_TIMEOUT`` seconds, recording included; a database slower than that gets
+the request a 408 (Telegram delivers the update again), but the recording goes on, and an
+update recorded late is answered by this replica as if the request had waited.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import logging
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import InboxError, UpdateInbox
@@ -91,6 +96,7 @@ class WebhookServer:
         self._secret = secret.encode("utf-8")
         self._on_update = on_update
         self._server: asyncio.Server | None = None
+        self._recordings: set[asyncio.Future[bool]] = set()
 
     async def start(self, host: str, port: int) -> None:
         self._server = await asyncio.start_server(self._serve, host, port, limit=MAX_HEADER)
@@ -170,13 +176,26 @@ class WebhookServer:
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             logger.warning("webhook: a body without an update id was refused")
             return 400
+        recording = asyncio.ensure_future(self._record(update))
+        self._recordings.add(recording)
+        recording.add_done_callback(self._recordings.discard)
+        # Shielded: a request that times out (a slow database) does not cancel the recording.
+        recorded = await asyncio.shield(recording)
+        # Not recorded, so not confirmed: Telegram delivers it again (perhaps elsewhere).
+        return 200 if recorded else 503
+
+    async def _record(self, update: dict[str, Any]) -> bool:
+        """Record ``update`` and hand it to the dispatcher if it is new; whether it was
+        recorded. A task of its own: when the database answers only after the request timed
+        out (408), the update it recorded is answered all the same, here (Telegram's
+        redelivery finds it recorded, so it is not answered twice, and not left pending by a
+        live replica until a restart)."""
         try:
             new = await inbox_call(self.inbox.record, [update])
         except InboxError as error:
-            # Not recorded, so not confirmed: Telegram delivers it again (perhaps elsewhere).
             logger.error("webhook: update %d not recorded: %s", update["update_id"], error)
-            return 503
+            return False
         self.dispatcher.accept(new)  # starts tasks; the 200 goes out after the record
         if self._on_update is not None:
             self._on_update()
-        return 200
+        return True
