@@ -19,11 +19,13 @@ build`` would leave it (manifest naming the real model, corpus fingerprint, shar
 encoder) and reused by later runs. Measured, each in its own process where it matters:
 
 - load: ``load_index`` + ``searcher_for`` in a fresh process (imports excluded);
-- warm query p50/p99: ``Searcher.search(question, 3)`` on real SQuAD dev questions, after 10
-  warm-up queries, in that process, wall time and CPU time (``time.process_time``, which other
-  work on a shared machine inflates less); with the share of the lexical side
-  (``lexical_evidence``) and of the encoder; RSS: that process's peak resident memory (what a
-  bot replica holds); the 1-minute load average of the machine while it ran;
+- warm query p50/p99: ``Searcher.search(question, 3)`` on real SQuAD dev questions, in that
+  process, once it has mapped the index in as ``quotebot run`` does (``keep_resident``; its
+  time and the MiB made resident are reported) and after 10 warm-up queries, wall time and
+  CPU time (``time.process_time``, which other work on a shared machine inflates less);
+  with the share of the lexical side (``lexical_evidence``) and of the encoder; the page
+  faults per question (minor / major, ``getrusage``); RSS: that process's peak resident
+  memory (what a bot replica holds); the 1-minute load average of the machine while it ran;
 - ``--results DIR`` writes those questions' top-10 ids and scores, ``--compare-results DIR``
   says whether they are identical to an earlier run's (a performance change must not move
   them);
@@ -298,14 +300,24 @@ def serve(
         )
     searcher = searcher_for(stored)
     load_s = time.perf_counter() - started
+    # As `quotebot run` does: the index's files mapped in once, in the background; a bot
+    # answers meanwhile, but the warm queries below are timed once it is done.
+    warming = searcher.keep_resident()
+    if warming is not None:
+        warming.wait()
     for question in questions[:WARMUP]:
         searcher.search(question, 3)
     timings, cpu, lexical, encoding = [], [], [], []
+    minor, major = [], []
     for question in questions[WARMUP:]:
+        before = resource.getrusage(resource.RUSAGE_SELF)
         t0, c0 = time.perf_counter(), time.process_time()
         searcher.search(question, 3)
         timings.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        minor.append(after.ru_minflt - before.ru_minflt)
+        major.append(after.ru_majflt - before.ru_majflt)
         t0 = time.perf_counter()
         lexical_evidence(stored.index.lexical, stored.index.lexical_window, question)
         lexical.append(time.perf_counter() - t0)
@@ -313,6 +325,7 @@ def serve(
         searcher.encoder.encode([question])
         encoding.append(time.perf_counter() - t0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_now = _current_rss_mib()
     checked = differ = 0
     if results is not None:
         top = []
@@ -341,10 +354,23 @@ def serve(
         "lexical_p50_ms": 1000 * percentile(lexical, 0.5),
         "encode_p50_ms": 1000 * percentile(encoding, 0.5),
         "rss_mib": rss,
+        "rss_now_mib": rss_now,
+        "warm_s": warming.seconds if warming is not None else 0.0,
+        "warm_mib": (warming.resident_bytes >> 20) if warming is not None else 0.0,
+        "minor_faults": float(np.mean(minor)),
+        "major_faults": float(np.mean(major)),
         "kind": 0.0 if exact or stored.index.vectors.ann is None else 1.0,
         "speakers_checked": float(checked),
         "speakers_differ": float(differ),
     }
+
+
+def _current_rss_mib() -> float:
+    """This process's resident memory now (VmRSS), MiB: the peak can be a load-time spike."""
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _speakers_read(index: Any, ranking: Any, top_k: int) -> list[str | None]:
@@ -543,9 +569,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "| sentences | vector index | load | warm p50 / p99 | CPU p50 / p99 | lexical p50 "
         "| encode p50 | cold `ask` median (max) | RSS ask / serving | recall@10 "
-        "| P@1 approx / exact (n) | load avg |"
+        "| P@1 approx / exact (n) | load avg | warm-up (resident) | faults/q minor / major |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for manifest, served, exact, walls, ask_rss, scores in rows:
         ann = manifest.ann
         kind = ann.get("kind", "exact")
@@ -559,14 +585,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {np.median(walls):.2f} s ({max(walls):.2f} s) "
             f"| {ask_rss:.0f} / {served['rss_mib']:.0f} MiB | {scores['recall10']:.3f} "
             f"| {scores['p1_approximate']:.1f} / {scores['p1_exact']:.1f} "
-            f"({int(scores['questions'])}) | {served['load_1min']:.1f} |"
+            f"({int(scores['questions'])}) | {served['load_1min']:.1f} "
+            f"| {served['warm_s']:.1f} s ({served['warm_mib']:.0f} MiB) "
+            f"| {served['minor_faults']:.0f} / {served['major_faults']:.1f} |"
         )
         if exact is not None:
             print(
                 f"| (same, exact scan) | exact | {exact['load_s']:.2f} s "
                 f"| {exact['p50_ms']:.1f} / {exact['p99_ms']:.1f} ms "
                 f"| {exact['cpu_p50_ms']:.1f} / {exact['cpu_p99_ms']:.1f} ms | | | | "
-                f"— / {exact['rss_mib']:.0f} MiB | 1 | | |"
+                f"— / {exact['rss_mib']:.0f} MiB | 1 | | | | |"
             )
     for line in comparisons:
         print(f"\n{line}")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -333,28 +334,99 @@ class LexicalEvidence:
         return sentence, window
 
 
+class _Scratch:
+    """Corpus-sized work arrays for one question, all zero between questions.
+
+    Allocating them per question (``np.zeros``, then ``sentence + window`` and a scan of the
+    sum) wrote and read about 30 MB at a million sentences: 2.8 ms of a 5.2 ms BM25 (CPU p50,
+    loaded machine). Reused, only the matched rows are written, read and reset.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.sentence = np.zeros(size, dtype=np.float32)
+        self.window = np.zeros(size, dtype=np.float32)
+        self.matched = np.zeros(size, dtype=np.bool_)
+
+    def clear(self, ids: IntArray | None = None) -> None:
+        """Back to all zeros: only ``ids`` (every row written) or, not knowing, everything."""
+        if ids is None:
+            self.sentence.fill(0)
+            self.window.fill(0)
+            self.matched.fill(False)
+        else:
+            self.sentence[ids] = 0
+            self.window[ids] = 0
+            self.matched[ids] = False
+
+
+class _ScratchPool:
+    """Free scratch arrays by corpus size: one per question being answered at once (a bot
+    answers on several threads), kept for the next ones. Sizes other than the newest two
+    (an index and the one replacing it) are dropped."""
+
+    def __init__(self) -> None:
+        self._free: dict[int, list[_Scratch]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> _Scratch:
+        with self._lock:
+            free = self._free.pop(size, [])
+            scratch = free.pop() if free else None
+            self._free[size] = free  # newest size last
+            while len(self._free) > 2:
+                del self._free[next(iter(self._free))]
+        return scratch if scratch is not None else _Scratch(size)
+
+    def give(self, size: int, scratch: _Scratch) -> None:
+        with self._lock:
+            if size in self._free:
+                self._free[size].append(scratch)
+
+
+_SCRATCH = _ScratchPool()
+
+
 def lexical_evidence(
     sentence_index: LexicalIndex, window_index: LexicalIndex, question: str
 ) -> LexicalEvidence:
     """Each matching sentence's share of the BM25 ceiling, of the sentence and of its window.
 
     The same numbers as ``scores(question) / ceiling`` of each index, reading only the
-    postings of the question's terms.
+    postings of the question's terms: each index's postings are added, term by term in the
+    query's order, into a reused all-zero array (the float32 additions of ``accumulate``),
+    the matched rows marked in a third, and only those rows read back and reset.
     """
-    sentence = sentence_index.accumulate(question)
-    window = window_index.accumulate(question)
-    if sentence is None and window is None:
+    sentence_postings = sentence_index._postings(question)
+    window_postings = window_index._postings(question)
+    if not sentence_postings and not window_postings:
         return LexicalEvidence(_EMPTY_IDS, _EMPTY_SCORES, _EMPTY_SCORES)
     size = sentence_index.size
-    if sentence is None:
-        sentence = np.zeros(size, dtype=np.float32)
-    if window is None:
-        window = np.zeros(size, dtype=np.float32)
-    ids = np.flatnonzero(sentence + window).astype(np.int64)  # both >= 0: matched somewhere
+    scratch = _SCRATCH.take(size)
+    try:
+        for postings, scores in (
+            (sentence_postings, scratch.sentence),
+            (window_postings, scratch.window),
+        ):
+            for rows, weights in postings:
+                # np.add.at adds each weight in turn (a term's rows are distinct: the same
+                # float32 additions as ``scores[rows] += weights``), 3 times faster; int32
+                # rows converted once, not at every indexing.
+                where = rows.astype(np.intp)
+                np.add.at(scores, where, weights)
+                scratch.matched[where] = True
+        ids = np.flatnonzero(scratch.matched).astype(np.int64)
+        sentence = scratch.sentence[ids]
+        window = scratch.window[ids]
+        scratch.clear(ids)
+    except BaseException:
+        scratch.clear()
+        raise
+    finally:
+        _SCRATCH.give(size, scratch)
     return LexicalEvidence(
         ids,
-        sentence[ids] / max(sentence_index.ceiling(question), 1e-6),
-        window[ids] / max(window_index.ceiling(question), 1e-6),
+        sentence / max(sentence_index.ceiling(question), 1e-6),
+        window / max(window_index.ceiling(question), 1e-6),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -264,3 +265,25 @@ def test_an_index_saved_without_term_frequencies_gives_no_known_tokens(tmp_path:
     index.save(tmp_path / "new")
     assert KnownTokens.load(tmp_path / "new", TEXTS[:2], ["en"] * 2) is None  # another size
     assert KnownTokens.load(tmp_path / "new", TEXTS, ["en"] * len(TEXTS)) is not None
+
+
+def test_lexical_evidence_is_the_same_whichever_question_came_before() -> None:
+    """The work arrays are reused between questions (and threads): each question's evidence
+    is bit for bit what it is asked first, in any order, from several threads at once."""
+    texts = TEXTS * 4
+    windows = [" ".join(texts[max(n - 1, 0) : n + 2]) for n in range(len(texts))]
+    sentence, window = build_lexical_index(texts), build_lexical_index(windows)
+    first = {query: lexical_evidence(sentence, window, query) for query in QUERIES}
+
+    def same(query: str) -> bool:
+        evidence = lexical_evidence(sentence, window, query)
+        expected = first[query]
+        return (
+            np.array_equal(evidence.ids, expected.ids)
+            and evidence.sentence.tobytes() == expected.sentence.tobytes()
+            and evidence.window.tobytes() == expected.window.tobytes()
+        )
+
+    assert all(same(query) for query in reversed(QUERIES))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(same, QUERIES * 20))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -56,3 +57,24 @@ def test_an_exact_store_reads_its_rows_from_the_matrix(tmp_path: Path) -> None:
         tmp_path, "vectors.npy", "ann.faiss", "nodes.npy", AnnSettings("exact")
     )
     assert loaded.rows is loaded.matrix  # a scan pages it all in anyway
+
+
+def test_rows_out_of_the_page_cache_are_read_the_same(tmp_path: Path) -> None:
+    """Rows the page cache dropped are fetched (asked for all at once, then waited for)
+    and are bit for bit the rows still cached."""
+    vectors = _vectors(3000, dimension=384)
+    np.save(tmp_path / "vectors.npy", vectors)
+    mapped = np.load(tmp_path / "vectors.npy", mmap_mode="r")
+    reader = RowFile.of(mapped)
+    assert reader is not None
+    ids = np.array([2999, 5, 1500, 5, 700, 0], dtype=np.int64)
+    cached = reader[ids]
+    fd = os.open(tmp_path / "vectors.npy", os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # drop it from the page cache
+    finally:
+        os.close(fd)
+    assert np.array_equal(reader[ids], cached)
+    assert np.array_equal(cached, vectors[ids])
+    reader.close()
