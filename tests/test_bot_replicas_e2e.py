@@ -4,7 +4,8 @@ What docs/replicas.md deploys, end to end: two webhook processes (their own data
 the same index and ``QUOTEBOT_DATABASE_URL``) behind what would be a load balancer, here the
 test posting to one or the other. A user notices three things: an update Telegram delivers
 twice, once to each replica, is answered once; the per-user limit is one limit, not one per
-replica; and /stats on one counts what the other answered.
+replica; /stats on one counts what the other answered; and an update stuck at one replica
+fails that replica's health check only, so a load balancer takes out that one, not both.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.telegram import messages
@@ -33,6 +35,7 @@ pytestmark = pytest.mark.integration
 QUESTION = "How many people are held in custody in Crimea?"
 SECRET = "one-secret-for-every-replica"
 ADMIN = 7001
+STUCK = 10**9  # an update id no test update has
 # The fake Bot API, the two processes, their webhook ports, the index's files before the start.
 Replicas = tuple[BotAPIServer, list[BotProcess], list[int], dict[str, tuple[int, int]]]
 
@@ -113,8 +116,27 @@ def two_replicas(tmp_path: Path, real_index_dir: Path, database_url: str) -> Ite
         server.stop()
 
 
+def health_check(data_dir: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot.telegram.health`` as the replica's container runs it."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "QUOTEBOT_DATA_DIR": str(data_dir),
+        "QUOTEBOT_DATABASE_URL": database_url,
+        "QUOTEBOT_STUCK_AFTER": "60",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.telegram.health"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_two_replicas_on_one_database_behave_as_one_bot(
-    two_replicas: Replicas, real_index_dir: Path
+    two_replicas: Replicas, real_index_dir: Path, tmp_path: Path, database_url: str
 ) -> None:
     server, bots, (port_a, port_b), index_before = two_replicas
     updates = Updates()
@@ -134,6 +156,28 @@ def test_two_replicas_on_one_database_behave_as_one_bot(
     # /stats on B counts the question A answered.
     assert post(port_b, updates.private(ADMIN, "/stats")) == 200
     server.wait_until(lambda: bool(replies(server, ADMIN)), ANSWER_TIMEOUT, "the statistics")
+
+    # Each replica's health check judges that replica alone.
+    data_dirs = [tmp_path / "data-0", tmp_path / "data-1"]
+    for path in data_dirs:  # written a second after the start
+        for _ in range(int(ANSWER_TIMEOUT * 10)):
+            if (path / "heartbeat").exists():
+                break
+            time.sleep(0.1)
+    replica_a = (data_dirs[0] / "replica").read_text().strip()
+    assert replica_a != (data_dirs[1] / "replica").read_text().strip()
+    checks = [health_check(path, database_url) for path in data_dirs]
+    assert [check.returncode for check in checks] == [0, 0], [check.stderr for check in checks]
+    with psycopg.connect(database_url, autocommit=True) as admin:  # stuck at A for 10 minutes
+        admin.execute(
+            "INSERT INTO quotebot_updates (update_id, body, state, received_at, claimed_by, "
+            "claimed_at) VALUES (%s, '{}', 'pending', %s, %s, %s)",
+            (STUCK, time.time() - 600, replica_a, time.time() - 600),
+        )
+        stuck_a, check_b = (health_check(path, database_url) for path in data_dirs)
+        admin.execute("DELETE FROM quotebot_updates WHERE update_id = %s", (STUCK,))
+    assert stuck_a.returncode == 1 and "an update has waited 600 s" in stuck_a.stderr
+    assert check_b.returncode == 0, check_b.stderr
 
     for bot in bots:
         assert bot.stop(signal.SIGTERM) == 0
