@@ -8,8 +8,9 @@ one place. SQLite in the data directory stays the default for one process; with 
 Each store holds one ``Database``: at most ``size`` autocommit connections (one for the
 feedback store and the inbox, whose calls are short and ordered; a few for the per-user limits,
 so that one user's check waiting on a lock does not queue every other user's behind it), each
-used by one thread at a time and opened again on the next call after the server dropped it, so
-that a database restart costs the calls made while it was down, not the process.
+used by one thread at a time and opened again on the next call after the server dropped it (a
+call that finds its connection broken closes the idle ones too), so that a database restart
+costs the calls made while it was down and one more, not the process.
 ``Database.run`` is how the event loop calls it: in the database's own worker threads (as many
 as connections), never in the loop (a round trip blocks for milliseconds, for as long as a lock
 is held or a server is slow), and never in asyncio's shared thread pool, which a stalled
@@ -150,12 +151,18 @@ class Database:
             and not connection.broken
             and connection.info.transaction_status == TransactionStatus.IDLE
         )
+        stale: list[psycopg.Connection[tuple[object, ...]]] = []
         with self._lock:
             if reusable and not self._closed:
                 self._idle.append(connection)
                 return
-        with contextlib.suppress(Exception):
-            connection.close()
+            if connection.broken:
+                # The server went away (a restart, a failover): the idle connections went with
+                # it, so the next calls connect afresh instead of each failing on a dead one.
+                stale, self._idle = self._idle, []
+        for dead in (connection, *stale):
+            with contextlib.suppress(Exception):
+                dead.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
