@@ -60,7 +60,13 @@ if TYPE_CHECKING:
         Searcher,
         validate_question,
     )
-    from embeddings.service import build, default_index_dir, open_searcher, staleness
+    from embeddings.service import (
+        build,
+        default_index_dir,
+        index_write_problem,
+        open_searcher,
+        staleness,
+    )
     from embeddings.squad import load_squad
     from embeddings.stamps import utc_timestamp
     from embeddings.text_fragment import url_to_quote
@@ -114,6 +120,7 @@ _EXPORTS: dict[str, str] = {
     "validate_question": "embeddings.search",
     "build": "embeddings.service",
     "default_index_dir": "embeddings.service",
+    "index_write_problem": "embeddings.service",
     "open_searcher": "embeddings.service",
     "staleness": "embeddings.service",
     "load_squad": "embeddings.squad",
@@ -162,6 +169,7 @@ __all__ = [
     "encoder_store_dir",
     "evaluate_answer_set",
     "evaluate_squad",
+    "index_write_problem",
     "is_multilingual_model",
     "list_encoders",
     "list_indexes",

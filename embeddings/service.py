@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -84,7 +86,32 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["build", "default_index_dir", "open_searcher", "searcher_for", "staleness"]
+__all__ = [
+    "build",
+    "default_index_dir",
+    "index_write_problem",
+    "open_searcher",
+    "searcher_for",
+    "staleness",
+]
+
+
+def index_write_problem(index_dir: Path) -> str | None:
+    """Why no file can be created in the index folder (None when one can).
+
+    Replicas share one index on a read-only volume: a stale index there is served as it is,
+    not rebuilt (which would fail half-way, after deleting caches). The test is a real file
+    made and removed, since permission bits say nothing about a read-only mount, and root
+    passes every permission check but not an immutable folder.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=".write-test-", dir=index_dir)
+    except OSError as error:
+        return error.strerror or str(error)
+    os.close(handle)
+    with contextlib.suppress(OSError):
+        Path(name).unlink()
+    return None
 
 
 def staleness(manifest: Manifest, corpus_dir: Path, model: str) -> str | None:
@@ -126,6 +153,9 @@ def build(
         raise IndexFormatError(
             f"cannot write the index in {index_dir}: {error.strerror or error}"
         ) from None
+    problem = index_write_problem(index_dir)
+    if problem is not None:  # before anything is opened, encoded or deleted
+        raise IndexFormatError(f"cannot write the index in {index_dir}: {problem}")
     try:
         manifest = _build(corpus_dir, index_dir, model, progress, ann or AnnSettings())
     except BaseException:
@@ -399,11 +429,21 @@ def open_searcher(
     manifest records (None keeps it).
     """
     reason: str | None
-    damaged = False
+    damaged = stale = False
     try:
         reason = staleness(read_manifest(index_dir), corpus_dir, model)
+        stale = reason is not None
     except IndexFormatError as error:  # missing, another format, or damaged
         reason, damaged = str(error), isinstance(error, IndexDamagedError)
+    if stale and (problem := index_write_problem(index_dir)) is not None:
+        return _serve_stale(
+            index_dir,
+            f"{reason}, and its folder cannot be written here ({problem})",
+            ef_search,
+            abstain_below,
+            related_below,
+            multilingual,
+        )
     if reason is None:
         try:
             searcher = searcher_for(
@@ -427,3 +467,27 @@ def open_searcher(
     return searcher_for(
         load_index(index_dir, ef_search=ef_search), abstain_below, related_below, multilingual
     )
+
+
+def _serve_stale(
+    index_dir: Path,
+    why: str,
+    ef_search: int | None,
+    abstain_below: float | None,
+    related_below: float | None,
+    multilingual: bool | None,
+) -> Searcher:
+    """The searcher over an index that is older than its corpus but cannot be rebuilt here
+    (a replica's read-only copy): one warning, nothing written or deleted."""
+    try:
+        stored = load_index(index_dir, ef_search=ef_search)
+    except IndexFormatError as error:
+        raise IndexFormatError(f"{error}; it cannot be rebuilt here: {why}") from None
+    logger.warning(
+        "serving the index in %s as it is, older than its corpus or model: %s; "
+        "rebuild it where it can be written (quotebot index build --index %s)",
+        index_dir,
+        why,
+        index_dir,
+    )
+    return searcher_for(stored, abstain_below, related_below, multilingual)

@@ -24,14 +24,19 @@ logger = logging.getLogger(__name__)
 
 
 def needs_build(corpus_dir: Path, index_dir: Path, model: str) -> bool:
-    """Whether ``open_searcher`` would build: no index, another format, damaged, or stale."""
+    """Whether ``open_searcher`` would build: no index, another format, damaged, or stale.
+
+    A stale index whose folder cannot be written (replicas' read-only volume) is not rebuilt:
+    ``open_searcher`` serves it as it is, with a warning.
+    """
     try:
-        return (
+        stale = (
             embeddings.staleness(embeddings.read_manifest(index_dir), corpus_dir, model)
             is not None
         )
     except embeddings.IndexFormatError:
         return True
+    return stale and embeddings.index_write_problem(index_dir) is None
 
 
 def build_in_child(corpus_dir: Path, index_dir: Path, model: str) -> None:
