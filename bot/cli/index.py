@@ -1,4 +1,4 @@
-"""``quotebot index build|info|list|prune``: the indexes on disk, made, shown and tidied.
+"""``quotebot index build|info|verify|list|prune``: the indexes on disk, made, shown and tidied.
 
 The engine does the work (``embeddings``: build, verify_index, list_indexes, prune_indexes);
 this module parses options and prints.
@@ -21,6 +21,8 @@ from embeddings import QuotebotError
 if TYPE_CHECKING:
     from embeddings import CacheSummary, EncoderSummary, IndexSummary
 
+EXIT_DAMAGED = 1  # `index verify`: a file of the index does not match its manifest
+
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     index = commands.add_parser(
@@ -42,6 +44,16 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     info.add_argument("--json", action="store_true", help="print the manifest as JSON")
     add_location_options(info)
+    verify = index_commands.add_parser(
+        "verify",
+        help="hash every file of the index (a full integrity check)",
+        description="Hash every file of the current index and its shared query encoder and "
+        "compare them with the manifest (opening an index checks sizes and times only). "
+        "Prints 'ok: ...' or 'damaged: REASON' on one line.",
+        epilog="Exit codes: 0 the index is sound, 1 it is damaged, 2 there is no index there.",
+    )
+    verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_location_options(verify)
     listing = index_commands.add_parser(
         "list",
         help="list every index in the data directory",
@@ -144,6 +156,26 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     for name, value in rows:
         print(f"{name + ':':<15}{value}")
     return EXIT_OK
+
+
+def command_index_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """The full check on demand: exit 1 with one ``damaged: REASON`` line when it fails."""
+    from embeddings import IndexDamagedError, read_manifest, verify_index
+
+    _, index, _ = locations(args, settings, check=False)
+    try:
+        read_manifest(index)  # no index, or another format: an error line, exit 2
+        damage = verify_index(index)
+    except IndexDamagedError as error:
+        damage = str(error)
+    status = "ok" if damage is None else f"damaged: {damage}"
+    if args.json:
+        print(json.dumps({"index": str(index), "sound": damage is None, "status": status}))
+    elif damage is None:
+        print(f"ok: every file of the index in {index} matches its manifest")
+    else:
+        print(status)
+    return EXIT_OK if damage is None else EXIT_DAMAGED
 
 
 def _vector_search(ann: dict[str, Any]) -> str:
@@ -276,6 +308,7 @@ def _when(timestamp: float | None) -> str:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "index build": command_index_build,
     "index info": command_index_info,
+    "index verify": command_index_verify,
     "index list": command_index_list,
     "index prune": command_index_prune,
 }
