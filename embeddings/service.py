@@ -447,7 +447,7 @@ def open_searcher(
     if reason is None:
         try:
             searcher = searcher_for(
-                load_index(index_dir, ef_search=ef_search),
+                _load(index_dir, ef_search),
                 abstain_below,
                 related_below,
                 multilingual,
@@ -464,9 +464,7 @@ def open_searcher(
     else:
         logger.info("building the index in %s: %s", index_dir, reason)
     build(corpus_dir, index_dir, model, progress, ann)
-    return searcher_for(
-        load_index(index_dir, ef_search=ef_search), abstain_below, related_below, multilingual
-    )
+    return searcher_for(_load(index_dir, ef_search), abstain_below, related_below, multilingual)
 
 
 def _serve_stale(
@@ -480,7 +478,7 @@ def _serve_stale(
     """The searcher over an index that is older than its corpus but cannot be rebuilt here
     (a replica's read-only copy): one warning, nothing written or deleted."""
     try:
-        stored = load_index(index_dir, ef_search=ef_search)
+        stored = _load(index_dir, ef_search)
     except IndexFormatError as error:
         raise IndexFormatError(f"{error}; it cannot be rebuilt here: {why}") from None
     logger.warning(
@@ -491,3 +489,27 @@ def _serve_stale(
         index_dir,
     )
     return searcher_for(stored, abstain_below, related_below, multilingual)
+
+
+def _load(index_dir: Path, ef_search: int | None) -> StoredIndex:
+    """``load_index``, logging the HNSW search breadth in effect and where it comes from (an
+    override is otherwise invisible; FAISS explores max(efSearch, candidates))."""
+    from embeddings.ranking import CANDIDATES
+
+    stored = load_index(index_dir, ef_search=ef_search)
+    ann = stored.manifest.ann or {}
+    if ann.get("kind") == "hnsw":
+        recorded = int(ann.get("ef_search", 1024))
+        value = recorded if ef_search is None else ef_search
+        source = "the manifest's"
+        if ef_search is not None:
+            source = f"overridden, the manifest's is {recorded}"
+        logger.info(
+            "HNSW search of %s: efSearch=%d (%s), in effect %d = max(efSearch, %d candidates)",
+            index_dir,
+            value,
+            source,
+            max(value, CANDIDATES),
+            CANDIDATES,
+        )
+    return stored

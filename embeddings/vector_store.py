@@ -148,7 +148,11 @@ class VectorStore:
         """The settings and, for HNSW, the graph's size: what the manifest records."""
         described = self.settings.to_dict()
         if self.ann is not None:
-            described.update(graph_nodes=int(self.ann.ntotal), tombstones=self.tombstones)
+            described.update(
+                graph_nodes=int(self.ann.ntotal),
+                tombstones=self.tombstones,
+                codes="SQ8",  # build_hnsw: the graph holds 8-bit scalar-quantised rows
+            )
         return described
 
     def reconstruct_n(self, start: int, count: int) -> Matrix:

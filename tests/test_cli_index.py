@@ -134,7 +134,11 @@ def test_quotebot_ann_chooses_the_vector_search_of_a_build_and_the_graph_is_reus
     assert built.returncode == 0, built.stderr
     assert info()["graph_nodes"] == int(str(first["graph_nodes"])) + 2  # two sentences added
     text = quotebot("index", "info", "--corpus", str(corpus), index=index).stdout
-    assert "vector search: hnsw (M=32, efSearch=1024;" in text and "0 tombstones" in text
+    assert (
+        "vector search: HNSW (M=32) over 8-bit scalar-quantised codes, 100 candidates "
+        "re-scored exactly; efSearch=1024 (the manifest's); " in text
+    )
+    assert "0 tombstones" in text
     answer = quotebot(
         "ask", "--json", "--corpus", str(corpus), "Which roads did the snow close?", index=index
     )

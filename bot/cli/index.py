@@ -132,7 +132,9 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
             freshness = f"cannot compare: {error}"
         status = freshness if freshness == "up to date" else f"stale: {freshness}"
     if args.json:
-        print(json.dumps({**asdict(manifest), "index": str(index), "status": freshness}))
+        document = {**asdict(manifest), "index": str(index), "status": freshness}
+        document["ef_search_in_effect"] = ef_search_in_effect(manifest.ann, settings)
+        print(json.dumps(document))
         return EXIT_OK
     encoder = manifest.query_encoder
     if encoder == "onnx":
@@ -150,7 +152,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
         ("dimension", str(manifest.dimension)),
         ("built", manifest.built_at),
         ("format", str(manifest.format_version)),
-        ("vector search", _vector_search(manifest.ann)),
+        ("vector search", _vector_search(manifest.ann, settings)),
         ("build encoder", describe_build_encoding(manifest.build_encoding)),
     ]
     for name, value in rows:
@@ -178,13 +180,58 @@ def command_index_verify(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if damage is None else EXIT_DAMAGED
 
 
-def _vector_search(ann: dict[str, Any]) -> str:
-    """``exact`` or ``hnsw (M=32, efSearch=1024; 104,365 nodes, 20 tombstones)``."""
+def ef_search_in_effect(ann: dict[str, Any], settings: Settings) -> dict[str, Any] | None:
+    """The HNSW search breadth a search of this index uses now, and where it comes from
+    (None for an exact index).
+
+    ``QUOTEBOT_ANN_EF_SEARCH`` overrides the manifest's value at every load. FAISS explores
+    max(efSearch, k) nodes and a search asks for ``CANDIDATES`` (100), so a smaller value acts
+    as that many: ``effective`` says so.
+    """
+    from embeddings.ranking import CANDIDATES
+
+    if ann.get("kind") != "hnsw":
+        return None
+    recorded = int(ann.get("ef_search", 1024))
+    value = recorded if settings.ann_ef_search is None else settings.ann_ef_search
+    return {
+        "value": value,
+        "source": "manifest" if settings.ann_ef_search is None else "QUOTEBOT_ANN_EF_SEARCH",
+        "manifest": recorded,
+        "candidates": CANDIDATES,
+        "effective": max(value, CANDIDATES),
+    }
+
+
+def _vector_search(ann: dict[str, Any], settings: Settings) -> str:
+    """``exact`` or ``HNSW (M=32) over 8-bit scalar-quantised codes, ...``, with the efSearch
+    in effect and where it comes from, and a note when the settings ask for something else."""
     kind = str(ann.get("kind", "exact"))
-    if kind != "hnsw":
-        return kind
-    graph = f"{ann.get('graph_nodes', 0):,} nodes, {ann.get('tombstones', 0):,} tombstones"
-    return f"hnsw (M={ann.get('m')}, efSearch={ann.get('ef_search')}; {graph})"
+    notes = []
+    if settings.ann not in ("auto", kind):
+        notes.append(f"QUOTEBOT_ANN={settings.ann} applies to the next quotebot index build")
+    ef = ef_search_in_effect(ann, settings)
+    if ef is None:
+        if settings.ann_ef_search is not None:
+            notes.append("QUOTEBOT_ANN_EF_SEARCH has no effect on an exact scan")
+        described = "exact scan of every vector"
+    else:
+        source = "the manifest's"
+        if ef["source"] != "manifest":
+            source = f"from QUOTEBOT_ANN_EF_SEARCH, the manifest's is {ef['manifest']}"
+        effective = ""
+        if ef["effective"] != ef["value"]:
+            effective = (
+                f", in effect {ef['effective']}: a search explores max(efSearch, its "
+                f"{ef['candidates']} candidates)"
+            )
+        graph = f"{ann.get('graph_nodes', 0):,} nodes, {ann.get('tombstones', 0):,} tombstones"
+        described = (
+            f"HNSW (M={ann.get('m')}) over 8-bit scalar-quantised codes, "
+            f"{ef['candidates']} candidates re-scored exactly; "
+            f"efSearch={ef['value']} ({source}{effective}); {graph}"
+        )
+    return described + "".join(f" [{note}]" for note in notes)
 
 
 def _print_damaged(index: Path, reason: str, *, as_json: bool) -> int:
