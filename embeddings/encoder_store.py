@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from embeddings.file_modes import publish_dir
 from embeddings.stamps import sha256_file
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ def _store_atomically(final: Path, weights_sha256: str, fill: Callable[[Path], N
         }
         manifest = {"format": ENCODER_FORMAT, "weights_sha256": weights_sha256, "files": files}
         (staging / ENCODER_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        publish_dir(staging)  # not mkdtemp's 0700: replicas running as another user read it
         if final.exists():
             trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=final.parent))
             final.rename(trash / final.name)

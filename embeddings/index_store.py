@@ -42,6 +42,7 @@ import numpy as np
 
 from embeddings.encoder_store import encoder_store_dir
 from embeddings.errors import IndexFormatError
+from embeddings.file_modes import publish_dir, publish_file
 from embeddings.index import SentenceIndex
 from embeddings.index_tables import (
     DOCUMENTS_FILE,
@@ -220,6 +221,7 @@ def write_index(index: SentenceIndex, index_dir: Path, manifest: Manifest) -> Pa
         (staging / MANIFEST_FILE).write_text(final_manifest.to_json(), encoding="utf-8")
         name = f"{final_manifest.built_at.replace(':', '').replace('-', '')}-{staging.name[-8:]}"
         final = builds / name
+        publish_dir(staging)  # not mkdtemp's 0700: replicas running as another user read it
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -237,6 +239,7 @@ def _replace_pointer(index_dir: Path, name: str) -> None:
             handle.write(name + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+        publish_file(Path(temporary))  # not mkstemp's 0600
         Path(temporary).replace(index_dir / CURRENT_FILE)
     except BaseException:
         with contextlib.suppress(OSError):
