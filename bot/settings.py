@@ -61,6 +61,8 @@ BUNDLED_CORPUS_EXAMPLES = (
     "How do people help pay the fines?",
 )
 _SECRET = re.compile(r"[A-Za-z0-9_-]+")
+# How docs/replicas.env.example's values to fill in begin: such a secret is anyone's secret.
+PLACEHOLDER_PREFIX = "replace-with-"
 
 
 class SettingsError(QuotebotError):
@@ -291,6 +293,11 @@ def _webhook_secret(env: Mapping[str, str]) -> str | None:
     if secret is not None and (len(secret) > longest or not _SECRET.fullmatch(secret)):
         raise SettingsError(
             f"QUOTEBOT_WEBHOOK_SECRET must be 1 to {longest} characters: letters, digits, _ and -"
+        )
+    if secret is not None and secret.startswith(PLACEHOLDER_PREFIX):
+        raise SettingsError(
+            "QUOTEBOT_WEBHOOK_SECRET is still the example's placeholder: set a random one "
+            "(openssl rand -hex 32)"
         )
     return secret
 

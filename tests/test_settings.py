@@ -172,6 +172,7 @@ def test_bad_shared_values_are_refused_with_the_variable_named(
         ({"QUOTEBOT_WEBHOOK_URL": "example.org/hook"}, "https://"),
         ({"QUOTEBOT_WEBHOOK_SECRET": "has spaces"}, "letters, digits"),
         ({"QUOTEBOT_WEBHOOK_SECRET": "x" * 257}, "1 to 256 characters"),
+        ({"QUOTEBOT_WEBHOOK_SECRET": "replace-with-a-long-random-secret"}, "placeholder"),
         ({"QUOTEBOT_WEBHOOK_PORT": "eighty"}, "whole number"),
         ({"QUOTEBOT_WEBHOOK_PORT": "70000"}, "at most 65535"),
         ({"QUOTEBOT_RATE_LIMIT": "0"}, "at least 1"),
@@ -263,3 +264,17 @@ def test_bad_privacy_retention_and_clock_values_name_the_variable(
     with pytest.raises(SettingsError, match=message) as error:
         load_telegram_settings({**TOKEN_ENV, name: value})
     assert str(error.value).startswith(name) and "\n" not in str(error.value)
+
+
+def test_the_replica_examples_placeholder_secret_is_refused() -> None:
+    """docs/replicas.env.example's value must be replaced: a published secret lets anyone
+    post updates to the webhook."""
+    example = (Path(__file__).parent.parent / "docs" / "replicas.env.example").read_text()
+    secret = next(
+        line.split("=", 1)[1]
+        for line in example.splitlines()
+        if line.startswith("QUOTEBOT_WEBHOOK_SECRET=")
+    )
+    with pytest.raises(SettingsError, match="placeholder") as error:
+        load_telegram_settings({**TOKEN_ENV, "QUOTEBOT_WEBHOOK_SECRET": secret})
+    assert secret not in str(error.value)
