@@ -59,9 +59,8 @@ def test_the_compose_file_builds_the_dockerfile_and_names_only_variables_the_cod
     data = compose()
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert "QUOTEBOT_DATA_DIR=/data" in dockerfile  # the index volume sits under the data dir
-    for name in ("index", *REPLICAS):
-        build = data["services"][name]["build"]
-        assert (DOCS / build["context"] / build["dockerfile"]).resolve() == REPO / "Dockerfile"
+    build = data["services"]["index"]["build"]
+    assert (DOCS / build["context"] / build["dockerfile"]).resolve() == REPO / "Dockerfile"
     known = variables_the_code_reads()
     for name in ("index", *REPLICAS):
         for variable in data["services"][name]["environment"]:
@@ -85,3 +84,29 @@ def test_the_readme_and_the_bot_guide_lead_to_the_replica_guide() -> None:
     assert "replicas.md" in (DOCS / "telegram.md").read_text(encoding="utf-8")
     guide = (DOCS / "replicas.md").read_text(encoding="utf-8")
     assert "docker-compose.replicas.yml" in guide and "replicas.env.example" in guide
+
+
+def test_the_image_is_built_once_and_every_command_finds_the_env_file() -> None:
+    """Issue 11 findings 1 and 13: only the first command was given --env-file, so every
+    later one (ps, logs, run, exec, down) stopped on a missing variable; and three services
+    built the same image."""
+    services = compose()["services"]
+    built = [name for name, service in services.items() if "build" in service]
+    assert built == ["index"]
+    for name in REPLICAS:
+        assert services[name]["image"] == services["index"]["image"]
+        assert services[name]["pull_policy"] == "never"
+    guide = (DOCS / "replicas.md").read_text(encoding="utf-8")
+    header = COMPOSE.read_text(encoding="utf-8")
+    commands = re.findall(r"docker compose [^\n`]*", guide + header)
+    assert len(commands) >= 8
+    for command in commands:
+        # Compose reads .env from the first -f file's folder: docs/.env, for every command.
+        assert "--env-file" not in command, command
+        if command != "docker compose version":
+            assert command.startswith(f"docker compose -f docs/{COMPOSE.name} "), command
+    for text in (guide, header):
+        assert "cp docs/replicas.env.example docs/.env" in text
+    example = (DOCS / "replicas.env.example").read_text(encoding="utf-8")
+    assert "docs/.env" in example and "absolute path" in example
+    assert ".env" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
