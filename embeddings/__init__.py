@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from embeddings.lexical import term_spans, tokenize
     from embeddings.messages import unsupported_language_reply
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
+    from embeddings.ranking import CANDIDATES
     from embeddings.search import (
         MAX_QUESTION_CHARS,
         MAX_TOP_K,
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
 
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
+    "CANDIDATES": "embeddings.ranking",
     "DEFAULT_ABSTAIN_BELOW": "embeddings.abstention",
     "DEFAULT_RELATED_BELOW": "embeddings.abstention",
     "AnswerSetError": "embeddings.answer_sets",
@@ -136,6 +138,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "ANN_KINDS",
+    "CANDIDATES",
     "DEFAULT_ABSTAIN_BELOW",
     "DEFAULT_MODEL",
     "DEFAULT_RELATED_BELOW",

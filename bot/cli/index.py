@@ -188,7 +188,7 @@ def ef_search_in_effect(ann: dict[str, Any], settings: Settings) -> dict[str, An
     max(efSearch, k) nodes and a search asks for ``CANDIDATES`` (100), so a smaller value acts
     as that many: ``effective`` says so.
     """
-    from embeddings.ranking import CANDIDATES
+    from embeddings import CANDIDATES
 
     if ann.get("kind") != "hnsw":
         return None
