@@ -28,7 +28,7 @@ from embeddings.answer_sets import (
     squad_answer_set,
 )
 from embeddings.corpus import read_corpus
-from embeddings.features import Pool, SentenceTraits, features
+from embeddings.features import Pool, SentenceTraits, context_cosine, features
 from embeddings.index import SentenceIndex, build_index
 from embeddings.lexical import LEXICAL_VERSION, tokenize
 from embeddings.ranking import CANDIDATES, WEIGHTS, coverage, index_traits, judge
@@ -137,7 +137,7 @@ def save_pools(evalset: EvalSet) -> None:
 
 def _pool_path(evalset: EvalSet) -> Path:
     digest = hashlib.sha256(
-        "\n".join(["2", LEXICAL_VERSION, *(c.question for c in evalset.cases)]).encode()
+        "\n".join(["3", LEXICAL_VERSION, *(c.question for c in evalset.cases)]).encode()
     ).hexdigest()[:16]
     return POOL_CACHE / f"{digest}.pkl"
 
@@ -169,6 +169,7 @@ def _pool(evalset: EvalSet, n: int, hide: int | None, candidates: int) -> Pool:
         sentence[ids].astype(np.float32),
         window[ids].astype(np.float32),
         coverage(index, question) if hide is None else _coverage_without(evalset, question, hide),
+        context_cosine(evalset.matrix, vector, ids, evalset.traits.previous[ids]),
     )
 
 

@@ -56,7 +56,7 @@ def main() -> int:
         started = time.perf_counter()
         searcher.rank(question, vector)
         ranked.append(time.perf_counter() - started)
-        pool = candidate_pool(evalset.index, matrix, question, vector)
+        pool = candidate_pool(evalset.index, matrix, question, vector, traits=traits)
         linear, x = linear_scores(question, pool, traits)
         started = time.perf_counter()
         judge(evalset.index, question, pool, x, linear, traits)

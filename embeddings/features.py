@@ -10,6 +10,9 @@ Each feature is evidence a reader would use to judge whether a sentence answers 
   neighbour;
 - whether the sentence leans on its neighbour (starts with a pronoun, "he said"), so that the
   window's evidence is its own;
+- how close the question is to a sentence that leans on its neighbour read together with the
+  sentence before it (``context_cosine``: the normalised sum of both vectors), since "He said
+  ..." or "His lawyer, ..." means what it means only after the sentence that names him;
 - the previous hand-tuned fusion's score (``hybrid``: cosine plus the lexical share, the latter
   only while the dense side's winner does not clearly stand out). A linear model cannot build
   this gate from the other features, and it is what kept reader questions in other words than
@@ -47,6 +50,9 @@ FEATURES = (
     "date_missing",
     "person_missing",
     "hybrid",  # cosine + lexical_weight(dense margin) * (lexical_sentence + lexical_window)
+    # for a sentence that leans on its neighbour: the cosine with the sum of its own and the
+    # previous sentence's vectors; for the rest, its own cosine
+    "context_cosine",
 )
 
 DENSE_SURE_FROM = 0.06  # dense margin (best minus runner-up cosine) where trust starts to shift
@@ -155,6 +161,26 @@ class Pool:
     lexical_sentence: FloatArray
     lexical_window: FloatArray
     coverage: float  # share of the question's terms that occur in the corpus
+    # cosine of the question with the normalised sum of the vectors of the sentence and of
+    # the one before it in its document (``context_cosine``); None: the sentence alone
+    context_cosine: FloatArray | None = None
+
+
+def context_cosine(
+    matrix: FloatArray, vector: FloatArray, ids: IntArray, previous: IntArray
+) -> FloatArray:
+    """Per candidate, the cosine of ``vector`` with the normalised sum of the candidate's
+    vector and its previous sentence's (``previous[i]``, -1 for none: the sentence alone).
+
+    Reads two rows of ``matrix`` per candidate (it may be memory-mapped).
+    """
+    own = np.asarray(matrix[ids], dtype=np.float32)
+    has = previous >= 0
+    summed = own.copy()
+    if has.any():
+        summed[has] += np.asarray(matrix[previous[has]], dtype=np.float32)
+    norms = np.linalg.norm(summed, axis=1)
+    return ((summed @ vector) / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 def _full_names(text: str) -> frozenset[str]:
@@ -164,6 +190,17 @@ def _full_names(text: str) -> frozenset[str]:
         for word in name.split()
         if word.lower() not in _NOT_NAMES
     )
+
+
+def _leaning_context(
+    traits: SentenceTraits, ids: IntArray, cosine: FloatArray, context: FloatArray | None
+) -> FloatArray:
+    """The context cosine for sentences that lean on the one before them, their own cosine
+    for the rest: read together with its neighbour, every sentence would look a little like
+    the sentence before it, and answers would compete with their neighbours."""
+    if context is None:
+        return cosine
+    return np.where(traits.leans[ids], context, cosine).astype(np.float32)
 
 
 def _type_matches(traits: SentenceTraits, ids: IntArray, kind: int, asked: set[str]) -> BoolArray:
@@ -216,6 +253,7 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
             missing * (kind == DATE),
             missing * (kind == PERSON),
             cosine + lexical_weight(margin) * lexical,
+            _leaning_context(traits, ids, cosine, pool.context_cosine),
         ],
         axis=1,
     ).astype(np.float32)

@@ -31,6 +31,7 @@ from embeddings.features import (
     FEATURES,
     Pool,
     SentenceTraits,
+    context_cosine,
     features,
 )
 from embeddings.features import lexical_weight as lexical_weight  # the old gate, re-exported
@@ -125,19 +126,20 @@ def rank_hybrid(
 # probability (``calibrate_scores``), so the order never depends on it.
 
 FEATURE_WEIGHTS: dict[str, float] = {
-    "cosine": 6.1454,
-    "dense_best": 0.3207,
-    "lexical_sentence": 2.0163,
-    "lexical_window": 5.8091,
-    "lexical_best": 0.7144,
-    "type_in_sentence": 1.5644,
-    "type_in_window": -1.3725,
-    "leans_on_neighbour_x_window": 1.3,
-    "document_cosine": 3.8164,
-    "number_missing": -0.5393,
-    "date_missing": -0.2332,
-    "person_missing": 1.1297,
-    "hybrid": 3.7556,
+    "cosine": 3.7381,
+    "dense_best": 0.2255,
+    "lexical_sentence": 2.0842,
+    "lexical_window": 5.7518,
+    "lexical_best": 0.7122,
+    "type_in_sentence": 1.5473,
+    "type_in_window": -1.3107,
+    "leans_on_neighbour_x_window": 1.1579,
+    "document_cosine": 3.4559,
+    "number_missing": -0.3973,
+    "date_missing": -0.27,
+    "person_missing": 1.0521,
+    "hybrid": 3.5108,
+    "context_cosine": 3.5694,
 }
 WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
 
@@ -152,12 +154,16 @@ def candidate_pool(
     question: str,
     vector: FloatArray,
     candidates: int = CANDIDATES,
+    traits: SentenceTraits | None = None,
 ) -> Pool:
     """The union of both retrievers' top candidates, each scored exactly by both.
 
     The lexical side is summed over the question's postings only (no corpus-sized array), and
-    ``matrix`` may be the memory-mapped vectors: only the candidates' rows are read.
+    ``matrix`` may be the memory-mapped vectors: only the candidates' rows (and those of the
+    sentences before them, for ``context_cosine``) are read.
     """
+    if traits is None:
+        traits = index_traits(index)
     (dense_hits,) = index.search_vectors(vector[None, :], candidates)
     evidence = postings_evidence(index.lexical, index.lexical_window, question)
     lexical_hits = evidence.top(candidates)
@@ -171,6 +177,7 @@ def candidate_pool(
         sentence,
         window,
         coverage(index, question),
+        context_cosine(matrix, vector, ids, traits.previous[ids]),
     )
 
 
@@ -238,7 +245,7 @@ def rank(
     """
     if traits is None:
         traits = index_traits(index)
-    pool = candidate_pool(index, matrix, question, vector, candidates)
+    pool = candidate_pool(index, matrix, question, vector, candidates, traits)
     linear, x = linear_scores(question, pool, traits)
     order = np.argsort(-linear, kind="stable")
     values = judge(index, question, pool, x, linear, traits, language=language)

@@ -13,6 +13,7 @@ from embeddings.features import (
     PERSON,
     Pool,
     answer_type,
+    context_cosine,
     features,
     sentence_traits,
 )
@@ -90,3 +91,30 @@ def test_words_count_for_the_hybrid_score_only_while_the_dense_winner_is_unsure(
     sure = features("How many people are held?", traits, clear)[:, column]
     assert int(np.argmax(sure)) == 0  # a margin of 0.2: the dense winner stands
     assert sure.tolist() == pytest.approx([0.60, 0.40, 0.1, 0.1])
+
+
+def test_a_sentence_that_leans_on_the_one_before_it_is_also_read_with_it() -> None:
+    """ "He said it would hang for a week." means little alone; read after the sentence that
+    names Chubarov, it is close to a question about Chubarov. A sentence that does not lean on
+    its neighbour keeps its own cosine, and nothing is read across documents."""
+    traits = sentence_traits(TEXTS, [0, 0, 0, 1])
+    matrix = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
+    question = np.array([1.0, 0.0], dtype=np.float32)  # close to the sentence naming Chubarov
+    ids = np.arange(4, dtype=np.int64)
+    context = context_cosine(matrix, question, ids, traits.previous[ids])
+    cosine = matrix @ question
+    assert context[0] == pytest.approx(cosine[0])  # first of its document: itself
+    assert cosine[1] == pytest.approx(0.0)
+    assert context[1] == pytest.approx(1 / np.sqrt(2))  # the name is one sentence back
+    assert context[2] == pytest.approx(0.6 / np.sqrt(0.6**2 + 1.8**2))
+    assert context[3] == pytest.approx(0.6)  # never across documents
+    zeros = np.zeros(4, dtype=np.float32)
+    column = FEATURES.index("context_cosine")
+    pool = Pool(ids, cosine, zeros, zeros, 1.0, context)
+    assert features("Who took part?", traits, pool)[:, column].tolist() == pytest.approx(
+        [1.0, 1 / np.sqrt(2), 0.6, 0.6]  # only "He said ..." leans on its neighbour
+    )
+    alone = Pool(ids, cosine, zeros, zeros, 1.0)  # no vectors around: the sentence alone
+    assert features("Who took part?", traits, alone)[:, column].tolist() == pytest.approx(
+        cosine.tolist()
+    )
