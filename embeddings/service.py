@@ -460,6 +460,11 @@ def open_searcher(
     if damaged:
         # The reason names the index folder, or (a damaged shared encoder) what it depends on.
         where = "" if str(index_dir) in reason else f" in {index_dir}"
+        problem = index_write_problem(index_dir)
+        if problem is not None:  # one error line, not a warning and then a failed build
+            raise IndexFormatError(
+                f"the index{where} is damaged ({reason}) and cannot be rebuilt here: {problem}"
+            )
         logger.warning("rebuilding the damaged index%s: %s", where, reason)
     else:
         logger.info("building the index in %s: %s", index_dir, reason)

@@ -22,6 +22,7 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.app import open_configured_searcher
 from embeddings import DEFAULT_MODEL
+from embeddings.index_store import current_build
 from tests.cli_runner import one_line_error, quotebot
 from tests.conftest import CORPUS
 
@@ -134,3 +135,17 @@ def test_building_into_a_read_only_folder_is_one_error_line(tmp_path: Path) -> N
     assert result.returncode == 2
     assert one_line_error(result.stderr).startswith("quotebot: error: cannot write the index in")
     assert list(index.iterdir()) == []
+
+
+@pytest.mark.integration
+def test_a_damaged_read_only_index_is_one_error_line(real_index_copy: Path) -> None:
+    (current_build(real_index_copy) / "sentences.npy").write_bytes(b"truncated")
+    before = snapshot(real_index_copy)
+    with read_only(real_index_copy):
+        result = quotebot(
+            "ask", "Who?", index=real_index_copy, env={"QUOTEBOT_CORPUS": str(CORPUS)}
+        )
+    assert result.returncode == 2
+    line = one_line_error(result.stderr)
+    assert "is damaged" in line and "cannot be rebuilt here" in line
+    assert snapshot(real_index_copy) == before
