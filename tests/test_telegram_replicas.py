@@ -242,10 +242,10 @@ def test_a_newer_schema_is_refused_with_one_line(database_url: str) -> None:
     assert "\n" not in str(error.value)
 
 
-def test_an_unreachable_database_is_one_line_without_the_password() -> None:
+def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as error:
         open_state(
-            data_dir=Path("/nonexistent"),
+            data_dir=tmp_path,
             database_url="postgresql://bot:s3cret-pass@127.0.0.1:1/quotebot",
             store_questions=True,
         )
@@ -256,9 +256,11 @@ def test_an_unreachable_database_is_one_line_without_the_password() -> None:
         PgInbox.open("postgresql://bot:s3cret-pass@127.0.0.1:1/quotebot")
 
 
-def test_with_questions_off_no_question_text_stays_in_the_database(database_url: str) -> None:
+def test_with_questions_off_no_question_text_stays_in_the_database(
+    database_url: str, tmp_path: Path
+) -> None:
     state = open_state(
-        data_dir=Path("/nonexistent"),
+        data_dir=tmp_path,
         database_url=database_url,
         store_questions=False,
     )
