@@ -357,7 +357,7 @@ def _build_precision(env: Mapping[str, str]) -> str:
     """``QUOTEBOT_BUILD_PRECISION``: auto (measured), fp32 or int8 document vectors. A build
     reads it itself (``embeddings.build_encoder``); checked here so that a bad value stops
     every command at its start, not minutes into a build."""
-    from embeddings.build_precision import requested_precision
+    from embeddings import requested_precision
 
     try:
         return requested_precision(env)

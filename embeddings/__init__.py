@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         evaluate_answer_set,
         load_answer_set,
     )
+    from embeddings.build_precision import describe_build_encoding, requested_precision
     from embeddings.corpus import read_corpus
     from embeddings.encoder_store import encoder_store_dir
     from embeddings.errors import (
@@ -94,6 +95,8 @@ _EXPORTS: dict[str, str] = {
     "load_cases": "embeddings.evaluation",
     "run_cases": "embeddings.evaluation",
     "encoder_store_dir": "embeddings.encoder_store",
+    "describe_build_encoding": "embeddings.build_precision",
+    "requested_precision": "embeddings.build_precision",
     "CacheSummary": "embeddings.index_lifecycle",
     "EncoderSummary": "embeddings.index_lifecycle",
     "IndexSummary": "embeddings.index_lifecycle",
@@ -169,6 +172,7 @@ __all__ = [
     "build",
     "calibrate",
     "default_index_dir",
+    "describe_build_encoding",
     "encoder_store_dir",
     "evaluate_answer_set",
     "evaluate_squad",
@@ -184,6 +188,7 @@ __all__ = [
     "prune_indexes",
     "read_corpus",
     "read_manifest",
+    "requested_precision",
     "resolve_model",
     "run_cases",
     "staleness",

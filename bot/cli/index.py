@@ -114,8 +114,13 @@ def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from embeddings import IndexDamagedError, read_manifest, staleness, verify_index
-    from embeddings.build_precision import describe_build_encoding
+    from embeddings import (
+        IndexDamagedError,
+        describe_build_encoding,
+        read_manifest,
+        staleness,
+        verify_index,
+    )
 
     corpus, index, model = locations(args, settings)
     try:
