@@ -423,25 +423,33 @@ def load_telegram_settings(env: Mapping[str, str] | None = None) -> TelegramSett
 
 
 def _database_url(env: Mapping[str, str]) -> str | None:
-    """``QUOTEBOT_DATABASE_URL``: a ``postgresql://`` URL naming a host; an error never repeats
-    the URL, which may hold a password."""
+    """``QUOTEBOT_DATABASE_URL``: a ``postgresql://`` (or ``postgres://``) URL naming a host; an
+    error never repeats the URL, or any part of it, which may hold a password."""
+    from bot.telegram.database import unencoded_userinfo
+
     url = _optional(env, "QUOTEBOT_DATABASE_URL")
     if url is None:
         return None
     name = "QUOTEBOT_DATABASE_URL"
+    example = "postgresql://USER:PASSWORD@HOST:5432/DATABASE; postgres:// works too"
+    if url.partition("://")[0].lower() not in ("postgresql", "postgres"):
+        raise SettingsError(f"{name} must be a postgresql:// URL ({example})")
+    if unencoded_userinfo(url):
+        # Checked before parsing: libpq would read the rest of such a password as the host.
+        raise SettingsError(
+            f"{name}: the user name or password holds an '@', '/', '?' or '#' that is not "
+            "percent-encoded; write @ as %40, / as %2F, ? as %3F, # as %23 (and % as %25)"
+        )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (a port that is not a number raises ValueError)
     except ValueError:
-        raise SettingsError(f"{name} is not a URL (a bad port or brackets?)") from None
-    if parts.scheme not in ("postgresql", "postgres"):
         raise SettingsError(
-            f"{name} must be a postgresql:// URL (postgresql://USER:PASSWORD@HOST:5432/DATABASE)"
-        )
+            f"{name} is not a URL (a port that is not a number, or unbalanced brackets "
+            f"around an IPv6 address?): {example}"
+        ) from None
     if not parts.hostname and "host=" not in parts.query:
-        raise SettingsError(
-            f"{name} names no host (postgresql://USER:PASSWORD@HOST:5432/DATABASE)"
-        )
+        raise SettingsError(f"{name} names no host ({example})")
     return url
 
 

@@ -132,6 +132,24 @@ class PostgresServer:
             options,
         )
 
+    def restart(self) -> None:
+        """Stop the server (``-m fast``: every session is ended, as in a real restart) and start
+        it again on the same port and data; the log goes to the file, never to a pipe that
+        the server would hold open."""
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "restart",
+            "-w",
+            "-m",
+            "fast",
+            "-t",
+            str(int(STARTUP_TIMEOUT)),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+        )
+
     def stop(self) -> None:
         with contextlib.suppress(RuntimeError):
             self._run(str(self.bin_dir / "pg_ctl"), "stop", "-m", "fast", "-D", str(self.data_dir))

@@ -666,7 +666,7 @@ def test_no_send_retry_budget_and_no_shutdown_grace_are_obeyed(
     finally:
         server.stop()
     assert replies(server, 9802) == []
-    assert "1 updates left pending" in bot.output()
+    assert "1 update left pending" in bot.output()
     inbox = sqlite3.connect(data / "inbox.sqlite3")
     (pending,) = inbox.execute("SELECT COUNT(*) FROM updates WHERE state = 'pending'").fetchone()
     inbox.close()

@@ -29,7 +29,7 @@ from telegram.ext import Application
 
 from bot.cli.options import EXIT_INTERRUPTED
 from bot.settings import DEFAULT_RETENTION_DAYS, Settings, SettingsError, TelegramSettings
-from bot.telegram.database import redact_url
+from bot.telegram.database import redact_url, url_secrets
 from bot.telegram.database_state import BotState, open_state
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import UpdateInbox
@@ -112,8 +112,8 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
     webhook_secret = telegram.webhook_secret
     if telegram.webhook_url and not webhook_secret:
         webhook_secret = secrets.token_urlsafe(32)
-    database_password = _password(telegram.database_url)
-    install_token_redaction(telegram.token, webhook_secret, database_password)
+    database_secrets = url_secrets(telegram.database_url) if telegram.database_url else []
+    install_token_redaction(telegram.token, webhook_secret, *database_secrets)
     check_token(telegram.token)
     if telegram.database_url and telegram.webhook_url and not telegram.webhook_secret:
         # Every replica registers the webhook with its secret: a random one per replica would
@@ -144,16 +144,6 @@ def _run_checked(settings: Settings, telegram: TelegramSettings) -> int:
         return _serve(settings, state, webhook_secret)
     finally:
         state.close()
-
-
-def _password(url: str | None) -> str | None:
-    """The password in a database URL (redacted from every log line), if it has one."""
-    if not url:
-        return None
-    try:
-        return urlsplit(url).password or None
-    except ValueError:
-        return None
 
 
 def _serve(settings: Settings, state: BotState, webhook_secret: str | None) -> int:
@@ -201,6 +191,14 @@ def _serve(settings: Settings, state: BotState, webhook_secret: str | None) -> i
             )
         else:
             logger.info("receiving updates by long polling")
+            if telegram.database_url:
+                # One polling process with PostgreSQL state is fine; a second would take
+                # getUpdates away from the first (Telegram allows one poller per bot).
+                logger.warning(
+                    "QUOTEBOT_DATABASE_URL is set but QUOTEBOT_WEBHOOK_URL is not: this bot "
+                    "polls, which is fine for one process; several replicas need webhook mode "
+                    "(docs/replicas.md)"
+                )
             options = PollingOptions(
                 timeout=telegram.poll_timeout,
                 hang_grace=telegram.poll_hang_grace,
@@ -307,7 +305,7 @@ async def serve(
         await application.start()
         left_over = await inbox_call(inbox.pending)
         if left_over:
-            logger.info("answering %d updates left unanswered by the last run", len(left_over))
+            logger.info("answering %s left unanswered by the last run", _updates(len(left_over)))
             dispatcher.accept(left_over)
         receiving = asyncio.create_task(receiver(inbox, dispatcher, stop))
         pruner = asyncio.create_task(prune_forever(application, inbox, retention_days, stop))
@@ -321,10 +319,13 @@ async def serve(
             await receiving
         if receiving in done:
             receiving.result()  # InvalidToken, a port in use, or a bug: re-raised
-        logger.info("stopping: finishing %d answers in progress", dispatcher.backlog)
+        logger.info(
+            "stopping: finishing %s in progress",
+            _plural(dispatcher.backlog, "answer", "answers"),
+        )
         left = await dispatcher.drain(shutdown_grace)
         if left:
-            logger.warning("%d updates left pending; they are answered on the next start", left)
+            logger.warning("%s left pending; they are answered on the next start", _updates(left))
         return True
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -352,7 +353,7 @@ async def take_over_forever(
             logger.warning("could not look for updates left by a stopped replica: %s", error)
             continue
         if orphans:
-            logger.info("answering %d updates left pending by a stopped replica", len(orphans))
+            logger.info("answering %s left pending by a stopped replica", _updates(len(orphans)))
             dispatcher.accept(orphans)
 
 
@@ -423,3 +424,12 @@ async def _initialize(application: Application) -> None:
             logger.warning("Telegram could not be reached (%s); retrying in %.0f s", error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``1 update``, ``2 updates`` (log lines a person reads)."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def _updates(count: int) -> str:
+    return _plural(count, "update", "updates")
