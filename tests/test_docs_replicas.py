@@ -35,6 +35,9 @@ def test_the_compose_file_runs_two_replicas_on_postgresql_behind_a_load_balancer
         environment = replica["environment"]
         assert environment["QUOTEBOT_DATABASE_URL"].startswith("postgresql://")
         assert "@postgres:5432/" in environment["QUOTEBOT_DATABASE_URL"]
+        # The password reaches libpq outside the URL, so that any character works in it.
+        assert "PASSWORD" not in environment["QUOTEBOT_DATABASE_URL"]
+        assert environment["PGPASSWORD"] == "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
         assert environment["QUOTEBOT_WEBHOOK_URL"].startswith("https://")
         assert environment["QUOTEBOT_WEBHOOK_LISTEN"] == "0.0.0.0"
         assert environment["QUOTEBOT_WEBHOOK_SECRET"]  # one shared secret, required
@@ -64,7 +67,7 @@ def test_the_compose_file_builds_the_dockerfile_and_names_only_variables_the_cod
     known = variables_the_code_reads()
     for name in ("index", *REPLICAS):
         for variable in data["services"][name]["environment"]:
-            assert variable in known, variable
+            assert variable in known | {"PGPASSWORD"}, variable  # PGPASSWORD: libpq's own
     assert "QUOTEBOT_DATABASE_URL" in known
 
 
@@ -110,3 +113,11 @@ def test_the_image_is_built_once_and_every_command_finds_the_env_file() -> None:
     example = (DOCS / "replicas.env.example").read_text(encoding="utf-8")
     assert "docs/.env" in example and "absolute path" in example
     assert ".env" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_the_guide_says_how_to_write_a_password_with_url_special_characters() -> None:
+    guide = (DOCS / "replicas.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for text in (guide, readme):
+        assert "%40" in text and "%2F" in text and "%23" in text and "PGPASSWORD" in text
+        assert "postgres://" in text  # accepted, and said so
