@@ -221,3 +221,25 @@ def test_postgres_scheme_is_accepted_and_other_schemes_name_both() -> None:
         load_telegram_settings(
             {"TELEGRAM_BOT_TOKEN": TOKEN, "QUOTEBOT_DATABASE_URL": "mysql://db/quotebot"}
         )
+
+
+def test_a_locked_counter_table_does_not_delay_the_answer(
+    database_url: str, fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """The answer's own row (its buttons are checked against it) is written before the reply;
+    the count waits for the lock after the user has the answer, and is not lost."""
+    updates = Updates()
+
+    async def scenario() -> None:
+        async with replica(database_url, fake_searcher, tmp_path) as (api, state, dispatch):
+            with table_locked(database_url, "quotebot_counters"):
+                dispatch.accept(
+                    await inbox_call(state.inbox.record, [updates.private(ALICE, CUSTODY)])
+                )
+                await api.wait_until(lambda: bool(answers_to(api, ALICE)))
+                assert state.inbox.count(PENDING) == 1  # the count still waits
+            assert await dispatch.drain(20.0) == 0
+            assert (await asyncio.to_thread(state.store.stats)).questions == 1
+            assert state.inbox.count(DONE) == 1
+
+    run(scenario)

@@ -171,7 +171,12 @@ async def hint_non_text(update: Update, context: Context) -> None:
 async def ask(
     update: Update, context: Context, question: str, message: Message, quote: bool
 ) -> None:
-    """Rate-limit, search off the event loop, remember the answer, reply with its first page."""
+    """Rate-limit, search off the event loop, remember the answer, reply with its first page,
+    then count it.
+
+    Remembering (the issued answer's row) comes before the reply: its buttons are checked
+    against that row, by whichever replica a press reaches. Counting comes after: a counter
+    table that is locked or slow must not delay the answer (``count_after_reply``)."""
     services = services_of(context)
     user = update.effective_user
     verdict = await services.question_limit.check_async(user.id if user else message.chat.id)
@@ -186,9 +191,21 @@ async def ask(
         await message.reply_text(render.render_question_problem(str(error)), do_quote=quote)
         return
     token = await remember(services, answer, message.chat.id)
-    await count(services, ABSTENTIONS if answer.abstained or not answer.quotes else QUESTIONS)
     text, keyboard = answer_page(services, answer, token, 0)
     await message.reply_text(text, reply_markup=keyboard, do_quote=quote)
+    await count_after_reply(
+        services, ABSTENTIONS if answer.abstained or not answer.quotes else QUESTIONS
+    )
+
+
+async def count_after_reply(services: BotServices, counter: str) -> None:
+    """Count something the user has already been sent. A failure is a warning, not the
+    update's error: the error handler would tell the user "something went wrong" after a
+    good answer, and count an error for a lost counter."""
+    try:
+        await count(services, counter)
+    except Exception as error:
+        logger.warning("could not count %s: %s", counter, error)
 
 
 def answer_page(
@@ -237,7 +254,6 @@ async def answer_inline_query(update: Update, context: Context) -> None:
     except QuestionError:
         await query.answer([], cache_time=0)
         return
-    await count(services, INLINE_QUERIES)
     if answer.abstained or not answer.quotes:
         await query.answer(
             [],
@@ -246,6 +262,7 @@ async def answer_inline_query(update: Update, context: Context) -> None:
                 render.inline_no_answer(answer), start_parameter="sources"
             ),
         )
+        await count_after_reply(services, INLINE_QUERIES)
         return
     results = [
         InlineQueryResultArticle(
@@ -259,6 +276,7 @@ async def answer_inline_query(update: Update, context: Context) -> None:
         for n, quote in enumerate(answer.quotes)
     ]
     await query.answer(results, cache_time=INLINE_CACHE_SECONDS)
+    await count_after_reply(services, INLINE_QUERIES)
 
 
 # --- errors ---------------------------------------------------------------------------------

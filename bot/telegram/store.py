@@ -7,8 +7,10 @@ row per user and rated answer with the vote, the question and the quotes that we
 that answer quality can be studied from real feedback). With ``store_questions=False``
 (``QUOTEBOT_STORE_QUESTIONS=0``) no question text is written at all. ``delete_older_than``
 removes rows past the retention period (``QUOTEBOT_RETENTION_DAYS``). Every method is
-short and synchronous; the bot calls them with ``asyncio.to_thread`` so that a slow disk never
-blocks the event loop, and one lock makes the single connection safe to share between threads.
+short and synchronous; the bot calls them through ``state_threads.store_call``, in the store's
+own small thread pool (not asyncio's shared one, where searches run), so that a slow disk or a
+locked table never blocks the event loop or the searches, and one lock makes the single
+connection safe to share between threads.
 
 ``FeedbackStore`` is what the bot uses; ``Store`` (SQLite, one process) and ``pg_store.PgStore``
 (PostgreSQL, shared by replicas: ``QUOTEBOT_DATABASE_URL``) both provide it.
