@@ -108,8 +108,11 @@ async def poll(
             continue
         ids = [item["update_id"] for item in batch if isinstance(item.get("update_id"), int)]
         if len(ids) < len(batch):
+            missing = len(batch) - len(ids)
             logger.warning(
-                "getUpdates returned %d items without an update id", len(batch) - len(ids)
+                "getUpdates returned %d %s without an update id",
+                missing,
+                "item" if missing == 1 else "items",
             )
         new = await inbox_call(inbox.record, batch)
         if ids:
