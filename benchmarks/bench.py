@@ -19,7 +19,7 @@ import argparse
 import contextlib
 import os
 import platform
-import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -125,36 +125,73 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _maxrss_mib(usage: resource.struct_rusage) -> float:
+def _maxrss_mib(maxrss: int) -> float:
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     scale = 1 if sys.platform == "darwin" else 1024
-    return usage.ru_maxrss * scale / (1024 * 1024)
+    return maxrss * scale / (1024 * 1024)
+
+
+# Linux gives an exec'd child the peak RSS of the process it was forked from (exec keeps the
+# larger of the two high-water marks), so a child forked straight from a benchmark that holds
+# a gigabyte reports a gigabyte whatever it used. This launcher is a fresh small interpreter:
+# the command is forked from it, and it reports that grandchild's own usage on fd 3.
+_LAUNCHER = """
+import os, sys, time
+report = int(sys.argv[1])
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    try:
+        os.execvpe(sys.argv[2], sys.argv[2:], os.environ)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+os.write(report, f"{wall} {usage.ru_maxrss}".encode())
+sys.exit(os.waitstatus_to_exitcode(status) % 256)
+"""
 
 
 def run_process(args: Sequence[str], env: dict[str, str], timeout_s: float) -> ProcessRun:
-    """Run a child and measure it alone.
+    """Run a child and measure it alone: wall time and its own peak memory.
 
-    ``os.wait4`` returns the resource usage of exactly this child, unlike
-    ``getrusage(RUSAGE_CHILDREN)``, which keeps the maximum over every child ever waited
-    for and so would hide a small process behind an earlier big one.
+    A small launcher forks the command and reports ``os.wait4``'s usage of exactly that
+    process (see ``_LAUNCHER`` for why the benchmark cannot fork it itself), unlike
+    ``getrusage(RUSAGE_CHILDREN)``, which keeps the maximum over every child ever waited for.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        read_end, write_end = os.pipe()
         started = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=REPO)
-        killer = threading.Timer(timeout_s, process.kill)
+        process = subprocess.Popen(
+            [sys.executable, "-S", "-c", _LAUNCHER, str(write_end), *args],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=REPO,
+            pass_fds=(write_end,),
+            start_new_session=True,  # a timeout stops the launcher and the command alike
+        )
+        os.close(write_end)
+        killer = threading.Timer(timeout_s, os.killpg, (process.pid, signal.SIGKILL))
         killer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            with os.fdopen(read_end, "rb") as report:
+                measured = report.read().decode("ascii").strip()
+            returncode = process.wait()
         finally:
             killer.cancel()
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        peak_kib = 0
+        if measured:  # the launcher was killed (timeout) before it could report
+            wall_text, peak_text = measured.split()
+            wall, peak_kib = float(wall_text), int(peak_text)
         out.seek(0)
         err.seek(0)
         return ProcessRun(
-            returncode=process.returncode,
+            returncode=returncode,
             wall_s=wall,
-            peak_rss_mib=_maxrss_mib(usage),
+            peak_rss_mib=_maxrss_mib(peak_kib),
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
