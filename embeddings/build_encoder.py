@@ -27,6 +27,17 @@ the README's own example among the flips), more than the 0.5 point that issue 11
 (benchmarks/README.md, "The int8 build encoder"). ``QUOTEBOT_BUILD_PRECISION=int8`` asks for
 it anyway; queries are always encoded in fp32. Vectors of the two precisions never share a
 cache (``embeddings.vector_cache``) or a live index reused by a build.
+
+The torch encoder also runs in bfloat16 (``bf16``: the same loaded model under CPU autocast,
+vectors returned in fp32 and normalised). Where the CPU has native bfloat16 instructions
+(AVX512-BF16, AMX) it encoded SQuAD sentences about 1.8 times as fast as fp32 torch, with
+vectors at cosine 0.9999 or more to fp32's; elsewhere bfloat16 is emulated and slower. No CPU
+flag decides it: the calibration times it beside the others and checks that its vectors agree
+with fp32 torch's on every sample sentence (``BF16_MIN_COSINE``), and ``auto`` takes it when it
+is the fastest (``AUTO_BF16``; its answer quality is measured in benchmarks/README.md).
+``QUOTEBOT_BUILD_PRECISION=bf16`` forces it. A build with few sentences to encode whose
+planned precision is bf16 (this machine's recorded choice) loads torch to encode them in bf16
+rather than mix fp32 ONNX vectors into a bf16 index.
 """
 
 from __future__ import annotations
@@ -47,7 +58,7 @@ import numpy as np
 from embeddings.build_precision import PRECISION_SETTING, requested_precision, vectors_precision
 from embeddings.encoder import Vectors
 from embeddings.encoder_store import ensure_int8_encoder, read_calibrations, record_calibration
-from embeddings.model import ModelSpec, SentenceTransformerEncoder
+from embeddings.model import Bf16TorchEncoder, ModelSpec, SentenceTransformerEncoder
 from embeddings.stamps import utc_timestamp
 
 logger = logging.getLogger(__name__)
@@ -64,7 +75,12 @@ INT8_MIN_COSINE = 0.95
 # Whether "auto" may choose int8 when it measures fastest: not while it costs answer quality
 # (see the module doc). Its timing is still recorded, so that the choice can be revisited.
 AUTO_INT8 = False
-CALIBRATION_VERSION = 2  # 2: int8 timed too; older records are measured again
+# bf16 vectors must agree with fp32 torch's this well on every sample sentence to be eligible.
+BF16_MIN_COSINE = 0.999
+# Whether "auto" may choose bf16 when it measures fastest (its quality guard passed:
+# benchmarks/README.md, "The bf16 build encoder").
+AUTO_BF16 = True
+CALIBRATION_VERSION = 3  # 2: int8 timed too; 3: bf16 too; older records are measured again
 MACHINE_PACKAGES = ("onnxruntime", "torch", "transformers", "sentence-transformers")
 
 Progress = Callable[[int], None]
@@ -74,7 +90,7 @@ Progress = Callable[[int], None]
 class Calibration:
     """What a build measured (or found measured), and what it chose: log and manifest."""
 
-    chosen: str  # "torch" or "onnx"
+    chosen: str  # "torch" (fp32 or bf16) or "onnx" (fp32 or int8)
     reason: str
     sample: int = 0
     torch_seconds: float = 0.0
@@ -83,9 +99,11 @@ class Calibration:
     cached: bool = False  # taken from an earlier build's measurement on this machine
     machine: str = ""
     onnx_batch: int = ONNX_BATCH
-    precision: str = "fp32"  # of the chosen encoder: "int8" only for the quantised ONNX one
+    precision: str = "fp32"  # of the chosen encoder: int8 (ONNX) or bf16 (torch) or fp32
     int8_seconds: float = 0.0  # 0: not measured (no int8 encoder)
     int8_min_cosine: float = 0.0  # against torch
+    bf16_seconds: float = 0.0  # 0: not measured
+    bf16_min_cosine: float = 0.0  # against fp32 torch
     version: int = CALIBRATION_VERSION
 
     def describe(self) -> str:
@@ -97,6 +115,10 @@ class Calibration:
             if self.int8_seconds
             else ""
         )
+        if self.bf16_seconds:
+            int8 += (
+                f", torch bf16 {self.bf16_seconds:.2f} s (min cosine {self.bf16_min_cosine:.5f})"
+            )
         return (
             f"{chosen} ({self.reason}; {self.sample} sentences: torch "
             f"{self.torch_seconds:.2f} s, onnx fp32 {self.onnx_seconds:.2f} s (min cosine "
@@ -106,16 +128,19 @@ class Calibration:
     def decided(self, allowed: str) -> Calibration:
         """The fastest encoder these timings allow under ``allowed`` ("auto" or "fp32")."""
         int8_allowed = allowed == "auto" and AUTO_INT8
+        bf16_allowed = allowed == "auto" and AUTO_BF16
         candidates = [(self.torch_seconds, "torch", "fp32")]
         if self.min_cosine > MIN_COSINE:
             candidates.append((self.onnx_seconds, "onnx", "fp32"))
         if int8_allowed and self.int8_seconds and self.int8_min_cosine >= INT8_MIN_COSINE:
             candidates.append((self.int8_seconds, "onnx", "int8"))
+        if bf16_allowed and self.bf16_seconds and self.bf16_min_cosine >= BF16_MIN_COSINE:
+            candidates.append((self.bf16_seconds, "torch", "bf16"))
         _, chosen, precision = min(candidates)
         if self.min_cosine <= MIN_COSINE and chosen == "torch":
             reason = "the ONNX vectors disagree with torch"
         else:
-            reason = "fastest here" if int8_allowed else "fastest in fp32 here"
+            reason = "fastest here" if allowed == "auto" else "fastest in fp32 here"
         if self.cached:
             reason += ", measured by an earlier build on this machine"
         return Calibration(
@@ -197,6 +222,9 @@ class BatchedOnnxEncoder:
         return result
 
 
+Encoder = SentenceTransformerEncoder | Bf16TorchEncoder | BatchedOnnxEncoder
+
+
 class BuildEncoders:
     """The encoders of one build, loaded only when needed (torch costs seconds to load)."""
 
@@ -211,16 +239,24 @@ class BuildEncoders:
         self._onnx_checked = False
         self._int8: BatchedOnnxEncoder | None = None
         self._int8_checked = False
+        self._bf16: Bf16TorchEncoder | None = None
         self._recorded: Calibration | None = None
         self._recorded_read = False
         self.calibration: Calibration | None = None
-        self._chosen: SentenceTransformerEncoder | BatchedOnnxEncoder | None = None
+        self._chosen: Encoder | None = None
 
     @property
     def torch(self) -> SentenceTransformerEncoder:
         if self._torch is None:
             self._torch = SentenceTransformerEncoder(self.spec)
         return self._torch
+
+    @property
+    def bf16(self) -> Bf16TorchEncoder:
+        """The torch encoder's model under bfloat16 autocast (the same loaded weights)."""
+        if self._bf16 is None:
+            self._bf16 = Bf16TorchEncoder(self.torch)
+        return self._bf16
 
     @property
     def loaded_torch(self) -> SentenceTransformerEncoder | None:
@@ -266,6 +302,8 @@ class BuildEncoders:
         faster and switch: the vector cache then looks again under int8)."""
         if self.calibration is not None:
             return self.calibration.precision
+        if self.requested == "bf16":
+            return "bf16"
         if self.onnx() is None:
             return "fp32"
         if self.requested != "auto":
@@ -292,22 +330,24 @@ class BuildEncoders:
     def choose(self, texts: Sequence[str]) -> Calibration:
         """Pick the encoder for these texts (the ones a build must encode)."""
         onnx = self.onnx()
-        if onnx is None:
+        if self.requested == "bf16":
+            calibration = Calibration("torch", f"{PRECISION_SETTING}=bf16", precision="bf16")
+        elif onnx is None:
             calibration = Calibration("torch", "no ONNX encoder stored yet")
         elif self.requested == "int8":
             calibration = Calibration("onnx", f"{PRECISION_SETTING}=int8", precision="int8")
         elif len(texts) < CALIBRATE_FROM:
             precision = self.planned_precision
             calibration = Calibration(
-                "onnx",
+                "torch" if precision == "bf16" else "onnx",
                 f"{len(texts)} sentences to encode: fewer than {CALIBRATE_FROM}",
                 precision=precision,
             )
         else:
             calibration = self._measured(onnx, texts).decided(self.requested)
-        encoder: SentenceTransformerEncoder | BatchedOnnxEncoder | None = onnx
+        encoder: Encoder | None = onnx
         if calibration.chosen == "torch":
-            encoder = self.torch
+            encoder = self.bf16 if calibration.precision == "bf16" else self.torch
         elif calibration.precision == "int8":
             encoder = self.int8()
             if encoder is None:
@@ -327,7 +367,9 @@ class BuildEncoders:
         if recorded is not None:
             return Calibration(**{**asdict(recorded), "cached": True, "machine": description})
         # int8 is timed whatever the setting, so that the record serves every later build.
-        measured = calibrate(self.torch, onnx, sample_of(texts, SAMPLE_SIZE), self.int8())
+        measured = calibrate(
+            self.torch, onnx, sample_of(texts, SAMPLE_SIZE), self.int8(), self.bf16
+        )
         measured = Calibration(
             **{**asdict(measured), "machine": description, "onnx_batch": onnx.batch_size}
         )
@@ -367,6 +409,7 @@ def calibrate(
     onnx: BatchedOnnxEncoder,
     sample: Sequence[str],
     int8: BatchedOnnxEncoder | None = None,
+    bf16: Bf16TorchEncoder | None = None,
     rounds: int = 2,
 ) -> Calibration:
     """Time the encoders on the same sample and compare (fastest of ``rounds`` each).
@@ -375,12 +418,14 @@ def calibrate(
     a shared machine weighs on all of them. Chosen: the fastest whose vectors agree with
     torch's (see ``Calibration.decided``).
     """
-    encoders: dict[str, SentenceTransformerEncoder | BatchedOnnxEncoder] = {
+    encoders: dict[str, Encoder] = {
         "torch": torch_encoder,
         "onnx": onnx,
     }
     if int8 is not None:
         encoders["int8"] = int8
+    if bf16 is not None:
+        encoders["bf16"] = bf16
     warm = list(sample[:8])
     for encoder in encoders.values():
         encoder.encode(warm)
@@ -405,5 +450,7 @@ def calibrate(
         agreement("onnx"),
         int8_seconds=seconds.get("int8", 0.0) if int8 is not None else 0.0,
         int8_min_cosine=agreement("int8") if int8 is not None else 0.0,
+        bf16_seconds=seconds.get("bf16", 0.0) if bf16 is not None else 0.0,
+        bf16_min_cosine=agreement("bf16") if bf16 is not None else 0.0,
     )
     return measured.decided("auto")

@@ -1,7 +1,8 @@
 """``QUOTEBOT_BUILD_PRECISION``: the precision of the document vectors a build encodes.
 
-``auto`` (the default) takes whichever of the fp32 and int8 build encoders the per-machine
-calibration measured faster (``embeddings.build_encoder``); ``fp32`` and ``int8`` force one.
+``auto`` (the default) takes whichever of the fp32 torch, fp32 ONNX and bfloat16 torch build
+encoders the per-machine calibration measured fastest (``embeddings.build_encoder``); ``fp32``,
+``bf16`` and ``int8`` force one precision (int8 only when asked for: it costs answer quality).
 Queries are always encoded in fp32. A module of its own, without numpy, so that every command
 can check the value at its start (``bot.settings``) for the cost of reading one variable.
 """
@@ -15,7 +16,7 @@ from typing import Any
 from embeddings.errors import ModelError
 
 PRECISION_SETTING = "QUOTEBOT_BUILD_PRECISION"
-PRECISIONS = ("auto", "fp32", "int8")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
 
 def requested_precision(env: Mapping[str, str] | None = None) -> str:

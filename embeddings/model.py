@@ -166,3 +166,33 @@ class SentenceTransformerEncoder:
             if progress is not None:
                 progress(len(chosen))
         return result
+
+
+class Bf16TorchEncoder:
+    """The torch encoder's model run under CPU autocast to bfloat16; vectors come out fp32.
+
+    It shares the loaded fp32 model (no second copy of the weights, no second load): autocast
+    only changes the precision of the matrix products while it encodes. On CPUs with native
+    bfloat16 instructions (AVX512-BF16, AMX) this encoded SQuAD sentences about 1.8 times as
+    fast as fp32 with vectors at cosine 0.9999 to fp32's; elsewhere it is emulated and slower,
+    which the build's calibration measures instead of guessing from CPU flags.
+    """
+
+    def __init__(self, fp32: SentenceTransformerEncoder) -> None:
+        self.fp32 = fp32
+        self.spec = fp32.spec
+
+    @property
+    def dimension(self) -> int:
+        return self.fp32.dimension
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> Vectors:
+        """The fp32 encoder's ``encode`` (length-sorted batches, normalised) under autocast."""
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self.fp32.encode(texts, progress=progress)

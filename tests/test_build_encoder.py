@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 
 from embeddings.build_encoder import (
+    BF16_MIN_COSINE,
     CALIBRATE_FROM,
     INT8_MIN_COSINE,
     MIN_COSINE,
     SAMPLE_SIZE,
     BatchedOnnxEncoder,
     BuildEncoders,
+    Calibration,
     machine_key,
 )
 from embeddings.corpus import read_corpus
@@ -28,7 +30,13 @@ from embeddings.encoder_store import (
     verify_encoder,
 )
 from embeddings.index import split_documents
-from embeddings.model import DEFAULT_MODEL, ModelSpec, SentenceTransformerEncoder, resolve_model
+from embeddings.model import (
+    DEFAULT_MODEL,
+    Bf16TorchEncoder,
+    ModelSpec,
+    SentenceTransformerEncoder,
+    resolve_model,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPO = Path(__file__).resolve().parent.parent
@@ -158,22 +166,73 @@ def test_int8_vectors_stay_close_to_fp32_and_auto_records_but_does_not_choose_th
     encoders._torch = torch_encoder
     measured = encoders.choose(_sentences())
     assert measured.int8_seconds > 0 and measured.int8_min_cosine >= INT8_MIN_COSINE
-    assert measured.precision == "fp32"  # auto: int8 is timed, not chosen (AUTO_INT8)
-    assert read_calibrations(stored_encoder)[machine_key()[0]]["int8_seconds"] > 0
+    assert measured.precision != "int8"  # auto: int8 is timed, not chosen (AUTO_INT8)
+    # bf16 is timed too, and chosen only when it is the fastest and agrees with fp32.
+    assert measured.bf16_seconds > 0 and measured.bf16_min_cosine >= BF16_MIN_COSINE
+    if measured.precision == "bf16":
+        assert measured.chosen == "torch"
+        assert measured.bf16_seconds <= min(measured.torch_seconds, measured.onnx_seconds)
+    record = read_calibrations(stored_encoder)[machine_key()[0]]
+    assert record["int8_seconds"] > 0 and record["bf16_seconds"] > 0
 
 
 @pytest.mark.integration
-def test_an_int8_build_answers_and_a_later_fp32_build_reuses_none_of_its_vectors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_bf16_vectors_agree_with_fp32_torch_on_the_bundled_corpus(
+    torch_encoder: SentenceTransformerEncoder,
+) -> None:
+    # Correctness does not depend on whether this CPU has fast bfloat16: always checked.
+    texts = [sentence.text for sentence in split_documents(read_corpus(CORPUS))]
+    texts += ["Yes.", "word " * 400]
+    fp32 = torch_encoder.encode(texts)
+    bf16 = Bf16TorchEncoder(torch_encoder).encode(texts)
+    assert bf16.dtype == np.float32 and bf16.shape == fp32.shape
+    np.testing.assert_allclose(np.linalg.norm(bf16, axis=1), 1.0, rtol=1e-5)
+    assert np.min(np.sum(bf16 * fp32, axis=1)) >= BF16_MIN_COSINE >= 0.999
+
+
+def _timings(bf16_seconds: float, bf16_min_cosine: float) -> Calibration:
+    return Calibration(
+        "torch",
+        "",
+        SAMPLE_SIZE,
+        torch_seconds=4.0,
+        onnx_seconds=3.0,
+        min_cosine=0.99999,
+        int8_seconds=1.0,  # fastest, but int8 is never chosen by auto
+        int8_min_cosine=0.97,
+        bf16_seconds=bf16_seconds,
+        bf16_min_cosine=bf16_min_cosine,
+    )
+
+
+def test_auto_takes_bf16_only_when_it_is_faster_and_its_vectors_agree() -> None:
+    chosen = _timings(2.0, 0.99995).decided("auto")
+    assert (chosen.chosen, chosen.precision) == ("torch", "bf16")
+    # Slower than fp32 ONNX (a CPU that emulates bfloat16): not chosen, whatever its flags.
+    slow = _timings(5.0, 0.99995).decided("auto")
+    assert (slow.chosen, slow.precision) == ("onnx", "fp32")
+    # Vectors too far from fp32's: not eligible however fast.
+    far = _timings(2.0, 0.998).decided("auto")
+    assert (far.chosen, far.precision) == ("onnx", "fp32")
+    # fp32 asked for: the same timings never give bf16.
+    assert _timings(2.0, 0.99995).decided("fp32").precision == "fp32"
+    assert "torch bf16 2.00 s" in chosen.describe()
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_a_lower_precision_build_answers_and_a_later_fp32_build_reuses_none_of_its_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, precision: str
 ) -> None:
     from embeddings.index_store import read_manifest
     from embeddings.service import build, open_searcher
 
     index = tmp_path / "data" / "indexes" / "bundled"
-    monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", "int8")
+    monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", precision)
     build(CORPUS, index, DEFAULT_MODEL)
     encoding = read_manifest(index).build_encoding
-    assert encoding["precision"] == "int8" and encoding["calibration"]["precision"] == "int8"
+    assert encoding["precision"] == precision
+    assert encoding["calibration"]["precision"] == precision
     searcher = open_searcher(CORPUS, index, DEFAULT_MODEL)
     answer = searcher.search("How many people are in custody in Crimea?")
     assert answer.outcome == "answered"
@@ -182,7 +241,7 @@ def test_an_int8_build_answers_and_a_later_fp32_build_reuses_none_of_its_vectors
     monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", "fp32")
     build(CORPUS, index, DEFAULT_MODEL)
     encoding = read_manifest(index).build_encoding
-    # Every sentence encoded again in fp32: none taken from the int8 cache or index.
+    # Every sentence encoded again in fp32: none taken from the other precision's cache or index.
     assert encoding["precision"] == "fp32"
     assert encoding["encoded"] == read_manifest(index).sentence_count
     assert encoding.get("reused", 0) == 0 and encoding["cached"] == 0

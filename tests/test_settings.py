@@ -152,7 +152,7 @@ def test_examples_only_for_the_bundled_corpus_unless_given() -> None:
         ({"QUOTEBOT_ANN_EF_SEARCH": "many"}, "whole number"),
         ({"QUOTEBOT_ANN_EF_SEARCH": "0"}, "at least 1"),
         ({"QUOTEBOT_ANN_EF_SEARCH": "100001"}, "at most 100000"),
-        ({"QUOTEBOT_BUILD_PRECISION": "int4"}, "one of auto, fp32, int8, not 'int4'"),
+        ({"QUOTEBOT_BUILD_PRECISION": "int4"}, "one of auto, fp32, bf16, int8, not 'int4'"),
     ],
 )
 def test_bad_shared_values_are_refused_with_the_variable_named(

@@ -57,7 +57,10 @@ def test_another_model_does_not_share_vectors(tmp_path: Path) -> None:
     assert encoded == 1
 
 
-def test_int8_and_fp32_vectors_never_come_back_for_one_another(tmp_path: Path) -> None:
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_vectors_of_another_precision_never_come_back_for_fp32_ones(
+    tmp_path: Path, precision: str
+) -> None:
     fp32, int8 = CountingEncoder(), CountingEncoder()
 
     def from_int8(texts: Sequence[str]) -> Vectors:
@@ -65,7 +68,7 @@ def test_int8_and_fp32_vectors_never_come_back_for_one_another(tmp_path: Path) -
 
     with cache(tmp_path) as first:
         fp32_vectors, _ = first.encode(["one", "two"], fp32)
-    with VectorCache(tmp_path / "vectors", "ab" * 32, DIM, precision="int8") as second:
+    with VectorCache(tmp_path / "vectors", "ab" * 32, DIM, precision=precision) as second:
         int8_vectors, encoded = second.encode(["one", "two"], from_int8)
     assert encoded == 2 and int8.seen == ["one", "two"]
     np.testing.assert_array_equal(int8_vectors, -fp32_vectors)
@@ -78,11 +81,12 @@ def test_int8_and_fp32_vectors_never_come_back_for_one_another(tmp_path: Path) -
     # among the int8 vectors: "one" and "two" come from there, only "three" is encoded.
     with cache(tmp_path) as switching:
         vectors, encoded = switching.encode(
-            ["one", "two", "three"], from_int8, before_encoding=lambda texts: "int8"
+            ["one", "two", "three"], from_int8, before_encoding=lambda texts: precision
         )
     assert encoded == 1 and int8.seen[-1] == "three"
     np.testing.assert_array_equal(vectors[:2], int8_vectors)
-    assert switching.precision == "int8" and switching.path.name.endswith("-int8.sqlite")
+    assert switching.precision == precision
+    assert switching.path.name.endswith(f"-{precision}.sqlite")
 
 
 def test_an_interrupted_encoding_keeps_the_chunks_already_done(tmp_path: Path) -> None:
