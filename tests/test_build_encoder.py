@@ -237,6 +237,9 @@ def test_a_lower_precision_build_answers_and_a_later_fp32_build_reuses_none_of_i
     answer = searcher.search("How many people are in custody in Crimea?")
     assert answer.outcome == "answered"
     assert "67 people" in answer.quotes[0].text
+    if precision == "bf16":  # int8 loses the README's example (benchmarks/README.md); bf16 not
+        example = searcher.search("How many political prisoners are held in Crimea?")
+        assert example.outcome == "answered" and "67 people" in example.quotes[0].text
 
     monkeypatch.setenv("QUOTEBOT_BUILD_PRECISION", "fp32")
     build(CORPUS, index, DEFAULT_MODEL)
