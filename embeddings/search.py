@@ -106,6 +106,10 @@ class Searcher:
         # wake-up and spin costs, which on a busy 2-core machine reached tens of milliseconds.
         faiss.omp_set_num_threads(1)
         self._traits = index_traits(index)  # what each sentence holds, for the ranking
+        # Why this index is older than its corpus or model and could not be rebuilt where it
+        # was opened (a replica's read-only copy), else None: /reload says so instead of
+        # "Reloaded" (set by ``embeddings.service``).
+        self.stale_reason: str | None = None
         # Built on the first "Context" request: a loaded index reads documents lazily.
         self._documents_by_id: dict[str, int] | None = None
         # Speakers of the articles quoted lately (an article's regular expressions cost about

@@ -493,7 +493,9 @@ def _serve_stale(
         why,
         index_dir,
     )
-    return searcher_for(stored, abstain_below, related_below, multilingual)
+    searcher = searcher_for(stored, abstain_below, related_below, multilingual)
+    searcher.stale_reason = why
+    return searcher
 
 
 def _load(index_dir: Path, ef_search: int | None) -> StoredIndex:

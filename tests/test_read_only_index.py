@@ -119,6 +119,8 @@ def test_the_bot_serves_a_stale_read_only_index_without_building(
         searcher = open_configured_searcher(settings)
         answer = searcher.search("How many political prisoners are held in Crimea?", 3)
     assert "67 people" in answer.quotes[0].text
+    assert searcher.stale_reason is not None  # what /reload tells the admin
+    assert "the corpus changed" in searcher.stale_reason
     warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert len(warnings) == 1
     assert "cannot be written" in warnings[0].getMessage()

@@ -84,3 +84,27 @@ def test_failed_reload_keeps_the_old_index(fake_searcher: Searcher, tmp_path: Pa
             assert_answer(only(await bot.say(ALICE, CUSTODY), "sendMessage"))
 
     run(scenario)
+
+
+def test_reload_of_a_stale_read_only_index_says_it_was_not_rebuilt(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """A replica's shared index is read-only: when it is older than the corpus, /reload can
+    only serve it as it is, and must say so rather than "Reloaded" (issue 11, nu11b #1)."""
+    stale = searcher_over([Document("o", "Old article", "Dogs bark.", "Zoo")])
+    stale.stale_reason = (
+        "the corpus changed, and its folder cannot be written here (Read-only file system)"
+    )
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path, reload=lambda: stale) as bot:
+            texts = [call.text for call in await bot.say(ADMIN, "/reload")]
+            assert texts[0] == messages.RELOADING
+            assert telegram_html_problems(texts[1]) == []
+            assert not texts[1].startswith("Reloaded")
+            assert texts[1].startswith("Not reloaded: the index is older than the corpus")
+            assert "Read-only file system" in texts[1]
+            assert "new articles are not searchable yet" in texts[1]
+            assert "docs/replicas.md" in texts[1]
+
+    run(scenario)

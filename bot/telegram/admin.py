@@ -60,6 +60,13 @@ async def reload_index(update: Update, context: Context) -> None:
         await message.reply_text(render.render_reload_failed(failure))
         return
     searcher = services.searcher
+    if searcher.stale_reason is not None:  # a replica's read-only index: nothing was rebuilt
+        await message.reply_text(
+            render.render_reload_stale(
+                len(searcher.documents), searcher.sentence_count, searcher.stale_reason
+            )
+        )
+        return
     await message.reply_text(
         render.render_reloaded(
             len(searcher.documents), searcher.sentence_count, searcher.model_name

@@ -443,5 +443,16 @@ def render_reloaded(documents: int, sentences: int, model: str) -> str:
     return f"Reloaded: {documents} articles, {sentences} sentences, model {escape(model or '?')}."
 
 
+def render_reload_stale(documents: int, sentences: int, why: str) -> str:
+    """/reload on a replica whose shared, read-only index is older than the corpus: nothing
+    was rebuilt, so "Reloaded" would hide that the new articles are not searchable."""
+    return (
+        "Not reloaded: the index is older than the corpus and could not be rebuilt here "
+        f"({escape(why, quote=False)}), so new articles are not searchable yet. Still serving "
+        f"{documents} articles, {sentences} sentences. Publish by rebuilding the index where "
+        'it can be written (docs/replicas.md, "Publishing new articles"), then /reload.'
+    )
+
+
 def render_reload_failed(reason: str) -> str:
     return f"Reload failed, the previous index stays in use: {escape(reason, quote=False)}"
