@@ -63,3 +63,17 @@ def test_verify_without_an_index_is_one_error_line(
     code, _, err = run_main(capsys, "index", "verify", "--index", str(tmp_path / "none"))
     assert code == 2
     assert "no index" in one_line_error(err)
+
+
+@pytest.mark.usefixtures("isolated_env")
+def test_verify_json_without_an_index_is_a_json_object_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    none = tmp_path / "none"
+    code, out, err = run_main(capsys, "index", "verify", "--json", "--index", str(none))
+    assert (code, err) == (2, "")
+    report = json.loads(out)
+    assert report["status"] == "missing"
+    assert report["sound"] is False
+    assert report["index"] == str(none)
+    assert "no index" in report["error"]

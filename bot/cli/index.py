@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.options import EXIT_OK, add_location_options, locations
+from bot.cli.options import EXIT_OK, EXIT_USAGE, add_location_options, locations
 from bot.cli.progress import progress_bar
 from bot.settings import Settings
 from embeddings import QuotebotError
@@ -168,6 +168,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
 def command_index_verify(args: argparse.Namespace, settings: Settings) -> int:
     """The full check on demand: exit 1 with one ``damaged: REASON`` line when it fails."""
     from embeddings import IndexDamagedError, read_manifest, verify_index
+    from embeddings.index_store import IndexMissingError
 
     _, index, _ = locations(args, settings, check=False)
     try:
@@ -175,6 +176,13 @@ def command_index_verify(args: argparse.Namespace, settings: Settings) -> int:
         damage = verify_index(index)
     except IndexDamagedError as error:
         damage = str(error)
+    except IndexMissingError as error:
+        if not args.json:
+            raise
+        # A script that asked for JSON parses stdout whatever happened: one object, exit 2.
+        report = {"index": str(index), "sound": False, "status": "missing", "error": str(error)}
+        print(json.dumps(report))
+        return EXIT_USAGE
     status = "ok" if damage is None else f"damaged: {damage}"
     if args.json:
         print(json.dumps({"index": str(index), "sound": damage is None, "status": status}))
