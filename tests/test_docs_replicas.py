@@ -121,3 +121,26 @@ def test_the_guide_says_how_to_write_a_password_with_url_special_characters() ->
     for text in (guide, readme):
         assert "%40" in text and "%2F" in text and "%23" in text and "PGPASSWORD" in text
         assert "postgres://" in text  # accepted, and said so
+
+
+def test_publishing_rebuilds_the_shared_index_in_place_and_restarts_the_replicas() -> None:
+    """Issue 11 (nu11b #2, #3): a new index folder re-encodes the whole archive (its vectors
+    and graph come from the live index in the same folder) and no replica would read it."""
+    text = (DOCS / "replicas.md").read_text(encoding="utf-8")
+    section = text.split("### Publishing new articles", 1)[1].split("\n### ", 1)[0]
+    commands = re.findall(r"^docker compose .*$", section, flags=re.MULTILINE)
+    assert commands[0] == "docker compose -f docs/docker-compose.replicas.yml run --rm index"
+    assert not re.search(r"QUOTEBOT_INDEX=", section)  # the same folder, not a new one
+    assert any(command.endswith("restart quotebot-1") for command in commands)
+    assert any(command.endswith("restart quotebot-2") for command in commands)
+    services = compose()["services"]
+    assert "index:/data/indexes" in services["index"]["volumes"]  # read-write: it rebuilds
+    assert "CURRENT" in section and "only" in section
+
+
+def test_the_documented_log_lines_are_the_ones_the_compose_setup_prints() -> None:
+    """With the password in PGPASSWORD the URL has none, so a log line shows no ``:***``."""
+    text = (DOCS / "replicas.md").read_text(encoding="utf-8")
+    url = compose()["services"]["quotebot-1"]["environment"]["QUOTEBOT_DATABASE_URL"]
+    assert f"bot state in PostgreSQL at {url}" in text
+    assert ":***@postgres" not in text

@@ -22,7 +22,7 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.app import open_configured_searcher
 from embeddings import DEFAULT_MODEL
-from embeddings.index_store import current_build
+from embeddings.index_store import current_build, read_manifest
 from tests.cli_runner import one_line_error, quotebot
 from tests.conftest import CORPUS
 
@@ -151,3 +151,31 @@ def test_a_damaged_read_only_index_is_one_error_line(real_index_copy: Path) -> N
     line = one_line_error(result.stderr)
     assert "is damaged" in line and "cannot be rebuilt here" in line
     assert snapshot(real_index_copy) == before
+
+
+@pytest.mark.integration
+def test_publishing_rebuilds_in_the_same_folder_and_a_read_only_replica_then_serves_it_fresh(
+    real_index_copy: Path, grown_corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/replicas.md's publishing procedure: the ``index`` service rebuilds the shared index
+    in place (it can write there), encoding only the new article (the live build's vectors are
+    reused even without the vector cache, which a fresh container lacks); a replica that then
+    opens the same folder read-only finds it up to date with the corpus and serves it with no
+    warning and no stale reason."""
+    from embeddings import build
+
+    build(grown_corpus, real_index_copy, DEFAULT_MODEL)
+    encoding = read_manifest(real_index_copy).build_encoding
+    assert encoding["encoded"] <= 2 and encoding["reused"] >= 60, encoding
+    settings = Settings(
+        corpus_dir=grown_corpus,
+        data_dir=real_index_copy.parent,
+        model=DEFAULT_MODEL,
+        index_dir=real_index_copy,
+    )
+    with read_only(real_index_copy), caplog.at_level(logging.WARNING):
+        searcher = open_configured_searcher(settings)
+        answer = searcher.search("How long was the harbour of Sevastopol closed?", 3)
+    assert searcher.stale_reason is None
+    assert "three days" in answer.quotes[0].text
+    assert [record.getMessage() for record in caplog.records] == []
