@@ -144,3 +144,15 @@ def test_the_documented_log_lines_are_the_ones_the_compose_setup_prints() -> Non
     url = compose()["services"]["quotebot-1"]["environment"]["QUOTEBOT_DATABASE_URL"]
     assert f"bot state in PostgreSQL at {url}" in text
     assert ":***@postgres" not in text
+
+
+def test_the_telegram_guide_lists_the_database_url_and_the_secret_it_requires() -> None:
+    """nu11b #9: docs/telegram.md's settings table is where a bot operator looks first."""
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in (DOCS / "telegram.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    assert "`QUOTEBOT_DATABASE_URL`" in rows
+    assert "PGPASSWORD" in rows["`QUOTEBOT_DATABASE_URL`"]
+    assert "required with `QUOTEBOT_DATABASE_URL`" in rows["`QUOTEBOT_WEBHOOK_SECRET`"]
