@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
-from embeddings.build_encoder import BuildEncoders, built_precision
+from embeddings.build_encoder import CALIBRATE_FROM, BuildEncoders, built_precision
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder, Vectors
 from embeddings.encoder_store import (
@@ -137,8 +137,13 @@ def build(
     model: str,
     progress: ProgressFactory | None = None,
     ann: AnnSettings | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> Manifest:
     """Read, split, encode and store the corpus; the previous index stays live until the end.
+
+    ``note`` is told, in one line each, that the build encoders are being measured on this
+    machine (a minute before the first progress line of a large first build) and what was
+    chosen; by default those lines are logged at INFO.
 
     ``ann`` chooses the vector search (default "auto": exact below ``EXACT_BELOW`` sentences,
     HNSW above); the manifest records it. When the live index was built with the same model
@@ -157,7 +162,9 @@ def build(
     if problem is not None:  # before anything is opened, encoded or deleted
         raise IndexFormatError(f"cannot write the index in {index_dir}: {problem}")
     try:
-        manifest = _build(corpus_dir, index_dir, model, progress, ann or AnnSettings())
+        manifest = _build(
+            corpus_dir, index_dir, model, progress, ann or AnnSettings(), note or logger.info
+        )
     except BaseException:
         _remove_leftovers(index_dir)
         raise
@@ -216,12 +223,25 @@ def _remove_leftovers(index_dir: Path) -> None:
             index_dir.parent.rmdir()
 
 
+def _will_measure(encoders: BuildEncoders, count: int) -> bool:
+    """Whether choosing the encoder for ``count`` new sentences times the encoders here first
+    (as ``BuildEncoders.choose`` does: auto or fp32, an ONNX encoder stored, enough sentences,
+    and no measurement recorded for this machine)."""
+    return (
+        count >= CALIBRATE_FROM
+        and encoders.requested not in ("bf16", "int8")
+        and encoders.onnx() is not None
+        and encoders.recorded() is None
+    )
+
+
 def _build(
     corpus_dir: Path,
     index_dir: Path,
     model: str,
     progress: ProgressFactory | None,
     ann: AnnSettings,
+    note: Callable[[str], None],
 ) -> Manifest:
     fingerprint = corpus_fingerprint(corpus_dir)
     documents = read_corpus(corpus_dir)
@@ -250,7 +270,13 @@ def _build(
         counts: dict[str, int] = {}
 
         def before_encoding(texts: list[str]) -> str:
-            precision = encoders.choose(texts).precision
+            measuring = _will_measure(encoders, len(texts))
+            if measuring:  # otherwise silent until the first progress line
+                note("measuring the build encoders on this machine (once)...")
+            calibration = encoders.choose(texts)
+            precision = calibration.precision
+            if measuring:
+                note(f"build encoder: {calibration.describe()}")
             steps[0] = progress(len(texts)) if progress else None
             return precision
 

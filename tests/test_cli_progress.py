@@ -8,10 +8,12 @@ import io
 import itertools
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from bot.cli.progress import progress_bar, progress_lines
+from tests.cli_runner import run_main
 
 LINE = re.compile(r"encoding: ([\d,]+) of ([\d,]+) sentences \((\d+)%\), (\d+) s")
 
@@ -68,3 +70,42 @@ def test_off_a_terminal_the_build_progress_goes_to_stderr_as_lines(
     update = progress_bar(10)  # stderr is captured: not a terminal
     update(10)
     assert capsys.readouterr().err == ""  # done at once: nothing to say, and no bar codes
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("isolated_env")
+def test_a_first_large_build_says_it_measures_the_encoders_before_its_progress_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nu11b #5: the measurement of the build encoders (about 50 s) printed nothing before the
+    first progress line when stderr is a log. It now says so when it starts, and the choice."""
+    import embeddings.build_encoder
+
+    monkeypatch.setattr(embeddings.build_encoder, "SAMPLE_SIZE", 16)  # the same path, faster
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for article in range(6):
+        body = " ".join(
+            f"Harbour report {article}-{n} counted {n * 7 + article} boats near pier {n}."
+            for n in range(100)
+        )
+        (corpus / f"report-{article}.md").write_text(
+            f'---\ntitle: "Report {article}"\nsource: Test Desk\nlanguage: en\n---\n{body}\n',
+            encoding="utf-8",
+        )
+    code, out, err = run_main(
+        capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "index")
+    )
+    assert code == 0, err
+    assert out.startswith("indexed 600 sentences")
+    lines = err.splitlines()
+    assert lines[0] == "measuring the build encoders on this machine (once)..."
+    assert lines[1].startswith("build encoder: ")
+    # Measured once: the next large build takes the recorded choice and says nothing of it.
+    for path in corpus.iterdir():
+        path.write_text(path.read_text(encoding="utf-8").replace("boats", "ships"), "utf-8")
+    code, _, err = run_main(
+        capsys, "index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "index")
+    )
+    assert code == 0, err
+    assert "measuring" not in err

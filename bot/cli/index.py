@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -103,7 +104,14 @@ def command_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from embeddings import build
 
     corpus, index, model = locations(args, settings)
-    manifest = build(corpus, index, model, progress=progress_bar, ann=settings.ann_settings())
+    manifest = build(
+        corpus,
+        index,
+        model,
+        progress=progress_bar,
+        ann=settings.ann_settings(),
+        note=lambda line: print(line, file=sys.stderr, flush=True),  # a log needs it too
+    )
     print(
         f"indexed {manifest.sentence_count} sentences of {manifest.document_count} articles "
         f"with {manifest.model_name} into {index}"
