@@ -50,12 +50,12 @@ def test_the_index_is_built_once_and_mounted_read_only_by_the_replicas() -> None
     services = compose()["services"]
     index = services["index"]
     assert index["command"] == ["quotebot", "index", "build"]
-    assert "index:/data/indexes" in index["volumes"]
+    assert "index:/data/index" in index["volumes"]
     for name in REPLICAS:
         replica = services[name]
-        assert "index:/data/indexes:ro" in replica["volumes"]
+        assert "index:/data/index:ro" in replica["volumes"]
         assert replica["environment"]["QUOTEBOT_INDEX"] == index["environment"]["QUOTEBOT_INDEX"]
-        assert replica["environment"]["QUOTEBOT_INDEX"].startswith("/data/indexes/")
+        assert replica["environment"]["QUOTEBOT_INDEX"].startswith("/data/index/")
 
 
 def test_the_compose_file_builds_the_dockerfile_and_names_only_variables_the_code_reads() -> None:
@@ -134,7 +134,7 @@ def test_publishing_rebuilds_the_shared_index_in_place_and_restarts_the_replicas
     assert any(command.endswith("restart quotebot-1") for command in commands)
     assert any(command.endswith("restart quotebot-2") for command in commands)
     services = compose()["services"]
-    assert "index:/data/indexes" in services["index"]["volumes"]  # read-write: it rebuilds
+    assert "index:/data/index" in services["index"]["volumes"]  # read-write: it rebuilds
     assert "CURRENT" in section and "only" in section
 
 
@@ -156,3 +156,21 @@ def test_the_telegram_guide_lists_the_database_url_and_the_secret_it_requires() 
     assert "`QUOTEBOT_DATABASE_URL`" in rows
     assert "PGPASSWORD" in rows["`QUOTEBOT_DATABASE_URL`"]
     assert "required with `QUOTEBOT_DATABASE_URL`" in rows["`QUOTEBOT_WEBHOOK_SECRET`"]
+
+
+def test_the_shared_index_keeps_its_query_encoder_and_vector_cache_on_its_volume() -> None:
+    """Under a folder named ``indexes`` the encoder and the vector cache go to the data
+    directory, which is each container's own: every replica loaded torch at start to export
+    the query encoder again, and each publish lost the cache and the encoder timings."""
+    from pathlib import Path
+
+    from embeddings.encoder_store import encoder_store_dir
+    from embeddings.vector_cache import vector_cache_dir
+
+    services = compose()["services"]
+    index = Path(services["index"]["environment"]["QUOTEBOT_INDEX"])
+    mount = Path(services["index"]["volumes"][1].split(":")[1])
+    assert services["index"]["volumes"][1].startswith("index:")
+    assert index.is_relative_to(mount)
+    assert encoder_store_dir(index).is_relative_to(mount)
+    assert vector_cache_dir(index).is_relative_to(mount)
