@@ -49,7 +49,12 @@ if TYPE_CHECKING:
         prune_indexes,
         verify_index,
     )
-    from embeddings.index_store import IndexDamagedError, Manifest, read_manifest
+    from embeddings.index_store import (
+        IndexDamagedError,
+        IndexMissingError,
+        Manifest,
+        read_manifest,
+    )
     from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
     from embeddings.messages import unsupported_language_reply
@@ -107,6 +112,7 @@ _EXPORTS: dict[str, str] = {
     "prune_indexes": "embeddings.index_lifecycle",
     "verify_index": "embeddings.index_lifecycle",
     "IndexDamagedError": "embeddings.index_store",
+    "IndexMissingError": "embeddings.index_store",
     "Manifest": "embeddings.index_store",
     "read_manifest": "embeddings.index_store",
     "read_corpus": "embeddings.corpus",
@@ -158,6 +164,7 @@ __all__ = [
     "EvaluationError",
     "IndexDamagedError",
     "IndexFormatError",
+    "IndexMissingError",
     "IndexSummary",
     "Manifest",
     "ModelError",

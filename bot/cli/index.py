@@ -175,8 +175,7 @@ def command_index_info(args: argparse.Namespace, settings: Settings) -> int:
 
 def command_index_verify(args: argparse.Namespace, settings: Settings) -> int:
     """The full check on demand: exit 1 with one ``damaged: REASON`` line when it fails."""
-    from embeddings import IndexDamagedError, read_manifest, verify_index
-    from embeddings.index_store import IndexMissingError
+    from embeddings import IndexDamagedError, IndexMissingError, read_manifest, verify_index
 
     _, index, _ = locations(args, settings, check=False)
     try:
