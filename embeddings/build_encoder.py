@@ -20,8 +20,8 @@ The ONNX encoder comes in two precisions: the fp32 export, and an int8 copy of i
 quantisation of every MatMul, made once from the export and kept in the encoder store). The
 int8 one encodes about twice as many sentences per CPU second where the CPU has fast int8
 instructions, with vectors a little further from torch's (cosine min 0.97, mean 0.993). The
-calibration times it beside the other two and records it, but ``auto`` (the default) chooses
-only between torch and fp32 ONNX (``AUTO_INT8``): with int8 document vectors and fp32
+calibration times it beside the others and records it, but ``auto`` (the default) never
+chooses it (``AUTO_INT8``): with int8 document vectors and fp32
 questions, the bundled corpus's reader-tune set lost 4.9 points of P@1 (3 of 62 questions,
 the README's own example among the flips), more than the 0.5 point that issue 11 allows
 (benchmarks/README.md, "The int8 build encoder"). ``QUOTEBOT_BUILD_PRECISION=int8`` asks for
