@@ -327,6 +327,17 @@ class BuildEncoders:
                 self._recorded = recorded
         return self._recorded
 
+    def will_measure(self, count: int) -> bool:
+        """Whether ``choose`` for ``count`` new sentences times the encoders here first: only
+        its last branch (auto or fp32, an ONNX encoder stored, enough sentences) with no
+        measurement recorded for this machine; a build says so before the wait."""
+        return (
+            self.requested not in ("bf16", "int8")
+            and self.onnx() is not None
+            and count >= CALIBRATE_FROM
+            and self.recorded() is None
+        )
+
     def choose(self, texts: Sequence[str]) -> Calibration:
         """Pick the encoder for these texts (the ones a build must encode)."""
         onnx = self.onnx()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW
-from embeddings.build_encoder import CALIBRATE_FROM, BuildEncoders, built_precision
+from embeddings.build_encoder import BuildEncoders, built_precision
 from embeddings.corpus import corpus_files, read_corpus
 from embeddings.encoder import Encoder, Vectors
 from embeddings.encoder_store import (
@@ -223,18 +223,6 @@ def _remove_leftovers(index_dir: Path) -> None:
             index_dir.parent.rmdir()
 
 
-def _will_measure(encoders: BuildEncoders, count: int) -> bool:
-    """Whether choosing the encoder for ``count`` new sentences times the encoders here first
-    (as ``BuildEncoders.choose`` does: auto or fp32, an ONNX encoder stored, enough sentences,
-    and no measurement recorded for this machine)."""
-    return (
-        count >= CALIBRATE_FROM
-        and encoders.requested not in ("bf16", "int8")
-        and encoders.onnx() is not None
-        and encoders.recorded() is None
-    )
-
-
 def _build(
     corpus_dir: Path,
     index_dir: Path,
@@ -270,7 +258,7 @@ def _build(
         counts: dict[str, int] = {}
 
         def before_encoding(texts: list[str]) -> str:
-            measuring = _will_measure(encoders, len(texts))
+            measuring = encoders.will_measure(len(texts))
             if measuring:  # otherwise silent until the first progress line
                 note("measuring the build encoders on this machine (once)...")
             calibration = encoders.choose(texts)
