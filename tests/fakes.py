@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from embeddings.encoder import Vectors, normalize_rows
+from embeddings.index import SentenceIndex
+from embeddings.index_store import Manifest
 
 _WORD = re.compile(r"\w+")
 
@@ -53,3 +56,20 @@ class TranslatingEncoder(HashingEncoder):
             for text in texts
         ]
         return super().encode(translated)
+
+
+def fake_manifest(index: SentenceIndex, **changes: object) -> Manifest:
+    """A manifest for an index built with ``HashingEncoder`` (no model files behind it)."""
+    manifest = Manifest(
+        model_name="hashing",
+        model_path="/nowhere",
+        weights_sha256="0" * 64,
+        dimension=index.dimension,
+        sentence_count=len(index.sentences),
+        document_count=len(index.documents),
+        corpus_dir="/corpus",
+        corpus_fingerprint="f" * 64,
+        query_encoder="onnx",
+        built_at="2026-11-22T00:00:00Z",
+    )
+    return replace(manifest, **changes)  # type: ignore[arg-type]

@@ -11,28 +11,16 @@ import numpy as np
 from embeddings.encoder import Vectors
 from embeddings.index import build_index, split_documents, traits_of
 from embeddings.index_reuse import open_live_index, reused_traits
-from embeddings.index_store import Manifest, write_index
+from embeddings.index_store import write_index
 from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, fake_manifest
 
 WEIGHTS = "0" * 64
 
 
 def _write_live(index_dir: Path, documents: list[Document]) -> None:
     index = build_index(documents, HashingEncoder())
-    manifest = Manifest(
-        model_name="hashing",
-        model_path="/nowhere",
-        weights_sha256=WEIGHTS,
-        dimension=index.dimension,
-        sentence_count=len(index.sentences),
-        document_count=len(index.documents),
-        corpus_dir="/corpus",
-        corpus_fingerprint="f" * 64,
-        query_encoder="onnx",
-        built_at="2026-11-22T00:00:00Z",
-    )
-    write_index(index, index_dir, manifest)
+    write_index(index, index_dir, fake_manifest(index, weights_sha256=WEIGHTS))
 
 
 NEW = Document(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,6 @@ from embeddings.index_store import (
     VECTORS_FILE,
     IndexDamagedError,
     IndexMissingError,
-    Manifest,
     StoredIndex,
     current_build,
     last_use,
@@ -36,29 +34,13 @@ from embeddings.index_store import (
 from embeddings.search import Searcher
 from embeddings.types import Document
 from embeddings.vector_store import AnnSettings
-from tests.fakes import HashingEncoder
-
-
-def _manifest(index: SentenceIndex, **changes: object) -> Manifest:
-    manifest = Manifest(
-        model_name="hashing",
-        model_path="/nowhere",
-        weights_sha256="0" * 64,
-        dimension=index.dimension,
-        sentence_count=len(index.sentences),
-        document_count=len(index.documents),
-        corpus_dir="/corpus",
-        corpus_fingerprint="f" * 64,
-        query_encoder="onnx",
-        built_at="2026-11-22T00:00:00Z",
-    )
-    return replace(manifest, **changes)  # type: ignore[arg-type]
+from tests.fakes import HashingEncoder, fake_manifest
 
 
 def test_round_trip_keeps_documents_sentences_and_vectors(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index, encoder_id="abc"))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index, encoder_id="abc"))
     stored = load_index(tmp_path)
     assert tuple(stored.index.documents) == tuple(fake_index.documents)
     assert tuple(stored.index.sentences) == tuple(fake_index.sentences)
@@ -78,14 +60,14 @@ def test_indexes_in_a_data_directory_share_one_encoder_store(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
     index_dir = tmp_path / "data" / "indexes" / "corpus-123"
-    write_index(fake_index, index_dir, _manifest(fake_index, encoder_id="abc"))
+    write_index(fake_index, index_dir, fake_manifest(fake_index, encoder_id="abc"))
     assert load_index(index_dir).encoder_dir == tmp_path / "data" / "encoders" / "abc"
 
 
 def test_a_failed_build_leaves_the_previous_index_live(
     tmp_path: Path, fake_index: SentenceIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
     before = current_build(tmp_path)
 
     def explode(*args: object) -> None:
@@ -93,7 +75,7 @@ def test_a_failed_build_leaves_the_previous_index_live(
 
     monkeypatch.setattr(type(fake_index.lexical_window), "save", explode)
     with pytest.raises(KeyboardInterrupt):
-        write_index(fake_index, tmp_path, _manifest(fake_index))
+        write_index(fake_index, tmp_path, fake_manifest(fake_index))
     assert current_build(tmp_path) == before
     assert load_index(tmp_path).manifest.built_at == "2026-01-01T00:00:00Z"
     assert [p.name for p in before.parent.iterdir()] == [before.name]  # no half-built leftovers
@@ -107,13 +89,13 @@ def test_a_failed_first_build_leaves_no_empty_folder(
 
     monkeypatch.setattr(type(fake_index.lexical_window), "save", explode)
     with pytest.raises(OSError, match="No space"):
-        write_index(fake_index, tmp_path / "index", _manifest(fake_index))
+        write_index(fake_index, tmp_path / "index", fake_manifest(fake_index))
     assert not (tmp_path / "index").exists()
 
 
 def test_a_new_build_replaces_the_old_one(tmp_path: Path, fake_index: SentenceIndex) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
-    write_index(fake_index, tmp_path, _manifest(fake_index, built_at="2026-02-01T00:00:00Z"))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index, built_at="2026-01-01T00:00:00Z"))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index, built_at="2026-02-01T00:00:00Z"))
     assert read_manifest(tmp_path).built_at == "2026-02-01T00:00:00Z"
     assert len(list(current_build(tmp_path).parent.iterdir())) == 1
 
@@ -127,7 +109,7 @@ def test_missing_index_is_reported_with_the_way_out(tmp_path: Path) -> None:
 def test_a_corrupted_file_is_detected(
     tmp_path: Path, fake_index: SentenceIndex, victim: str
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     path = current_build(tmp_path) / victim
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(IndexFormatError, match="corrupted"):
@@ -135,7 +117,7 @@ def test_a_corrupted_file_is_detected(
 
 
 def test_a_missing_file_is_detected(tmp_path: Path, fake_index: SentenceIndex) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     (current_build(tmp_path) / VECTORS_FILE).unlink()
     with pytest.raises(IndexFormatError, match="lacks"):
         load_index(tmp_path)
@@ -144,7 +126,7 @@ def test_a_missing_file_is_detected(tmp_path: Path, fake_index: SentenceIndex) -
 def test_a_manifest_that_disagrees_with_the_data_is_refused(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index, sentence_count=3))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index, sentence_count=3))
     with pytest.raises(IndexFormatError, match="inconsistent"):
         load_index(tmp_path)
 
@@ -156,14 +138,14 @@ def test_a_manifest_that_disagrees_with_the_data_is_refused(
 def test_a_broken_manifest_is_refused(
     tmp_path: Path, fake_index: SentenceIndex, content: str
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     (current_build(tmp_path) / MANIFEST_FILE).write_text(content)
     with pytest.raises(IndexFormatError):
         read_manifest(tmp_path)
 
 
 def test_a_corrupted_pointer_is_refused(tmp_path: Path, fake_index: SentenceIndex) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     (tmp_path / CURRENT_FILE).write_text("../../etc\n")
     with pytest.raises(IndexFormatError, match="corrupted"):
         load_index(tmp_path)
@@ -182,7 +164,7 @@ def test_a_killed_builds_leftovers_are_cleared_once_stale(
     recent.mkdir()  # perhaps another process building right now
     day_ago = time.time() - 2 * 24 * 3600
     os.utime(old, (day_ago, day_ago))
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     names = {p.name for p in builds.iterdir()}
     assert ".building-old" not in names
     assert ".building-recent" in names
@@ -192,7 +174,7 @@ def test_a_killed_builds_leftovers_are_cleared_once_stale(
 def test_a_same_size_alteration_is_caught_by_hashing_not_by_opening(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     path = current_build(tmp_path) / SENTENCES_FILE
     stat = path.stat()
     data = bytearray(path.read_bytes())
@@ -207,7 +189,7 @@ def test_a_same_size_alteration_is_caught_by_hashing_not_by_opening(
 def test_a_file_written_after_the_build_is_hashed_on_opening(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     path = current_build(tmp_path) / SENTENCES_FILE
     data = bytearray(path.read_bytes())
     data[-1] ^= 1
@@ -221,7 +203,7 @@ def test_missing_and_damaged_indexes_are_told_apart(
 ) -> None:
     with pytest.raises(IndexMissingError):
         load_index(tmp_path)
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     vectors = current_build(tmp_path) / VECTORS_FILE
     vectors.write_bytes(vectors.read_bytes()[:100])
     with pytest.raises(IndexDamagedError, match=r"vectors\.npy"):
@@ -265,7 +247,7 @@ def test_quotebot_ann_ef_search_sets_the_breadth_of_every_loaded_searcher(
 ) -> None:
     encoder = HashingEncoder(32)
     index = build_index(_documents(150, seed=1), encoder, ann=AnnSettings("hnsw"))
-    write_index(index, tmp_path, _manifest(index))
+    write_index(index, tmp_path, fake_manifest(index))
     manifest = read_manifest(tmp_path)
     assert manifest.ann["kind"] == "hnsw" and manifest.ann["graph_nodes"] == 3000
     assert NODES_FILE in manifest.files
@@ -288,7 +270,7 @@ def test_a_build_that_reuses_the_live_graph_answers_as_a_fresh_build(
     graph = AnnSettings("hnsw")
     before = [*corpus_documents, *_documents(3, seed=2)]
     live = build_index(before, encoder, ann=graph)
-    write_index(live, tmp_path, _manifest(live))
+    write_index(live, tmp_path, fake_manifest(live))
     previous = load_live_vectors(tmp_path, read_manifest(tmp_path))
     assert previous is not None and previous.ann is not None
     after = [*corpus_documents[:1], *_documents(3, seed=2), *_documents(1, seed=3, prefix="new")]
@@ -297,7 +279,7 @@ def test_a_build_that_reuses_the_live_graph_answers_as_a_fresh_build(
     removed = len(live.sentences) - len(reused.sentences) + 20  # 20 sentences are new
     assert reused.vectors.describe()["tombstones"] == removed
     assert reused.vectors.describe()["graph_nodes"] == len(live.sentences) + 20
-    write_index(reused, tmp_path, _manifest(reused))
+    write_index(reused, tmp_path, fake_manifest(reused))
     loaded = load_index(tmp_path)
     assert read_manifest(tmp_path).ann["tombstones"] == removed
     # The same quotes as a fresh graph. Scores agree closely, not to the bit: the calibration

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from embeddings.index import build_index
-from embeddings.index_store import ANN_FILE, VECTORS_FILE, Manifest, load_index, write_index
+from embeddings.index_store import ANN_FILE, VECTORS_FILE, load_index, write_index
 from embeddings.resident import mapped_regions
 from embeddings.search import Searcher
 from embeddings.types import Document
 from embeddings.vector_store import AnnSettings
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, fake_manifest
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/maps")
 
@@ -37,19 +36,7 @@ def _resident_kib(path: Path) -> tuple[int, int]:
 
 def _searcher(tmp_path: Path, corpus_documents: list[Document]) -> Searcher:
     index = build_index(corpus_documents, HashingEncoder(), ann=AnnSettings("hnsw", m=8))
-    manifest = Manifest(
-        model_name="hashing",
-        model_path="/nowhere",
-        weights_sha256="0" * 64,
-        dimension=index.dimension,
-        sentence_count=len(index.sentences),
-        document_count=len(index.documents),
-        corpus_dir="/corpus",
-        corpus_fingerprint="f" * 64,
-        query_encoder="onnx",
-        built_at="2026-11-22T00:00:00Z",
-    )
-    write_index(index, tmp_path, replace(manifest))
+    write_index(index, tmp_path, fake_manifest(index))
     stored = load_index(tmp_path)
     return Searcher(stored.index, HashingEncoder(), model_name="hashing")
 

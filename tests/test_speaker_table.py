@@ -9,26 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.index import SentenceIndex, build_index
-from embeddings.index_store import Manifest, load_index, load_live_speakers, write_index
+from embeddings.index_store import load_index, load_live_speakers, write_index
 from embeddings.search import Searcher
 from embeddings.speaker_table import compute_speakers
 from embeddings.types import Document
-from tests.fakes import HashingEncoder
-
-
-def _manifest(index: SentenceIndex) -> Manifest:
-    return Manifest(
-        model_name="hashing",
-        model_path="/nowhere",
-        weights_sha256="0" * 64,
-        dimension=index.dimension,
-        sentence_count=len(index.sentences),
-        document_count=len(index.documents),
-        corpus_dir="/corpus",
-        corpus_fingerprint="f" * 64,
-        query_encoder="onnx",
-        built_at="2026-11-22T00:00:00Z",
-    )
+from tests.fakes import HashingEncoder, fake_manifest
 
 
 def _spans(index: SentenceIndex) -> np.ndarray:
@@ -40,7 +25,7 @@ def _spans(index: SentenceIndex) -> np.ndarray:
 def test_a_loaded_index_names_every_sentences_speaker_as_the_article_does(
     tmp_path: Path, fake_index: SentenceIndex
 ) -> None:
-    write_index(fake_index, tmp_path, _manifest(fake_index))
+    write_index(fake_index, tmp_path, fake_manifest(fake_index))
     stored = load_index(tmp_path).index
     reading = Searcher(fake_index, HashingEncoder(fake_index.dimension))  # reads the articles
     loaded = Searcher(stored, HashingEncoder(stored.dimension))  # reads the stored column
@@ -56,7 +41,7 @@ def test_a_rebuild_reads_only_the_articles_that_changed(
     tmp_path: Path, corpus_documents: list[Document]
 ) -> None:
     first = build_index(corpus_documents, HashingEncoder())
-    write_index(first, tmp_path, _manifest(first))
+    write_index(first, tmp_path, fake_manifest(first))
     edited = replace(
         corpus_documents[0], text=corpus_documents[0].text + '\n\n"We will return," he said.\n'
     )
