@@ -70,8 +70,10 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     live = current_build(index)
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    # 2,000 sentences no cache holds: a build of some seconds.
-    (corpus / "extra.txt").write_text(" ".join(f"Article part {n}." for n in range(2000)))
+    # 20,000 sentences no cache holds: a build of tens of seconds even where the encoder is fast
+    # (2,000 short ones were encoded within the 4 s below on a quiet machine, and the build
+    # finished before the interrupt).
+    (corpus / "extra.txt").write_text(" ".join(f"Article part {n}." for n in range(20000)))
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)],
@@ -88,7 +90,7 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     # 130, or death by SIGINT itself when the interrupt lands in torch's import machinery: a
-    # shell reports both as 130. Either way the build must not have finished (2,000 more
+    # shell reports both as 130. Either way the build must not have finished (20,000 more
     # sentences take far more than 4 s) and must have said why it stopped.
     assert process.returncode in (130, -signal.SIGINT), err
     assert err.strip().splitlines()[-1] == "quotebot: interrupted"
