@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         AnswerSetReport,
         evaluate_answer_set,
         load_answer_set,
+        unfound_answers,
     )
     from embeddings.build_precision import describe_build_encoding, requested_precision
     from embeddings.corpus import read_corpus
@@ -89,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "AnswerSetReport": "embeddings.answer_sets",
     "evaluate_answer_set": "embeddings.answer_sets",
     "load_answer_set": "embeddings.answer_sets",
+    "unfound_answers": "embeddings.answer_sets",
     "CorpusError": "embeddings.errors",
     "IndexFormatError": "embeddings.errors",
     "ModelError": "embeddings.errors",
@@ -201,6 +203,7 @@ __all__ = [
     "staleness",
     "term_spans",
     "tokenize",
+    "unfound_answers",
     "unsupported_language_answer",
     "unsupported_language_reply",
     "url_to_quote",

@@ -14,6 +14,11 @@ that answers everything and one that declines everything must not look alike. Op
 ``tag`` (a group reported on its own, e.g. "near" or "far" for unanswerable questions) and
 ``note``.
 
+Besides the aggregates, the report keeps one ``CaseResult`` per question (rank of the first
+right quote, outcome, relevance, first quote), because a corpus owner who sees P@1 0.7 needs to
+know *which* questions failed; and ``unfound_answers`` finds the answerable questions none of
+whose answers occurs in any article (a typo in the gold makes a question a silent miss).
+
 SQuAD dev and SelQA dev are converted into this format (``squad_answer_set``,
 ``selqa_answer_set``) so that one scorer measures every set.
 """
@@ -51,6 +56,9 @@ class AnswerCase:
     question: str
     answers: tuple[str, ...] = ()
     tag: str | None = None
+    # "FILE:LINE" when read from a file, so a warning can point at the line; not part of the
+    # case's identity (a case written and read back is the same case).
+    where: str | None = field(default=None, compare=False)
 
     @property
     def answerable(self) -> bool:
@@ -85,7 +93,7 @@ def load_answer_set(path: Path) -> list[AnswerCase]:
         tag = item.get("tag")
         if tag is not None and not isinstance(tag, str):
             raise AnswerSetError(f'{where}: "tag" must be a string')
-        cases.append(AnswerCase(item["question"], tuple(answers), tag))
+        cases.append(AnswerCase(item["question"], tuple(answers), tag, where))
     if not cases:
         raise AnswerSetError(f"{path}: no questions")
     return cases
@@ -115,6 +123,40 @@ def first_right_rank(quotes: Sequence[str], answers: Sequence[str]) -> int | Non
     return None
 
 
+def unfound_answers(cases: Sequence[AnswerCase], texts: Iterable[str]) -> list[AnswerCase]:
+    """The answerable cases none of whose answers occurs in any of ``texts`` (article bodies).
+
+    Such a question can never be scored right, whatever the ranking: usually a typo in the
+    gold, or an answer that spans a line break the article has and the gold has not.
+    """
+    corpus = "\x00".join(texts)  # NUL: no answer matches across two articles
+    return [
+        case
+        for case in cases
+        if case.answerable and not any(answer in corpus for answer in case.answers)
+    ]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """How one question fared: what a corpus owner reads to find the failing ones."""
+
+    question: str
+    tag: str | None
+    answerable: bool
+    rank: int | None  # of the first right quote among the first CUTOFF; None: none (or n/a)
+    outcome: str
+    relevance: float
+    first_quote: str | None
+
+    @property
+    def missed(self) -> bool:
+        """Answerable with a wrong first quote or not answered; unanswerable and answered."""
+        if self.answerable:
+            return self.rank != 1 or self.outcome != "answered"
+        return self.outcome == "answered"
+
+
 @dataclass(frozen=True)
 class AnswerSetReport:
     """Quality over one answer set. Shares are of the questions in their group."""
@@ -129,6 +171,11 @@ class AnswerSetReport:
     # answerable and answered with a right first quote: what a user counts as "it answered"
     answered_right: float = 0.0
     by_tag: dict[str, dict[str, float]] = field(default_factory=dict)
+    cases: list[CaseResult] = field(default_factory=list)  # one per question, in file order
+
+    @property
+    def misses(self) -> list[CaseResult]:
+        return [case for case in self.cases if case.missed]
 
 
 def _shares(outcomes: Sequence[str]) -> dict[str, float]:
@@ -141,17 +188,27 @@ def score_answers(
     cases: Sequence[AnswerCase],
     quotes: Sequence[Sequence[str]],
     outcomes: Sequence[Outcome | str],
+    relevances: Sequence[float] | None = None,
 ) -> AnswerSetReport:
-    """Score ranked quote texts (best first, at least CUTOFF where there are) and outcomes."""
+    """Score ranked quote texts (best first, at least CUTOFF where there are) and outcomes.
+
+    ``relevances`` (each answer's relevance) only fill in the per-question results.
+    """
     ranks: list[int | None] = []
     answered_right = 0
     tagged: dict[str, list[str]] = {}
-    for case, texts, outcome in zip(cases, quotes, outcomes, strict=True):
+    results = []
+    relevance_of = [0.0] * len(cases) if relevances is None else relevances
+    for case, texts, outcome, relevance in zip(cases, quotes, outcomes, relevance_of, strict=True):
         if case.tag is not None:
             tagged.setdefault(case.tag, []).append(outcome)
+        rank = first_right_rank(texts[:CUTOFF], case.answers) if case.answerable else None
+        first = texts[0] if texts else None
+        results.append(
+            CaseResult(case.question, case.tag, case.answerable, rank, outcome, relevance, first)
+        )
         if not case.answerable:
             continue
-        rank = first_right_rank(texts[:CUTOFF], case.answers)
         ranks.append(rank)
         answered_right += rank == 1 and outcome == "answered"
     count = max(len(ranks), 1)
@@ -167,6 +224,7 @@ def score_answers(
         outcomes_unanswerable=_shares(other_outcomes),
         answered_right=answered_right / count,
         by_tag={tag: _shares(values) for tag, values in sorted(tagged.items())},
+        cases=results,
     )
 
 
@@ -177,6 +235,7 @@ def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSet
         cases,
         [[quote.text for quote in answer.quotes] for answer in answers],
         [answer.outcome for answer in answers],
+        [answer.relevance for answer in answers],
     )
 
 

@@ -17,6 +17,7 @@ from embeddings.answer_sets import (
     score_answers,
     selqa_answer_set,
     squad_answer_set,
+    unfound_answers,
     write_answer_set,
 )
 from embeddings.corpus import read_corpus
@@ -89,6 +90,49 @@ def test_the_scorer_separates_answerable_and_unanswerable_questions() -> None:
     assert report.outcomes_unanswerable == {"answered": 0.5, "related": 0.0, "declined": 0.5}
     assert report.answered_right == pytest.approx(0.5)
     assert report.by_tag["near"]["answered"] == 1.0
+
+
+def test_the_report_says_how_each_question_fared_and_which_to_look_at() -> None:
+    cases = [
+        AnswerCase("right?", ("A",)),
+        AnswerCase("second?", ("B",)),
+        AnswerCase("unanswered?", ("C",)),
+        AnswerCase("declined well?", tag="far"),
+        AnswerCase("answered wrongly?", tag="near"),
+    ]
+    quotes = [["A1", "x"], ["x", "B2"], ["C!"], [], ["y"]]
+    outcomes = ["answered", "answered", "related", "declined", "answered"]
+    report = score_answers(cases, quotes, outcomes, [0.9, 0.8, 0.2, 0.01, 0.4])
+    assert [(c.question, c.rank, c.outcome) for c in report.cases] == [
+        ("right?", 1, "answered"),
+        ("second?", 2, "answered"),
+        ("unanswered?", 1, "related"),
+        ("declined well?", None, "declined"),
+        ("answered wrongly?", None, "answered"),
+    ]
+    assert report.cases[1].first_quote == "x" and report.cases[3].first_quote is None
+    assert report.cases[4].tag == "near" and report.cases[4].relevance == 0.4
+    assert [c.question for c in report.misses] == [
+        "second?",
+        "unanswered?",
+        "answered wrongly?",
+    ]
+
+
+def test_a_question_whose_answers_are_in_no_article_is_named_by_its_line(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path / "set.jsonl",
+        {"question": "How many ships?", "answers": ["twelve more ships"]},
+        {"question": "A typo?", "answers": ["twelve more shipz", "thirteen"]},
+        {"question": "Unanswerable?", "answerable": False},
+    )
+    articles = ["The harbour expects twelve more ships.", "Nothing else."]
+    unfound = unfound_answers(load_answer_set(path), articles)
+    assert [case.where for case in unfound] == [f"{path}:2"]
+    # An answer is looked for in one article at a time, not across the end of one and the next.
+    assert unfound_answers([AnswerCase("Q?", ("ships. Nothing",))], articles) != []
 
 
 def test_squad_questions_become_their_gold_sentences() -> None:

@@ -100,6 +100,46 @@ def test_eval_answers_scores_an_answer_set_and_follows_the_thresholds(
     assert any(line.startswith("unanswerable:") and "declined 1.000" in line for line in lines)
 
 
+@pytest.mark.integration
+def test_eval_answers_lists_the_questions_that_failed_and_warns_about_unfound_answers(
+    real_index_dir: Path, tmp_path: Path
+) -> None:
+    answer_set = tmp_path / "mine.jsonl"
+    answer_set.write_text(
+        ANSWER_SET
+        + '{"question": "How much money does each child get?", "answers": ["5000 rublez"]}\n',
+        encoding="utf-8",
+    )
+    corpus = str(REPO / "corpus")
+    result = quotebot("eval", "answers", corpus, str(answer_set), "--json", index=real_index_dir)
+    assert result.returncode == 0, result.stderr
+    warning = f"{answer_set}:3: none of the answers occurs in the corpus"
+    assert warning in result.stderr.splitlines()
+    cases = json.loads(result.stdout)["cases"]
+    assert [(c["question"][:20], c["answerable"], c["rank"]) for c in cases] == [
+        ("How much money does ", True, 1),
+        ("Who is the president", False, None),
+        ("How much money does ", True, None),
+    ]
+    assert cases[1]["tag"] == "far" and cases[1]["outcome"] == "declined"
+    assert "5000 rubles" in cases[2]["first_quote"]
+    assert set(cases[0]) == {
+        "question",
+        "tag",
+        "answerable",
+        "rank",
+        "outcome",
+        "relevance",
+        "first_quote",
+    }
+    text = quotebot("eval", "answers", corpus, str(answer_set), index=real_index_dir)
+    lines = text.stdout.splitlines()
+    listed = lines[lines.index(next(x for x in lines if x.startswith("questions to look at"))) :]
+    assert listed[0].startswith("questions to look at: 1 ")
+    assert listed[1].startswith("  How much money does each child get?  (no right quote")
+    assert len(listed) == 2  # the right and the declined questions are not listed
+
+
 def test_eval_answers_names_a_bad_line_of_the_answer_set(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.options import EXIT_FAILED_CASES, EXIT_OK, add_location_options, locations
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from embeddings import AnswerSetReport
+
+MISSES_SHOWN = 20  # the text output lists this many failing questions; --json has them all
 
 
 def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
@@ -65,7 +71,11 @@ def add_parser(commands: argparse._SubParsersAction[Any]) -> None:
         'on its own) and "note". Prints P@1, MRR@10 and R@10 over the answerable questions, '
         "and the shares answered / related / declined for answerable and unanswerable "
         "questions apart, with the thresholds in use (QUOTEBOT_ABSTAIN_BELOW, "
-        "QUOTEBOT_RELATED_BELOW). The index of CORPUS is built on first use, like ask's.",
+        "QUOTEBOT_RELATED_BELOW), then the questions to look at: answerable ones whose first "
+        f"quote is wrong or that were not answered, unanswerable ones that were answered (the "
+        f'first {MISSES_SHOWN}; --json lists every question under "cases"). Warns on stderr '
+        "about each question none of whose answers occurs in the corpus. The index of CORPUS "
+        "is built on first use, like ask's.",
     )
     answers.add_argument("corpus", type=Path, metavar="CORPUS", help="folder of articles")
     answers.add_argument("file", type=Path, metavar="FILE", help="JSONL answer set")
@@ -176,12 +186,14 @@ def command_eval_questions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
-    from embeddings import evaluate_answer_set, load_answer_set, open_searcher
+    from embeddings import evaluate_answer_set, load_answer_set, open_searcher, unfound_answers
 
     cases = load_answer_set(args.file)  # fail on a bad file before loading the model
     model = args.model or settings.model
     index = args.index or settings.index_for(args.corpus, model)
     searcher = open_searcher(args.corpus, index, model, **settings.searcher_options())
+    for case in unfound_answers(cases, (document.text for document in searcher.index.documents)):
+        print(f"{case.where}: none of the answers occurs in the corpus", file=sys.stderr)
     report = evaluate_answer_set(searcher, cases)
     thresholds = {
         "abstain_below": searcher.abstain_below,
@@ -217,4 +229,27 @@ def command_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     width = max(len(name) for name, _ in rows) + 2
     for name, value in rows:
         print(f"{name + ':':<{width}}{value}")
+    print_misses(report)
     return EXIT_OK
+
+
+def print_misses(report: AnswerSetReport) -> None:
+    """One line per question to look at, the first MISSES_SHOWN of them, in file order."""
+    misses = report.misses
+    if not misses:
+        print("\nquestions to look at: none")
+        return
+    print(
+        f"\nquestions to look at: {len(misses)} (answerable: first quote wrong or not answered; "
+        "unanswerable: answered)"
+    )
+    for miss in misses[:MISSES_SHOWN]:
+        if not miss.answerable:
+            rank = "unanswerable"
+        elif miss.rank is None:
+            rank = "no right quote in the first 10"
+        else:
+            rank = f"rank {miss.rank}"
+        print(f"  {miss.question}  ({rank}, {miss.outcome}, relevance {miss.relevance:.3f})")
+    if len(misses) > MISSES_SHOWN:
+        print(f"  ... and {len(misses) - MISSES_SHOWN} more (--json lists every question)")
