@@ -36,6 +36,7 @@ from typing import Any
 from embeddings.errors import QuotebotError
 from embeddings.index import split_documents
 from embeddings.question_files import question_objects
+from embeddings.search import validate_question
 from embeddings.squad import SquadSet, slugify
 from embeddings.types import OUTCOMES, Document, Outcome
 
@@ -80,8 +81,10 @@ def load_answer_set(path: Path) -> list[AnswerCase]:
     cases = []
     keys = {"question", "answers", "answerable", "tag", "note"}
     for where, item in question_objects(path, keys, AnswerSetError):
-        if not item["question"].strip():
-            raise AnswerSetError(f"{where}: the question is empty")
+        try:
+            validate_question(item["question"])  # empty, not UTF-8, too long: as ask says
+        except QuotebotError as error:
+            raise AnswerSetError(f"{where}: {error}") from None
         answers = item.get("answers", [])
         if not isinstance(answers, list) or not all(isinstance(a, str) and a for a in answers):
             raise AnswerSetError(f'{where}: "answers" must be a list of non-empty strings')

@@ -24,7 +24,9 @@ def question_objects(
     not a JSON object with a ``question`` string, or a key outside ``keys`` raises ``error``.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: Windows editors start a file with a byte order mark; corpus files accept
+        # one too.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as failure:
         raise error(f"{path}: cannot read ({failure.strerror})") from None
     except UnicodeDecodeError:

@@ -53,6 +53,7 @@ def test_a_file_round_trips_with_answerable_and_unanswerable_questions(tmp_path:
         ({"question": "Q?", "answers": "a"}, "list of non-empty strings"),
         ({"question": "Q?", "answers": ["a"], "expect": ["a"]}, "unknown key 'expect'"),
         ({"question": "  ", "answerable": False}, "empty"),
+        ({"question": "Q" * 1001, "answerable": False}, "1001 characters long; the limit is 1000"),
     ],
 )
 def test_a_bad_line_is_named_with_what_is_wrong(
@@ -62,6 +63,20 @@ def test_a_bad_line_is_named_with_what_is_wrong(
     with pytest.raises(AnswerSetError, match=message) as error:
         load_answer_set(path)
     assert ":2:" in str(error.value)
+
+
+def test_a_file_written_by_a_windows_editor_with_a_byte_order_mark_is_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bom.jsonl"
+    lines = [
+        '{"question": "Who?", "answers": ["Polozov"]}',
+        '{"question": "Why?", "answerable": false}',
+    ]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    cases = load_answer_set(path)
+    assert [c.question for c in cases] == ["Who?", "Why?"]
+    assert cases[0].where == f"{path}:1"
 
 
 def test_a_quote_is_right_when_it_holds_an_answer_or_half_a_cut_gold_sentence() -> None:
