@@ -20,7 +20,12 @@ at a million.
 A sentence is stemmed in its article's language (front matter ``language``, default English):
 PyStemmer has Russian, German, French and some thirty more, but no Ukrainian, so Ukrainian
 words (and those of any language without a Snowball stemmer) are matched unstemmed. A question
-is tokenised once per language of the index, so it matches each article in that article's way.
+is tokenised in one language of the index: its own when the index has it, else English (or,
+without English, the index's first language); in all of them only when its language is not
+given. Tokenising it in every language of the index (as before) let one Ukrainian article spoil
+English questions: their unstemmed, not stop-worded "Ukrainian" tokens ("who", "is",
+"prisoners") are unknown to the corpus, counted at full idf in the ceiling, and shrank every
+English sentence's lexical share.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from embeddings.language import normalise as normalise_language
 
 # Sentences are short: a term seldom repeats (weak saturation, low k1) and length says little
 # about relevance (weak normalisation, low b). Lucene's 1.2/0.75 lose 3-4 points of P@1 on
@@ -178,28 +185,48 @@ class LexicalIndex:
     k1: float = K1
     languages: tuple[str, ...] = (ENGLISH,)  # of the texts; a query is tokenised in each
 
-    def _query_terms(self, query: str) -> set[str]:
-        return {term for language in self.languages for term in tokenize(query, language)}
+    def query_languages(self, language: str | None = None) -> tuple[str, ...]:
+        """The languages a question in ``language`` is tokenised in over this index.
 
-    def ceiling(self, query: str) -> float:
+        Its own when the index has texts in it; otherwise English when the index has English
+        texts, else the index's first language: one language, so that an English question over
+        an English archive with one Ukrainian article is measured exactly as over the English
+        articles alone. ``None`` (a caller that does not know the question's language) keeps
+        every language of the index, matching each article in its own way.
+        """
+        if language is None:
+            return self.languages
+        code = normalise_language(language)
+        if code in self.languages:
+            return (code,)
+        return (ENGLISH,) if ENGLISH in self.languages else self.languages[:1]
+
+    def _query_terms(self, query: str, language: str | None = None) -> set[str]:
+        languages = self.query_languages(language)
+        return {term for language in languages for term in tokenize(query, language)}
+
+    def ceiling(self, query: str, language: str | None = None) -> float:
         """The score a sentence matching every query term perfectly would approach.
 
         Dividing by it turns BM25 into "how much of the question's lexical evidence this
         sentence carries", a number comparable across questions: it is how the lexical side
         states its own confidence. Words absent from the corpus count with the highest idf,
         so a question about things the corpus never mentions gets little lexical confidence.
+        ``language`` is the question's (``query_languages``).
         """
         unseen = float(np.log(1.0 + (self.size + 0.5) / 0.5))
         total = 0.0
-        for term in self._query_terms(query):
+        for term in self._query_terms(query, language):
             t = self.vocabulary.get(term)
             total += float(self.idf[t]) if t is not None else unseen
         return total * (self.k1 + 1.0)
 
-    def _postings(self, query: str) -> list[tuple[npt.NDArray[np.int32], FloatArray]]:
+    def _postings(
+        self, query: str, language: str | None = None
+    ) -> list[tuple[npt.NDArray[np.int32], FloatArray]]:
         """(rows, weights) of each query term the corpus has, in the query's term order."""
         postings = []
-        for term in self._query_terms(query):
+        for term in self._query_terms(query, language):
             t = self.vocabulary.get(term)
             if t is not None:
                 start, end = int(self.offsets[t]), int(self.offsets[t + 1])
@@ -387,7 +414,10 @@ _SCRATCH = _ScratchPool()
 
 
 def lexical_evidence(
-    sentence_index: LexicalIndex, window_index: LexicalIndex, question: str
+    sentence_index: LexicalIndex,
+    window_index: LexicalIndex,
+    question: str,
+    language: str | None = None,
 ) -> LexicalEvidence:
     """Each matching sentence's share of the BM25 ceiling, of the sentence and of its window.
 
@@ -395,9 +425,11 @@ def lexical_evidence(
     postings of the question's terms: each index's postings are added, term by term in the
     query's order, into a reused all-zero array (the float32 additions of ``accumulate``),
     the matched rows marked in a third, and only those rows read back and reset.
+    ``language`` is the question's: its terms and ceiling are those of that language
+    (``LexicalIndex.query_languages``).
     """
-    sentence_postings = sentence_index._postings(question)
-    window_postings = window_index._postings(question)
+    sentence_postings = sentence_index._postings(question, language)
+    window_postings = window_index._postings(question, language)
     if not sentence_postings and not window_postings:
         return LexicalEvidence(_EMPTY_IDS, _EMPTY_SCORES, _EMPTY_SCORES)
     size = sentence_index.size
@@ -425,8 +457,8 @@ def lexical_evidence(
         _SCRATCH.give(size, scratch)
     return LexicalEvidence(
         ids,
-        sentence / max(sentence_index.ceiling(question), 1e-6),
-        window / max(window_index.ceiling(question), 1e-6),
+        sentence / max(sentence_index.ceiling(question, language), 1e-6),
+        window / max(window_index.ceiling(question, language), 1e-6),
     )
 
 

@@ -155,17 +155,19 @@ def candidate_pool(
     vector: FloatArray,
     candidates: int = CANDIDATES,
     traits: SentenceTraits | None = None,
+    language: str | None = None,
 ) -> Pool:
     """The union of both retrievers' top candidates, each scored exactly by both.
 
     The lexical side is summed over the question's postings only (no corpus-sized array), and
     ``matrix`` may be the memory-mapped vectors: only the candidates' rows (and those of the
-    sentences before them, for ``context_cosine``) are read.
+    sentences before them, for ``context_cosine``) are read. ``language`` is the question's:
+    its lexical terms are read in that language (embeddings/lexical.py ``query_languages``).
     """
     if traits is None:
         traits = index_traits(index)
     (dense_hits,) = index.search_vectors(vector[None, :], candidates)
-    evidence = postings_evidence(index.lexical, index.lexical_window, question)
+    evidence = postings_evidence(index.lexical, index.lexical_window, question, language)
     lexical_hits = evidence.top(candidates)
     ids = np.unique(
         np.concatenate([np.array([i for i, _ in dense_hits], dtype=np.int64), lexical_hits])
@@ -245,7 +247,7 @@ def rank(
     """
     if traits is None:
         traits = index_traits(index)
-    pool = candidate_pool(index, matrix, question, vector, candidates, traits)
+    pool = candidate_pool(index, matrix, question, vector, candidates, traits, language)
     linear, x = linear_scores(question, pool, traits)
     order = np.argsort(-linear, kind="stable")
     values = judge(index, question, pool, x, linear, traits, language=language)

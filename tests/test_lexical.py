@@ -287,3 +287,36 @@ def test_lexical_evidence_is_the_same_whichever_question_came_before() -> None:
     assert all(same(query) for query in reversed(QUERIES))
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert all(pool.map(same, QUERIES * 20))
+
+
+def test_an_article_in_another_language_leaves_english_questions_measured_as_before() -> None:
+    """One article tagged ``uk`` (here even English text) once made every English sentence's
+    share of an English question shrink: the question was also tokenised as Ukrainian, and
+    its unstemmed "who", "is", "prisoner" counted at full idf in the ceiling (issue 8, F1)."""
+    extra = "A festival was held in Kyiv on Saturday."
+    english = build_lexical_index([*TEXTS, extra])
+    mixed = build_lexical_index([*TEXTS, extra], languages=["en"] * len(TEXTS) + ["uk"])
+    question = "Who is held in custody as a prisoner?"
+    assert mixed.ceiling(question, "en") == english.ceiling(question, "en")
+    on_english = lexical_evidence(english, english, question, "en")
+    on_mixed = lexical_evidence(mixed, mixed, question, "en")
+    best = int(np.argmax(on_english.sentence))
+    assert on_english.ids[best] == on_mixed.ids[int(np.argmax(on_mixed.sentence))] == 3
+    assert abs(on_mixed.sentence[best] - on_english.sentence[best]) < 0.02
+    assert on_mixed.sentence[best] > 0.5
+
+
+def test_a_question_is_read_in_its_own_language_or_else_english() -> None:
+    mixed = build_lexical_index(
+        ["The prisoners were released.", "Политзаключенных освободили.", "Банер висітиме."],
+        languages=["en", "ru", "uk"],
+    )
+    assert mixed.query_languages("ru") == ("ru",)
+    assert mixed.query_languages("en-GB") == ("en",)
+    assert mixed.query_languages("de") == ("en",)  # not in the index: English
+    assert mixed.query_languages(None) == ("en", "ru", "uk")  # unknown: every language
+    assert build_lexical_index(["Банер."], languages=["uk"]).query_languages("de") == ("uk",)
+    assert mixed.scores("политзаключенные")[1] > 0
+    russian = lexical_evidence(mixed, mixed, "Политзаключенные", "ru")
+    assert russian.ids.tolist() == [1]
+    assert lexical_evidence(mixed, mixed, "банер", "uk").ids.tolist() == [2]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from embeddings.errors import QuestionError
@@ -117,3 +120,44 @@ def test_passage_rejects_positions_outside_the_document(fake_searcher: Searcher)
         fake_searcher.passage(first.id, count)
     with pytest.raises(LookupError):
         fake_searcher.passage(first.id, -1)
+
+
+MIXED_CORPUS_QUESTIONS = [
+    "Who is Umerov's lawyer?",
+    "Who defends Umerov in court?",
+    "How many political prisoners are held in Crimea?",
+    "What was written on the banner?",
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "article",
+    [
+        "---\ntitle: Тест\nlanguage: uk\n---\nУ суботу в Києві відбувся фестиваль.\n",
+        "---\ntitle: Test\nlanguage: uk\n---\nA festival took place in Kyiv on Saturday.\n",
+    ],
+    ids=["ukrainian", "english-tagged-uk"],
+)
+def test_an_article_in_another_language_does_not_change_english_answers(
+    real_index_dir: Path, tmp_path: Path, article: str
+) -> None:
+    """Adding one Ukrainian-tagged article to the English ones once turned "Who is Umerov's
+    lawyer?" from Polozov, answered, into the prosecution's sentence (issue 8, F1)."""
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "festival.md").write_text(article, encoding="utf-8")
+    english = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    mixed = open_searcher(corpus, tmp_path / "index", "all-MiniLM-L6-v2")
+    for alone, beside in zip(
+        english.search_many(MIXED_CORPUS_QUESTIONS),
+        mixed.search_many(MIXED_CORPUS_QUESTIONS),
+        strict=True,
+    ):
+        assert beside.quotes[0].text == alone.quotes[0].text, alone.question
+        assert beside.outcome == alone.outcome, alone.question
+        assert beside.relevance == pytest.approx(alone.relevance, abs=0.05), alone.question
+    assert "Polozov" in mixed.search("Who is Umerov's lawyer?").quotes[0].text
