@@ -5,8 +5,10 @@ speaker. This module reads the attributions that English news prose uses:
 
 * a quotation paragraph that ends ``...," he said.`` / ``...," said the Head of the Mejlis.``
   (every sentence of the quotation is the speaker's, nested quotations included: the speaker
-  is the one who says the sentence, whoever he quotes);
-* ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``;
+  is the one who says the sentence, whoever he quotes), also with a phrase about the occasion
+  after the name (``...," said Mayor X at the opening.`` / ``on Monday`` / ``in an interview``);
+* ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``,
+  ``Speaking to Y, X said ...`` (the opening phrase's people are not the speaker);
 * ``According to X, ...``.
 
 The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
@@ -59,15 +61,28 @@ _AFTER_QUOTE = re.compile(
     rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO})\s*(?:[,.!?;]|$)"
     rf"|(?P<who_before>{_WHO})\s+(?:also\s+)?{_VERB}\b)"
 )
+# What may open a sentence before its subject: "Earlier, ", "Moreover, ", and a participle or
+# preposition phrase that may name other people ("Speaking to Ivan Bohun, ", "In Kyiv, ").
+# Only these: "Ivan Bohun, Olha's husband, said" is a subject with an apposition, not an opener.
+_PHRASE_OPENER = (
+    r"(?:Speaking|Talking|Writing|Commenting|Responding|Referring|Answering|Asked|"
+    r"In|At|On|During|After|Before)\b[^,.;:!?\"“”„«»]{1,80},\s+"
+)
+_OPENER = rf"(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+|{_PHRASE_OPENER})"
+_PHRASE_OPENER_AT_START = re.compile(f"^{_PHRASE_OPENER}")
 # "Earlier, X said that" / "X, the lawyer, said" / "Moreover, the Head of the Mejlis said".
 _REPORTED = re.compile(
-    rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?(?P<who>{_WHO})"
+    rf"^(?:{_OPENER})?(?P<who>{_WHO})"
     rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?"
     rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_REPORTING_VERB}"
 )
 _ACCORDING = re.compile(
     rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?[Aa]ccording to (?P<who>{_WHO}),"
 )
+# After "said X": a phrase about the occasion, not the speaker ("said X at the opening",
+# "on Monday", "in an interview", "during the meeting", "to reporters"); the speaker phrase
+# ends before it. "of", "for", "from" and "with" stay: they may say who the speaker is.
+_OCCASION = re.compile(r"\s+(?:at|on|in|during|after|before|while|when|to)\s+\S.*$")
 
 _NAME_TOKEN = r"[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
 _NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*(?![\w'’-])")
@@ -113,6 +128,8 @@ _PERSON_NOUNS = frozenset(
     """.split()
 )
 _TITLE_FILLER = frozenset({"the", "of", "a", "an", "and"})
+# Words after which a name is someone else than the speaker the phrase describes.
+_OBJECT_OF = frozenset({"of", "to", "for", "by", "with", "from"})
 # Capitalised words written before a name that are a role, not a name ("Biographer Martin
 # Brecht", "Environment Commissioner Stavros Dimas"); also any word ending in -ist.
 _ROLES = _PERSON_NOUNS | frozenset(
@@ -245,7 +262,9 @@ def _attribute_quotations(
         match = _AFTER_QUOTE.search(sentence)
         if match is None:
             continue
-        phrase = match.group("who_after") or match.group("who_before")
+        phrase = match.group("who_before")
+        if phrase is None:
+            phrase = _OCCASION.sub("", match.group("who_after"))
         speaker = _resolve(phrase, people, sentences, result, segment[0])
         for member in segment:
             result[member] = speaker
@@ -308,6 +327,8 @@ def _trailing_name(phrase: str) -> str | None:
     before = words[: len(words) - len(name)]
     if before and before[-1].lower() in {"the", "a", "an"}:
         return None  # "the Mejlis": an organisation, not a name
+    if before and before[-1].lower() in _OBJECT_OF:
+        return None  # "the wife of Ivan Franko": the wife speaks, not Ivan Franko
     if before and not _is_title(" ".join(before)):
         return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
     return " ".join(name)
@@ -362,6 +383,11 @@ def _antecedent(
     if first == 0:
         return None
     previous = first - 1
+    opener = _PHRASE_OPENER_AT_START.match(sentences[previous])
+    if opener is not None and _named_people(opener.group(), people):
+        # "Speaking to Ivan Bohun, Olha Kobylianska said ..." then "He said": two people
+        # are in view, and which one "he" is depends on gender, which is not read.
+        return None
     if known[previous] is not None:
         return known[previous]
     phrase = _reported_speaker(sentences[previous])

@@ -194,6 +194,38 @@ def test_reported_speech_forms() -> None:
     assert _who("The girl said that she cannot pay.") == [None]
 
 
+SADOVYI = "Andriy Sadovyi"
+DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
+
+
+@pytest.mark.parametrize(
+    "occasion", ["at the opening", "on Monday", "in an interview", "during the meeting"]
+)
+def test_a_phrase_about_the_occasion_after_the_name_keeps_the_speaker(occasion: str) -> None:
+    assert _who(f"{DEPOT}Mayor Andriy Sadovyi {occasion}.") == [SADOVYI, SADOVYI]
+    assert _who(f"{DEPOT}Andriy Sadovyi {occasion}.") == [SADOVYI, SADOVYI]
+    assert _who(f"{DEPOT}Andriy Sadovyi, adding that it will stay open.") == [SADOVYI] * 2
+    # The occasion is not who spoke: whoever the phrase before it names still decides.
+    assert _who(f"{DEPOT}Andriy Sadovyi's spokesman {occasion}.") == [None, None]
+    assert _who(f"{DEPOT}a statement from the Ministry {occasion}.") == [None, None]
+
+
+def test_a_name_after_of_is_not_the_speaker_the_phrase_describes() -> None:
+    quote = '"We wanted a place for everyone," said the wife of Ivan Franko at the opening.'
+    assert _who(quote) == ["wife of Ivan Franko"]  # the article's words, not Ivan Franko
+    named = "Olha Franko, the wife of Ivan Franko, came to Lviv.\n\n"
+    assert _who(named + quote) == [None, "Olha Franko"]
+
+
+def test_an_opening_phrase_may_name_someone_other_than_the_speaker() -> None:
+    reported = "Speaking to Ivan Bohun, Olha Kobylianska said that the city is safe."
+    assert _who(reported) == ["Olha Kobylianska"]
+    # Two people in view: "he" is not guessed (gender is not read).
+    assert _who(reported + '\n\n"It is not," he said.') == ["Olha Kobylianska", None]
+    assert _who("In a statement, the Ministry said that it is safe.") == [None]
+    assert _who("In 2014, Refat Chubarov stated that it was illegal.") == [CHUBAROV]
+
+
 def test_a_surname_shared_by_two_people_is_not_resolved() -> None:
     text = "Mustafa Dzhemilev and Aider Dzhemilev came.\n\nDzhemilev said that the fine was paid."
     assert _who(text) == [None, None]
