@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from embeddings.errors import CorpusError
+from embeddings.language import language_problem
 from embeddings.types import Document
 
 logger = logging.getLogger(__name__)
@@ -308,6 +309,11 @@ def _validate_metadata(path: Path, front_matter: dict[Any, Any]) -> dict[str, st
                 f"{path}: {key} {date!r} is not ISO 8601"
                 " (write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional time zone)"
             )
+    language = metadata["language"]
+    if language is not None:
+        problem = language_problem(language)
+        if problem is not None:
+            raise CorpusError(f"{path}: language {language!r} {problem}")
     url = metadata["url"]
     if url is not None:
         parts = urlsplit(url)

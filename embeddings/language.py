@@ -55,6 +55,42 @@ _MULTILINGUAL_NAME = re.compile(
 )
 
 
+# ISO 639-1: every two-letter language code. A front matter ``language`` must start with one.
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
+    cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho
+    hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv
+    kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr
+    nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq
+    sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()
+)
+# A code with optional subtags (region, script): en, en-GB, pt_BR, sr-Latn.
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
+# Names people write instead of the code, for the error's hint.
+_NAMED = {
+    "english": "en", "ukrainian": "uk", "russian": "ru", "german": "de", "deutsch": "de",
+    "french": "fr", "spanish": "es", "italian": "it", "polish": "pl", "portuguese": "pt",
+    "dutch": "nl", "turkish": "tr", "belarusian": "be", "eng": "en", "ukr": "uk", "rus": "ru",
+    "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "pol": "pl",
+}  # fmt: skip
+
+
+def language_problem(value: str) -> str | None:
+    """Why a front matter ``language`` value cannot be used, or None when it can.
+
+    It must be an ISO 639-1 code, optionally with subtags (``en-GB``), which ``normalise``
+    reduces to the code. Anything else ("English", "xx") was once taken as an unknown
+    language: English stop words, stemming and speakers silently off for that article.
+    """
+    match = _LANGUAGE_TAG.fullmatch(value.strip())
+    if match is not None and match.group(1).lower() in ISO_639_1:
+        return None
+    hint = _NAMED.get(value.strip().lower())
+    suggestion = f"did you mean {hint!r}? " if hint else ""
+    return f"is not an ISO 639-1 language code ({suggestion}write e.g. en, uk, ru or en-GB)"
+
+
 def normalise(code: str | None) -> str:
     """A document's ``language`` front matter as an ISO 639-1 code; missing means English.
 

@@ -316,6 +316,13 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
         ("---\ntitle: 1984\n---\nBody", r"'title' must be text, not the number 1984 \(put it in"),
         ("---\ntitle: [A, B]\n---\nBody", "'title' must be text, not a list"),
         ("---\ntitle: A\nlanguage: no\n---\nBody", "'language' must be text, not the boolean"),
+        (
+            "---\ntitle: A\nlanguage: English\n---\nBody",
+            r"language 'English' is not an ISO 639-1 language code \(did you mean 'en'\?",
+        ),
+        ("---\ntitle: A\nlanguage: xx\n---\nBody", "language 'xx' is not an ISO 639-1"),
+        ("---\ntitle: A\nlanguage: eng\n---\nBody", "did you mean 'en'"),
+        ("---\ntitle: A\nlanguage: en-\n---\nBody", "language 'en-' is not an ISO 639-1"),
         ("---\ntitle: A\ndate: 03.09.2016\n---\nBody", "date '03.09.2016' is not ISO 8601"),
         ("---\ntitle: A\ndate: 2016-02-30\n---\nBody", "date '2016-02-30' is not ISO 8601"),
         ("---\ntitle: A\ndate: 2016-09\n---\nBody", "date '2016-09' is not ISO 8601"),
@@ -388,3 +395,13 @@ def test_front_matter_reads_the_same_with_libyaml_as_with_pure_python() -> None:
             yaml.load(bad, Loader=pure)
         with pytest.raises(yaml.YAMLError):
             yaml.load(bad, Loader=_FrontMatterLoader)
+
+
+@pytest.mark.parametrize("language", ["en", "uk", "ru", "EN", "en-GB", "pt_BR", "sr-Latn", "no"])
+def test_iso_639_1_languages_with_or_without_a_region_are_accepted(
+    tmp_path: Path, language: str
+) -> None:
+    path = tmp_path / "article.md"
+    path.write_text(f'---\ntitle: A\nlanguage: "{language}"\n---\nBody.\n', encoding="utf-8")
+    (doc,) = read_corpus(tmp_path)
+    assert doc.language == language

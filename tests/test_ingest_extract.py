@@ -111,3 +111,13 @@ def test_only_a_first_line_that_repeats_the_title_exactly_is_dropped() -> None:
     assert without_headline(body, "ferry returns") == body
     later = "Intro.\nFerry returns\nEnd."
     assert without_headline(later, "Ferry returns") == later
+
+
+@pytest.mark.parametrize(("declared", "language"), [("uk-UA", "uk"), ("xx", None), ("fil", None)])
+def test_only_a_language_the_corpus_accepts_is_kept(declared: str, language: str | None) -> None:
+    """The stored article must read back: a front matter language that is not ISO 639-1 is a
+    corpus error, so a page's "xx" or "fil" is left out rather than stored."""
+    page = _page("ferry-opengraph.html").replace(
+        b'<html lang="en">', f'<html lang="{declared}">'.encode()
+    )
+    assert extract_article(page, where="ferry").language == language

@@ -35,6 +35,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from embeddings.ingest.errors import ExtractError
+from embeddings.language import language_problem
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,8 @@ def declared_language(tree: HtmlElement) -> str | None:
         candidates += _json_ld_languages(script)
     for candidate in candidates:
         primary = re.split(r"[-_]", str(candidate).strip(), maxsplit=1)[0]
-        if _LANGUAGE.fullmatch(primary):
+        # Only a code the corpus accepts (ISO 639-1): "fil" or "xx" would stop every build.
+        if _LANGUAGE.fullmatch(primary) and language_problem(primary) is None:
             return primary.lower()
     return None
 
