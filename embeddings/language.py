@@ -124,16 +124,101 @@ def _identifier() -> Any:
 def detect_language(question: str) -> str:
     """The ISO 639-1 code of the question's language ("en" when it looks English).
 
-    Questions in Latin letters that the model is unsure about count as English; text in
-    another script is never English, whatever the confidence.
+    Decided on the words of the question's main script (``_main_script_text``): a Latin name
+    in a Cyrillic question ("Хто такий Ilmi Umerov?") does not make it English, nor a Cyrillic
+    name an English one Ukrainian ("Who is Умеров?"). Cyrillic text is told Ukrainian or
+    Russian by the letters and question words only one of them has (``_ukrainian_or_russian``)
+    before the model is asked, since the model confuses the two on short questions ("Хто
+    такий Умеров?" came out Russian). Questions in Latin letters that the model is unsure
+    about count as English; text in another script is never English, whatever the confidence.
     """
-    if looks_english(question) or not _WORD.search(question):
+    text = _main_script_text(question)
+    if looks_english(text) or not _WORD.search(text):
         return ENGLISH
-    code, probability = _identifier().classify(question)
-    if code != ENGLISH and probability < MIN_CONFIDENCE and _mostly_latin(question):
+    if _is_cyrillic(text):
+        decided = _ukrainian_or_russian(text)
+        if decided is not None:
+            return decided
+    code, probability = _identifier().classify(text)
+    if code != ENGLISH and probability < MIN_CONFIDENCE and _mostly_latin(text):
         logger.debug("unsure language %s (%.2f), taken as English", code, probability)
         return ENGLISH
     return str(code)
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
+# Letters of one of the two languages and not of the other. Belarusian (ў) shares letters with
+# both, so text with ў is left to the model.
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+_RUSSIAN_LETTERS = frozenset("ыэёъ")
+# Question and function words of one language that the other does not use.
+_UKRAINIAN_WORDS = frozenset(
+    """хто що який яка яке які якого якій такий така таке такі де коли чому скільки як чи
+    навіщо вона вони воно це цей ця ці його її їх був була було були є""".split()
+)
+_RUSSIAN_WORDS = frozenset(
+    """кто что какой какая какое какие какого такой такая такое такие где когда почему
+    сколько как ли зачем она они оно это этот эта эти его её их был была было были есть
+    чем чего кого кому""".split()
+)
+
+
+def _script(word: str) -> str:
+    """ "latin", "cyrillic" or "other": the script of most of the word's letters."""
+    latin = sum(1 for c in word if _LATIN.match(c))
+    cyrillic = sum(1 for c in word if _CYRILLIC.match(c))
+    if latin == cyrillic == 0:
+        return "other"
+    return "latin" if latin > cyrillic else "cyrillic"
+
+
+def _main_script_text(question: str) -> str:
+    """The question, or only its words in its main script when it mixes Latin and Cyrillic.
+
+    The main script is the one whose words weigh most, a capitalised word after the first
+    counting half (it may be a name, which says little about the asker's language); ties go
+    to the script with more letters.
+    """
+    if question.isascii():
+        return question
+    words = _WORD.findall(question)
+    scripts = [_script(word) for word in words]
+    if len(set(scripts)) < 2:
+        return question
+    weight: dict[str, float] = {}
+    letters: dict[str, int] = {}
+    for n, (word, script) in enumerate(zip(words, scripts, strict=True)):
+        name_like = n > 0 and word[:1].isupper()
+        weight[script] = weight.get(script, 0.0) + (0.5 if name_like else 1.0)
+        letters[script] = letters.get(script, 0) + len(word)
+    main = max(weight, key=lambda script: (weight[script], letters[script]))
+    return " ".join(word for word, script in zip(words, scripts, strict=True) if script == main)
+
+
+def _is_cyrillic(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if _CYRILLIC.match(c)) * 2 > len(letters)
+
+
+def _ukrainian_or_russian(text: str) -> str | None:
+    """ "uk" or "ru" when the letters and words only one of the two has say so, else None.
+
+    Each word votes: a Ukrainian-only letter (і ї є ґ) or word (хто, що, такий) for "uk", a
+    Russian-only letter (ы э ё ъ) or word (кто, что, такой) for "ru"; the larger vote wins.
+    """
+    words = [word.lower() for word in _WORD.findall(text)]
+    if any("ў" in word for word in words):
+        return None
+    ukrainian = russian = 0
+    for word in words:
+        letters = set(word)
+        ukrainian += bool(letters & _UKRAINIAN_LETTERS) or word in _UKRAINIAN_WORDS
+        russian += bool(letters & _RUSSIAN_LETTERS) or word in _RUSSIAN_WORDS
+    if ukrainian > russian:
+        return "uk"
+    if russian > ukrainian:
+        return "ru"
+    return None
 
 
 def _all_latin(text: str) -> bool:

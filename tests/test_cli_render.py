@@ -49,10 +49,10 @@ def test_quotes_are_framed_and_numbered_with_citation_and_relevance() -> None:
     assert "1. “The council approved it.”" in lines
     assert "2. “Yes,” he said." in lines  # its own opening quote mark: no second pair added
     assert (
-        "   — Budget approved, Example Daily, 2024-12-18 <https://example.org/budget> "
+        "   — “Budget approved”, Example Daily, 2024-12-18 <https://example.org/budget> "
         "(relevance 0.71)" in lines
     )
-    assert "   — Notes (relevance 0.71)" in lines
+    assert "   — “Notes” (relevance 0.71)" in lines
 
 
 def test_quote_marks_read_as_balanced_while_json_keeps_the_exact_text() -> None:
@@ -66,11 +66,23 @@ def test_the_speaker_is_named_in_the_citation_and_the_json() -> None:
     said = _quote("We will not give up.", speaker="Mustafa Dzhemilev")
     text = render_text(Answer("q", (said,)))
     assert (
-        "   — Mustafa Dzhemilev, in: Budget approved, Example Daily, 2024-12-18 "
+        "   — Mustafa Dzhemilev, in “Budget approved”, Example Daily, 2024-12-18 "
         "<https://example.org/budget> (relevance 0.71)" in text.splitlines()
     )
     record = json.loads(render_json(Answer("q", (said, _quote("Unsaid.")))))
     assert [q["speaker"] for q in record["quotes"]] == ["Mustafa Dzhemilev", None]
+
+
+def test_a_title_that_begins_with_a_name_does_not_read_as_the_speaker() -> None:
+    named = Document("d", "Mustafa Dzhemilev: 67 people held in custody", "...", "QHA")
+    unsaid = _quote("Occupiers keep 67 people.", named)
+    said = _quote("We stay.", named, speaker="Refat Chubarov")
+    lines = render_text(Answer("q", (unsaid, said))).splitlines()
+    assert "   — “Mustafa Dzhemilev: 67 people held in custody”, QHA (relevance 0.71)" in lines
+    assert (
+        "   — Refat Chubarov, in “Mustafa Dzhemilev: 67 people held in custody”, QHA "
+        "(relevance 0.71)" in lines
+    )
 
 
 def test_a_sentence_found_in_several_articles_lists_every_source() -> None:

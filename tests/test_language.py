@@ -114,6 +114,26 @@ def test_other_languages_are_detected(question: str, language: str) -> None:
     assert detect_language(question) == language
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Хто такий Ilmi Umerov?", "uk"),  # a Latin name does not make it English
+        ("Хто такий Умеров?", "uk"),  # Ukrainian question words, no telling letter
+        ("Хто такий Крылов?", "uk"),  # one Russian letter in a name is outvoted
+        ("Що сказав Dzhemilev про Putin?", "uk"),
+        ("Кто такой Ilmi Umerov?", "ru"),
+        ("Что сказал Refat Chubarov?", "ru"),
+        ("Who is Умеров?", "en"),  # a Cyrillic name does not make it Ukrainian
+        ("What did Джемілєв say?", "en"),
+        ("Колькі палітвязняў утрымліваецца ў Крыме?", "be"),
+    ],
+)
+def test_mixed_script_and_short_cyrillic_questions(question: str, language: str) -> None:
+    """Issue 8, F7: a Ukrainian user typing a Latin-spelled name got English, a short
+    Ukrainian question a Russian reply, an English one with a Cyrillic name a Ukrainian one."""
+    assert detect_language(question) == language
+
+
 def test_english_with_foreign_names_stays_english() -> None:
     assert detect_language("How are ergänzungsschulen funded?") == "en"
     assert detect_language("Beyoncé?") == "en"

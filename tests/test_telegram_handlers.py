@@ -352,7 +352,9 @@ def test_inline_query_offers_quotes_as_cards_that_post_quote_and_citation(
             assert content["parse_mode"] == "HTML"
             assert telegram_html_problems(content["message_text"]) == []
             assert "<blockquote>" in content["message_text"]
-            assert "— Mustafa Dzhemilev" in content["message_text"]
+            # The article's title, in quotation marks: the narrator's sentence has no speaker.
+            title = "Mustafa Dzhemilev: 67 people held in custody in occupied Crimea"
+            assert f"— “{title}”" in content["message_text"]
 
             empty = only(await bot.calls_for(bot.updates.inline(ALICE, "  ")), "answerInlineQuery")
             assert empty.params["results"] == []

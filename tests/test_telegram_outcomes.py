@@ -35,11 +35,11 @@ def test_the_speaker_author_and_a_link_to_the_quote_are_in_the_citation() -> Non
     said = Quote("We will not give up.", 0.9, ARTICLE, 3, speaker="Mustafa Dzhemilev")
     text = _page(Answer("q", (said,)))
     assert telegram_html_problems(text) == []
-    assert "<b>1.</b> Mustafa Dzhemilev, in: <a " in text
+    assert "<b>1.</b> Mustafa Dzhemilev, in “<a " in text
     assert 'href="https://example.org/custody#:~:text=We%20will%20not%20give%20up."' in text
     assert "— QHA, Anna &lt;Editor&gt;, 2018-03-20" in text
     card = render.render_inline_message(said, "q")
-    assert card.count("#:~:text=") == 1 and "— Mustafa Dzhemilev, in: " in card
+    assert card.count("#:~:text=") == 1 and "— Mustafa Dzhemilev, in “" in card
 
 
 def test_a_quote_that_a_later_sentence_closes_reads_as_balanced() -> None:

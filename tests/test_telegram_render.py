@@ -119,7 +119,7 @@ def test_an_answer_is_a_frame_then_numbered_quotes_each_with_its_citation() -> N
     assert telegram_html_problems(text) == []
     assert text.splitlines()[0] == FRAME
     first = "<blockquote>Occupiers keep in <b>custody</b> 67 <b>people</b>.</blockquote>"
-    assert first + "\n<b>1.</b> <a " in text
+    assert first + "\n<b>1.</b> “<a " in text  # the title in quotation marks
     assert "<blockquote>They were arrested.</blockquote>\n<b>2.</b> " in text
 
 

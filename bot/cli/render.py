@@ -23,18 +23,28 @@ RELATED = (
 )
 
 
-def citation(document: Document) -> str:
-    """Title, source, author and date, then the link: only what the article itself gives."""
-    parts = [document.title]
+def citation(document: Document, quoted_title: bool = False) -> str:
+    """Title, source, author and date, then the link: only what the article itself gives.
+
+    ``quoted_title`` puts the title in quotation marks, as under a quote (see
+    ``quote_citation``).
+    """
+    parts = [f"“{document.title}”" if quoted_title else document.title]
     parts += [value for value in (document.source, document.author, document.date) if value]
     text = ", ".join(parts)
     return f"{text} <{document.url}>" if document.url else text
 
 
 def quote_citation(quote: Quote) -> str:
-    """``Mustafa Dzhemilev, in: <citation>`` when the article names the speaker."""
-    text = citation(quote.document)
-    return f"{quote.speaker}, in: {text}" if quote.speaker else text
+    """``Mustafa Dzhemilev, in “<title>”, <source>...`` when the article names the speaker,
+    else ``“<title>”, <source>...``.
+
+    The title is in quotation marks because many news titles begin with a name ("Mustafa
+    Dzhemilev: 67 people held in custody..."): bare, under a quote nobody is said to have
+    spoken it read as an attribution, and after a speaker as a second one.
+    """
+    text = citation(quote.document, quoted_title=True)
+    return f"{quote.speaker}, in {text}" if quote.speaker else text
 
 
 def render_quote(number: int, quote: Quote) -> str:

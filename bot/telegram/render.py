@@ -146,15 +146,19 @@ def citation_html(
     link: bool = True,
     title_chars: int = MAX_TITLE,
     quote_text: str | None = None,
+    quoted_title: bool = False,
 ) -> str:
     """Title (linked to the article when its URL is known), source, author and date.
 
-    With ``quote_text`` the link opens the article scrolled to that sentence.
+    With ``quote_text`` the link opens the article scrolled to that sentence; ``quoted_title``
+    puts the title in quotation marks, as under a quote (see ``_citations``).
     """
     title = escape(shorten_words(document.title, title_chars), quote=False)
     url = _link(document, quote_text) if link else None
     if url:
         title = f'<a href="{escape(url, quote=True)}">{title}</a>'
+    if quoted_title:
+        title = f"“{title}”"
     details = [escape(detail, quote=False) for detail in _details(document)]
     return f"{title} — {', '.join(details)}" if details else title
 
@@ -167,11 +171,15 @@ def citation_plain(document: Document) -> str:
 
 
 def _citations(number: int | None, quote: Quote) -> list[str]:
-    """The citation lines of a quote, from the fullest to the most compact."""
+    """The citation lines of a quote, from the fullest to the most compact.
+
+    The title is in quotation marks ("— Mustafa Dzhemilev, in “<title>” — QHA"), as in the
+    text output: a title that begins with a name must not read as the quote's speaker.
+    """
     prefix = f"<b>{number}.</b> " if number is not None else "— "
-    if quote.speaker:  # "— Mustafa Dzhemilev, in: <title> — QHA"
-        prefix += f"{escape(shorten_words(quote.speaker, MAX_NAME), quote=False)}, in: "
-    main = prefix + citation_html(quote.document, quote_text=quote.text)
+    if quote.speaker:
+        prefix += f"{escape(shorten_words(quote.speaker, MAX_NAME), quote=False)}, in "
+    main = prefix + citation_html(quote.document, quote_text=quote.text, quoted_title=True)
     also = quote.also_in[:MAX_ALSO_IN]
     lines = [main] + [
         f"also in: {citation_html(document, quote_text=quote.text)}" for document in also
@@ -181,9 +189,9 @@ def _citations(number: int | None, quote: Quote) -> list[str]:
     return [
         "\n".join(lines),
         main,
-        prefix + citation_html(quote.document),
-        prefix + citation_html(quote.document, link=False),
-        prefix + citation_html(quote.document, link=False, title_chars=60),
+        prefix + citation_html(quote.document, quoted_title=True),
+        prefix + citation_html(quote.document, link=False, quoted_title=True),
+        prefix + citation_html(quote.document, link=False, title_chars=60, quoted_title=True),
     ]
 
 
