@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     )
     from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
-    from embeddings.messages import unsupported_language_reply
+    from embeddings.messages import unsupported_language_reply, unsupported_language_short
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
     from embeddings.ranking import CANDIDATES
     from embeddings.search import (
@@ -122,6 +122,7 @@ _EXPORTS: dict[str, str] = {
     "unsupported_language_answer": "embeddings.language",
     "term_spans": "embeddings.lexical",
     "unsupported_language_reply": "embeddings.messages",
+    "unsupported_language_short": "embeddings.messages",
     "tokenize": "embeddings.lexical",
     "DEFAULT_MODEL": "embeddings.model",
     "SentenceTransformerEncoder": "embeddings.model",
@@ -206,6 +207,7 @@ __all__ = [
     "unfound_answers",
     "unsupported_language_answer",
     "unsupported_language_reply",
+    "unsupported_language_short",
     "url_to_quote",
     "utc_timestamp",
     "validate_question",

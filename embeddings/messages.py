@@ -60,3 +60,18 @@ def unsupported_language_reply(language: str | None, documents: Iterable[Documen
         else UNSUPPORTED_LANGUAGE_OTHER_ARTICLES
     )
     return texts.get(language or ENGLISH, texts[ENGLISH])
+
+
+# The same, short enough for a button (Telegram: at most 64 characters), e.g. the one inline
+# mode shows instead of quote cards.
+UNSUPPORTED_LANGUAGE_SHORT: dict[str, str] = {
+    "en": "I can search the articles in English only",
+    "uk": "Я можу шукати в статтях лише англійською",
+    "ru": "Я могу искать в статьях только на английском",
+}
+
+
+def unsupported_language_short(language: str | None) -> str:
+    """``unsupported_language_reply`` in a few words (true whatever the articles' languages:
+    it is the model that searches only English), in the question's language."""
+    return UNSUPPORTED_LANGUAGE_SHORT.get(language or ENGLISH, UNSUPPORTED_LANGUAGE_SHORT[ENGLISH])

@@ -137,6 +137,8 @@ def test_an_unsupported_language_is_refused_before_loading_the_model(
         "ru",
         [],
     )
+    # The reply itself, as the text output gives it (issue 8, F10).
+    assert record["message"].startswith("Статьи написаны на английском")
     assert not (tmp_path / "no-index").exists()
 
 

@@ -116,6 +116,10 @@ def test_an_unsupported_language_gets_the_reply_in_its_language_and_no_quotes() 
         True,
     )
     assert record["quotes"] == []
+    assert record["message"] == text
+    mixed = [english, Document("u", "У", "...", language="uk")]
+    assert json.loads(render_json(answer, mixed))["message"] == render_text(answer, mixed)
+    assert "message" not in json.loads(render_json(Answer("q", outcome="declined")))
     russian = render_text(Answer("Кто?", outcome="unsupported-language", language="ru"))
     assert russian.startswith("Статьи написаны")
 

@@ -84,6 +84,19 @@ def test_the_bot_answers_a_ukrainian_question_in_ukrainian(
                 "answerInlineQuery",
             )
             assert inline.params["results"] == []
+            # In the question's language too (issue 8, F10), within a button's 64 characters.
+            assert inline.params["button"]["text"] == "Я можу шукати в статтях лише англійською"
+            inline = only(
+                await bot.calls_for(bot.updates.inline(ALICE, "Кто защищает Умерова?")),
+                "answerInlineQuery",
+            )
+            assert (
+                inline.params["button"]["text"] == "Я могу искать в статьях только на английском"
+            )
+            inline = only(
+                await bot.calls_for(bot.updates.inline(ALICE, "Wer ist Ilmi Umerov?")),
+                "answerInlineQuery",
+            )
             assert inline.params["button"]["text"] == "I can search the articles in English only"
 
     run(scenario)

@@ -136,10 +136,10 @@ def command_ask(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print(render_error_json(question, str(error), line), flush=True)
             continue
-        if args.json:
-            print(render_json(answer), flush=True)
-            continue
         documents = asker.documents() if answer.outcome == "unsupported-language" else ()
+        if args.json:
+            print(render_json(answer, documents), flush=True)
+            continue
         if args.question is None:
             print(("" if first else "\n") + f"Q: {answer.question}")
         print(render_text(answer, documents), flush=True)

@@ -70,9 +70,14 @@ def render_text(answer: Answer, documents: Iterable[Document] = ()) -> str:
     return f"{head}\n\n{body}"
 
 
-def answer_record(answer: Answer) -> dict[str, Any]:
-    """The ``--json`` object for one answer (one per line)."""
-    return {
+def answer_record(answer: Answer, documents: Iterable[Document] = ()) -> dict[str, Any]:
+    """The ``--json`` object for one answer (one per line).
+
+    An unsupported-language answer also carries ``message``, the reply the text output gives
+    (in the question's language), so that a script need not word it again; ``documents`` are
+    the searched articles, as for ``render_text``.
+    """
+    record: dict[str, Any] = {
         "question": answer.question,
         "outcome": answer.outcome,
         "abstained": answer.abstained,
@@ -96,6 +101,9 @@ def answer_record(answer: Answer) -> dict[str, Any]:
             for quote in answer.quotes
         ],
     }
+    if answer.outcome == "unsupported-language":
+        record["message"] = unsupported_language_reply(answer.language, documents)
+    return record
 
 
 def error_record(question: str, error: str, line: int | None) -> dict[str, Any]:
@@ -108,8 +116,8 @@ def error_record(question: str, error: str, line: int | None) -> dict[str, Any]:
     return record
 
 
-def render_json(answer: Answer) -> str:
-    return json.dumps(answer_record(answer), ensure_ascii=False)
+def render_json(answer: Answer, documents: Iterable[Document] = ()) -> str:
+    return json.dumps(answer_record(answer, documents), ensure_ascii=False)
 
 
 def render_error_json(question: str, error: str, line: int | None) -> str:

@@ -33,6 +33,7 @@ from embeddings import (
     term_spans,
     tokenize,
     unsupported_language_reply,
+    unsupported_language_short,
     url_to_quote,
 )
 
@@ -269,9 +270,10 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
 
 def inline_no_answer(answer: Answer) -> str:
     """The button text of inline results that hold no card (a quote card would read as an
-    answer): why there is none. Plain text, at most 64 characters (Telegram's limit)."""
+    answer): why there is none. Plain text, at most 64 characters (Telegram's limit); the
+    language refusal in the question's language, as the chat reply."""
     if answer.outcome == "unsupported-language":
-        return "I can search the articles in English only"
+        return unsupported_language_short(answer.language)
     if answer.outcome == "related":
         return "The sources touch on this but do not answer it"
     return "Nothing in the sources answers this"
