@@ -58,7 +58,11 @@ if TYPE_CHECKING:
     )
     from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
-    from embeddings.messages import unsupported_language_reply, unsupported_language_short
+    from embeddings.messages import (
+        outcome_frame,
+        unsupported_language_reply,
+        unsupported_language_short,
+    )
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
     from embeddings.ranking import CANDIDATES
     from embeddings.search import (
@@ -121,6 +125,7 @@ _EXPORTS: dict[str, str] = {
     "is_multilingual_model": "embeddings.language",
     "unsupported_language_answer": "embeddings.language",
     "term_spans": "embeddings.lexical",
+    "outcome_frame": "embeddings.messages",
     "unsupported_language_reply": "embeddings.messages",
     "unsupported_language_short": "embeddings.messages",
     "tokenize": "embeddings.lexical",
@@ -195,6 +200,7 @@ __all__ = [
     "load_cases",
     "load_squad",
     "open_searcher",
+    "outcome_frame",
     "prune_indexes",
     "read_corpus",
     "read_manifest",

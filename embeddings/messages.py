@@ -75,3 +75,41 @@ def unsupported_language_short(language: str | None) -> str:
     """``unsupported_language_reply`` in a few words (true whatever the articles' languages:
     it is the model that searches only English), in the question's language."""
     return UNSUPPORTED_LANGUAGE_SHORT.get(language or ENGLISH, UNSUPPORTED_LANGUAGE_SHORT[ENGLISH])
+
+
+# The head of an answer by its outcome (embeddings/abstention.py), in the question's language:
+# a multilingual model answers a Ukrainian or Russian question, and its frame should not be
+# English. The quotes under it stay verbatim and the citations as the articles give them.
+OUTCOME_FRAMES: dict[str, dict[str, str]] = {
+    "answered": {
+        "en": "Here is what the sources say:",
+        "uk": "Ось що кажуть джерела:",
+        "ru": "Вот что говорят источники:",
+    },
+    "related": {
+        "en": (
+            "The sources speak of this subject but do not answer the question. "
+            "The closest passages (not an answer):"
+        ),
+        "uk": (
+            "Джерела говорять про цю тему, але не відповідають на запитання. "
+            "Найближчі уривки (не відповідь):"
+        ),
+        "ru": (
+            "Источники говорят об этой теме, но не отвечают на вопрос. "
+            "Ближайшие отрывки (не ответ):"
+        ),
+    },
+    "declined": {
+        "en": "The sources do not answer this question.",
+        "uk": "Джерела не відповідають на це запитання.",
+        "ru": "Источники не отвечают на этот вопрос.",
+    },
+}
+
+
+def outcome_frame(outcome: str, language: str | None = None) -> str:
+    """The head of an ``answered``, ``related`` or ``declined`` answer in ``language``
+    (``Answer.language``), English for a language without its own text."""
+    texts = OUTCOME_FRAMES[outcome]
+    return texts.get(language or ENGLISH, texts[ENGLISH])

@@ -156,3 +156,20 @@ def test_the_json_record_follows_the_contract() -> None:
     }
     assert quote["url_to_quote"] == "https://example.org/budget#:~:text=It%20passed."
     assert quote["also_in"][0]["id"] == "bare"
+
+
+def test_a_ukrainian_or_russian_answer_is_framed_in_its_language_with_verbatim_quotes() -> None:
+    """With a multilingual model a Ukrainian question is answered: the frame is Ukrainian, the
+    quote and its citation are the article's own (issue 8, F11)."""
+    quote = _quote("The council approved it.")
+    answered = render_text(Answer("Що ухвалили?", (quote,), language="uk"))
+    assert answered.startswith("Ось що кажуть джерела:\n\n1. “The council approved it.”")
+    english = render_text(Answer("What was approved?", (quote,)))
+    assert answered.split("\n\n", 1)[1] == english.split("\n\n", 1)[1]
+    related = render_text(Answer("Что?", (quote,), outcome="related", language="ru"))
+    assert related.startswith("Источники говорят об этой теме, но не отвечают на вопрос.")
+    assert render_text(Answer("Що?", outcome="declined", language="uk")) == (
+        "Джерела не відповідають на це запитання."
+    )
+    german = render_text(Answer("Was?", (quote,), language="de"))
+    assert german.startswith(FRAME)

@@ -58,6 +58,24 @@ def test_related_passages_are_labelled_as_not_an_answer() -> None:
     assert later.startswith("More passages near the subject, not an answer (4–5 of 5):")
 
 
+def test_ukrainian_and_russian_answers_are_framed_in_their_language() -> None:
+    """A multilingual model answers uk/ru questions: every frame in the question's language,
+    the quotes verbatim (issue 8, F11)."""
+    quotes = tuple(Quote(f"Sentence {n}.", 0.5, ARTICLE, n) for n in range(5))
+    answered = Answer("Хто?", quotes, language="uk")
+    first = _page(answered)
+    assert first.startswith("Ось що кажуть джерела:") and "Sentence 0." in first
+    assert render.render_answer(answered, page_of(answered, 1, 3)).startswith(
+        "Ще з джерел (4–5 з 5):"
+    )
+    related = Answer("Кто?", quotes, outcome="related", language="ru")
+    assert _page(related).startswith("Источники говорят об этой теме, но не отвечают")
+    assert render.inline_no_answer(related) == "Источники касаются этого, но не отвечают"
+    declined = _page(Answer("Хто?", outcome="declined", language="uk"))
+    assert declined.startswith("Джерела не відповідають на це запитання. /sources")
+    assert telegram_html_problems(first) == telegram_html_problems(declined) == []
+
+
 def test_declined_and_unsupported_language_show_no_quotes() -> None:
     quote = Quote("Unrelated.", 0.01, ARTICLE, 0)
     declined = _page(Answer("q", (quote,), outcome="declined"))

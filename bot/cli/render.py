@@ -12,15 +12,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.quote_marks import display_quote
-from embeddings import Answer, Document, Quote, unsupported_language_reply, url_to_quote
-
-# The wording of each outcome, shared with the Telegram renderer so both front ends agree.
-FRAME = "Here is what the sources say:"
-ABSTAIN = "The sources do not answer this question."
-RELATED = (
-    "The sources speak of this subject but do not answer the question. "
-    "The closest passages (not an answer):"
+from embeddings import (
+    Answer,
+    Document,
+    Quote,
+    outcome_frame,
+    unsupported_language_reply,
+    url_to_quote,
 )
+
+# The wording of each outcome, shared with the Telegram renderer so both front ends agree: the
+# engine's (embeddings/messages.py), in the question's language; these are the English ones.
+FRAME = outcome_frame("answered")
+ABSTAIN = outcome_frame("declined")
+RELATED = outcome_frame("related")
 
 
 def citation(document: Document, quoted_title: bool = False) -> str:
@@ -64,8 +69,10 @@ def render_text(answer: Answer, documents: Iterable[Document] = ()) -> str:
     if answer.outcome == "unsupported-language":
         return unsupported_language_reply(answer.language, documents)
     if answer.outcome == "declined" or not answer.quotes:
-        return ABSTAIN
-    head = FRAME if answer.outcome == "answered" else RELATED
+        return outcome_frame("declined", answer.language)
+    head = outcome_frame(
+        "answered" if answer.outcome == "answered" else "related", answer.language
+    )
     body = "\n\n".join(render_quote(n, quote) for n, quote in enumerate(answer.quotes, 1))
     return f"{head}\n\n{body}"
 

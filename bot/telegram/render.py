@@ -21,7 +21,9 @@ from html import escape
 
 from telegram.constants import MessageLimit
 
-from bot.cli.render import ABSTAIN, FRAME, RELATED
+from bot.cli.render import ABSTAIN as ABSTAIN  # the English frames, re-exported
+from bot.cli.render import FRAME as FRAME
+from bot.cli.render import RELATED as RELATED
 from bot.quote_marks import unbalanced_marks
 from bot.telegram.pages import Page, SourcesPage
 from bot.telegram.store import Stats
@@ -30,6 +32,7 @@ from embeddings import (
     Document,
     Passage,
     Quote,
+    outcome_frame,
     term_spans,
     tokenize,
     unsupported_language_reply,
@@ -224,8 +227,42 @@ def render_quote(number: int | None, quote: Quote, question: str, budget: int) -
     return _fit_text(render, quote.text, budget)
 
 
-def render_abstention() -> str:
-    return f"{escape(ABSTAIN)} /sources lists the articles I can quote."
+# Telegram's own words around the engine's frames, in the question's language (a multilingual
+# model answers Ukrainian and Russian questions); English for any other.
+SOURCES_HINT = {
+    "en": "/sources lists the articles I can quote.",
+    "uk": "/sources покаже статті, які я можу цитувати.",
+    "ru": "/sources покажет статьи, которые я могу цитировать.",
+}
+MORE_ANSWERED = {
+    "en": "More from the sources ({first}–{last} of {total}):",
+    "uk": "Ще з джерел ({first}–{last} з {total}):",
+    "ru": "Ещё из источников ({first}–{last} из {total}):",
+}
+MORE_RELATED = {
+    "en": "More passages near the subject, not an answer ({first}–{last} of {total}):",
+    "uk": "Ще уривки на цю тему, не відповідь ({first}–{last} з {total}):",
+    "ru": "Ещё отрывки на эту тему, не ответ ({first}–{last} из {total}):",
+}
+INLINE_RELATED = {
+    "en": "The sources touch on this but do not answer it",
+    "uk": "Джерела згадують це, але не відповідають",
+    "ru": "Источники касаются этого, но не отвечают",
+}
+INLINE_DECLINED = {
+    "en": "Nothing in the sources answers this",
+    "uk": "Ніщо в джерелах не відповідає на це",
+    "ru": "Ничто в источниках не отвечает на это",
+}
+
+
+def _in(texts: dict[str, str], language: str | None) -> str:
+    return texts.get(language or "en", texts["en"])
+
+
+def render_abstention(language: str | None = None) -> str:
+    declined = outcome_frame("declined", language)
+    return f"{escape(declined)} {escape(_in(SOURCES_HINT, language))}"
 
 
 def render_not_answered(answer: Answer, documents: Iterable[Document] = ()) -> str:
@@ -234,7 +271,7 @@ def render_not_answered(answer: Answer, documents: Iterable[Document] = ()) -> s
     articles, so that it says they are in English only when they are)."""
     if answer.outcome == "unsupported-language":
         return escape(unsupported_language_reply(answer.language, documents), quote=False)
-    return render_abstention()
+    return render_abstention(answer.language)
 
 
 def shows_quotes(answer: Answer) -> bool:
@@ -252,13 +289,12 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
     if not shows_quotes(answer):
         return render_not_answered(answer, documents)
     related = answer.outcome == "related"
+    language = answer.language
     if page.index == 0:
-        head = escape(RELATED if related else FRAME)
-    elif related:
-        head = f"More passages near the subject, not an answer ({page.first}–{page.last} of "
-        head += f"{page.total}):"
+        head = escape(outcome_frame("related" if related else "answered", language))
     else:
-        head = f"More from the sources ({page.first}–{page.last} of {page.total}):"
+        more = _in(MORE_RELATED if related else MORE_ANSWERED, language)
+        head = escape(more.format(first=page.first, last=page.last, total=page.total))
     separator = "\n\n"
     room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
     budget = room // max(len(page.quotes), 1)
@@ -275,8 +311,8 @@ def inline_no_answer(answer: Answer) -> str:
     if answer.outcome == "unsupported-language":
         return unsupported_language_short(answer.language)
     if answer.outcome == "related":
-        return "The sources touch on this but do not answer it"
-    return "Nothing in the sources answers this"
+        return _in(INLINE_RELATED, answer.language)
+    return _in(INLINE_DECLINED, answer.language)
 
 
 def render_inline_message(quote: Quote, question: str) -> str:
