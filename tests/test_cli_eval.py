@@ -140,6 +140,22 @@ def test_eval_answers_lists_the_questions_that_failed_and_warns_about_unfound_an
     assert len(listed) == 2  # the right and the declined questions are not listed
 
 
+def test_the_questions_to_look_at_are_capped_in_the_text_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli.eval import MISSES_SHOWN, print_misses
+    from embeddings.answer_sets import AnswerCase, score_answers
+
+    cases = [AnswerCase(f"Question {n}?", ("gold",)) for n in range(MISSES_SHOWN + 5)]
+    report = score_answers(cases, [["wrong"]] * len(cases), ["answered"] * len(cases))
+    print_misses(report)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"questions to look at: {MISSES_SHOWN + 5} ")
+    assert lines[1] == "  Question 0?  (no right quote in the first 10, answered, relevance 0.000)"
+    assert len(lines) == 1 + MISSES_SHOWN + 1
+    assert lines[-1] == "  ... and 5 more (--json lists every question)"
+
+
 def test_eval_answers_names_a_bad_line_of_the_answer_set(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
