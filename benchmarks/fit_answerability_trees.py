@@ -1,6 +1,7 @@
 """A nonlinear answerability model, and new evidence features, validated across datasets.
 
     python benchmarks/fit_answerability_trees.py [--extra NAME,...] [--models logistic,trees,mlp]
+        [--monotone] [--repeats N] [--folds K] [--reader-weight W] [--holdout]
 
 The answerability model (embeddings/answerability.py) is a logistic regression over 13
 features. This script asks whether boosted trees (LightGBM, benchmark-side only) or a tiny
@@ -11,7 +12,13 @@ tell near-subject questions apart better *on sets they were not fitted on*:
 - fit on SelQA -> read SQuAD and the reader sets;
 - fit on all three (reader tune at weight 2), with out-of-fold numbers for SQuAD and SelQA
   (2 folds by article: a question and its hidden copy share a fold) and for the tune set
-  (2 folds by question), since trees memorise what they were fitted on.
+  (2 folds by question), since trees memorise what they were fitted on; ``--repeats`` averages
+  over that many random splits (19 near-subject tune questions make one split noisy).
+
+Result (docs/evaluation.md, "Nonlinear answerability"): the nonlinear models separate SQuAD's
+and SelQA's hidden-article questions better and the reader tune set's worse, and the one
+feature that helped across sets (``score_standout``) only measures how those negatives are
+built; nothing was adopted.
 
 The threshold is chosen as in benchmarks/fit_ranking.py: the highest keeping >= 0.95 of the
 fitted sets' answerable questions answered (out-of-fold predictions for the joint fit). The
