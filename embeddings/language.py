@@ -65,14 +65,21 @@ ISO_639_1 = frozenset(
     sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
     yi yo za zh zu""".split()
 )
-# A code with optional subtags (region, script): en, en-GB, pt_BR, sr-Latn.
-_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
+# A code with optional subtags (region, script): en, en-GB, pt_BR, sr-Latn, crh.
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 # Names people write instead of the code, for the error's hint.
 _NAMED = {
     "english": "en", "ukrainian": "uk", "russian": "ru", "german": "de", "deutsch": "de",
     "french": "fr", "spanish": "es", "italian": "it", "polish": "pl", "portuguese": "pt",
     "dutch": "nl", "turkish": "tr", "belarusian": "be", "eng": "en", "ukr": "uk", "rus": "ru",
     "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "pol": "pl",
+    "ita": "it", "por": "pt", "nld": "nl", "dut": "nl", "tur": "tr", "bel": "be", "ara": "ar",
+    "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko", "ces": "cs", "cze": "cs", "ell": "el",
+    "gre": "el", "heb": "he", "hin": "hi", "swe": "sv", "nor": "no", "dan": "da", "fin": "fi",
+    "hun": "hu", "ron": "ro", "rum": "ro", "bul": "bg", "hrv": "hr", "srp": "sr", "slk": "sk",
+    "slo": "sk", "slv": "sl", "lit": "lt", "lav": "lv", "est": "et", "kaz": "kk", "aze": "az",
+    "uzb": "uz", "tat": "tt", "kat": "ka", "geo": "ka", "hye": "hy", "arm": "hy", "fas": "fa",
+    "per": "fa", "cat": "ca", "eus": "eu", "baq": "eu", "glg": "gl", "isl": "is", "ice": "is",
 }  # fmt: skip
 
 
@@ -82,11 +89,18 @@ def language_problem(value: str) -> str | None:
     It must be an ISO 639-1 code, optionally with subtags (``en-GB``), which ``normalise``
     reduces to the code. Anything else ("English", "xx") was once taken as an unknown
     language: English stop words, stemming and speakers silently off for that article.
+    A three-letter ISO 639-2/3 code is accepted for a language that has no two-letter one
+    (Crimean Tatar, ``crh``, which QHA also publishes in): it is read like any language
+    without a stemmer. The three-letter forms of two-letter languages (``eng``, ``ukr``)
+    are refused with the code to write, since taking them would switch off the stemming and
+    stop words that the two-letter code gets.
     """
     match = _LANGUAGE_TAG.fullmatch(value.strip())
-    if match is not None and match.group(1).lower() in ISO_639_1:
-        return None
     hint = _NAMED.get(value.strip().lower())
+    if match is not None and hint is None:
+        code = match.group(1).lower()
+        if code in ISO_639_1 or len(code) == 3:
+            return None
     suggestion = f"did you mean {hint!r}? " if hint else ""
     return f"is not an ISO 639-1 language code ({suggestion}write e.g. en, uk, ru or en-GB)"
 

@@ -322,6 +322,8 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
         ),
         ("---\ntitle: A\nlanguage: xx\n---\nBody", "language 'xx' is not an ISO 639-1"),
         ("---\ntitle: A\nlanguage: eng\n---\nBody", "did you mean 'en'"),
+        ("---\ntitle: A\nlanguage: ukr\n---\nBody", "did you mean 'uk'"),
+        ("---\ntitle: A\nlanguage: Crimean Tatar\n---\nBody", "is not an ISO 639-1"),
         ("---\ntitle: A\nlanguage: en-\n---\nBody", "language 'en-' is not an ISO 639-1"),
         ("---\ntitle: A\ndate: 03.09.2016\n---\nBody", "date '03.09.2016' is not ISO 8601"),
         ("---\ntitle: A\ndate: 2016-02-30\n---\nBody", "date '2016-02-30' is not ISO 8601"),
@@ -397,8 +399,10 @@ def test_front_matter_reads_the_same_with_libyaml_as_with_pure_python() -> None:
             yaml.load(bad, Loader=_FrontMatterLoader)
 
 
-@pytest.mark.parametrize("language", ["en", "uk", "ru", "EN", "en-GB", "pt_BR", "sr-Latn", "no"])
-def test_iso_639_1_languages_with_or_without_a_region_are_accepted(
+@pytest.mark.parametrize(
+    "language", ["en", "uk", "ru", "EN", "en-GB", "pt_BR", "sr-Latn", "no", "crh", "crh-UA"]
+)
+def test_iso_639_languages_with_or_without_a_region_are_accepted(
     tmp_path: Path, language: str
 ) -> None:
     path = tmp_path / "article.md"
