@@ -61,6 +61,7 @@ from embeddings.model import (
 )
 from embeddings.search import Searcher
 from embeddings.sentences import SPLITTER_VERSION, split_sentences
+from embeddings.speaker_table import SPEAKERS_VERSION
 from embeddings.stamps import sha256_file, utc_timestamp
 from embeddings.types import Document, Sentence
 from embeddings.vector_cache import SpanCache, VectorCache, vector_cache_dir
@@ -75,10 +76,14 @@ ProgressFactory = Callable[[int], Callable[[int], None]]
 def corpus_fingerprint(corpus_dir: Path) -> str:
     """A hash of every article file (name and bytes) and of the code that splits them.
 
-    Any edit to the corpus, or a new splitter, lexical weighting or index format, gives a new
-    fingerprint, which is how ``quotebot ask`` knows its index is stale.
+    Any edit to the corpus, or a new splitter, lexical weighting, speaker reading or index
+    format, gives a new fingerprint, which is how ``quotebot ask`` knows its index is stale
+    (a rebuild takes the vectors over, so only what changed is computed again).
     """
-    code = f"format={FORMAT_VERSION};splitter={SPLITTER_VERSION};lexical={LEXICAL_VERSION}"
+    code = (
+        f"format={FORMAT_VERSION};splitter={SPLITTER_VERSION};lexical={LEXICAL_VERSION}"
+        f";speakers={SPEAKERS_VERSION.decode()}"
+    )
     digest = hashlib.sha256(code.encode())
     for path in corpus_files(corpus_dir):
         digest.update(b"\0" + path.name.encode("utf-8") + b"\0")

@@ -37,6 +37,16 @@ def test_the_fingerprint_follows_content_not_timestamps(corpus_copy: Path) -> No
     assert corpus_fingerprint(corpus_copy) == before
 
 
+def test_a_new_way_of_reading_speakers_makes_the_index_stale(
+    corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built before a change to speakers.py would keep the old speakers forever:
+    nothing in the corpus changed, so nothing else would rebuild it."""
+    before = corpus_fingerprint(corpus_copy)
+    monkeypatch.setattr("embeddings.service.SPEAKERS_VERSION", b"speakers-next")
+    assert corpus_fingerprint(corpus_copy) != before
+
+
 def test_the_fingerprint_of_a_missing_corpus_is_a_corpus_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError):
         corpus_fingerprint(tmp_path / "missing")
