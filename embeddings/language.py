@@ -65,6 +65,13 @@ ISO_639_1 = frozenset(
     sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
     yi yo za zh zu""".split()
 )
+# ISO 639-3 codes of languages with no ISO 639-1 code that articles about Crimea, Ukraine and
+# their neighbours are written in (Crimean Tatar, Rusyn, Gagauz, Karachay-Balkar, Nogai,
+# Kabardian, Adyghe, Sorbian, Kashubian, Silesian, Yakut, Tuvan, Udmurt, Central Kurdish,
+# Cantonese, Asturian, Hawaiian). A user whose language is missing here gets a clear error.
+THREE_LETTER = frozenset(
+    "crh rue gag krc nog kbd ady hsb dsb csb szl sah tyv udm ckb yue ast haw".split()
+)
 # A code with optional subtags (region, script): en, en-GB, pt_BR, sr-Latn, crh.
 _LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 # Names people write instead of the code, for the error's hint.
@@ -89,17 +96,17 @@ def language_problem(value: str) -> str | None:
     It must be an ISO 639-1 code, optionally with subtags (``en-GB``), which ``normalise``
     reduces to the code. Anything else ("English", "xx") was once taken as an unknown
     language: English stop words, stemming and speakers silently off for that article.
-    A three-letter ISO 639-2/3 code is accepted for a language that has no two-letter one
-    (Crimean Tatar, ``crh``, which QHA also publishes in): it is read like any language
-    without a stemmer. The three-letter forms of two-letter languages (``eng``, ``ukr``)
-    are refused with the code to write, since taking them would switch off the stemming and
-    stop words that the two-letter code gets.
+    A three-letter ISO 639-3 code is accepted for the languages of ``THREE_LETTER``, which
+    have no two-letter one (Crimean Tatar, ``crh``, which QHA also publishes in): read like
+    any language without a stemmer. Any other three letters are refused, since a typo
+    (``enn``) would silently switch English handling off; the three-letter forms of
+    two-letter languages (``eng``, ``ukr``) are refused with the code to write.
     """
     match = _LANGUAGE_TAG.fullmatch(value.strip())
     hint = _NAMED.get(value.strip().lower())
     if match is not None and hint is None:
         code = match.group(1).lower()
-        if code in ISO_639_1 or len(code) == 3:
+        if code in ISO_639_1 or code in THREE_LETTER:
             return None
     suggestion = f"did you mean {hint!r}? " if hint else ""
     return f"is not an ISO 639-1 language code ({suggestion}write e.g. en, uk, ru or en-GB)"

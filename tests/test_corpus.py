@@ -324,6 +324,8 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
         ("---\ntitle: A\nlanguage: eng\n---\nBody", "did you mean 'en'"),
         ("---\ntitle: A\nlanguage: ukr\n---\nBody", "did you mean 'uk'"),
         ("---\ntitle: A\nlanguage: Crimean Tatar\n---\nBody", "is not an ISO 639-1"),
+        ("---\ntitle: A\nlanguage: enn\n---\nBody", "language 'enn' is not an ISO 639-1"),
+        ("---\ntitle: A\nlanguage: zzz\n---\nBody", "language 'zzz' is not an ISO 639-1"),
         ("---\ntitle: A\nlanguage: en-\n---\nBody", "language 'en-' is not an ISO 639-1"),
         ("---\ntitle: A\ndate: 03.09.2016\n---\nBody", "date '03.09.2016' is not ISO 8601"),
         ("---\ntitle: A\ndate: 2016-02-30\n---\nBody", "date '2016-02-30' is not ISO 8601"),
