@@ -73,10 +73,19 @@ _DATE = re.compile(
     r"|sunday|ago|year|years)\b",
     re.IGNORECASE,
 )
+# A duration or a frequency ("for a week", "every month", "until", "twice") is the number a
+# "how long" / "how often" question asks for, though it has no digit: "This banner will hang
+# here for a week." (issue 8, sixth round; docs/evaluation.md "Answer kinds").
+_DURATION = (
+    r"\b(for|within|during|over|per|every|each|a|an|one|several|few|many)\s+(\w+\s+)?"
+    r"(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centur(y|ies))\b"
+    r"|\b(until|till|daily|weekly|monthly|annually|yearly|forever|permanently|temporarily"
+    r"|overnight|always|never|twice|once)\b"
+)
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
     r"|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half"
-    r"|quarter|quarters|percent)\b",
+    r"|quarter|quarters|percent)\b|" + _DURATION,
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]*)")

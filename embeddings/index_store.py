@@ -66,7 +66,8 @@ logger = logging.getLogger(__name__)
 # 5: sentence traits stored with the index (traits*.npy/.bin).
 # 6: the HNSW graph numbers its own nodes (vectors-hnsw-nodes.npy), so a build can reuse it.
 # 7: each sentence's speaker computed at build (speakers.npy, speaker-*; speaker_table.py).
-FORMAT_VERSION = 7
+# 8: the stored traits count durations ("for a week") as numbers (features.py, issue 8).
+FORMAT_VERSION = 8
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"

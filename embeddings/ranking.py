@@ -126,20 +126,20 @@ def rank_hybrid(
 # probability (``calibrate_scores``), so the order never depends on it.
 
 FEATURE_WEIGHTS: dict[str, float] = {
-    "cosine": 3.7381,
-    "dense_best": 0.2255,
-    "lexical_sentence": 2.0842,
-    "lexical_window": 5.7518,
-    "lexical_best": 0.7122,
-    "type_in_sentence": 1.5473,
-    "type_in_window": -1.3107,
-    "leans_on_neighbour_x_window": 1.1579,
-    "document_cosine": 3.4559,
-    "number_missing": -0.3973,
-    "date_missing": -0.27,
-    "person_missing": 1.0521,
-    "hybrid": 3.5108,
-    "context_cosine": 3.5694,
+    "cosine": 3.1426,
+    "dense_best": 0.1832,
+    "lexical_sentence": 2.6032,
+    "lexical_window": 6.2086,
+    "lexical_best": 0.7471,
+    "type_in_sentence": 1.2573,
+    "type_in_window": -1.9119,
+    "leans_on_neighbour_x_window": 1.0285,
+    "document_cosine": 3.4336,
+    "number_missing": -2.4625,
+    "date_missing": -0.3533,
+    "person_missing": 1.252,
+    "hybrid": 3.0559,
+    "context_cosine": 4.1584,
 }
 WEIGHTS: tuple[float, ...] = tuple(FEATURE_WEIGHTS[name] for name in FEATURES)
 

@@ -50,11 +50,43 @@ TEXTS = [
 def test_each_sentence_knows_what_it_holds_and_whether_it_leans_on_its_neighbour() -> None:
     traits = sentence_traits(TEXTS, [0, 0, 0, 1])
     assert traits.has_date.tolist() == [False, False, True, False]  # "a week" is no date
-    assert traits.has_number.tolist() == [False, False, True, True]
+    # "for a week" is the number a "how long" question asks for (issue 8, sixth round)
+    assert traits.has_number.tolist() == [False, True, True, True]
     assert "chubarov" in traits.full_names[0]
     assert traits.leans.tolist() == [False, True, False, False]
     assert traits.previous.tolist() == [-1, 0, 1, -1]  # never across documents
     assert traits.following.tolist() == [1, 2, -1, -1]
+
+
+@pytest.mark.parametrize(
+    ("text", "has_number"),
+    [
+        ("This banner will hang here for a week.", True),
+        ("The hunger strike lasted several days.", True),
+        ("Pickets are held every month.", True),
+        ("He will stay in custody until the trial.", True),
+        ("They met twice.", True),
+        ("The banner hangs on the bridge.", False),
+        ("Crimean Tatars resist the invaders.", False),
+    ],
+)
+def test_a_duration_or_a_frequency_is_the_number_how_long_asks_for(
+    text: str, has_number: bool
+) -> None:
+    """ "How long will the banner stay up?" is answered by "for a week", which has no digit:
+    without it the answer sentence counted as lacking the asked-for number."""
+    assert sentence_traits([text], [0]).has_number.tolist() == [has_number]
+
+
+def test_a_how_long_question_finds_its_number_in_a_duration() -> None:
+    texts = ["This banner will hang here for a week.", "The banner hangs on the bridge."]
+    traits = sentence_traits(texts, [0, 1])
+    zeros = np.zeros(2, dtype=np.float32)
+    pool = Pool(np.arange(2, dtype=np.int64), zeros + 0.5, zeros, zeros, coverage=1.0)
+    x = features("How long will the banner stay up?", traits, pool)
+    assert answer_type("How long will the banner stay up?") == NUMBER
+    assert x[:, FEATURES.index("type_in_sentence")].tolist() == [1.0, 0.0]
+    assert x[:, FEATURES.index("number_missing")].tolist() == [0.0, 1.0]
 
 
 def test_an_answer_of_the_asked_kind_counts_in_the_sentence_or_its_neighbour() -> None:
