@@ -93,6 +93,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 # Capitalised words that are not part of a person's name: places, peoples, organisations,
 # titles, calendar words and sentence openers. A name run is cut at them.
@@ -327,11 +328,41 @@ def _trailing_name(phrase: str) -> str | None:
     before = words[: len(words) - len(name)]
     if before and before[-1].lower() in {"the", "a", "an"}:
         return None  # "the Mejlis": an organisation, not a name
-    if before and before[-1].lower() in _OBJECT_OF:
-        return None  # "the wife of Ivan Franko": the wife speaks, not Ivan Franko
+    if _names_someone_else(before):
+        return None  # "the wife of Ivan Franko", "a spokesman for Mayor X": not the speaker
     if before and not _is_title(" ".join(before)):
         return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
     return " ".join(name)
+
+
+def _names_someone_else(before: Sequence[str]) -> bool:
+    """Whether a name written after these words is the object of a preposition in another
+    person's description ("the wife of", "a spokesman for Mayor", "the son of President",
+    "an aide to the Mayor and Governor"), so the name is not who the phrase describes.
+
+    Every of/to/for/by/with/from counts, whatever titles, capitalised words, "the" or
+    possessives stand between it and the name, except the "of" inside a capitalised title
+    that the name holds ("People's Deputy of Ukraine Mustafa Dzhemilev", "the Head of the
+    Crimean Tatar Mejlis Refat Chubarov"): a capitalised role just before "of", and only
+    capitalised words that are no role between "of" and the name (a role there, "the Deputy
+    of Mayor X", is the name's own title, and the first role someone else's).
+    """
+    lowered = [word.lower().strip(",") for word in before]
+    for at, word in enumerate(lowered):
+        if word not in _OBJECT_OF:
+            continue
+        between = [_POSSESSIVE.sub("", w) for w in before[at + 1 :]]
+        title_inside = (
+            word == "of"
+            and at > 0
+            and before[at - 1][:1].isupper()
+            and _is_role(before[at - 1])
+            and not any(_is_role(w) for w in between)
+            and all(w[:1].isupper() or w.lower() in _TITLE_FILLER for w in between)
+        )
+        if not title_inside:
+            return True
+    return False
 
 
 def _is_title(phrase: str) -> bool:
@@ -488,5 +519,12 @@ def _title_before(before: str) -> str | None:
     title = [parts[-1]]
     if len(parts) >= 2 and _DETERMINER.match(parts[-2]):
         title.insert(0, parts[-2])
+    adjacent = parts[-1].split(" and ")[-1].split()  # "X and the Head of Y Z": Z's own title
+    if not clause.rstrip().endswith(",") and _names_someone_else(adjacent):
+        # "the daughter of Mayor X": X is the mayor, not the daughter; only the words after
+        # the last preposition are X's title ("the lawyer of Y, X" keeps it: an apposition).
+        last = max(n for n, word in enumerate(adjacent) if word.lower() in _OBJECT_OF)
+        rest = " ".join(adjacent[last + 1 :])
+        return rest if rest and _is_title(rest) else None
     joined = " ".join(title)
     return joined if _is_title(joined) else None

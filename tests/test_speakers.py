@@ -217,6 +217,63 @@ def test_a_name_after_of_is_not_the_speaker_the_phrase_describes() -> None:
     assert _who(named + quote) == [None, "Olha Franko"]
 
 
+# A title between the preposition and the name does not make the name the speaker (NU8B S1):
+# each must give None or the article's own description, never the named person.
+SOMEONE_ELSE = [
+    '"The river is clean," said a spokesman for Mayor Vitali Klitschko.',
+    '"The river is clean," said a spokeswoman for Mayor Vitali Klitschko on Monday.',
+    '"I love this city," said the daughter of Mayor Andriy Sadovyi at the opening.',
+    '"I love this city," said the daughter of Mayor Andriy Sadovyi.',
+    '"The river is clean," said the son of President Volodymyr Zelensky.',
+    '"The river is clean," said the press service of Mayor Vitali Klitschko.',
+    '"The depot will become a museum," said the deputy of Mayor Andriy Sadovyi on Monday.',
+    '"The river is clean," said an aide to Mayor Vitali Klitschko.',
+    '"The river is clean," said an aide to the Mayor and Governor Vitali Klitschko.',
+    '"The river is clean," said a spokesman for the Head of the Mejlis Refat Chubarov.',
+    '"The river is clean," said the wife of Ukraine\'s President Volodymyr Zelensky.',
+    '"The river is clean," a spokesman for Mayor Vitali Klitschko said.',
+    "A spokesman for Mayor Vitali Klitschko said that the river is clean.",
+    "Earlier, the son of President Volodymyr Zelensky stated that the river is clean.",
+    "According to a lawyer for Crimean Tatar activist Ilmi Umerov, the river is clean.",
+]
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSE)
+def test_a_name_after_of_or_for_and_a_title_is_not_the_speaker(text: str) -> None:
+    (speaker,) = _who(text)
+    for named in ("Vitali Klitschko", SADOVYI, "Volodymyr Zelensky", CHUBAROV, "Ilmi Umerov"):
+        assert speaker != named
+
+
+def test_the_title_of_someone_elses_relative_is_not_the_named_persons() -> None:
+    quote = '"I love this city," said the daughter of Mayor Andriy Sadovyi.\n\n'
+    assert _who(quote + '"It is fine," the daughter said.') == [
+        "daughter of Mayor Andriy Sadovyi",
+        None,
+    ]
+    assert _who(quote + '"It is fine," the mayor said.')[1] == SADOVYI
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"Crimea is Ukraine," said People\'s Deputy of Ukraine Mustafa Dzhemilev.', DZHEMILEV),
+        ('"Crimea is Ukraine," said Mayor of Kyiv Vitali Klitschko.', "Vitali Klitschko"),
+        (
+            '"Crimea is Ukraine," said the lawyer of Ilmi Umerov, Nikolai Polozov.',
+            "Nikolai Polozov",
+        ),
+        ('"Crimea is Ukraine," said Mayor Andriy Sadovyi at the opening.', SADOVYI),
+        (
+            '"Crimea is Ukraine," said Deputy Mayor Andriy Moskalenko at the opening.',
+            "Andriy Moskalenko",
+        ),
+    ],
+)
+def test_a_title_with_of_that_the_name_holds_keeps_the_name(text: str, speaker: str) -> None:
+    assert _who(text) == [speaker]
+
+
 def test_an_opening_phrase_may_name_someone_other_than_the_speaker() -> None:
     reported = "Speaking to Ivan Bohun, Olha Kobylianska said that the city is safe."
     assert _who(reported) == ["Olha Kobylianska"]
