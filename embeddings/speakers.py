@@ -6,10 +6,15 @@ speaker. This module reads the attributions that English news prose uses:
 * a quotation paragraph that ends ``...," he said.`` / ``...," said the Head of the Mejlis.``
   (every sentence of the quotation is the speaker's, nested quotations included: the speaker
   is the one who says the sentence, whoever he quotes), also with a phrase about the occasion
-  after the name (``...," said Mayor X at the opening.`` / ``on Monday`` / ``in an interview``);
+  after the name (``...," said Mayor X at the opening.`` / ``on Monday`` / ``in an interview``),
+  or a title and the name as two phrases (``...," the chief librarian, Iryna Bondar, said.``);
 * ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``,
   ``Speaking to Y, X said ...`` (the opening phrase's people are not the speaker);
 * ``According to X, ...``.
+
+A name after of/to/for/by/with/from is someone else than the speaker the phrase describes
+(``said a spokesman for Mayor X``, ``the son of President X``), except inside a capitalised
+title that the name holds (``People's Deputy of Ukraine X``).
 
 The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
 full name that the same article gives ("Mustafa Dzhemilev"), a title ("the Head of the Mejlis")
@@ -59,7 +64,7 @@ _WHO = r"[^,.;:!?\"“”„«»]{1,120}?"
 _AFTER_QUOTE = re.compile(
     rf"[,!?…\.][{_CLOSING}]\s*(?:[-–—]\s*)?"
     rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO})\s*(?:[,.!?;]|$)"
-    rf"|(?P<who_before>{_WHO})\s+(?:also\s+)?{_VERB}\b)"
+    rf"|(?:(?P<apposed>{_WHO}),\s+)?(?P<who_before>{_WHO})(?(apposed),)\s+(?:also\s+)?{_VERB}\b)"
 )
 # What may open a sentence before its subject: "Earlier, ", "Moreover, ", and a participle or
 # preposition phrase that may name other people ("Speaking to Ivan Bohun, ", "In Kyiv, ").
@@ -139,6 +144,18 @@ _ROLES = _PERSON_NOUNS | frozenset(
     archbishop cardinal senator congressman congresswoman governor general colonel captain
     sergeant author writer poet novelist philosopher commissioner chancellor premier sheikh
     imam rabbi father sister doctor dr mr mrs ms sir lord lady saint judge justice speaker
+    """.split()
+)
+
+
+# Occupations written in lower case before a name ("said farmer Petro Ivanenko", "coach Serhiy
+# Rebrov"): a title there, but not in _ROLES, since capitalised they are also surnames (Farmer,
+# Baker), and a name run must not be cut at them.
+_LOWER_CASE_ROLES = frozenset(
+    """
+    farmer coach teacher librarian student resident pensioner volunteer engineer architect
+    manager owner driver nurse soldier officer priest player singer actor actress lawmaker
+    researcher scientist economist designer curator organizer organiser
     """.split()
 )
 
@@ -267,6 +284,16 @@ def _attribute_quotations(
         if phrase is None:
             phrase = _OCCASION.sub("", match.group("who_after"))
         speaker = _resolve(phrase, people, sentences, result, segment[0])
+        if match.group("apposed") is not None:
+            # '"...," the chief librarian, Iryna Bondar, said': two phrases for one person;
+            # kept only when they do not name two different people ("and X" is a list).
+            other = _resolve(match.group("apposed"), people, sentences, result, segment[0])
+            if phrase.lstrip().lower().startswith(("and ", "or ")):
+                speaker = None
+            elif speaker is None or other is None or speaker == other:
+                speaker = speaker or other
+            else:
+                speaker = None
         for member in segment:
             result[member] = speaker
             in_quotation[member] = True
@@ -366,8 +393,8 @@ def _names_someone_else(before: Sequence[str]) -> bool:
 
 
 def _is_title(phrase: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(_DETERMINER.sub("", phrase))]
-    return bool(words) and any(_is_role(w) for w in words)
+    words = _WORD.findall(_DETERMINER.sub("", phrase))
+    return bool(words) and any(_is_role(w) or w in _LOWER_CASE_ROLES for w in words)
 
 
 def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str] | None:

@@ -274,6 +274,29 @@ def test_a_title_with_of_that_the_name_holds_keeps_the_name(text: str, speaker: 
     assert _who(text) == [speaker]
 
 
+def test_a_title_and_a_name_as_two_phrases_before_said_are_one_speaker() -> None:
+    quote = '"Students asked us to stay open late," '
+    assert _who(quote + "the chief librarian, Iryna Bondar, said.") == ["Iryna Bondar"]
+    assert _who(quote + "Ivan Franko, Olha's husband, said.") == ["Ivan Franko"]
+    assert _who(quote + "a spokesman for Mayor Vitali Klitschko, Ivan Petrenko, said.") == [
+        "Ivan Petrenko"
+    ]
+    assert _who(quote + "Petro Ivanenko, a friend of Ivan Franko, said.") == ["Petro Ivanenko"]
+    # Two different people, a list, or someone cited: no name.
+    assert _who(quote + "Ivan Franko, Petro Ivanenko, said.") == [None]
+    assert _who(quote + "Ivan Franko, and Petro Ivanenko said.") == [None]
+    assert _who(quote + "according to Ivan Franko, police said.") == [None]
+
+
+def test_an_occupation_in_lower_case_before_the_name_is_a_title() -> None:
+    assert _who(
+        '"The harvest is good," said farmer Petro Ivanenko at the fair, adding that prices fell.'
+    ) == ["Petro Ivanenko"]
+    assert _who(
+        '"Our team won," said coach Serhiy Rebrov at the opening, as Andriy Shevchenko watched.'
+    ) == ["Serhiy Rebrov"]
+
+
 def test_an_opening_phrase_may_name_someone_other_than_the_speaker() -> None:
     reported = "Speaking to Ivan Bohun, Olha Kobylianska said that the city is safe."
     assert _who(reported) == ["Olha Kobylianska"]
