@@ -359,6 +359,10 @@ def _trailing_name(phrase: str) -> str | None:
         return None  # "the wife of Ivan Franko", "a spokesman for Mayor X": not the speaker
     if before and not _is_title(" ".join(before)):
         return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
+    if before and not (
+        before[-1][:1].isupper() or _is_role(before[-1]) or before[-1] in _LOWER_CASE_ROLES
+    ):
+        return None  # "the lawyer representing X", "the actor playing X": X is not the title's
     return " ".join(name)
 
 

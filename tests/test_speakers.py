@@ -235,6 +235,12 @@ SOMEONE_ELSE = [
     "A spokesman for Mayor Vitali Klitschko said that the river is clean.",
     "Earlier, the son of President Volodymyr Zelensky stated that the river is clean.",
     "According to a lawyer for Crimean Tatar activist Ilmi Umerov, the river is clean.",
+    # A verb between the title and the name: the name is its object, not the title's holder.
+    '"He is ill," said the lawyer representing Ilmi Umerov.',
+    "The lawyer representing Ilmi Umerov said that the river is clean.",
+    '"He is great," said the actor playing Vitali Klitschko.',
+    '"He is great," said the student who met Vitali Klitschko.',
+    '"He is great," said a farmer near Vitali Klitschko.',
 ]
 
 
