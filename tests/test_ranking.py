@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,19 @@ def test_the_searcher_declines_questions_the_corpus_cannot_answer() -> None:
     answer = searcher.search("What is the speed of light in vacuum?")
     assert answer.abstained is True
     assert answer.quotes  # candidates stay available to machines (--json), never as an answer
+
+
+@pytest.mark.integration
+def test_a_how_long_question_gets_the_sentence_with_the_duration_first(
+    real_index_dir: Path,
+) -> None:
+    """ "for a week" has no digit; before durations counted as numbers, the sentence saying how
+    long the banner hangs came second, after the one that describes the banner (issue 8)."""
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    answer = searcher.search("How long will the banner stay up?")
+    assert "for a week" in answer.quotes[0].text
+    headline = searcher.search("How many political prisoners are held in Crimea?")
+    assert "67 people" in headline.quotes[0].text
