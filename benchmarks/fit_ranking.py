@@ -108,8 +108,12 @@ def fit_weights(sets: list[tuple[Data, float]]) -> Matrix:
 
 
 def metrics(data: Data, w: Matrix) -> tuple[float, float]:
-    """P@1 and MRR@10 of the answerable questions."""
-    s = data.x @ w
+    """P@1 and MRR@10 of the answerable questions under the linear weights ``w``."""
+    return score_metrics(data, data.x @ w)
+
+
+def score_metrics(data: Data, s: Matrix) -> tuple[float, float]:
+    """P@1 and MRR@10 of the answerable questions, candidates ordered by any scores ``s``."""
     p1, mrr, count = 0.0, 0.0, 0
     order = np.lexsort((-s, data.group))
     g, y = data.group[order], data.y[order]
@@ -123,7 +127,7 @@ def metrics(data: Data, w: Matrix) -> tuple[float, float]:
         if len(hits):
             mrr += 1.0 / (hits[0] + 1)
             p1 += hits[0] == 0
-    return p1 / count, mrr / count
+    return p1 / max(count, 1), mrr / max(count, 1)
 
 
 @dataclass

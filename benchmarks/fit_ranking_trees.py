@@ -47,6 +47,7 @@ import numpy.typing as npt
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from fit_ranking import READER_WEIGHT, Data, collect, fit_weights  # noqa: E402
+from fit_ranking import score_metrics as metrics  # noqa: E402
 from quality_sets import load  # noqa: E402
 from vector_cache import VectorCache  # noqa: E402
 
@@ -148,24 +149,6 @@ def subset(data: Data, questions: npt.NDArray[np.bool_]) -> Data:
 
 def top_mask(data: Data, linear: Matrix, top: int = TOP) -> npt.NDArray[np.bool_]:
     return _ranks(linear, data.group) < top
-
-
-def metrics(data: Data, scores: Matrix) -> tuple[float, float]:
-    """P@1 and MRR@10 over the answerable questions."""
-    order = np.lexsort((-scores, data.group))
-    g, y = data.group[order], data.y[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    ends = np.r_[starts[1:], len(g)]
-    p1, mrr, count = 0.0, 0.0, 0
-    for a, b in zip(starts, ends, strict=True):
-        if not data.answerable[g[a]]:
-            continue
-        count += 1
-        hits = np.flatnonzero(y[a:b][:10])
-        if len(hits):
-            mrr += 1.0 / (hits[0] + 1)
-            p1 += hits[0] == 0
-    return p1 / max(count, 1), mrr / max(count, 1)
 
 
 @dataclass
