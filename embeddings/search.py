@@ -25,6 +25,7 @@ from embeddings.language import can_search, detect_language, is_multilingual_mod
 from embeddings.ranking import Ranking, index_traits, rank
 from embeddings.resident import Warming, keep_resident
 from embeddings.speakers import speakers
+from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
 
 if TYPE_CHECKING:
@@ -157,9 +158,14 @@ class Searcher:
         ]
         if not searchable:
             return answers
-        vectors = self.encoder.encode([cleaned[n] for n in searchable])
-        for n, vector in zip(searchable, vectors, strict=True):
-            ranking = self.rank(cleaned[n], vector, languages[n])
+        # Cyrillic names in an English question in the corpus's Latin spelling ("Who is
+        # Умеров?" is searched as "Who is Umerov?"); the answer keeps the question as typed.
+        queries = [
+            searchable_question(cleaned[n], languages[n], self.index.lexical) for n in searchable
+        ]
+        vectors = self.encoder.encode(queries)
+        for n, query, vector in zip(searchable, queries, vectors, strict=True):
+            ranking = self.rank(query, vector, languages[n])
             answers[n] = Answer(
                 cleaned[n],
                 self._quotes(ranking, top_k),

@@ -1,0 +1,186 @@
+"""Cyrillic words inside an English question, spelled in Latin letters the corpus may know.
+
+Readers in Ukraine and Crimea often type a name in Cyrillic inside an English question ("Who
+is Умеров?", "Who leads the Меджліс?"). The question is rightly detected English, but the
+English articles spell the names in Latin letters (Umerov, Mejlis), so neither BM25 nor the
+English sentence model can match them and the bot declined. Before such a question is searched,
+its Cyrillic words are transliterated: by the Ukrainian national system (KMU 2010) and by the
+usual Russian one, with a few spellings the press uses ("dzh" as "j": Mejlis; "є" inside a word
+as "e": Dzhemilev). Of these candidate spellings the one the index's vocabulary knows wins, so
+the question uses the corpus's own spelling; when none is known, the Ukrainian rule's.
+
+Pure functions, no model: the spelling rules take a ``known`` predicate, which
+``searchable_question`` builds from the index's BM25 vocabulary.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from embeddings.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+# A Cyrillic word, apostrophes inside it included (Ukrainian "м'ясо", "Мар’яна").
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ][\u0400-\u04ff]+)*")
+_APOSTROPHES = "'’ʼ"
+
+# Languages written in Cyrillic: a question detected as one of these is searched as it is.
+CYRILLIC_LANGUAGES = frozenset("uk ru be bg mk sr kk ky tg mn tt ba cv os ab ce".split())
+
+# KMU 2010 (Ukrainian national transliteration, resolution 55 of 27 January 2010): letters that
+# are spelled differently at the start of a word come first, then everywhere else.
+_UK_WORD_START = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_UK = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+    "я": "ia",
+    # Russian letters in a Ukrainian-rule spelling, read as the Russian rule does.
+    "ы": "y", "э": "e", "ё": "e", "ъ": "",
+}  # fmt: skip
+# The common Russian romanisation of the press (BGN/PCGN without diacritics): Г g, И i, Й y.
+_RU_WORD_START = {"е": "ye", "ё": "yo"}
+_RU = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+    # Ukrainian letters in a Russian-rule spelling.
+    "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
+}  # fmt: skip
+# Spellings the English-language press uses for a few Ukrainian letters inside a word
+# (Dzhemilev for Джемілєв, Kyiv for Київ): a simplification of KMU, tried after it.
+_UK_SIMPLE = {**_UK, "є": "e", "ї": "i", "й": "y", "ю": "yu", "я": "ya"}
+_UK_LETTERS = frozenset("іїєґ")
+_RU_LETTERS = frozenset("ыэёъ")
+
+
+def has_cyrillic(text: str) -> bool:
+    """Whether the text holds a Cyrillic word (cheap: questions without one are untouched)."""
+    return _CYRILLIC_WORD.search(text) is not None
+
+
+def _spell(word: str, table: dict[str, str], word_start: dict[str, str]) -> str:
+    """``word`` (lower case) letter by letter; apostrophes and unknown letters dropped.
+
+    KMU writes "зг" as "zgh" (Згурський -> Zghurskyi), so that it is not read as "zh".
+    """
+    out = []
+    for n, char in enumerate(word):
+        if char in _APOSTROPHES:
+            continue
+        if n == 0:
+            out.append(word_start.get(char, table.get(char, "")))
+        elif char == "г" and word[n - 1] == "з" and table.get(char) == "h":
+            out.append("gh")
+        else:
+            out.append(table.get(char, ""))
+    return "".join(out)
+
+
+def transliterate_uk(word: str) -> str:
+    """The word by the Ukrainian national rule (KMU 2010), in lower case: "Щорс" -> "shchors"."""
+    return _spell(word.lower(), _UK, _UK_WORD_START)
+
+
+def transliterate_ru(word: str) -> str:
+    """The word by the common Russian romanisation, in lower case: "Гагарин" -> "gagarin"."""
+    return _spell(word.lower(), _RU, _RU_WORD_START)
+
+
+def candidates(word: str) -> list[str]:
+    """Plausible Latin spellings of one Cyrillic word, in lower case, most likely first.
+
+    The Ukrainian rule first (this bot's readers are Ukrainian), unless the word has a letter
+    only Russian has; then the press's simplified Ukrainian spelling, then the Russian rule;
+    each also with "dzh" written "j" (Меджліс -> Mejlis). No duplicates.
+    """
+    lower = word.lower()
+    uk = transliterate_uk(lower)
+    simple = _spell(lower, _UK_SIMPLE, _UK_WORD_START)
+    ru = transliterate_ru(lower)
+    letters = set(lower)
+    if letters & _RU_LETTERS and not letters & _UK_LETTERS:
+        order = [ru, uk, simple]
+    else:
+        order = [uk, simple, ru]
+    order += [spelling.replace("dzh", "j") for spelling in order if "dzh" in spelling]
+    return list(dict.fromkeys(spelling for spelling in order if spelling))
+
+
+def _cased(spelling: str, word: str) -> str:
+    """``spelling`` with the case of ``word``: "Умеров" -> "Umerov", "НАТО" -> "NATO"."""
+    if len(word) > 1 and word.isupper():
+        return spelling.upper()
+    if word[:1].isupper():
+        return spelling[:1].upper() + spelling[1:]
+    return spelling
+
+
+def transliterate_word(word: str, known: Callable[[str], bool] | None = None) -> str:
+    """One Cyrillic word in Latin letters, cased like the word.
+
+    The first of ``candidates`` that ``known`` accepts (the corpus spells it so), else the
+    Ukrainian rule's spelling.
+    """
+    options = candidates(word)
+    if not options:
+        return word
+    chosen = next((option for option in options if known is not None and known(option)), None)
+    return _cased(chosen if chosen is not None else options[0], word)
+
+
+def transliterate_question(text: str, known: Callable[[str], bool] | None = None) -> str:
+    """``text`` with each Cyrillic word transliterated (``transliterate_word``).
+
+    ``known(word)`` says whether the corpus knows a word; a Cyrillic word it knows as it is
+    (an index with Ukrainian articles) is left alone. Text without Cyrillic is returned as it
+    is, the same object.
+    """
+    if not has_cyrillic(text):
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group()
+        if known is not None and known(word.lower()):
+            return word
+        return transliterate_word(word, known)
+
+    result = _CYRILLIC_WORD.sub(replace, text)
+    logger.debug("transliterated %r -> %r", text, result)
+    return result
+
+
+def corpus_knows(lexical: LexicalIndex, language: str | None) -> Callable[[str], bool]:
+    """Whether the index's vocabulary holds every term of a word, tokenised as a question in
+    ``language`` is (stemmed: "umerov's" is known when "Umerov" is)."""
+    from embeddings.lexical import tokenize
+
+    languages = lexical.query_languages(language)
+    vocabulary = lexical.vocabulary
+
+    def known(word: str) -> bool:
+        terms = {term for code in languages for term in tokenize(word, code)}
+        return bool(terms) and all(term in vocabulary for term in terms)
+
+    return known
+
+
+def searchable_question(question: str, language: str, lexical: LexicalIndex) -> str:
+    """The text to encode and match for a question detected in ``language``.
+
+    A question in a language written in Latin letters (English) with Cyrillic words gets them
+    transliterated in the corpus's spelling; any other question is returned as it is, so a
+    question without Cyrillic is searched exactly as before, and a Cyrillic question
+    (Ukrainian, Russian) is answered as its language allows.
+    """
+    if language in CYRILLIC_LANGUAGES or not has_cyrillic(question):
+        return question
+    return transliterate_question(question, corpus_knows(lexical, language))
