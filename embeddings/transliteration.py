@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,30 @@ _RU = {
 _UK_SIMPLE = {**_UK, "є": "e", "ї": "i", "й": "y", "ю": "yu", "я": "ya"}
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэёъ")
+# Word endings the English-language press shortens: Зеленський -> Zelensky (not Zelenskyi),
+# Наталія -> Natalia (not Nataliia); Russian Зеленский, Наталия likewise.
+_PRESS_ENDINGS = (("ий", "y"), ("ій", "y"), ("ый", "y"), ("ія", "ia"), ("ия", "ia"))
+# Stress marks a reader may type on a vowel (Умеро́в): not letters, dropped before spelling.
+_STRESS_MARKS = re.compile(r"(?<=[\u0400-\u04ff])[\u0300\u0301]")
+
+
+def _exonym_table() -> dict[str, str]:
+    """Places central to this corpus that English names differently from any transliteration
+    (Крим is Crimea, not Krym; Киев is Kyiv), in their Ukrainian and Russian case forms."""
+    forms = {
+        "Crimea": "крим криму кримом крима кримі крым крыму крыма крымом крыме",
+        "Kyiv": "київ києва києві києву києвом киев киева киеве киеву киевом",
+        "Ukraine": "україна україни україні україну україною "
+        "украина украины украине украину украиной",
+        "Russia": "росія росії росію росією россия россии россию россией",
+        "Moscow": "москва москви москвы москві москве москву москвою москвой",
+        "Odesa": "одеса одеси одесі одесу одесою одесса одессы одессе одессу одессой",
+        "Donbas": "донбас донбасу донбасі донбасом донбасс донбасса донбассе донбассу донбассом",
+    }
+    return {form: english for english, words in forms.items() for form in words.split()}
+
+
+EXONYMS = _exonym_table()
 
 
 def has_cyrillic(text: str) -> bool:
@@ -99,8 +124,9 @@ def candidates(word: str) -> list[str]:
     """Plausible Latin spellings of one Cyrillic word, in lower case, most likely first.
 
     The Ukrainian rule first (this bot's readers are Ukrainian), unless the word has a letter
-    only Russian has; then the press's simplified Ukrainian spelling, then the Russian rule;
-    each also with "dzh" written "j" (Меджліс -> Mejlis). No duplicates.
+    only Russian has; then the press's simplified Ukrainian spelling, then the Russian rule,
+    then the press's short endings (Зеленський -> zelensky, Юлія -> yulia); each also with
+    "dzh" written "j" (Меджліс -> Mejlis). No duplicates.
     """
     lower = word.lower()
     uk = transliterate_uk(lower)
@@ -111,8 +137,28 @@ def candidates(word: str) -> list[str]:
         order = [ru, uk, simple]
     else:
         order = [uk, simple, ru]
+    order += _press_spellings(lower)
     order += [spelling.replace("dzh", "j") for spelling in order if "dzh" in spelling]
     return list(dict.fromkeys(spelling for spelling in order if spelling))
+
+
+def _press_spellings(lower: str) -> list[str]:
+    """The press's short ending for a word ending in -ий/-ій/-ый/-ія/-ия, its stem spelled by
+    the simplified Ukrainian and the Russian rule: Сирський -> syrsky, Юлія -> yulia."""
+    for ending, latin in _PRESS_ENDINGS:
+        stem = lower[: -len(ending)]
+        if lower.endswith(ending) and stem:
+            return [
+                _spell(stem, _UK_SIMPLE, _UK_WORD_START) + latin,
+                _spell(stem, _RU, _RU_WORD_START) + latin,
+            ]
+    return []
+
+
+def _russian_spellings(lower: str) -> set[str]:
+    """The Russian-rule spellings among a word's candidates (with "dzh" as "j" too)."""
+    ru = transliterate_ru(lower)
+    return {ru, ru.replace("dzh", "j")}
 
 
 def _cased(spelling: str, word: str) -> str:
@@ -127,14 +173,24 @@ def _cased(spelling: str, word: str) -> str:
 def transliterate_word(word: str, known: Callable[[str], bool] | None = None) -> str:
     """One Cyrillic word in Latin letters, cased like the word.
 
-    The first of ``candidates`` that ``known`` accepts (the corpus spells it so), else the
-    Ukrainian rule's spelling.
+    A place English names otherwise is its English name (Крим -> Crimea). Else the first of
+    ``candidates`` that ``known`` accepts (the corpus spells it so), else the Ukrainian rule's
+    spelling. ``known`` compares stems, so two spellings can both be known (Mejlys, Mejlis);
+    then, for a word with no Ukrainian-only letter (Меджлис), the Russian rule's spelling wins,
+    as the word is most likely Russian and the corpus writes it so.
     """
+    lower = word.lower()
+    exonym = EXONYMS.get(lower)
+    if exonym is not None:
+        return exonym.upper() if len(word) > 1 and word.isupper() else exonym
     options = candidates(word)
     if not options:
         return word
-    chosen = next((option for option in options if known is not None and known(option)), None)
-    return _cased(chosen if chosen is not None else options[0], word)
+    accepted = [option for option in options if known is not None and known(option)]
+    if len(accepted) > 1 and not set(lower) & _UK_LETTERS:
+        russian = _russian_spellings(lower)
+        accepted = [option for option in accepted if option in russian] or accepted
+    return _cased(accepted[0] if accepted else options[0], word)
 
 
 def transliterate_question(text: str, known: Callable[[str], bool] | None = None) -> str:
@@ -142,10 +198,12 @@ def transliterate_question(text: str, known: Callable[[str], bool] | None = None
 
     ``known(word)`` says whether the corpus knows a word; a Cyrillic word it knows as it is
     (an index with Ukrainian articles) is left alone. Text without Cyrillic is returned as it
-    is, the same object.
+    is, the same object. Text with Cyrillic is first NFC-normalised (a Й typed as И and a
+    combining breve) and loses stress marks (Умеро́в), so both spell as the plain word.
     """
     if not has_cyrillic(text):
         return text
+    text = _STRESS_MARKS.sub("", unicodedata.normalize("NFC", text))
 
     def replace(match: re.Match[str]) -> str:
         word = match.group()

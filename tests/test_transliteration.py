@@ -166,3 +166,104 @@ def test_cyrillic_names_are_found_with_the_real_model(real_index_dir: Path) -> N
         first = searcher.index.sentences[int(ranking.ids[0])]
         assert answer.quotes[0].text == first.text
         assert answer.quotes[0].score == float(ranking.fused[0])
+
+
+@pytest.mark.parametrize(
+    ("word", "corpus", "latin"),
+    [
+        ("Зеленський", "zelensky", "Zelensky"),
+        ("Зеленский", "zelensky", "Zelensky"),
+        ("Залужний", "zaluzhny", "Zaluzhny"),
+        ("Сирський", "syrsky", "Syrsky"),
+        ("Наталія", "natalia", "Natalia"),
+        ("Юлія", "yulia", "Yulia"),
+        ("Наталия", "natalia", "Natalia"),
+        # The national spelling still wins where the corpus uses it.
+        ("Зеленський", "zelenskyi", "Zelenskyi"),
+    ],
+)
+def test_the_press_spellings_of_name_endings_are_found(word: str, corpus: str, latin: str) -> None:
+    """NU8C T1: the articles write Zelensky, Zaluzhny, Syrsky, Natalia, Yulia (press spelling),
+    so "Who is Зеленський?" was declined while "Who is Zelensky?" was answered."""
+    assert transliterate_word(word, {corpus}.__contains__) == latin
+
+
+def test_press_endings_do_not_change_the_default_spelling() -> None:
+    assert transliterate_word("Зеленський") == "Zelenskyi"
+    assert transliterate_word("Юлія") == "Yuliia"
+    assert candidates("Гагарин")[0] == "haharyn"
+
+
+def test_a_russian_word_known_in_two_spellings_gets_the_russian_one(
+    fake_searcher: Searcher,
+) -> None:
+    """NU8C T2: "mejlys" and "mejlis" have one stem, so the known-check accepted both and the
+    first (Ukrainian и -> y) won: "Mejlys", a spelling the dense model had never seen."""
+    stem_of_both = {"mejlys", "mejlis"}.__contains__
+    assert transliterate_word("Меджлис", stem_of_both) == "Mejlis"
+    # A Ukrainian-only letter keeps the Ukrainian rule first.
+    assert transliterate_word("Меджліс", stem_of_both) == "Mejlis"
+    assert transliterate_word("Крилів", {"kryliv", "kriliv"}.__contains__) == "Kryliv"
+    lexical = fake_searcher.index.lexical
+    assert searchable_question("Who leads the Меджлис?", "en", lexical) == "Who leads the Mejlis?"
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [
+        ("Крим", "Crimea"), ("Криму", "Crimea"), ("Кримом", "Crimea"), ("Крима", "Crimea"),
+        ("Крым", "Crimea"), ("Крыму", "Crimea"), ("Крыма", "Crimea"), ("Крымом", "Crimea"),
+        ("Київ", "Kyiv"), ("Києва", "Kyiv"), ("Києві", "Kyiv"), ("Киев", "Kyiv"),
+        ("Киева", "Kyiv"), ("Киеве", "Kyiv"), ("України", "Ukraine"), ("Україну", "Ukraine"),
+        ("Украины", "Ukraine"), ("Украине", "Ukraine"), ("Росії", "Russia"),
+        ("России", "Russia"), ("Москви", "Moscow"), ("Москве", "Moscow"), ("Одеса", "Odesa"),
+        ("Одессы", "Odesa"), ("Донбас", "Donbas"), ("Донбасс", "Donbas"), ("КРИМ", "CRIMEA"),
+    ],
+)  # fmt: skip
+def test_places_english_names_differently_get_their_english_name(word: str, english: str) -> None:
+    """NU8C T3: "Крим" became "Krym", a word the corpus never uses, and the question about
+    Crimea was declined; the English name wins even over a known transliteration."""
+    assert transliterate_word(word, {"krym", "kiev", "odessa"}.__contains__) == english
+
+
+def test_a_question_about_a_place_in_cyrillic_uses_the_english_name() -> None:
+    assert (
+        transliterate_question("How many political prisoners are held in Крим?")
+        == "How many political prisoners are held in Crimea?"
+    )
+    assert transliterate_question("Where does the ferry from Одесса go?") == (
+        "Where does the ferry from Odesa go?"
+    )
+
+
+def test_decomposed_letters_and_stress_marks_spell_as_the_plain_word() -> None:
+    """NU8C N1: "Й" typed as И + combining breve became "Y̆osyp", and a stress mark
+    "Умеро́в" became "Umeróv" (relevance 0.364 against 0.989)."""
+    decomposed = "Who is \u0419\u043e\u0441\u0438\u043f?".replace("\u0419", "\u0418\u0306")
+    assert transliterate_question(decomposed) == "Who is Yosyp?"
+    assert transliterate_question("Who is Умеро\u0301в?") == "Who is Umerov?"
+    question = "Who is Umero\u0301v?"  # no Cyrillic: untouched, the same object
+    assert transliterate_question(question) is question
+
+
+@pytest.mark.integration
+def test_a_cyrillic_place_name_is_answered_like_its_english_name(real_index_dir: Path) -> None:
+    """NU8C T3: "held in Крим?" was 'related' 0.103 with another sentence first; "held in
+    Crimea?" is answered with the 67-people sentence."""
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    cyrillic, russian, latin = searcher.search_many(
+        [
+            "How many political prisoners are held in Крим?",
+            "How many political prisoners are held in Крыму?",
+            "How many political prisoners are held in Crimea?",
+        ]
+    )
+    assert "67 people" in cyrillic.quotes[0].text
+    assert cyrillic.outcome == "answered"
+    assert cyrillic.question == "How many political prisoners are held in Крим?"
+    for answer in (cyrillic, russian):
+        assert answer.quotes[0].text == latin.quotes[0].text
+        assert answer.relevance == latin.relevance
