@@ -6,8 +6,10 @@ English articles spell the names in Latin letters (Umerov, Mejlis), so neither B
 English sentence model can match them and the bot declined. Before such a question is searched,
 its Cyrillic words are transliterated: by the Ukrainian national system (KMU 2010) and by the
 usual Russian one, with a few spellings the press uses ("dzh" as "j": Mejlis; "є" inside a word
-as "e": Dzhemilev). Of these candidate spellings the one the index's vocabulary knows wins, so
-the question uses the corpus's own spelling; when none is known, the Ukrainian rule's.
+as "e": Dzhemilev; -ий as -y: Zelensky; -ія as -ia: Natalia). Of these candidate spellings the
+one the index's vocabulary knows wins, so the question uses the corpus's own spelling; when none
+is known, the Ukrainian rule's. A few places central to the corpus that English names otherwise
+(Крим -> Crimea, Киев -> Kyiv) get their English name, as "Krym" is a word no article uses.
 
 Pure functions, no model: the spelling rules take a ``known`` predicate, which
 ``searchable_question`` builds from the index's BM25 vocabulary.
