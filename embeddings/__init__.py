@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from embeddings.language import is_multilingual_model, unsupported_language_answer
     from embeddings.lexical import term_spans, tokenize
     from embeddings.messages import (
+        in_language,
         outcome_frame,
         unsupported_language_reply,
         unsupported_language_short,
@@ -125,6 +126,7 @@ _EXPORTS: dict[str, str] = {
     "is_multilingual_model": "embeddings.language",
     "unsupported_language_answer": "embeddings.language",
     "term_spans": "embeddings.lexical",
+    "in_language": "embeddings.messages",
     "outcome_frame": "embeddings.messages",
     "unsupported_language_reply": "embeddings.messages",
     "unsupported_language_short": "embeddings.messages",
@@ -191,6 +193,7 @@ __all__ = [
     "encoder_store_dir",
     "evaluate_answer_set",
     "evaluate_squad",
+    "in_language",
     "index_write_problem",
     "is_multilingual_model",
     "list_encoders",

@@ -170,8 +170,8 @@ def detect_language(question: str) -> str:
 _CYRILLIC = re.compile(r"[\u0400-\u052f]")
 # Letters of one of the two languages and not of the other. Belarusian (ў) shares letters with
 # both, so text with ў is left to the model.
-_UKRAINIAN_LETTERS = frozenset("іїєґ")
-_RUSSIAN_LETTERS = frozenset("ыэёъ")
+UKRAINIAN_LETTERS = frozenset("іїєґ")
+RUSSIAN_LETTERS = frozenset("ыэёъ")
 # Question and function words of one language that the other does not use.
 _UKRAINIAN_WORDS = frozenset(
     """хто що який яка яке які якого якій такий така таке такі де коли чому скільки як чи
@@ -233,8 +233,8 @@ def _ukrainian_or_russian(text: str) -> str | None:
     ukrainian = russian = 0
     for word in words:
         letters = set(word)
-        ukrainian += bool(letters & _UKRAINIAN_LETTERS) or word in _UKRAINIAN_WORDS
-        russian += bool(letters & _RUSSIAN_LETTERS) or word in _RUSSIAN_WORDS
+        ukrainian += bool(letters & UKRAINIAN_LETTERS) or word in _UKRAINIAN_WORDS
+        russian += bool(letters & RUSSIAN_LETTERS) or word in _RUSSIAN_WORDS
     if ukrainian > russian:
         return "uk"
     if russian > ukrainian:

@@ -183,7 +183,7 @@ class LexicalIndex:
     idf: FloatArray  # per term
     size: int  # number of sentences
     k1: float = K1
-    languages: tuple[str, ...] = (ENGLISH,)  # of the texts; a query is tokenised in each
+    languages: tuple[str, ...] = (ENGLISH,)  # of the texts (see query_languages)
 
     def query_languages(self, language: str | None = None) -> tuple[str, ...]:
         """The languages a question in ``language`` is tokenised in over this index.

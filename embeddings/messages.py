@@ -7,7 +7,7 @@ a language without its own text gets English.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from embeddings.language import ENGLISH, normalise
 from embeddings.types import Document
@@ -45,6 +45,12 @@ UNSUPPORTED_LANGUAGE_OTHER_ARTICLES: dict[str, str] = {
 }
 
 
+def in_language(texts: Mapping[str, str], language: str | None) -> str:
+    """The text of ``texts`` (by ISO 639-1 code) in ``language``, English when it has none:
+    how every reply the bot words itself picks its language."""
+    return texts.get(language or ENGLISH, texts[ENGLISH])
+
+
 def unsupported_language_reply(language: str | None, documents: Iterable[Document] = ()) -> str:
     """What to tell the asker of a question in an unsupported language, in that language.
 
@@ -59,7 +65,7 @@ def unsupported_language_reply(language: str | None, documents: Iterable[Documen
         if articles_all_english
         else UNSUPPORTED_LANGUAGE_OTHER_ARTICLES
     )
-    return texts.get(language or ENGLISH, texts[ENGLISH])
+    return in_language(texts, language)
 
 
 # The same, short enough for a button (Telegram: at most 64 characters), e.g. the one inline
@@ -74,7 +80,7 @@ UNSUPPORTED_LANGUAGE_SHORT: dict[str, str] = {
 def unsupported_language_short(language: str | None) -> str:
     """``unsupported_language_reply`` in a few words (true whatever the articles' languages:
     it is the model that searches only English), in the question's language."""
-    return UNSUPPORTED_LANGUAGE_SHORT.get(language or ENGLISH, UNSUPPORTED_LANGUAGE_SHORT[ENGLISH])
+    return in_language(UNSUPPORTED_LANGUAGE_SHORT, language)
 
 
 # The head of an answer by its outcome (embeddings/abstention.py), in the question's language:
@@ -112,4 +118,4 @@ def outcome_frame(outcome: str, language: str | None = None) -> str:
     """The head of an ``answered``, ``related`` or ``declined`` answer in ``language``
     (``Answer.language``), English for a language without its own text."""
     texts = OUTCOME_FRAMES[outcome]
-    return texts.get(language or ENGLISH, texts[ENGLISH])
+    return in_language(texts, language)

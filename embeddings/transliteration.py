@@ -21,10 +21,9 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from embeddings.lexical import LexicalIndex
+from embeddings.language import RUSSIAN_LETTERS, UKRAINIAN_LETTERS
+from embeddings.lexical import LexicalIndex, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +60,6 @@ _RU = {
 # Spellings the English-language press uses for a few Ukrainian letters inside a word
 # (Dzhemilev for Джемілєв, Kyiv for Київ): a simplification of KMU, tried after it.
 _UK_SIMPLE = {**_UK, "є": "e", "ї": "i", "й": "y", "ю": "yu", "я": "ya"}
-_UK_LETTERS = frozenset("іїєґ")
-_RU_LETTERS = frozenset("ыэёъ")
 # Word endings the English-language press shortens: Зеленський -> Zelensky (not Zelenskyi),
 # Наталія -> Natalia (not Nataliia); Russian Зеленский, Наталия likewise.
 _PRESS_ENDINGS = (("ий", "y"), ("ій", "y"), ("ый", "y"), ("ія", "ia"), ("ия", "ia"))
@@ -135,7 +132,7 @@ def candidates(word: str) -> list[str]:
     simple = _spell(lower, _UK_SIMPLE, _UK_WORD_START)
     ru = transliterate_ru(lower)
     letters = set(lower)
-    if letters & _RU_LETTERS and not letters & _UK_LETTERS:
+    if letters & RUSSIAN_LETTERS and not letters & UKRAINIAN_LETTERS:
         order = [ru, uk, simple]
     else:
         order = [uk, simple, ru]
@@ -189,7 +186,7 @@ def transliterate_word(word: str, known: Callable[[str], bool] | None = None) ->
     if not options:
         return word
     accepted = [option for option in options if known is not None and known(option)]
-    if len(accepted) > 1 and not set(lower) & _UK_LETTERS:
+    if len(accepted) > 1 and not set(lower) & UKRAINIAN_LETTERS:
         russian = _russian_spellings(lower)
         accepted = [option for option in accepted if option in russian] or accepted
     return _cased(accepted[0] if accepted else options[0], word)
@@ -221,8 +218,6 @@ def transliterate_question(text: str, known: Callable[[str], bool] | None = None
 def corpus_knows(lexical: LexicalIndex, language: str | None) -> Callable[[str], bool]:
     """Whether the index's vocabulary holds every term of a word, tokenised as a question in
     ``language`` is (stemmed: "umerov's" is known when "Umerov" is)."""
-    from embeddings.lexical import tokenize
-
     languages = lexical.query_languages(language)
     vocabulary = lexical.vocabulary
 

@@ -19,8 +19,8 @@ from unittest import mock
 from telegram import Update
 from telegram.ext import Application
 
+from bot.cli.render import FRAME
 from bot.settings import Settings, TelegramSettings, load_telegram_settings
-from bot.telegram import render as render_html
 from bot.telegram.app import build_application
 from bot.telegram.bot_data import BotServices
 from bot.telegram.store import Store
@@ -166,7 +166,7 @@ def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
 def assert_answer(call: ApiCall, *fragments: str) -> None:
     assert call.params["parse_mode"] == "HTML"
     assert telegram_html_problems(call.text) == []
-    assert call.text.startswith(render_html.FRAME), call.text
+    assert call.text.startswith(FRAME), call.text
     assert call.text.count("<blockquote>") >= 1
     for fragment in fragments:
         assert fragment in call.text, call.text
@@ -176,5 +176,5 @@ def answers_to(bot: Bot, chat_id: int) -> list[ApiCall]:
     return [
         call
         for call in bot.api.calls_to("sendMessage")
-        if call.params["chat_id"] == chat_id and call.text.startswith(render_html.FRAME)
+        if call.params["chat_id"] == chat_id and call.text.startswith(FRAME)
     ]

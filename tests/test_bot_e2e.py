@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram import render as render_html
+from bot.cli.render import FRAME
 from tests.bot_api_server import BotAPIServer
 from tests.conftest import REPO
 from tests.fake_bot_api import BOT_USERNAME, TOKEN, ApiCall, Updates, telegram_html_problems
@@ -115,7 +115,7 @@ def test_the_bot_answers_with_cited_quotes_and_never_shows_its_token(
     answer = bot.reply_to(USER)
     assert answer.params["parse_mode"] == "HTML"
     assert telegram_html_problems(answer.text) == []
-    assert answer.text.startswith(render_html.FRAME)
+    assert answer.text.startswith(FRAME)
     assert "67 <b>people</b>" in answer.text
     assert "Mustafa Dzhemilev: 67 people held in custody in occupied Crimea" in answer.text
     assert "QHA (Crimean News Agency)" in answer.text

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.render import FRAME, RELATED
 from bot.settings import load_settings
 from bot.telegram import render
 from bot.telegram.app import open_configured_searcher
@@ -53,7 +54,7 @@ def test_related_passages_are_labelled_as_not_an_answer() -> None:
     answer = Answer("q", quotes, outcome="related", relevance=0.2)
     first = _page(answer)
     assert first.startswith("The sources speak of this subject but do not answer the question.")
-    assert render.FRAME not in first and "<blockquote>" in first
+    assert FRAME not in first and "<blockquote>" in first
     later = render.render_answer(answer, page_of(answer, 1, 3))
     assert later.startswith("More passages near the subject, not an answer (4–5 of 5):")
 
@@ -128,7 +129,7 @@ def test_the_bot_shows_related_passages_as_such(fake_searcher: Searcher, tmp_pat
     async def scenario() -> None:
         async with running_bot(related, tmp_path) as bot:
             reply = only(await bot.say(ALICE, CUSTODY), "sendMessage")
-            assert reply.text.startswith(render.RELATED)
+            assert reply.text.startswith(RELATED)
             assert "<blockquote>" in reply.text
             # No quote cards inline: posted alone, a card would read as an answer.
             inline = only(
@@ -161,8 +162,8 @@ def test_the_bot_obeys_both_threshold_settings(real_index_copy: Path, tmp_path: 
 
         run(scenario)
     answered, related, declined = replies
-    assert answered.startswith(render.FRAME)
-    assert related.startswith(render.RELATED) and "<blockquote>" in related
+    assert answered.startswith(FRAME)
+    assert related.startswith(RELATED) and "<blockquote>" in related
     assert declined == render.render_abstention()
 
 

@@ -8,9 +8,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cli.render import FRAME
 from bot.telegram.pages import page_count, page_of, sources_page, sources_page_count
 from bot.telegram.render import (
-    FRAME,
     MAX_MESSAGE_LENGTH,
     citation_html,
     citation_plain,

@@ -29,6 +29,7 @@ from unittest import mock
 import psycopg
 import pytest
 
+from bot.cli.render import FRAME
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import webhook
 from bot.telegram.app import build_application
@@ -36,7 +37,6 @@ from bot.telegram.database_state import BotState, open_state
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.inbox import DONE, PENDING, InboxError
 from bot.telegram.pg_inbox import PgInbox
-from bot.telegram.render import FRAME
 from bot.telegram.state_threads import inbox_call
 from bot.telegram.webhook import WebhookServer
 from embeddings.search import Searcher

@@ -21,9 +21,6 @@ from html import escape
 
 from telegram.constants import MessageLimit
 
-from bot.cli.render import ABSTAIN as ABSTAIN  # the English frames, re-exported
-from bot.cli.render import FRAME as FRAME
-from bot.cli.render import RELATED as RELATED
 from bot.quote_marks import unbalanced_marks
 from bot.telegram.pages import Page, SourcesPage
 from bot.telegram.store import Stats
@@ -32,6 +29,7 @@ from embeddings import (
     Document,
     Passage,
     Quote,
+    in_language,
     outcome_frame,
     term_spans,
     tokenize,
@@ -256,13 +254,9 @@ INLINE_DECLINED = {
 }
 
 
-def _in(texts: dict[str, str], language: str | None) -> str:
-    return texts.get(language or "en", texts["en"])
-
-
 def render_abstention(language: str | None = None) -> str:
     declined = outcome_frame("declined", language)
-    return f"{escape(declined)} {escape(_in(SOURCES_HINT, language))}"
+    return f"{escape(declined)} {escape(in_language(SOURCES_HINT, language))}"
 
 
 def render_not_answered(answer: Answer, documents: Iterable[Document] = ()) -> str:
@@ -293,7 +287,7 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
     if page.index == 0:
         head = escape(outcome_frame("related" if related else "answered", language))
     else:
-        more = _in(MORE_RELATED if related else MORE_ANSWERED, language)
+        more = in_language(MORE_RELATED if related else MORE_ANSWERED, language)
         head = escape(more.format(first=page.first, last=page.last, total=page.total))
     separator = "\n\n"
     room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
@@ -311,8 +305,8 @@ def inline_no_answer(answer: Answer) -> str:
     if answer.outcome == "unsupported-language":
         return unsupported_language_short(answer.language)
     if answer.outcome == "related":
-        return _in(INLINE_RELATED, answer.language)
-    return _in(INLINE_DECLINED, answer.language)
+        return in_language(INLINE_RELATED, answer.language)
+    return in_language(INLINE_DECLINED, answer.language)
 
 
 def render_inline_message(quote: Quote, question: str) -> str:

@@ -43,7 +43,6 @@ MIN_TEXT_CHARS = 200
 """Less text than this is an index page, a paywall teaser or an error page, not an article."""
 
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
 
 
 @dataclass(frozen=True)
@@ -124,8 +123,9 @@ def declared_language(tree: HtmlElement) -> str | None:
         candidates += _json_ld_languages(script)
     for candidate in candidates:
         primary = re.split(r"[-_]", str(candidate).strip(), maxsplit=1)[0]
-        # Only a code the corpus accepts (ISO 639-1): "fil" or "xx" would stop every build.
-        if _LANGUAGE.fullmatch(primary) and language_problem(primary) is None:
+        # Only a code the corpus accepts (language_problem): "fil" or "xx" would stop every
+        # build.
+        if language_problem(primary) is None:
             return primary.lower()
     return None
 
