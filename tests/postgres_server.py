@@ -118,30 +118,22 @@ class PostgresServer:
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run(
-            str(self.bin_dir / "pg_ctl"),
-            "start",
-            "-w",
-            "-t",
-            str(int(STARTUP_TIMEOUT)),
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.log_file),
-            "-o",
-            options,
-        )
+        self._pg_ctl_waiting("start", "-o", options)
 
     def restart(self) -> None:
         """Stop the server (``-m fast``: every session is ended, as in a real restart) and start
         it again on the same port and data; the log goes to the file, never to a pipe that
         the server would hold open."""
+        self._pg_ctl_waiting("restart", "-m", "fast")
+
+    def _pg_ctl_waiting(self, action: str, *options: str) -> None:
+        """``pg_ctl ACTION`` on this data directory, waiting (up to STARTUP_TIMEOUT) until the
+        server accepts connections, its log to the file."""
         self._run(
             str(self.bin_dir / "pg_ctl"),
-            "restart",
+            action,
             "-w",
-            "-m",
-            "fast",
+            *options,
             "-t",
             str(int(STARTUP_TIMEOUT)),
             "-D",
