@@ -7,7 +7,8 @@ speaker. This module reads the attributions that English news prose uses:
   (every sentence of the quotation is the speaker's, nested quotations included: the speaker
   is the one who says the sentence, whoever he quotes), also with a phrase about the occasion
   after the name (``...," said Mayor X at the opening.`` / ``on Monday`` / ``in an interview``),
-  or a title and the name as two phrases (``...," the chief librarian, Iryna Bondar, said.``);
+  or a title and the name as two phrases (``...," the chief librarian, Iryna Bondar, said.``),
+  the title of several words too (``said the chief executive, Ivan Petrenko``);
 * ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``,
   ``Speaking to Y, X said ...`` (the opening phrase's people are not the speaker);
 * ``According to X, ...``.
@@ -155,7 +156,9 @@ _LOWER_CASE_ROLES = frozenset(
     """
     farmer coach teacher librarian student resident pensioner volunteer engineer architect
     manager owner driver nurse soldier officer priest player singer actor actress lawmaker
-    researcher scientist economist designer curator organizer organiser
+    researcher scientist economist designer curator organizer organiser executive producer
+    adviser advisor aide consultant negotiator commander administrator inspector investigator
+    diplomat politician entrepreneur businessman businesswoman
     """.split()
 )
 
@@ -414,7 +417,10 @@ def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str
     at = next((n for n, w in enumerate(words) if w in _PERSON_NOUNS), None)
     if at is None:
         return None
-    if strict and (at > 3 or (at + 1 < len(words) and words[at + 1] != "of")):
+    end = at + 1  # a compound title ends at its last role word: "chief executive"
+    while end < len(words) and (_is_role(words[end]) or words[end] in _LOWER_CASE_ROLES):
+        end += 1
+    if strict and (at > 3 or (end < len(words) and words[end] != "of")):
         return None
     return frozenset(w for w in words if w not in _TITLE_FILLER), words[at]
 
@@ -551,11 +557,15 @@ def _title_before(before: str) -> str | None:
     if len(parts) >= 2 and _DETERMINER.match(parts[-2]):
         title.insert(0, parts[-2])
     adjacent = parts[-1].split(" and ")[-1].split()  # "X and the Head of Y Z": Z's own title
-    if not clause.rstrip().endswith(",") and _names_someone_else(adjacent):
+    if _names_someone_else(adjacent):
         # "the daughter of Mayor X": X is the mayor, not the daughter; only the words after
-        # the last preposition are X's title ("the lawyer of Y, X" keeps it: an apposition).
+        # the last preposition are X's title. After a comma, "the lawyer of Y, X" keeps it (an
+        # apposition: Y is named, so X is the lawyer), but in "the wife of the chief
+        # executive, X" X may be the chief executive as well as the wife: only that is kept.
         last = max(n for n, word in enumerate(adjacent) if word.lower() in _OBJECT_OF)
         rest = " ".join(adjacent[last + 1 :])
-        return rest if rest and _is_title(rest) else None
+        named = any(_is_name_word(_POSSESSIVE.sub("", w)) for w in adjacent[last + 1 :])
+        if not (clause.rstrip().endswith(",") and named):
+            return rest if rest and _is_title(rest) else None
     joined = " ".join(title)
     return joined if _is_title(joined) else None

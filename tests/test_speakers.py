@@ -303,6 +303,63 @@ def test_an_occupation_in_lower_case_before_the_name_is_a_title() -> None:
     ) == ["Serhiy Rebrov"]
 
 
+CHIEF = '"Sales doubled," '
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said the chief executive Ivan Petrenko.",
+        "said the chief executive, Ivan Petrenko.",
+        "said chief executive Ivan Petrenko.",
+        "said the former chief executive Ivan Petrenko at the opening.",
+        "said the company's chief executive, Ivan Petrenko.",
+        "said the chief executive of Naftogaz, Ivan Petrenko.",
+        "said the executive producer Ivan Petrenko.",
+        "the chief executive, Ivan Petrenko, said.",
+    ],
+)
+def test_a_compound_title_before_the_name_keeps_the_speaker(attribution: str) -> None:
+    assert _who(CHIEF + attribution) == ["Ivan Petrenko"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "The chief executive Ivan Petrenko",
+        "The chief executive, Ivan Petrenko,",
+        "Chief executive Ivan Petrenko",
+        "Earlier, the company's chief executive Ivan Petrenko",
+    ],
+)
+def test_a_compound_title_before_the_name_in_reported_speech(subject: str) -> None:
+    assert _who(f"{subject} said that sales doubled.") == ["Ivan Petrenko"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said the lawyer representing the chief executive, Ivan Petrenko.",
+        "said a spokesman for the chief executive, Ivan Petrenko.",
+        "said a spokesman for the chief executive Ivan Petrenko.",
+        "said an aide to chief executive Ivan Petrenko.",
+        # The name may be the chief executive's as well as the wife's: not guessed.
+        "said the wife of the chief executive, Ivan Petrenko.",
+        "said the wife of the chief executive Ivan Petrenko.",
+        "said the chief executive Ivan Petrenko and Petro Ivanenko.",
+    ],
+)
+def test_a_compound_title_after_of_or_for_is_still_someone_elses(attribution: str) -> None:
+    assert _who(CHIEF + attribution) != ["Ivan Petrenko"]
+
+
+def test_a_compound_title_alone_is_its_one_holder_or_none() -> None:
+    named = "Ivan Petrenko, the chief executive of Naftogaz, came.\n\n"
+    assert _who(named + CHIEF + "said the chief executive.") == [None, "Ivan Petrenko"]
+    two = "Ivan Petrenko and Petro Ivanenko came.\n\n"
+    assert _who(two + CHIEF + "said the chief executive.") == [None, None]
+
+
 def test_an_opening_phrase_may_name_someone_other_than_the_speaker() -> None:
     reported = "Speaking to Ivan Bohun, Olha Kobylianska said that the city is safe."
     assert _who(reported) == ["Olha Kobylianska"]
