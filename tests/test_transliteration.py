@@ -164,7 +164,7 @@ def test_cyrillic_names_are_found_with_the_real_model(real_index_dir: Path) -> N
         ranking = searcher.rank(question, vector, "en")
         assert answer.relevance == ranking.relevance
         first = searcher.index.sentences[int(ranking.ids[0])]
-        assert answer.quotes[0].text == first.text
+        assert first.text in answer.quotes[0].text  # maybe joined with its neighbours
         assert answer.quotes[0].score == float(ranking.fused[0])
 
 
