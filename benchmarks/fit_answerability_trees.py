@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,7 +74,12 @@ EXTRA_FEATURES = (
     "type_in_best_sentence",  # the asked-for kind of answer is in the best sentence itself
     "top5_documents",  # distinct documents among the 5 best candidates
     "best_context_cosine",  # the highest context cosine of any candidate
+    "subject_gain",  # best passage: max cosine to the question minus to its words it carries
+    "residual_cosine",  # best passage: max cosine to the question's words it does not carry
 )
+# The extras that need the question's words encoded apart (a second pass, one batch).
+ENCODED = ("subject_gain", "residual_cosine")
+_WORD = re.compile(r"[\w'’-]+")
 
 
 @dataclass
@@ -89,13 +95,13 @@ class Rows:
 
 def extra_values(
     evalset: EvalSet, n: int, hide: int | None, weights: tuple[float, ...]
-) -> tuple[Matrix, Matrix]:
+) -> tuple[Matrix, Matrix, tuple[str, str, list[int]] | None]:
     """The 13 answerability features and the EXTRA_FEATURES of question ``n``."""
     question = evalset.cases[n].question
     pool, linear, values = judged(evalset, n, hide, weights)
     extra = np.zeros(len(EXTRA_FEATURES))
     if not len(pool.ids):
-        return values[:THIRD_ROUND].astype(np.float64), extra
+        return values[:THIRD_ROUND].astype(np.float64), extra, None
     from embeddings.features import features
 
     x = features(question, evalset.traits, pool)
@@ -121,24 +127,72 @@ def extra_values(
     extra[4] = x[best, FEATURES.index("type_in_sentence")]
     extra[5] = len(set(docs[order[:5]].tolist()))
     extra[6] = float(x[:, FEATURES.index("context_cosine")].max())
-    assert passage_ids(evalset.traits, int(pool.ids[best]))[0] == int(pool.ids[best])
-    return values[:THIRD_ROUND].astype(np.float64), extra
+    ids = passage_ids(evalset.traits, int(pool.ids[best]))
+    words = {t for i in ids for t in tokenize(evalset.index.sentences[i].text)}
+    carried, rest = split_question(question, words)
+    return values[:THIRD_ROUND].astype(np.float64), extra, (carried, rest, ids)
+
+
+def split_question(question: str, passage: set[str]) -> tuple[str, str]:
+    """The question's words the passage carries (by stemmed term) and the rest, in order."""
+    inside: list[str] = []
+    outside: list[str] = []
+    for word in _WORD.findall(question):
+        terms = tokenize(word)
+        (inside if terms and all(t in passage for t in terms) else outside).append(word)
+    return " ".join(inside) or "?", " ".join(outside) or "?"
+
+
+def encoded_values(
+    evalset: EvalSet, jobs: list[tuple[int, int, str, str, list[int]]], extra: Matrix
+) -> None:
+    """Fill the ENCODED extras: one batch encodes every question's two halves."""
+    if not jobs:
+        return
+    texts = sorted({t for _, _, a, b, _ in jobs for t in (a, b)})
+    cache = evalset_cache(evalset)
+    vectors = dict(zip(texts, cache.encode(texts), strict=True))
+    g, r = EXTRA_FEATURES.index("subject_gain"), EXTRA_FEATURES.index("residual_cosine")
+    for row, n, inside, outside, ids in jobs:
+        p = evalset.matrix[ids]
+        whole = float((p @ evalset.questions[n]).max())
+        extra[row, g] = whole - float((p @ vectors[inside]).max())
+        extra[row, r] = float((p @ vectors[outside]).max())
+
+
+_CACHE: VectorCache | None = None
+
+
+def evalset_cache(evalset: EvalSet) -> VectorCache:
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = VectorCache()
+    return _CACHE
 
 
 def collect(evalset: EvalSet, weights: tuple[float, ...], hide_home: bool) -> Rows:
-    base, extra, answerable, tags, folds = [], [], [], [], []
+    base: list[Matrix] = []
+    extra: list[Matrix] = []
+    answerable: list[bool] = []
+    tags: list[str] = []
+    folds: list[int] = []
+    jobs: list[tuple[int, int, str, str, list[int]]] = []
     for n, case in enumerate(evalset.cases):
         hide = evalset.home[n] if hide_home and evalset.home is not None else None
-        b, e = extra_values(evalset, n, hide, weights)
+        b, e, job = extra_values(evalset, n, hide, weights)
+        if job is not None:
+            jobs.append((len(base), n, *job))
         base.append(b)
         extra.append(e)
         answerable.append(case.answerable and hide is None)
         tags.append("hidden" if hide is not None else case.tag or "")
         home = evalset.home[n] if evalset.home is not None else n
         folds.append(home)
+    extra_matrix = np.array(extra)
+    encoded_values(evalset, jobs, extra_matrix)
     return Rows(
         np.array(base),
-        np.array(extra),
+        extra_matrix,
         np.array(answerable),
         np.array(tags),
         np.array(folds, dtype=np.int64),
@@ -227,6 +281,8 @@ MONOTONE = {
     "type_in_best_sentence": 1,
     "top5_documents": -1,
     "best_context_cosine": 1,
+    "subject_gain": 1,
+    "residual_cosine": 1,
 }
 MONOTONE_ON: list[int] | None = None  # set by main: constraints per column, or None
 
