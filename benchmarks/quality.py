@@ -8,10 +8,12 @@ sections' sentences in one corpus), and the bundled corpus's reader questions (t
 held-out halves, tests/data/reader-*.jsonl). Systems: dense only (MiniLM cosine), BM25 only
 (sentence index, k1 0.7, b 0.3), the old hybrid (dense + margin-gated lexical share, relevance
 threshold 0.5) and quotebot (the learned ranking and the three outcomes, through the real
-Searcher). For SQuAD and SelQA every question is asked a second time with its own article
-hidden ("hidden"): a near-subject question the corpus does not answer, which must not be
-answered. Vectors come from the on-disk cache (benchmarks/vector_cache.py); the first run
-encodes them (minutes), later runs take about a minute.
+Searcher; "first quote as shown": the first of the 3 quotes a user sees, consecutive
+sentences joined, embeddings/quote_joining.py). For SQuAD and SelQA every question is asked a
+second time with its own article hidden ("hidden"): a near-subject question the corpus does
+not answer, which must not be answered. Vectors come from the on-disk cache
+(benchmarks/vector_cache.py); the first run encodes them (minutes), later runs take about a
+minute.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from quality_sets import EvalSet, judged, load  # noqa: E402
 from vector_cache import VectorCache  # noqa: E402
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide  # noqa: E402
-from embeddings.answer_sets import CUTOFF, AnswerSetReport, score_answers  # noqa: E402
+from embeddings.answer_sets import CUTOFF, SHOWN, AnswerSetReport, score_answers  # noqa: E402
 from embeddings.answerability import probability  # noqa: E402
 from embeddings.ranking import rank_hybrid  # noqa: E402
 from embeddings.search import Searcher, same_text_key  # noqa: E402
@@ -88,12 +90,14 @@ def run_quotebot(evalset: EvalSet, abstain: float, related: float) -> AnswerSetR
         related_below=related,
         multilingual=False,
     )
-    quotes, outcomes = [], []
+    quotes, outcomes, shown = [], [], []
     for case, vector in zip(evalset.cases, evalset.questions, strict=True):
         ranking = searcher.rank(case.question, vector)
         quotes.append(_top_texts(evalset, ranking.ids[: CUTOFF * 2].tolist()))
         outcomes.append(decide(ranking.relevance, abstain, related))
-    return score_answers(evalset.cases, quotes, outcomes)
+        first = searcher.quotes(ranking, SHOWN)
+        shown.append(first[0].text if first else None)
+    return score_answers(evalset.cases, quotes, outcomes, shown_first=shown)
 
 
 def hidden_outcomes(evalset: EvalSet, abstain: float, related: float) -> dict[str, float]:
@@ -113,8 +117,9 @@ class _Dimension:
         raise NotImplementedError
 
 
-def _row(name: str, report: AnswerSetReport, outcomes: bool) -> str:
+def _row(name: str, report: AnswerSetReport, outcomes: bool, shown: bool = False) -> str:
     cells = [name, f"{report.p_at_1:.3f}", f"{report.mrr:.3f}", f"{report.r_at_10:.3f}"]
+    cells.append(f"{report.first_shown_right:.3f}" if shown else "-")
     if outcomes:
         cells.append(f"{report.outcomes_answerable['answered']:.2f}")
         cells.append(f"{report.answered_right:.2f}")
@@ -140,24 +145,30 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     sets = load(args.sets.split(","), VectorCache())
     print(
-        "| set / system | P@1 | MRR@10 | R@10 | answerable answered | answered, first quote right "
+        "| set / system | P@1 | MRR@10 | R@10 | first quote as shown | answerable answered "
+        "| answered, first sentence right "
         "| unanswerable answered/related/declined | near-subject not answered |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for evalset in sets.values():
         n_ans = sum(c.answerable for c in evalset.cases)
         title = f"**{evalset.name}** ({n_ans} answerable, {len(evalset.cases) - n_ans} not)"
-        print(f"| {title} | | | | | | | |")
+        print(f"| {title} | | | | | | | | |")
         print(_row("dense only", run_dense(evalset), False))
         print(_row("BM25 only", run_bm25(evalset), False))
         print(_row("old hybrid (abstain < 0.5)", run_old(evalset), True))
         print(
-            _row("quotebot", run_quotebot(evalset, args.abstain_below, args.related_below), True)
+            _row(
+                "quotebot",
+                run_quotebot(evalset, args.abstain_below, args.related_below),
+                True,
+                shown=True,
+            )
         )
         if evalset.home is not None and not args.no_hidden:
             shares = hidden_outcomes(evalset, args.abstain_below, args.related_below)
             print(
-                f"| quotebot, own article hidden | | | | | | "
+                f"| quotebot, own article hidden | | | | | | | "
                 f"{shares['answered']:.2f}/{shares['related']:.2f}/{shares['declined']:.2f} "
                 f"| {1 - shares['answered']:.2f} |"
             )

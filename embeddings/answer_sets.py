@@ -36,6 +36,7 @@ from typing import Any
 from embeddings.errors import QuotebotError
 from embeddings.index import split_documents
 from embeddings.question_files import question_objects
+from embeddings.quote_joining import first_quotes
 from embeddings.search import validate_question
 from embeddings.squad import SquadSet, slugify
 from embeddings.types import OUTCOMES, Document, Outcome
@@ -43,6 +44,7 @@ from embeddings.types import OUTCOMES, Document, Outcome
 logger = logging.getLogger(__name__)
 
 CUTOFF = 10  # MRR@10 and R@10: a user reads at most about ten quotes
+SHOWN = 3  # the quotes `quotebot ask` and the bot show by default (DEFAULT_TOP_K)
 SELQA_SOURCE = "SelQA dev"
 
 
@@ -112,7 +114,7 @@ def write_answer_set(cases: Iterable[AnswerCase], path: Path) -> None:
 def is_right(quote: str, answers: Sequence[str]) -> bool:
     """The quote holds an answer, or is at least half of a gold sentence cut in two."""
     for answer in answers:
-        if answer in quote:
+        if answer.strip() in quote:  # a gold sentence with a space before it, inside a passage
             return True
         if len(quote) * 2 >= len(answer) and quote.strip() and quote.strip() in answer:
             return True
@@ -173,6 +175,9 @@ class AnswerSetReport:
     outcomes_unanswerable: dict[str, float] = field(default_factory=dict)
     # answerable and answered with a right first quote: what a user counts as "it answered"
     answered_right: float = 0.0
+    # answerable, and the first of the SHOWN quotes as a user sees it (consecutive sentences
+    # joined, embeddings/quote_joining.py) holds the answer; p_at_1 scores sentences alone
+    first_shown_right: float = 0.0
     by_tag: dict[str, dict[str, float]] = field(default_factory=dict)
     cases: list[CaseResult] = field(default_factory=list)  # one per question, in file order
 
@@ -192,13 +197,16 @@ def score_answers(
     quotes: Sequence[Sequence[str]],
     outcomes: Sequence[Outcome | str],
     relevances: Sequence[float] | None = None,
+    shown_first: Sequence[str | None] | None = None,
 ) -> AnswerSetReport:
     """Score ranked quote texts (best first, at least CUTOFF where there are) and outcomes.
 
-    ``relevances`` (each answer's relevance) only fill in the per-question results.
+    ``relevances`` (each answer's relevance) only fill in the per-question results;
+    ``shown_first`` is each answer's first quote as a user sees it (None: the first sentence).
     """
     ranks: list[int | None] = []
     answered_right = 0
+    first_shown_right = 0
     tagged: dict[str, list[str]] = {}
     results = []
     relevance_of = [0.0] * len(cases) if relevances is None else relevances
@@ -214,6 +222,10 @@ def score_answers(
             continue
         ranks.append(rank)
         answered_right += rank == 1 and outcome == "answered"
+        shown = shown_first[len(results) - 1] if shown_first is not None else None
+        first_shown_right += (
+            rank == 1 if shown is None else first_right_rank([shown], case.answers) == 1
+        )
     count = max(len(ranks), 1)
     answerable_outcomes = [o for c, o in zip(cases, outcomes, strict=True) if c.answerable]
     other_outcomes = [o for c, o in zip(cases, outcomes, strict=True) if not c.answerable]
@@ -226,19 +238,26 @@ def score_answers(
         outcomes_answerable=_shares(answerable_outcomes),
         outcomes_unanswerable=_shares(other_outcomes),
         answered_right=answered_right / count,
+        first_shown_right=first_shown_right / count,
         by_tag={tag: _shares(values) for tag, values in sorted(tagged.items())},
         cases=results,
     )
 
 
 def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSetReport:
-    """Ask every question through a Searcher (top CUTOFF quotes) and score the answers."""
-    answers = searcher.search_many([case.question for case in cases], top_k=CUTOFF)
+    """Ask every question through a Searcher (top CUTOFF sentences) and score the answers.
+
+    The ranking is scored sentence by sentence; ``first_shown_right`` reads the first of the
+    SHOWN quotes as a user sees them (consecutive sentences joined).
+    """
+    answers = searcher.search_many([case.question for case in cases], top_k=CUTOFF, join=False)
+    shown = [first_quotes(answer.quotes, SHOWN) for answer in answers]
     return score_answers(
         cases,
         [[quote.text for quote in answer.quotes] for answer in answers],
         [answer.outcome for answer in answers],
         [answer.relevance for answer in answers],
+        [quotes[0].text if quotes else None for quotes in shown],
     )
 
 

@@ -22,6 +22,7 @@ from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
+from embeddings.quote_joining import MAX_SENTENCES, first_quotes
 from embeddings.ranking import Ranking, index_traits, rank
 from embeddings.resident import Warming, keep_resident
 from embeddings.speakers import speakers
@@ -70,7 +71,8 @@ class Passage:
 
     document: Document
     sentences: tuple[Sentence, ...]
-    focus: int  # position of the sentence the user asked about
+    focus: int  # position of the (first) sentence the user asked about
+    span: int = 1  # how many sentences from ``focus`` on: a joined quote's run
 
 
 class Searcher:
@@ -139,12 +141,19 @@ class Searcher:
         rows = vectors.rows_file
         return keep_resident(vectors.directory, () if rows is None else (rows,))
 
-    def search(self, question: str, top_k: int = 3) -> Answer:
+    def search(self, question: str, top_k: int = 3, join: bool = True) -> Answer:
         """The top_k best quotes for one question."""
-        return self.search_many([question], top_k)[0]
+        return self.search_many([question], top_k, join)[0]
 
-    def search_many(self, questions: Sequence[str], top_k: int = 3) -> list[Answer]:
-        """Answer several questions with one encoder call (batch use of the CLI)."""
+    def search_many(
+        self, questions: Sequence[str], top_k: int = 3, join: bool = True
+    ) -> list[Answer]:
+        """Answer several questions with one encoder call (batch use of the CLI).
+
+        ``join``: consecutive sentences of one article among the top_k are shown as one quote
+        (embeddings/quote_joining.py), as users see them; evaluation of the ranking itself
+        asks for the sentences one by one.
+        """
         if not 1 <= top_k <= MAX_TOP_K:
             raise QuestionError(f"top-k must be between 1 and {MAX_TOP_K}, not {top_k}")
         cleaned = [validate_question(question) for question in questions]
@@ -168,10 +177,11 @@ class Searcher:
             ranking = self.rank(query, vector, languages[n])
             answers[n] = Answer(
                 cleaned[n],
-                self._quotes(ranking, top_k),
+                self.quotes(ranking, top_k, join),
                 outcome=decide(ranking.relevance, self.abstain_below, self.related_below),
                 relevance=ranking.relevance,
                 language=languages[n],
+                searched_as=query if query != cleaned[n] else None,
             )
         return answers
 
@@ -183,7 +193,11 @@ class Searcher:
             self.index, self.index.vectors.rows, question, vector, self._traits, language=language
         )
 
-    def _quotes(self, ranking: Ranking, top_k: int) -> tuple[Quote, ...]:
+    def quotes(self, ranking: Ranking, top_k: int, join: bool = True) -> tuple[Quote, ...]:
+        """The ranking's top_k distinct sentences as quotes; with ``join``, top_k quotes in
+        which consecutive sentences of one article are one quote (embeddings/quote_joining.py),
+        reading further down the ranking for each sentence a join used up."""
+        limit = top_k * MAX_SENTENCES if join else top_k
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
@@ -192,11 +206,12 @@ class Searcher:
                 docs = groups[key][2]
                 if sentence.doc not in docs:
                     docs.append(sentence.doc)
-            elif len(groups) < top_k:
+            elif len(groups) < limit:
                 groups[key] = (sentence_id, score, [sentence.doc])
-        return tuple(
+        quotes = tuple(
             self._quote(sentence_id, score, docs) for sentence_id, score, docs in groups.values()
         )
+        return first_quotes(quotes, top_k) if join else quotes
 
     def _quote(self, sentence_id: int, score: float, docs: list[int]) -> Quote:
         sentence = self.index.sentences[sentence_id]
@@ -247,12 +262,15 @@ class Searcher:
         spans = [(s.start, s.end) for s in self.index.sentences[first : first + count]]
         return tuple(speakers(document.text, spans, document.language, upto=upto))
 
-    def passage(self, document_id: str, position: int, radius: int = 2) -> Passage:
-        """The sentence at (document, position) with up to ``radius`` sentences each side.
+    def passage(self, document_id: str, position: int, radius: int = 2, span: int = 1) -> Passage:
+        """The ``span`` sentences from (document, position) on (a joined quote is up to
+        MAX_SENTENCES) with up to ``radius`` sentences each side.
 
-        Raises LookupError for an unknown document or position: the arguments may come from
-        a forged Telegram callback.
+        Raises LookupError for an unknown document, position or span: the arguments may come
+        from a forged Telegram callback.
         """
+        if not 1 <= span <= MAX_SENTENCES:
+            raise LookupError(f"no quote of {span} sentences")
         if self._documents_by_id is None:
             self._documents_by_id = {document.id: n for n, document in enumerate(self.documents)}
         doc = self._documents_by_id.get(document_id)
@@ -260,21 +278,22 @@ class Searcher:
             raise LookupError(f"no document {document_id!r}")
         first = self.index.first_sentence(doc)
         sentence_id = first + position
+        last_id = sentence_id + span - 1
         if (
             position < 0
-            or sentence_id >= len(self.index.sentences)
-            or self.index.sentences[sentence_id].doc != doc
+            or last_id >= len(self.index.sentences)
+            or self.index.sentences[last_id].doc != doc
         ):
-            raise LookupError(f"no sentence {position} in document {document_id!r}")
+            raise LookupError(f"no sentence {position + span - 1} in document {document_id!r}")
         low = sentence_id
         while low > first and sentence_id - low < radius:
             low -= 1
-        high = sentence_id
+        high = last_id
         while (
             high + 1 < len(self.index.sentences)
             and self.index.sentences[high + 1].doc == doc
-            and high - sentence_id < radius
+            and high - last_id < radius
         ):
             high += 1
         sentences = list(self.index.sentences[low : high + 1])
-        return Passage(self.index.documents[doc], tuple(sentences), position)
+        return Passage(self.index.documents[doc], tuple(sentences), position, span)

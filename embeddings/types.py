@@ -67,7 +67,10 @@ class Quote:
     """A sentence shown to a user, with its score, citation and neighbours.
 
     ``also_in`` lists the other documents that contain the very same sentence, so that a
-    sentence syndicated in several articles is shown once with all of its sources.
+    sentence syndicated in several articles is shown once with all of its sources. A quote may
+    be a run of ``sentences`` consecutive sentences of one article from ``position`` on, when
+    they ranked among the same answer's quotes (embeddings/quote_joining.py); ``text`` is then
+    those sentences joined with one space.
     """
 
     text: str
@@ -79,6 +82,7 @@ class Quote:
     also_in: tuple[Document, ...] = ()
     # Who the article says spoke this sentence; None when it does not say (never a guess).
     speaker: str | None = None
+    sentences: int = 1
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ class Answer:
     outcome: Outcome = "answered"
     relevance: float = 0.0
     language: str | None = None
+    # The question as it was searched, when that differs from the question as typed (Cyrillic
+    # names in an English question are searched in Latin letters): what front ends highlight.
+    searched_as: str | None = None
 
     @property
     def abstained(self) -> bool:

@@ -209,8 +209,10 @@ def test_a_multilingual_model_answers_across_languages() -> None:
     answer = searcher.search("Чим був оплачений штраф? Монетами?")
     assert answer.outcome != "unsupported-language"
     assert answer.language == "uk"
-    assert answer.quotes[0].text == "The fine was paid with coins."
-    english = searcher.search("How long will the banner hang?")
+    assert answer.quotes[0].text.endswith("The fine was paid with coins.")
+    alone = searcher.search("Чим був оплачений штраф? Монетами?", join=False)
+    assert alone.quotes[0].text == "The fine was paid with coins."
+    english = searcher.search("How long will the banner hang?", join=False)
     assert {q.text for q in english.quotes[:2]} == {
         "The banner will hang here for a week.",
         "Банер висітиме тиждень.",

@@ -51,13 +51,19 @@ def test_the_custody_sentence_comes_first_for_a_custody_question(
 
 
 def test_quotes_are_verbatim_and_carry_their_neighbours(fake_searcher: Searcher) -> None:
-    for quote in fake_searcher.search("fined for an unauthorized rally", top_k=10).quotes:
-        text = quote.document.text
+    # A quote may be consecutive sentences joined with one space where the article had a
+    # paragraph break: the words and their order are the article's own.
+    quotes = fake_searcher.search("fined for an unauthorized rally", top_k=10).quotes
+    assert any(quote.sentences > 1 for quote in quotes)
+    for quote in quotes:
+        text = " ".join(quote.document.text.split())
         assert quote.text in text
         if quote.context_before is not None:
             assert text.index(quote.context_before) < text.index(quote.text)
         if quote.context_after is not None:
             assert text.index(quote.context_after) > text.index(quote.text)
+    alone = fake_searcher.search("fined for an unauthorized rally", top_k=10, join=False).quotes
+    assert len(alone) == 10 and all(quote.sentences == 1 for quote in alone)
 
 
 def test_the_first_sentence_has_no_context_before() -> None:
@@ -111,6 +117,17 @@ def test_passage_rejects_unknown_documents(
 ) -> None:
     with pytest.raises(LookupError):
         fake_searcher.passage(str(doc_id), position)
+
+
+def test_the_passage_of_a_joined_quote_surrounds_its_whole_run(fake_searcher: Searcher) -> None:
+    document = fake_searcher.documents[1]
+    passage = fake_searcher.passage(document.id, 3, radius=1, span=2)
+    assert [s.position for s in passage.sentences] == [2, 3, 4, 5]
+    assert (passage.focus, passage.span) == (3, 2)
+    count = sum(1 for s in fake_searcher.index.sentences if s.doc == 1)
+    for position, span in ((count - 1, 2), (0, 4), (0, 0)):  # past the end; forged spans
+        with pytest.raises(LookupError):
+            fake_searcher.passage(document.id, position, span=span)
 
 
 def test_passage_rejects_positions_outside_the_document(fake_searcher: Searcher) -> None:

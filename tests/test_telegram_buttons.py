@@ -36,10 +36,16 @@ TOKEN = "Ab3_-xYz"
 LARGEST = [
     ShowPage(TOKEN, 99),
     ShowContext(TOKEN, 99, 999_999, 999_999, "abcd"),
+    ShowContext(TOKEN, 99, 999_999, 999_999, "abcd", sentences=3),  # a joined quote's run
     Vote(TOKEN, up=False),
     AskExample(9),
     ShowSources(999_999),
 ]
+
+
+def test_a_context_button_made_before_quotes_were_joined_still_opens_one_sentence() -> None:
+    assert parse(f"c:{TOKEN}:0:1:2:abcd") == ShowContext(TOKEN, 0, 1, 2, "abcd", sentences=1)
+    assert encode(ShowContext(TOKEN, 0, 1, 2, "abcd")) == f"c:{TOKEN}:0:1:2:abcd"
 
 
 @pytest.mark.parametrize("callback", LARGEST)
@@ -58,6 +64,8 @@ def test_the_largest_callbacks_fit_and_round_trip(callback: Callback) -> None:
         ShowContext(TOKEN, 0, 0, 10**6, "abcd"),
         AskExample(10),
         ShowContext(TOKEN, 0, 0, 0, "ABCD"),
+        ShowContext(TOKEN, 0, 0, 0, "abcd", sentences=4),
+        ShowContext(TOKEN, 0, 0, 0, "abcd", sentences=0),
     ],
 )
 def test_values_that_could_not_come_back_are_refused_when_encoding(callback: Callback) -> None:
@@ -80,6 +88,9 @@ def test_values_that_could_not_come_back_are_refused_when_encoding(callback: Cal
         f"c:{TOKEN}:0:0:0",
         f"c:{TOKEN}:0:0:0:abcg",
         f"c:{TOKEN}:0:1234567:0:abcd",
+        f"c:{TOKEN}:0:0:0:abcd:1",  # one sentence is written without the count
+        f"c:{TOKEN}:0:0:0:abcd:4",
+        f"c:{TOKEN}:0:0:0:abcd:",
         f"v:{TOKEN}:x",
         "e:a",
         "s:1.0",

@@ -212,8 +212,8 @@ def test_abstention_says_so_plainly_and_shows_no_quotes(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:
     class AbstainingSearcher(Searcher):
-        def search(self, question: str, top_k: int = 3) -> Answer:
-            return dataclasses.replace(super().search(question, top_k), outcome="declined")
+        def search(self, question: str, top_k: int = 3, join: bool = True) -> Answer:
+            return dataclasses.replace(super().search(question, top_k, join), outcome="declined")
 
     abstaining = AbstainingSearcher(fake_searcher.index, HashingEncoder(), "hashing")
 
@@ -390,10 +390,10 @@ def test_one_slow_question_does_not_hold_up_another_user(
     release = threading.Event()
 
     class SlowForAlice(Searcher):
-        def search(self, question: str, top_k: int = 3) -> Answer:
+        def search(self, question: str, top_k: int = 3, join: bool = True) -> Answer:
             if question.startswith("slow"):
                 assert release.wait(timeout=30)
-            return super().search(question, top_k)
+            return super().search(question, top_k, join)
 
     slow = SlowForAlice(fake_searcher.index, HashingEncoder(), "hashing")
 

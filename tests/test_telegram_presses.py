@@ -62,6 +62,29 @@ def test_context_shows_the_quote_among_its_neighbours_with_a_way_back(
     run(scenario)
 
 
+def test_context_of_a_joined_quote_shows_its_whole_run_in_bold(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    # Quote 3 of the custody answer is three consecutive sentences (embeddings/quote_joining):
+    # its Context shows all three in bold, in the article's own words, among their neighbours.
+    joined = fake_searcher.search(CUSTODY, top_k=9).quotes[2]
+    assert joined.sentences == 3
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
+            context = only(await bot.press(ALICE, answer, "Context 3"), "editMessageText")
+            assert telegram_html_problems(context.text) == []
+            bold = context.text.split("<b>")[2].split("</b>")[0]
+            assert " ".join(bold.split()) == joined.text.replace("&", "&amp;")
+            assert joined.context_before is not None and joined.context_after is not None
+            before, after = context.text.split(bold)
+            assert " ".join(joined.context_before.split()[-2:]) in before
+            assert " ".join(joined.context_after.split()[:2]) in after
+
+    run(scenario)
+
+
 def test_feedback_is_stored_once_per_user_and_answer(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:

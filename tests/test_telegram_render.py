@@ -68,6 +68,17 @@ def test_matched_question_words_are_bold_in_runs_and_stop_words_are_not() -> Non
     assert "<b>in</b>" not in highlight("in custody", terms)
 
 
+def test_a_cyrillic_name_is_bold_where_the_article_spells_it_in_latin_letters() -> None:
+    # "Who is Умеров?" was searched as "Who is Umerov?": the bold words are the words matched.
+    found = quote("Ilmi Umerov was moved to a clinic.")
+    answer = Answer("Who is Умеров?", (found,), relevance=0.9, searched_as="Who is Umerov?")
+    page = render_page(answer)
+    assert "Ilmi <b>Umerov</b> was moved" in page
+    assert "Умеров" not in page  # the question is not repeated; only the quote is shown
+    typed = render_page(Answer("Who is Умеров?", (found,), relevance=0.9))
+    assert "<b>" not in typed.split("<blockquote>")[1].split("</blockquote>")[0]
+
+
 def test_matching_ignores_case_plurals_and_possessives() -> None:
     terms = question_terms("What did the prisoner say about Umerov?")
     assert highlight("Prisoners and Umerov's lawyer", terms) == (
@@ -261,14 +272,14 @@ def test_entries_longer_than_their_share_lose_the_link_first() -> None:
     assert page.count("• ") == 10 and "<a href" not in page and "S" * 100 in page
 
 
-def passage_of(sentences: list[str], focus: int) -> Passage:
+def passage_of(sentences: list[str], focus: int, span: int = 1) -> Passage:
     text = " ".join(sentences)
     document = Document("p", "Passage article", text, url="https://example.org/p")
     parts, start = [], 0
     for position, sentence in enumerate(sentences):
         parts.append(Sentence(0, position, start, start + len(sentence), sentence))
         start += len(sentence) + 1
-    return Passage(document, tuple(parts), focus)
+    return Passage(document, tuple(parts), focus, span)
 
 
 def test_context_shows_neighbours_verbatim_with_the_quote_in_bold() -> None:
@@ -276,6 +287,12 @@ def test_context_shows_neighbours_verbatim_with_the_quote_in_bold() -> None:
     assert telegram_html_problems(text) == []
     assert "First one. <b>The &lt;quote&gt; &amp; more.</b> Last one." in text
     assert '— <a href="https://example.org/p">Passage article</a>' in text
+
+
+def test_the_context_of_a_joined_quote_has_all_of_its_sentences_in_bold() -> None:
+    sentences = ["First one.", "Second one.", "Third one.", "Last one."]
+    text = render_passage(passage_of(sentences, 1, span=2))
+    assert "First one. <b>Second one. Third one.</b> Last one." in text
 
 
 def test_context_drops_the_farthest_neighbours_first_when_too_long() -> None:

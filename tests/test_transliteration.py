@@ -145,6 +145,7 @@ def test_cyrillic_names_are_found_with_the_real_model(real_index_dir: Path) -> N
         ]
     )
     assert umerov.question == "Who is Умеров?"
+    assert umerov.searched_as == "Who is Umerov?"  # what the Telegram reply highlights
     assert umerov.outcome in ("answered", "related")
     assert "Umerov" in umerov.quotes[0].text
     assert dzhemilev.outcome == "answered"

@@ -211,10 +211,15 @@ def command_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
         ("corpus", str(args.corpus)),
         ("file", str(args.file)),
         ("questions", f"{report.answerable} answerable, {report.unanswerable} unanswerable"),
-        ("P@1", f"{report.p_at_1:.3f}  (the first quote holds an answer)"),
+        ("P@1", f"{report.p_at_1:.3f}  (the first sentence holds an answer)"),
+        (
+            "first shown",
+            f"{report.first_shown_right:.3f}  (the first quote as shown, neighbours joined, "
+            "holds an answer)",
+        ),
         ("MRR@10", f"{report.mrr:.3f}  (mean of 1/rank of the first right quote in 10)"),
         ("R@10", f"{report.r_at_10:.3f}  (a right quote among the first 10)"),
-        ("answered right", f"{report.answered_right:.3f}  (answered, first quote right)"),
+        ("answered right", f"{report.answered_right:.3f}  (answered, first sentence right)"),
         ("answerable", shares(report.outcomes_answerable)),
         ("unanswerable", shares(report.outcomes_unanswerable) if report.unanswerable else "none"),
     ]

@@ -95,6 +95,8 @@ def answer_record(answer: Answer, documents: Iterable[Document] = ()) -> dict[st
                 "text": quote.text,
                 "score": round(quote.score, 6),
                 "sentence": quote.position,
+                # consecutive sentences from "sentence" on (embeddings/quote_joining.py)
+                "sentences": quote.sentences,
                 "speaker": quote.speaker,
                 "context_before": quote.context_before,
                 "context_after": quote.context_after,

@@ -9,9 +9,10 @@ values against the live index (a document number and a checksum of its id, a sen
 Formats (``T`` is an answer token of 8 URL-safe characters):
 
 - ``p:T:PAGE``: show page PAGE of an answer ("More ▸" and "◂ Back").
-- ``c:T:PAGE:DOC:POS:CHECK``: show the context of sentence POS of document number DOC; CHECK
-  is 4 hex digits of the document id's hash, so that a button made before ``/reload`` cannot
-  open a different article that now has the same number.
+- ``c:T:PAGE:DOC:POS:CHECK`` and ``c:T:PAGE:DOC:POS:CHECK:N``: show the context of sentence
+  POS of document number DOC (of the N sentences from POS on, 2 or 3, when the quote joined
+  consecutive sentences); CHECK is 4 hex digits of the document id's hash, so that a button
+  made before ``/reload`` cannot open a different article that now has the same number.
 - ``v:T:u`` and ``v:T:d``: feedback (👍/👎) on an answer.
 - ``e:N``: ask example question N of the /start message.
 - ``s:PAGE``: show page PAGE of /sources (a large corpus has thousands; "« Newest" is ``s:0``).
@@ -29,6 +30,7 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.telegram.pages import Page
 from bot.telegram.render import button_text
+from embeddings.quote_joining import MAX_SENTENCES
 
 MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{8}"
@@ -54,6 +56,7 @@ class ShowContext:
     doc: int
     position: int
     check: str
+    sentences: int = 1  # a joined quote's run: 1 to MAX_SENTENCES (embeddings/quote_joining)
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,10 @@ Callback = ShowPage | ShowContext | Vote | AskExample | ShowSources
 _SHAPES: dict[str, tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]] = {
     "p:": (re.compile(rf"p:({TOKEN_PATTERN}):{_SMALL}"), lambda g: ShowPage(g[0], int(g[1]))),
     "c:": (
-        re.compile(rf"c:({TOKEN_PATTERN}):{_SMALL}:{_NUMBER}:{_NUMBER}:({_CHECK})"),
-        lambda g: ShowContext(g[0], int(g[1]), int(g[2]), int(g[3]), g[4]),
+        re.compile(
+            rf"c:({TOKEN_PATTERN}):{_SMALL}:{_NUMBER}:{_NUMBER}:({_CHECK})(?::([2-{MAX_SENTENCES}]))?"
+        ),
+        lambda g: ShowContext(g[0], int(g[1]), int(g[2]), int(g[3]), g[4], int(g[5] or 1)),
     ),
     "v:": (re.compile(rf"v:({TOKEN_PATTERN}):([ud])"), lambda g: Vote(g[0], g[1] == "u")),
     "e:": (re.compile(r"e:([0-9])"), lambda g: AskExample(int(g[0]))),
@@ -97,8 +102,10 @@ def encode(callback: Callback) -> str:
     match callback:
         case ShowPage(token, page):
             data = f"p:{token}:{page}"
-        case ShowContext(token, page, doc, position, check):
+        case ShowContext(token, page, doc, position, check, sentences):
             data = f"c:{token}:{page}:{doc}:{position}:{check}"
+            if sentences != 1:
+                data += f":{sentences}"
         case Vote(token, up):
             data = f"v:{token}:{'u' if up else 'd'}"
         case AskExample(index):
@@ -158,6 +165,7 @@ def answer_keyboard(
                 document_numbers[quote.document.id],
                 quote.position,
                 document_check(quote.document.id),
+                quote.sentences,
             ),
         )
         for number, quote in page.numbered()

@@ -155,7 +155,9 @@ async def show_context(query: CallbackQuery, callback: ShowContext, context: Con
         await query.answer(messages.STALE_BUTTON)
         return
     try:
-        passage = searcher.passage(documents[callback.doc].id, callback.position)
+        passage = searcher.passage(
+            documents[callback.doc].id, callback.position, span=callback.sentences
+        )
     except LookupError:
         await query.answer(messages.STALE_BUTTON)
         return

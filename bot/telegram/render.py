@@ -293,7 +293,8 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
     room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
     budget = room // max(len(page.quotes), 1)
     blocks = [
-        render_quote(number, quote, answer.question, budget) for number, quote in page.numbered()
+        render_quote(number, quote, answer.searched_as or answer.question, budget)
+        for number, quote in page.numbered()
     ]
     return separator.join([head, *blocks])
 
@@ -338,22 +339,26 @@ def render_passage(passage: Passage) -> str:
     """
     document = passage.document
     sentences = list(passage.sentences)
-    focus = next(s for s in sentences if s.position == passage.focus)
+    run = [s for s in sentences if passage.focus <= s.position < passage.focus + passage.span]
+    first, last = run[0], run[-1]
+    # The quote as the article has it (a joined quote's sentences with their own spacing).
+    focus_text = document.text[first.start : last.end]
     citation = "— " + citation_html(document)
     head = "<b>Context</b>"
+    inside = range(first.position, last.position + 1)
 
-    def render(kept: list[int], focus_text: str) -> str:
-        chosen = [s for s in sentences if s.position in kept]
-        before = document.text[chosen[0].start : focus.start]
-        after = document.text[focus.end : chosen[-1].end]
-        body = escape(before, quote=False) + f"<b>{escape(focus_text, quote=False)}</b>"
+    def render(kept: list[int], text: str) -> str:
+        chosen = [s for s in sentences if s.position in kept or s.position in inside]
+        before = document.text[chosen[0].start : first.start]
+        after = document.text[last.end : chosen[-1].end]
+        body = escape(before, quote=False) + f"<b>{escape(text, quote=False)}</b>"
         body += escape(after, quote=False)
         return f"{head}\n<blockquote>{body}</blockquote>\n{citation}"
 
-    kept = [s.position for s in sentences]
-    while len(kept) > 1 and telegram_length(render(kept, focus.text)) > MAX_MESSAGE_LENGTH:
-        kept = _drop_edge(kept, focus.position)
-    return _fit_text(lambda text: render(kept, text), focus.text, MAX_MESSAGE_LENGTH)
+    kept = [s.position for s in sentences if s.position not in inside]
+    while kept and telegram_length(render(kept, focus_text)) > MAX_MESSAGE_LENGTH:
+        kept = _drop_edge(kept, passage.focus)
+    return _fit_text(lambda text: render(kept, text), focus_text, MAX_MESSAGE_LENGTH)
 
 
 def _source_entries(document: Document) -> Iterable[str]:

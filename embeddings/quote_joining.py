@@ -1,0 +1,104 @@
+"""Adjacent quotes of one article are shown as one quote, in the article's order.
+
+The ranking scores sentences one by one, and a sentence's neighbour often ranks just below it
+(the window features lift it): "Which journalists help the children of political prisoners?"
+got "Despite pressure, they continue to help children of political prisoners." first and the
+sentence before it, which names the journalists, second. Shown apart and out of order, a
+reader sees "they" first and has to put the two back together; shown together they read as
+the article wrote them, and the first quote holds the answer. Only sentences that are already
+among the quotes are joined, so nothing is shown that was not shown before, and the words stay
+the article's own (the sentences are joined with one space).
+
+Two neighbours stay apart when their speakers differ (one quote, one voice: a citation names
+one speaker or none, never a guess), when either is also in other articles (its "also in"
+sources would not hold the neighbour), or when the run would pass ``MAX_SENTENCES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from embeddings.types import Quote
+
+MAX_SENTENCES = 3
+"""The longest run of sentences shown as one quote: a passage longer than that is not a quote."""
+
+
+def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
+    """The first ``count`` quotes once consecutive sentences are joined: the fewest of the
+    ranked sentences (best first) that make ``count`` quotes, so that asking for three quotes
+    gives three, and the joins are those among the sentences a user would have seen."""
+    taken = min(count, len(ranked))
+    joined = join_adjacent(ranked[:taken])
+    while len(joined) < count and taken < len(ranked):
+        taken += 1
+        joined = join_adjacent(ranked[:taken])
+    return joined[:count]
+
+
+def join_adjacent(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """``quotes`` (best first) with runs of consecutive sentences of one article joined.
+
+    A joined quote takes the place and score of its best-ranked sentence; its ``position`` is
+    its first sentence's, ``sentences`` how many it spans, its context the sentence before the
+    first and after the last.
+    """
+    runs: list[list[int]] = []  # indexes into quotes, in the article's order within each run
+    for n in range(len(quotes)):
+        run = next((r for r in runs if _extends(r, n, quotes)), None)
+        if run is None:
+            runs.append([n])
+            continue
+        run.append(n)
+        run.sort(key=lambda i: quotes[i].position)
+        _absorb_neighbouring_runs(run, runs, quotes)
+    joined = sorted(runs, key=min)  # a run stands where its best-ranked sentence stood
+    return tuple(_joined(run, quotes) for run in joined)
+
+
+def _joinable(a: Quote, b: Quote) -> bool:
+    return (
+        a.document.id == b.document.id
+        and a.speaker == b.speaker
+        and not a.also_in
+        and not b.also_in
+    )
+
+
+def _extends(run: list[int], n: int, quotes: Sequence[Quote]) -> bool:
+    """Whether quote ``n`` is the sentence just before or just after ``run``."""
+    if len(run) >= MAX_SENTENCES:
+        return False
+    first, last, quote = quotes[run[0]], quotes[run[-1]], quotes[n]
+    return _joinable(first, quote) and quote.position in (first.position - 1, last.position + 1)
+
+
+def _absorb_neighbouring_runs(
+    run: list[int], runs: list[list[int]], quotes: Sequence[Quote]
+) -> None:
+    """A sentence that filled the gap between two runs joins them (when the total fits)."""
+    for other in list(runs):
+        if other is run or len(run) + len(other) > MAX_SENTENCES:
+            continue
+        before = quotes[run[0]].position < quotes[other[0]].position
+        a, b = (run, other) if before else (other, run)
+        first, second = quotes[a[-1]], quotes[b[0]]
+        if _joinable(first, second) and second.position == first.position + 1:
+            run[:] = a + b
+            del runs[next(i for i, r in enumerate(runs) if r is other)]
+
+
+def _joined(run: list[int], quotes: Sequence[Quote]) -> Quote:
+    if len(run) == 1:
+        return quotes[run[0]]
+    members = [quotes[i] for i in run]
+    best = quotes[min(run)]
+    return replace(
+        best,
+        text=" ".join(member.text for member in members),
+        position=members[0].position,
+        context_before=members[0].context_before,
+        context_after=members[-1].context_after,
+        sentences=sum(member.sentences for member in members),
+    )

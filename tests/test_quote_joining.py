@@ -1,0 +1,96 @@
+"""Consecutive sentences among an answer's quotes are shown as one quote, in article order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli.render import answer_record
+from embeddings.model import DEFAULT_MODEL
+from embeddings.quote_joining import MAX_SENTENCES, first_quotes, join_adjacent
+from embeddings.service import open_searcher
+from embeddings.types import Document, Quote
+from tests.conftest import CORPUS
+
+ARTICLE = Document(id="a", title="A", text="unused")
+OTHER = Document(id="b", title="B", text="unused")
+
+
+def quote(position: int, score: float, **fields: object) -> Quote:
+    values: dict[str, object] = {
+        "text": f"Sentence {position}.",
+        "score": score,
+        "document": ARTICLE,
+        "position": position,
+        "context_before": f"Sentence {position - 1}.",
+        "context_after": f"Sentence {position + 1}.",
+        **fields,
+    }
+    return Quote(**values)  # type: ignore[arg-type]
+
+
+def test_a_sentence_and_its_neighbour_read_as_the_article_wrote_them() -> None:
+    # The second-best quote is the sentence before the best: shown as one, in article order.
+    joined = join_adjacent([quote(5, 0.9), quote(4, 0.8), quote(9, 0.7)])
+    assert [q.text for q in joined] == ["Sentence 4. Sentence 5.", "Sentence 9."]
+    first = joined[0]
+    assert (first.position, first.sentences, first.score) == (4, 2, 0.9)
+    assert (first.context_before, first.context_after) == ("Sentence 3.", "Sentence 6.")
+
+
+@pytest.mark.parametrize(
+    "neighbour",
+    [
+        quote(6, 0.8, document=OTHER),  # another article
+        quote(6, 0.8, speaker="Refat Chubarov"),  # another voice: one quote, one speaker
+        quote(6, 0.8, also_in=(OTHER,)),  # syndicated: its other sources lack the neighbour
+    ],
+)
+def test_sentences_that_cannot_share_a_citation_stay_apart(neighbour: Quote) -> None:
+    joined = join_adjacent([quote(5, 0.9), neighbour])
+    assert [q.sentences for q in joined] == [1, 1]
+
+
+def test_a_sentence_that_fills_a_gap_joins_the_runs_on_both_sides() -> None:
+    joined = join_adjacent([quote(4, 0.9), quote(6, 0.8), quote(5, 0.7)])
+    assert [q.text for q in joined] == ["Sentence 4. Sentence 5. Sentence 6."]
+    assert joined[0].score == 0.9
+
+
+def test_no_quote_is_longer_than_the_longest_run() -> None:
+    joined = join_adjacent([quote(p, 1.0 - p / 10) for p in range(1, 8)])
+    assert max(q.sentences for q in joined) == MAX_SENTENCES
+    assert sum(q.sentences for q in joined) == 7
+    assert [q.position for q in joined] == sorted(q.position for q in joined)
+
+
+def test_asking_for_three_quotes_gives_three_reading_further_down_the_ranking() -> None:
+    ranked = [quote(5, 0.9), quote(4, 0.8), quote(20, 0.7), quote(30, 0.6), quote(40, 0.5)]
+    shown = first_quotes(ranked, 3)
+    assert [q.text for q in shown] == ["Sentence 4. Sentence 5.", "Sentence 20.", "Sentence 30."]
+    assert first_quotes(ranked[:2], 3) == join_adjacent(ranked[:2])
+
+
+@pytest.mark.integration
+def test_the_journalists_question_gets_the_sentence_that_names_them_first(
+    real_index_dir: Path,
+) -> None:
+    # The best sentence says "they"; the one before it names them. Shown as one quote, the
+    # first thing a reader sees holds the answer, verbatim and in the article's order.
+    real_searcher = open_searcher(CORPUS, real_index_dir, DEFAULT_MODEL)
+    answer = real_searcher.search("Which journalists help the children of political prisoners?")
+    first = answer.quotes[0]
+    assert first.text == (
+        "In Crimea, the organization is run by well-known journalists Lily Budzhurova and "
+        "Elzara Islyamova. Despite pressure, they continue to help children of political "
+        "prisoners."
+    )
+    assert len(answer.quotes) == 3
+    record = json.loads(json.dumps(answer_record(answer)))["quotes"][0]
+    assert (record["sentences"], record["speaker"]) == (2, "Mustafa Dzhemilev")
+    alone = real_searcher.search(
+        "Which journalists help the children of political prisoners?", join=False
+    )
+    assert alone.quotes[0].text.startswith("Despite pressure, they")
