@@ -29,12 +29,7 @@ def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
     """The first ``count`` quotes once consecutive sentences are joined: the fewest of the
     ranked sentences (best first) that make ``count`` quotes, so that asking for three quotes
     gives three, and the joins are those among the sentences a user would have seen."""
-    taken = min(count, len(ranked))
-    joined = join_adjacent(ranked[:taken])
-    while len(joined) < count and taken < len(ranked):
-        taken += 1
-        joined = join_adjacent(ranked[:taken])
-    return joined[:count]
+    return _joined_runs(ranked, count)
 
 
 def join_adjacent(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
@@ -44,8 +39,16 @@ def join_adjacent(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
     its first sentence's, ``sentences`` how many it spans, its context the sentence before the
     first and after the last.
     """
+    return _joined_runs(quotes, None)
+
+
+def _joined_runs(quotes: Sequence[Quote], count: int | None) -> tuple[Quote, ...]:
+    """Join ``quotes`` in rank order; with ``count``, stop at the first of them that make
+    ``count`` runs (one more quote adds at most one run, so never more)."""
     runs: list[list[int]] = []  # indexes into quotes, in the article's order within each run
     for n in range(len(quotes)):
+        if count is not None and n >= count and len(runs) >= count:
+            break
         run = next((r for r in runs if _extends(r, n, quotes)), None)
         if run is None:
             runs.append([n])
