@@ -230,9 +230,7 @@ def load(names: Sequence[str], cache: VectorCache) -> dict[str, EvalSet]:
             sets[name] = squad_set(cache)
         elif name == "selqa":
             sets[name] = selqa_set(cache)
-        elif name == "reader-tune":
-            sets[name] = reader_set(cache, ["reader-tune"])
-        elif name == "reader-holdout":
-            sets[name] = reader_set(cache, ["reader-holdout"])
+        elif name.startswith("reader-"):  # tests/data/<name>.jsonl over the bundled corpus
+            sets[name] = reader_set(cache, [name])
         load_pools(sets[name])
     return sets

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         unsupported_language_short,
     )
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
+    from embeddings.quote_joining import MAX_QUOTE_SENTENCES
     from embeddings.ranking import CANDIDATES
     from embeddings.search import (
         MAX_QUESTION_CHARS,
@@ -134,6 +135,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_MODEL": "embeddings.model",
     "SentenceTransformerEncoder": "embeddings.model",
     "resolve_model": "embeddings.model",
+    "MAX_QUOTE_SENTENCES": "embeddings.quote_joining",
     "MAX_QUESTION_CHARS": "embeddings.search",
     "MAX_TOP_K": "embeddings.search",
     "Passage": "embeddings.search",
@@ -162,6 +164,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_RELATED_BELOW",
     "MAX_QUESTION_CHARS",
+    "MAX_QUOTE_SENTENCES",
     "MAX_TOP_K",
     "AnnSettings",
     "Answer",

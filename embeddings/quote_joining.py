@@ -11,7 +11,7 @@ the article's own (the sentences are joined with one space).
 
 Two neighbours stay apart when their speakers differ (one quote, one voice: a citation names
 one speaker or none, never a guess), when either is also in other articles (its "also in"
-sources would not hold the neighbour), or when the run would pass ``MAX_SENTENCES``.
+sources would not hold the neighbour), or when the run would pass ``MAX_QUOTE_SENTENCES``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from embeddings.types import Quote
 
-MAX_SENTENCES = 3
+MAX_QUOTE_SENTENCES = 3
 """The longest run of sentences shown as one quote: a passage longer than that is not a quote."""
 
 
@@ -71,7 +71,7 @@ def _joinable(a: Quote, b: Quote) -> bool:
 
 def _extends(run: list[int], n: int, quotes: Sequence[Quote]) -> bool:
     """Whether quote ``n`` is the sentence just before or just after ``run``."""
-    if len(run) >= MAX_SENTENCES:
+    if len(run) >= MAX_QUOTE_SENTENCES:
         return False
     first, last, quote = quotes[run[0]], quotes[run[-1]], quotes[n]
     return _joinable(first, quote) and quote.position in (first.position - 1, last.position + 1)
@@ -82,7 +82,7 @@ def _absorb_neighbouring_runs(
 ) -> None:
     """A sentence that filled the gap between two runs joins them (when the total fits)."""
     for other in list(runs):
-        if other is run or len(run) + len(other) > MAX_SENTENCES:
+        if other is run or len(run) + len(other) > MAX_QUOTE_SENTENCES:
             continue
         before = quotes[run[0]].position < quotes[other[0]].position
         a, b = (run, other) if before else (other, run)

@@ -22,7 +22,7 @@ from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
-from embeddings.quote_joining import MAX_SENTENCES, first_quotes
+from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import Ranking, index_traits, rank
 from embeddings.resident import Warming, keep_resident
 from embeddings.speakers import speakers
@@ -197,7 +197,7 @@ class Searcher:
         """The ranking's top_k distinct sentences as quotes; with ``join``, top_k quotes in
         which consecutive sentences of one article are one quote (embeddings/quote_joining.py),
         reading further down the ranking for each sentence a join used up."""
-        limit = top_k * MAX_SENTENCES if join else top_k
+        limit = top_k * MAX_QUOTE_SENTENCES if join else top_k
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
@@ -264,12 +264,12 @@ class Searcher:
 
     def passage(self, document_id: str, position: int, radius: int = 2, span: int = 1) -> Passage:
         """The ``span`` sentences from (document, position) on (a joined quote is up to
-        MAX_SENTENCES) with up to ``radius`` sentences each side.
+        MAX_QUOTE_SENTENCES) with up to ``radius`` sentences each side.
 
         Raises LookupError for an unknown document, position or span: the arguments may come
         from a forged Telegram callback.
         """
-        if not 1 <= span <= MAX_SENTENCES:
+        if not 1 <= span <= MAX_QUOTE_SENTENCES:
             raise LookupError(f"no quote of {span} sentences")
         if self._documents_by_id is None:
             self._documents_by_id = {document.id: n for n, document in enumerate(self.documents)}

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli.render import answer_record
 from embeddings.model import DEFAULT_MODEL
-from embeddings.quote_joining import MAX_SENTENCES, first_quotes, join_adjacent
+from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes, join_adjacent
 from embeddings.service import open_searcher
 from embeddings.types import Document, Quote
 from tests.conftest import CORPUS
@@ -61,7 +61,7 @@ def test_a_sentence_that_fills_a_gap_joins_the_runs_on_both_sides() -> None:
 
 def test_no_quote_is_longer_than_the_longest_run() -> None:
     joined = join_adjacent([quote(p, 1.0 - p / 10) for p in range(1, 8)])
-    assert max(q.sentences for q in joined) == MAX_SENTENCES
+    assert max(q.sentences for q in joined) == MAX_QUOTE_SENTENCES
     assert sum(q.sentences for q in joined) == 7
     assert [q.position for q in joined] == sorted(q.position for q in joined)
 

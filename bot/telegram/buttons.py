@@ -30,7 +30,7 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.telegram.pages import Page
 from bot.telegram.render import button_text
-from embeddings.quote_joining import MAX_SENTENCES
+from embeddings import MAX_QUOTE_SENTENCES
 
 MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{8}"
@@ -56,7 +56,7 @@ class ShowContext:
     doc: int
     position: int
     check: str
-    sentences: int = 1  # a joined quote's run: 1 to MAX_SENTENCES (embeddings/quote_joining)
+    sentences: int = 1  # a joined quote's run: 1 to MAX_QUOTE_SENTENCES (embeddings/quote_joining)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ _SHAPES: dict[str, tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]
     "p:": (re.compile(rf"p:({TOKEN_PATTERN}):{_SMALL}"), lambda g: ShowPage(g[0], int(g[1]))),
     "c:": (
         re.compile(
-            rf"c:({TOKEN_PATTERN}):{_SMALL}:{_NUMBER}:{_NUMBER}:({_CHECK})(?::([2-{MAX_SENTENCES}]))?"
+            rf"c:({TOKEN_PATTERN}):{_SMALL}:{_NUMBER}:{_NUMBER}:({_CHECK})(?::([2-{MAX_QUOTE_SENTENCES}]))?"
         ),
         lambda g: ShowContext(g[0], int(g[1]), int(g[2]), int(g[3]), g[4], int(g[5] or 1)),
     ),
