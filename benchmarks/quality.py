@@ -32,7 +32,13 @@ from quality_sets import EvalSet, judged, load  # noqa: E402
 from vector_cache import VectorCache  # noqa: E402
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide  # noqa: E402
-from embeddings.answer_sets import CUTOFF, SHOWN, AnswerSetReport, score_answers  # noqa: E402
+from embeddings.answer_sets import (  # noqa: E402
+    CUTOFF,
+    SHOWN,
+    AnswerSetReport,
+    score_answers,
+    scored_text,
+)
 from embeddings.answerability import probability  # noqa: E402
 from embeddings.ranking import rank_hybrid  # noqa: E402
 from embeddings.search import Searcher, same_text_key  # noqa: E402
@@ -93,10 +99,11 @@ def run_quotebot(evalset: EvalSet, abstain: float, related: float) -> AnswerSetR
     quotes, outcomes, shown = [], [], []
     for case, vector in zip(evalset.cases, evalset.questions, strict=True):
         ranking = searcher.rank(case.question, vector)
-        quotes.append(_top_texts(evalset, ranking.ids[: CUTOFF * 2].tolist()))
+        # as `quotebot eval` scores them: the text and the speaker the citation names
+        quotes.append([scored_text(q) for q in searcher.quotes(ranking, CUTOFF, join=False)])
         outcomes.append(decide(ranking.relevance, abstain, related))
         first = searcher.quotes(ranking, SHOWN)
-        shown.append(first[0].text if first else None)
+        shown.append(scored_text(first[0]) if first else None)
     return score_answers(evalset.cases, quotes, outcomes, shown_first=shown)
 
 

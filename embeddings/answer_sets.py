@@ -6,8 +6,9 @@ and a JSONL file, one question a line::
     {"question": "Who is Umerov's lawyer?", "answers": ["Nikolai Polozov"]}
     {"question": "Who is the president of Ukraine?", "answerable": false}
 
-A quote is right when it contains one of ``answers`` (or, for a long gold sentence that the
-splitter cut in two, when it is at least half of one). An answerable question is scored by
+A quote is right when it, or the speaker its citation names ("who said ...?" is answered by
+the citation: ``scored_text``), contains one of ``answers`` (or, for a long gold sentence that
+the splitter cut in two, when it is at least half of one). An answerable question is scored by
 the rank of its first right quote (P@1, MRR@10, R@10); every question by its outcome
 (answered / related / declined), answerable and unanswerable separately, because a system
 that answers everything and one that declines everything must not look alike. Optional keys:
@@ -39,7 +40,7 @@ from embeddings.question_files import question_objects
 from embeddings.quote_joining import first_quotes
 from embeddings.search import validate_question
 from embeddings.squad import SquadSet, slugify
-from embeddings.types import OUTCOMES, Document, Outcome
+from embeddings.types import OUTCOMES, Document, Outcome, Quote
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ def load_answer_set(path: Path) -> list[AnswerCase]:
     """Read a JSONL answer set; AnswerSetError names the line and what is wrong."""
     cases = []
     keys = {"question", "answers", "answerable", "tag", "note"}
-    for where, item in question_objects(path, keys, AnswerSetError):
+    questions = "a regression set: use `quotebot eval questions FILE`"
+    for where, item in question_objects(path, keys, AnswerSetError, questions):
         try:
             validate_question(item["question"])  # empty, not UTF-8, too long: as ask says
         except QuotebotError as error:
@@ -152,7 +154,11 @@ class CaseResult:
     rank: int | None  # of the first right quote among the first CUTOFF; None: none (or n/a)
     outcome: str
     relevance: float
-    first_quote: str | None
+    first_quote: str | None  # the first sentence (and the speaker its citation names)
+    # the first quote as a user sees it (consecutive sentences joined), and whether it holds
+    # an answer (None for an unanswerable question)
+    first_shown: str | None = None
+    right_as_shown: bool | None = None
 
     @property
     def missed(self) -> bool:
@@ -210,22 +216,39 @@ def score_answers(
     tagged: dict[str, list[str]] = {}
     results = []
     relevance_of = [0.0] * len(cases) if relevances is None else relevances
-    for case, texts, outcome, relevance in zip(cases, quotes, outcomes, relevance_of, strict=True):
+    shown_of = [None] * len(cases) if shown_first is None else shown_first
+    for case, texts, outcome, relevance, shown in zip(
+        cases, quotes, outcomes, relevance_of, shown_of, strict=True
+    ):
         if case.tag is not None:
             tagged.setdefault(case.tag, []).append(outcome)
         rank = first_right_rank(texts[:CUTOFF], case.answers) if case.answerable else None
         first = texts[0] if texts else None
+        right_as_shown = (
+            None
+            if not case.answerable
+            else rank == 1
+            if shown is None
+            else first_right_rank([shown], case.answers) == 1
+        )
         results.append(
-            CaseResult(case.question, case.tag, case.answerable, rank, outcome, relevance, first)
+            CaseResult(
+                case.question,
+                case.tag,
+                case.answerable,
+                rank,
+                outcome,
+                relevance,
+                first,
+                shown if shown is not None else first,
+                right_as_shown,
+            )
         )
         if not case.answerable:
             continue
         ranks.append(rank)
         answered_right += rank == 1 and outcome == "answered"
-        shown = shown_first[len(results) - 1] if shown_first is not None else None
-        first_shown_right += (
-            rank == 1 if shown is None else first_right_rank([shown], case.answers) == 1
-        )
+        first_shown_right += bool(right_as_shown)
     count = max(len(ranks), 1)
     answerable_outcomes = [o for c, o in zip(cases, outcomes, strict=True) if c.answerable]
     other_outcomes = [o for c, o in zip(cases, outcomes, strict=True) if not c.answerable]
@@ -244,6 +267,11 @@ def score_answers(
     )
 
 
+def scored_text(quote: Quote) -> str:
+    """What a user reads of a quote: its text, and the speaker its citation names."""
+    return f"{quote.text}\n— {quote.speaker}" if quote.speaker else quote.text
+
+
 def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSetReport:
     """Ask every question through a Searcher (top CUTOFF sentences) and score the answers.
 
@@ -254,10 +282,10 @@ def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSet
     shown = [first_quotes(answer.quotes, SHOWN) for answer in answers]
     return score_answers(
         cases,
-        [[quote.text for quote in answer.quotes] for answer in answers],
+        [[scored_text(quote) for quote in answer.quotes] for answer in answers],
         [answer.outcome for answer in answers],
         [answer.relevance for answer in answers],
-        [quotes[0].text if quotes else None for quotes in shown],
+        [scored_text(quotes[0]) if quotes else None for quotes in shown],
     )
 
 

@@ -152,7 +152,8 @@ def load_cases(path: Path) -> list[Case]:
     """Read a JSONL regression set; EvaluationError names the line and what is wrong."""
     cases = []
     keys = {"question", "expect", "top", "abstain"}
-    for where, item in question_objects(path, keys, EvaluationError):
+    answers = "an answer set: use `quotebot eval answers CORPUS FILE`"
+    for where, item in question_objects(path, keys, EvaluationError, answers):
         expect = item.get("expect", [])
         if isinstance(expect, str):
             expect = [expect]

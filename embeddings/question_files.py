@@ -14,14 +14,22 @@ from typing import Any
 
 from embeddings.errors import QuotebotError
 
+# The keys of the two question formats (eval questions; eval answers).
+_OTHER_FORMAT_KEYS = frozenset(
+    {"expect", "top", "abstain", "answers", "answerable", "tag", "note"}
+)
+
 
 def question_objects(
-    path: Path, keys: set[str], error: type[QuotebotError]
+    path: Path, keys: set[str], error: type[QuotebotError], other_format: str = ""
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``("FILE:LINE", object)`` for each object with a ``question`` string.
 
     Blank lines and lines starting with ``#`` are skipped; an unreadable file, a line that is
     not a JSON object with a ``question`` string, or a key outside ``keys`` raises ``error``.
+    ``other_format`` is added to that error when the key belongs to the other question format
+    (``answers``/``answerable``/``tag``/``note`` against ``expect``/``top``/``abstain``): the
+    file was given to the wrong ``quotebot eval`` command.
     """
     try:
         # utf-8-sig: Windows editors start a file with a byte order mark; corpus files accept
@@ -43,5 +51,7 @@ def question_objects(
             raise error(f'{where}: expected an object with a "question" string')
         unknown = set(item) - keys
         if unknown:
-            raise error(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            key = sorted(unknown)[0]
+            hint = f" ({other_format})" if other_format and key in _OTHER_FORMAT_KEYS else ""
+            raise error(f"{where}: unknown key {key!r}{hint}")
         yield where, item

@@ -7,15 +7,22 @@ sentence before it, which names the journalists, second. Shown apart and out of 
 reader sees "they" first and has to put the two back together; shown together they read as
 the article wrote them, and the first quote holds the answer. Only sentences that are already
 among the quotes are joined, so nothing is shown that was not shown before, and the words stay
-the article's own (the sentences are joined with one space).
+the article's own: a joined quote is the article's text from its first sentence's start to
+its last sentence's end, paragraph breaks included.
 
-Two neighbours stay apart when their speakers differ (one quote, one voice: a citation names
-one speaker or none, never a guess), when either is also in other articles (its "also in"
-sources would not hold the neighbour), or when the run would pass ``MAX_QUOTE_SENTENCES``.
+Two neighbours stay apart
+- when their speakers differ (one quote, one voice: a citation names one speaker or none,
+  never a guess); across a paragraph break, unless both have the same *known* speaker, since a
+  new paragraph is where news articles change voice ("...," she said. / "...," a worker said.);
+- when either is a heading or a list item (a Markdown ``#``, ``-``, ``*``, ``+``, ``>`` or
+  ``1.`` line): it does not read as part of a sentence;
+- when either is also in other articles (its "also in" sources would not hold the neighbour);
+- or when the run would pass ``MAX_QUOTE_SENTENCES``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -23,6 +30,9 @@ from embeddings.types import Quote
 
 MAX_QUOTE_SENTENCES = 3
 """The longest run of sentences shown as one quote: a passage longer than that is not a quote."""
+
+_BLOCK = re.compile(r"\s*(#{1,6}\s|[-*+>]\s|\d{1,3}[.)]\s)")  # a Markdown heading, item, quote
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
@@ -61,12 +71,17 @@ def _joined_runs(quotes: Sequence[Quote], count: int | None) -> tuple[Quote, ...
 
 
 def _joinable(a: Quote, b: Quote) -> bool:
-    return (
-        a.document.id == b.document.id
-        and a.speaker == b.speaker
-        and not a.also_in
-        and not b.also_in
-    )
+    """Whether ``b``, the sentence just after ``a`` in its article, may share a quote with it."""
+    if a.document.id != b.document.id or a.speaker != b.speaker or a.also_in or b.also_in:
+        return False
+    if _BLOCK.match(a.text) or _BLOCK.match(b.text):
+        return False
+    if a.end is None or b.start is None:  # offsets unknown (a quote built by hand)
+        return True
+    gap = a.document.text[a.end : b.start]
+    if gap.strip():  # something between them that is no sentence (markup): keep them apart
+        return False
+    return a.speaker is not None or not _PARAGRAPH_BREAK.search(gap)
 
 
 def _extends(run: list[int], n: int, quotes: Sequence[Quote]) -> bool:
@@ -74,7 +89,9 @@ def _extends(run: list[int], n: int, quotes: Sequence[Quote]) -> bool:
     if len(run) >= MAX_QUOTE_SENTENCES:
         return False
     first, last, quote = quotes[run[0]], quotes[run[-1]], quotes[n]
-    return _joinable(first, quote) and quote.position in (first.position - 1, last.position + 1)
+    if quote.position == first.position - 1:
+        return _joinable(quote, first)
+    return quote.position == last.position + 1 and _joinable(last, quote)
 
 
 def _absorb_neighbouring_runs(
@@ -87,7 +104,7 @@ def _absorb_neighbouring_runs(
         before = quotes[run[0]].position < quotes[other[0]].position
         a, b = (run, other) if before else (other, run)
         first, second = quotes[a[-1]], quotes[b[0]]
-        if _joinable(first, second) and second.position == first.position + 1:
+        if second.position == first.position + 1 and _joinable(first, second):
             run[:] = a + b
             del runs[next(i for i, r in enumerate(runs) if r is other)]
 
@@ -97,9 +114,16 @@ def _joined(run: list[int], quotes: Sequence[Quote]) -> Quote:
         return quotes[run[0]]
     members = [quotes[i] for i in run]
     best = quotes[min(run)]
+    start, end = members[0].start, members[-1].end
+    if start is not None and end is not None:
+        text = best.document.text[start:end]  # verbatim, paragraph breaks and all
+    else:
+        text = " ".join(member.text for member in members)
     return replace(
         best,
-        text=" ".join(member.text for member in members),
+        text=text,
+        start=start,
+        end=end,
         position=members[0].position,
         context_before=members[0].context_before,
         context_after=members[-1].context_after,

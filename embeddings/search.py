@@ -226,6 +226,8 @@ class Searcher:
             context_after=after.text if after else None,
             also_in=tuple(documents[doc] for doc in docs[1:]),
             speaker=self.speaker(sentence_id),
+            start=sentence.start,
+            end=sentence.end,
         )
 
     def speaker(self, sentence_id: int) -> str | None:

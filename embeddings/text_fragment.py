@@ -11,6 +11,7 @@ keeps the link short and still selects the whole sentence.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 DIRECTIVE = ":~:text="
@@ -25,9 +26,16 @@ def encode_text(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
 
+# A Markdown heading, list item or block quote marker: the article file has it, the web page
+# the link opens does not, so a directive that began with it would never match.
+_MARKER = re.compile(r"#{1,6}|[-*+>]|\d{1,3}[.)]")
+
+
 def text_directive(sentence: str) -> str | None:
     """``text=...`` for a sentence, or None when it has no words."""
     words = sentence.split()
+    while words and _MARKER.fullmatch(words[0]):
+        words = words[1:]
     if not words:
         return None
     if len(words) <= MAX_WHOLE_WORDS:

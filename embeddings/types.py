@@ -70,7 +70,7 @@ class Quote:
     sentence syndicated in several articles is shown once with all of its sources. A quote may
     be a run of ``sentences`` consecutive sentences of one article from ``position`` on, when
     they ranked among the same answer's quotes (embeddings/quote_joining.py); ``text`` is then
-    those sentences joined with one space.
+    the article's text from the first one's start to the last one's end.
     """
 
     text: str
@@ -83,6 +83,9 @@ class Quote:
     # Who the article says spoke this sentence; None when it does not say (never a guess).
     speaker: str | None = None
     sentences: int = 1
+    # Where ``text`` is in ``document.text`` (None for a quote made without an index).
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass(frozen=True)

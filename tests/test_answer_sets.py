@@ -15,6 +15,7 @@ from embeddings.answer_sets import (
     is_right,
     load_answer_set,
     score_answers,
+    scored_text,
     selqa_answer_set,
     squad_answer_set,
     unfound_answers,
@@ -24,6 +25,7 @@ from embeddings.corpus import read_corpus
 from embeddings.index import build_index
 from embeddings.search import Searcher
 from embeddings.squad import load_squad
+from embeddings.types import Document, Quote
 from tests.conftest import REPO
 from tests.fakes import HashingEncoder
 
@@ -51,7 +53,10 @@ def test_a_file_round_trips_with_answerable_and_unanswerable_questions(tmp_path:
         ({"question": "Q?"}, '"answers" or "answerable": false'),
         ({"question": "Q?", "answers": ["a"], "answerable": False}, "either"),
         ({"question": "Q?", "answers": "a"}, "list of non-empty strings"),
-        ({"question": "Q?", "answers": ["a"], "expect": ["a"]}, "unknown key 'expect'"),
+        (
+            {"question": "Q?", "answers": ["a"], "expect": ["a"]},
+            r"unknown key 'expect' \(a regression set: use `quotebot eval questions FILE`\)",
+        ),
         ({"question": "  ", "answerable": False}, "empty"),
         ({"question": "Q" * 1001, "answerable": False}, "1001 characters long; the limit is 1000"),
     ],
@@ -201,3 +206,28 @@ def test_a_searcher_is_scored_end_to_end() -> None:
     report = evaluate_answer_set(searcher, cases)
     assert report.answerable == 1
     assert 0.0 <= report.mrr <= 1.0
+
+
+def test_who_said_is_answered_by_the_speaker_the_citation_names() -> None:
+    # "Who said ...?" gets the quote; the answer is the name its citation shows.
+    case = AnswerCase("Who said their crime is disagreeing?", ("Mustafa Dzhemilev",))
+    article = Document(id="a", title="A", text="unused")
+    said = Quote(
+        "Their crime is that they disagree.", 0.9, article, 3, speaker="Mustafa Dzhemilev"
+    )
+    unattributed = Quote("Their crime is that they disagree.", 0.9, article, 3)
+    assert score_answers([case], [[scored_text(said)]], ["answered"]).p_at_1 == 1.0
+    assert score_answers([case], [[scored_text(unattributed)]], ["answered"]).p_at_1 == 0.0
+
+
+def test_a_question_right_only_as_shown_is_told_apart_from_a_wrong_one() -> None:
+    # The answer is the second sentence; shown, it is joined with the first into one quote.
+    case = AnswerCase("Which journalists help?", ("Lily Budzhurova",))
+    sentences = ["They continue to help.", "It is run by Lily Budzhurova."]
+    report = score_answers(
+        [case], [sentences], ["answered"], shown_first=[" ".join(reversed(sentences))]
+    )
+    (result,) = report.cases
+    assert (report.p_at_1, report.first_shown_right) == (0.0, 1.0)
+    assert (result.rank, result.right_as_shown, result.missed) == (2, True, True)
+    assert result.first_shown == "It is run by Lily Budzhurova. They continue to help."

@@ -164,3 +164,21 @@ def test_eval_answers_names_a_bad_line_of_the_answer_set(
     code, out, err = run_main(capsys, "eval", "answers", str(tmp_path), str(answer_set))
     assert code == 2 and out == ""
     assert "bad.jsonl:2" in one_line_error(err)
+
+
+def test_questions_to_look_at_say_when_the_quote_as_shown_holds_the_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli.eval import print_misses
+    from embeddings.answer_sets import AnswerCase, score_answers
+
+    case = AnswerCase("Which journalists help?", ("Lily Budzhurova",))
+    report = score_answers(
+        [case],
+        [["They help.", "Run by Lily Budzhurova."]],
+        ["answered"],
+        shown_first=["Run by Lily Budzhurova. They help."],
+    )
+    print_misses(report)
+    out = capsys.readouterr().out
+    assert "Which journalists help?  (rank 2, right as shown: joined with its neighbour," in out

@@ -75,7 +75,11 @@ def test_the_shipped_regression_set_is_valid() -> None:
         ('{"question": "q?", "expect": ["x"], "abstain": true}', "either"),
         ('{"question": "q?", "expect": [""]}', "list of strings"),
         ('{"question": "q?", "expect": "x", "top": 0}', "top"),
-        ('{"question": "q?", "answer": "x"}', "unknown key 'answer'"),
+        ('{"question": "q?", "answer": "x"}', "unknown key 'answer'$"),
+        (
+            '{"question": "q?", "answers": ["x"]}',
+            r"unknown key 'answers' \(an answer set: use `quotebot eval answers CORPUS FILE`\)",
+        ),
         ('{"question": "  ", "abstain": true}', "empty"),
     ],
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.render import answer_record
+from bot.cli.render import answer_record, render_quote
 from embeddings.model import DEFAULT_MODEL
 from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes, join_adjacent
 from embeddings.service import open_searcher
@@ -94,3 +94,41 @@ def test_the_journalists_question_gets_the_sentence_that_names_them_first(
         "Which journalists help the children of political prisoners?", join=False
     )
     assert alone.quotes[0].text.startswith("Despite pressure, they")
+
+
+def article_quotes(text: str, speakers: list[str | None]) -> list[Quote]:
+    """The sentences of ``text`` (one per '.'-ended chunk) as ranked quotes, best first."""
+    document = Document(id="m", title="M", text=text)
+    quotes, start = [], 0
+    for position, speaker in enumerate(speakers):
+        while text[start].isspace():
+            start += 1
+        end = text.index(".", start) + 1
+        quotes.append(
+            Quote(text[start:end], 1.0 - position / 10, document, position, None, None, (),
+                  speaker, start=start, end=end)
+        )  # fmt: skip
+        start = end
+    return quotes
+
+
+def test_a_joined_quote_keeps_the_articles_paragraph_break_verbatim() -> None:
+    text = "Polozov visited him.\n\nHe said the health is stable."
+    joined = join_adjacent(article_quotes(text, ["Nikolai Polozov", "Nikolai Polozov"]))
+    assert [q.text for q in joined] == [text]
+    shown = render_quote(1, joined[0])
+    assert shown.startswith("1. “Polozov visited him.\n   He said the health is stable.”\n")
+
+
+def test_a_new_paragraph_by_an_unknown_voice_is_a_quote_of_its_own() -> None:
+    # Narration, then somebody's words in the next paragraph: no speaker known for either.
+    text = "Tickets cost more now.\n\n“We cannot pay this.”"
+    assert len(join_adjacent(article_quotes(text, [None, None]))) == 2
+    same_paragraph = "Tickets cost more now. Buses run less often."
+    assert len(join_adjacent(article_quotes(same_paragraph, [None, None]))) == 1
+
+
+@pytest.mark.parametrize("line", ["## Who paid.", "- A list item.", "3) Third item.", "> Quoted."])
+def test_headings_and_list_items_are_never_joined(line: str) -> None:
+    text = f"The terminal opened.\n{line}"
+    assert len(join_adjacent(article_quotes(text, [None, None]))) == 2

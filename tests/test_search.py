@@ -51,13 +51,13 @@ def test_the_custody_sentence_comes_first_for_a_custody_question(
 
 
 def test_quotes_are_verbatim_and_carry_their_neighbours(fake_searcher: Searcher) -> None:
-    # A quote may be consecutive sentences joined with one space where the article had a
-    # paragraph break: the words and their order are the article's own.
+    # A quote may be consecutive sentences (embeddings/quote_joining.py): still the article's
+    # text between two offsets, paragraph breaks and all.
     quotes = fake_searcher.search("fined for an unauthorized rally", top_k=10).quotes
     assert any(quote.sentences > 1 for quote in quotes)
     for quote in quotes:
-        text = " ".join(quote.document.text.split())
-        assert quote.text in text
+        text = quote.document.text
+        assert quote.start is not None and text[quote.start : quote.end] == quote.text
         if quote.context_before is not None:
             assert text.index(quote.context_before) < text.index(quote.text)
         if quote.context_after is not None:

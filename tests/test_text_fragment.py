@@ -43,3 +43,13 @@ def test_an_existing_fragment_is_kept_and_an_old_directive_replaced() -> None:
     assert url_to_quote(f"{URL}#top", "Hello.") == f"{URL}#top:~:text=Hello."
     assert url_to_quote(f"{URL}#:~:text=old", "New.") == f"{URL}#:~:text=New."
     assert url_to_quote(URL, "  ") == URL
+
+
+def test_a_markdown_list_or_heading_marker_is_not_part_of_the_link() -> None:
+    # The article file has "- " or "## "; the web page the link opens does not.
+    assert text_directive("- Trams now run every ten minutes.") == text_directive(
+        "Trams now run every ten minutes."
+    )
+    assert text_directive("## Who paid") == "text=Who%20paid"
+    assert text_directive("3) Ferries") == "text=Ferries"
+    assert text_directive("-") is None

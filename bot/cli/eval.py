@@ -255,6 +255,8 @@ def print_misses(report: AnswerSetReport) -> None:
             rank = "no right quote in the first 10"
         else:
             rank = f"rank {miss.rank}"
+            if miss.right_as_shown and miss.rank != 1:
+                rank += ", right as shown: joined with its neighbour"
         print(f"  {miss.question}  ({rank}, {miss.outcome}, relevance {miss.relevance:.3f})")
     if len(misses) > MISSES_SHOWN:
         print(f"  ... and {len(misses) - MISSES_SHOWN} more (--json lists every question)")
