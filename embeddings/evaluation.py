@@ -19,10 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.abstention import should_abstain
+from embeddings.answer_sets import SHOWN
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuotebotError
 from embeddings.index import SentenceIndex, build_index
 from embeddings.question_files import question_objects
+from embeddings.quote_joining import first_quotes
 from embeddings.search import Searcher, validate_question
 from embeddings.squad import SquadSet
 
@@ -185,16 +187,19 @@ class CaseResult:
 
 
 def run_cases(searcher: Searcher, cases: Sequence[Case]) -> list[CaseResult]:
-    answers = searcher.search_many([case.question for case in cases], top_k=10)
+    """Each case against its answer's quotes as a user sees them at ``quotebot ask``'s default
+    (SHOWN quotes, consecutive sentences joined), or more when the case allows a later one."""
+    answers = searcher.search_many([case.question for case in cases], top_k=10, join=False)
     results = []
     for case, answer in zip(cases, answers, strict=True):
         best = answer.relevance
+        shown = first_quotes(answer.quotes, max(case.top, SHOWN))
         if case.abstain:
             passed = answer.abstained
         else:
-            quotes = answer.quotes[: case.top]
+            quotes = shown[: case.top]
             passed = not answer.abstained and any(e in q.text for q in quotes for e in case.expect)
-        first = answer.quotes[0].text if answer.quotes else None
+        first = shown[0].text if shown else None
         results.append(CaseResult(case, passed, answer.abstained, best, first))
     return results
 
