@@ -65,7 +65,7 @@ if TYPE_CHECKING:
         unsupported_language_short,
     )
     from embeddings.model import DEFAULT_MODEL, SentenceTransformerEncoder, resolve_model
-    from embeddings.quote_joining import MAX_QUOTE_SENTENCES
+    from embeddings.quote_joining import MAX_QUOTE_SENTENCES, paged_quotes
     from embeddings.ranking import CANDIDATES
     from embeddings.search import (
         MAX_QUESTION_CHARS,
@@ -136,6 +136,7 @@ _EXPORTS: dict[str, str] = {
     "SentenceTransformerEncoder": "embeddings.model",
     "resolve_model": "embeddings.model",
     "MAX_QUOTE_SENTENCES": "embeddings.quote_joining",
+    "paged_quotes": "embeddings.quote_joining",
     "MAX_QUESTION_CHARS": "embeddings.search",
     "MAX_TOP_K": "embeddings.search",
     "Passage": "embeddings.search",
@@ -207,6 +208,7 @@ __all__ = [
     "load_squad",
     "open_searcher",
     "outcome_frame",
+    "paged_quotes",
     "prune_indexes",
     "read_corpus",
     "read_manifest",

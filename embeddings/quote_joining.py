@@ -42,6 +42,20 @@ def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
     return _joined_runs(ranked, count)
 
 
+def paged_quotes(ranked: Sequence[Quote], per_page: int) -> tuple[Quote, ...]:
+    """``ranked`` sentences (best first) as pages of ``per_page`` quotes, each page joined as
+    ``first_quotes`` joins the first: a bot that fetches several pages at once shows on its
+    first page what ``quotebot ask --top-k per_page`` shows, and never joins a sentence of a
+    later page into an earlier one."""
+    shown: list[Quote] = []
+    rest = list(ranked)
+    while rest:
+        page = first_quotes(rest, per_page)
+        shown.extend(page)
+        rest = rest[sum(quote.sentences for quote in page) :]
+    return tuple(shown)
+
+
 def join_adjacent(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
     """``quotes`` (best first) with runs of consecutive sentences of one article joined.
 

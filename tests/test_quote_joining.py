@@ -9,7 +9,12 @@ import pytest
 
 from bot.cli.render import answer_record, render_quote
 from embeddings.model import DEFAULT_MODEL
-from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes, join_adjacent
+from embeddings.quote_joining import (
+    MAX_QUOTE_SENTENCES,
+    first_quotes,
+    join_adjacent,
+    paged_quotes,
+)
 from embeddings.service import open_searcher
 from embeddings.types import Document, Quote
 from tests.conftest import CORPUS
@@ -71,6 +76,21 @@ def test_asking_for_three_quotes_gives_three_reading_further_down_the_ranking() 
     shown = first_quotes(ranked, 3)
     assert [q.text for q in shown] == ["Sentence 4. Sentence 5.", "Sentence 20.", "Sentence 30."]
     assert first_quotes(ranked[:2], 3) == join_adjacent(ranked[:2])
+
+
+def test_pages_fetched_at_once_are_joined_page_by_page() -> None:
+    # Sentence 21 ranks on the second page: it is not pulled into the first page's quote 20.
+    ranked = [quote(p, 1.0 - n / 10) for n, p in enumerate([5, 4, 20, 30, 21, 40, 50])]
+    pages = paged_quotes(ranked, 3)
+    assert pages[:3] == first_quotes(ranked, 3)
+    assert [q.text for q in pages] == [
+        "Sentence 4. Sentence 5.",
+        "Sentence 20.",
+        "Sentence 30.",
+        "Sentence 21.",
+        "Sentence 40.",
+        "Sentence 50.",
+    ]
 
 
 @pytest.mark.integration

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from bot.telegram import messages
 from bot.telegram.buttons import document_check
+from embeddings import paged_quotes
 from embeddings.search import Searcher
 from tests.bot_harness import (
     ALICE,
@@ -24,6 +27,14 @@ from tests.bot_harness import (
 from tests.fake_bot_api import bot_message, telegram_html_problems
 
 
+def pooled(searcher: Searcher) -> int:
+    """How many quotes the bot's 3 pages of the custody answer hold: 9 sentences, fewer quotes
+    when consecutive ones are joined (page by page)."""
+    sentences = searcher.search(CUSTODY, top_k=9, join=False).quotes
+    assert len(sentences) == 9
+    return len(paged_quotes(sentences, 3))
+
+
 def test_more_and_back_page_through_the_answer_in_place(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:
@@ -34,7 +45,7 @@ def test_more_and_back_page_through_the_answer_in_place(
             page2 = only(more, "editMessageText")
             assert only(more, "answerCallbackQuery")
             assert page2.params["message_id"] == answer.result["message_id"]
-            assert page2.text.startswith("More from the sources (4–6 of 9)")
+            assert page2.text.startswith(f"More from the sources (4–6 of {pooled(fake_searcher)})")
             assert "<b>4.</b>" in page2.text and "<b>1.</b>" not in page2.text
             assert buttons(page2)[:3] == ["Context 4", "Context 5", "Context 6"]
             assert "◂ Back" in buttons(page2)
@@ -65,18 +76,23 @@ def test_context_shows_the_quote_among_its_neighbours_with_a_way_back(
 def test_context_of_a_joined_quote_shows_its_whole_run_in_bold(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:
-    # Quote 3 of the custody answer is three consecutive sentences (embeddings/quote_joining):
-    # its Context shows all three in bold, in the article's own words, among their neighbours.
-    joined = fake_searcher.search(CUSTODY, top_k=9).quotes[2]
-    assert joined.sentences == 3
+    # The bot's first page is what `quotebot ask` shows (3 quotes); a quote of consecutive
+    # sentences (embeddings/quote_joining) has a Context that shows all of them in bold, in
+    # the article's own words, among their neighbours.
+    question = "fined for an unauthorized rally"
+    shown = fake_searcher.search(question, top_k=3).quotes
+    number, joined = next((n, q) for n, q in enumerate(shown, 1) if q.sentences > 1)
 
     async def scenario() -> None:
         async with running_bot(fake_searcher, tmp_path) as bot:
-            answer = only(await bot.say(ALICE, CUSTODY), "sendMessage")
-            context = only(await bot.press(ALICE, answer, "Context 3"), "editMessageText")
+            answer = only(await bot.say(ALICE, question), "sendMessage")
+            seen = " ".join(html.unescape(re.sub(r"<[^>]+>", "", answer.text)).split())
+            for quote in shown:
+                assert " ".join(quote.text.split()[:6]) in seen
+            context = only(await bot.press(ALICE, answer, f"Context {number}"), "editMessageText")
             assert telegram_html_problems(context.text) == []
             bold = context.text.split("<b>")[2].split("</b>")[0]
-            assert " ".join(bold.split()) == joined.text.replace("&", "&amp;")
+            assert html.unescape(bold) == joined.text  # verbatim, its paragraph break kept
             assert joined.context_before is not None and joined.context_after is not None
             before, after = context.text.split(bold)
             assert " ".join(joined.context_before.split()[-2:]) in before
@@ -150,7 +166,7 @@ def test_buttons_of_a_forgotten_answer_search_again_from_the_question(
                 await bot.press(ALICE, answer, "More ▸", reply_to=question["message"]),
                 "editMessageText",
             )
-            assert page2.text.startswith("More from the sources (4–6 of 9)")
+            assert page2.text.startswith(f"More from the sources (4–6 of {pooled(fake_searcher)})")
 
             bot.services.answers = type(bot.services.answers)()
             lost = await bot.press(ALICE, answer, "More ▸")  # the question is gone too

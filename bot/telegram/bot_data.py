@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -21,7 +21,7 @@ from bot.telegram.answers import AnswerCache
 from bot.telegram.state_threads import store_call
 from bot.telegram.store import FeedbackStore
 from bot.telegram.user_limits import Clock, UserLimiter
-from embeddings import Answer, Searcher
+from embeddings import Answer, Searcher, paged_quotes
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -95,7 +95,16 @@ async def remember(services: BotServices, answer: Answer, chat_id: int) -> str:
     return token
 
 
-async def search(services: BotServices, question: str, top_k: int) -> Answer:
-    """Search in a worker thread; one searcher for the whole search, even during a reload."""
+async def search(
+    services: BotServices, question: str, top_k: int, per_page: int | None = None
+) -> Answer:
+    """Search in a worker thread; one searcher for the whole search, even during a reload.
+
+    With ``per_page``, the ``top_k`` sentences are fetched once for several pages, and joined
+    page by page (``paged_quotes``), so that the first page is what ``quotebot ask`` shows.
+    """
     searcher = services.searcher
-    return await asyncio.to_thread(searcher.search, question, top_k)
+    if per_page is None:
+        return await asyncio.to_thread(searcher.search, question, top_k)
+    answer = await asyncio.to_thread(searcher.search, question, top_k, False)
+    return replace(answer, quotes=paged_quotes(answer.quotes, per_page))

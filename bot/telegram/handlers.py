@@ -186,7 +186,7 @@ async def ask(
         return
     await show_typing(message, context)  # best effort: never costs the answer
     try:
-        answer = await search(services, question, services.pool_size)
+        answer = await search(services, question, services.pool_size, services.page_size)
     except QuestionError as error:
         await message.reply_text(render.render_question_problem(str(error)), do_quote=quote)
         return

@@ -121,7 +121,7 @@ async def _recall(
     if not question:
         return None
     try:
-        answer = await search(services, question, services.pool_size)
+        answer = await search(services, question, services.pool_size, services.page_size)
     except QuestionError:
         return None
     services.answers.put(answer, token)
