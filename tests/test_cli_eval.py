@@ -131,7 +131,10 @@ def test_eval_answers_lists_the_questions_that_failed_and_warns_about_unfound_an
         "outcome",
         "relevance",
         "first_quote",
+        "first_shown",
+        "right_as_shown",
     }
+    assert cases[0]["right_as_shown"] is True and cases[1]["right_as_shown"] is None
     text = quotebot("eval", "answers", corpus, str(answer_set), index=real_index_dir)
     lines = text.stdout.splitlines()
     listed = lines[lines.index(next(x for x in lines if x.startswith("questions to look at"))) :]
