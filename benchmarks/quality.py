@@ -100,10 +100,11 @@ def run_quotebot(evalset: EvalSet, abstain: float, related: float) -> AnswerSetR
     for case, vector in zip(evalset.cases, evalset.questions, strict=True):
         ranking = searcher.rank(case.question, vector)
         # as `quotebot eval` scores them: the text and the speaker the citation names
-        quotes.append([scored_text(q) for q in searcher.quotes(ranking, CUTOFF, join=False)])
+        ranked = searcher.quotes(ranking, CUTOFF, join=False)
+        quotes.append([scored_text(q, case.question) for q in ranked])
         outcomes.append(decide(ranking.relevance, abstain, related))
         first = searcher.quotes(ranking, SHOWN)
-        shown.append(scored_text(first[0]) if first else None)
+        shown.append(scored_text(first[0], case.question) if first else None)
     return score_answers(evalset.cases, quotes, outcomes, shown_first=shown)
 
 

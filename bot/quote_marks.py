@@ -7,6 +7,8 @@ quotes to people; the engine never rewrites a sentence.
 
 from __future__ import annotations
 
+import re
+
 # Opening mark -> the closing marks that end it. Single quotes are left alone: ’ is also the
 # apostrophe, so counting it would "balance" every possessive.
 _CLOSERS = {"“": "”", "«": "»", "„": "“”", '"': '"'}
@@ -50,10 +52,35 @@ def unbalanced_marks(text: str) -> tuple[str, str]:
     return before, after
 
 
+# A blank line (spaces and a carriage return allowed) between two paragraphs of an article.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a quote (a joined quote may span a paragraph break), each on one
+    line: a line break inside a paragraph (a hard-wrapped article) reads as a space."""
+    return [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(text.strip())]
+
+
+def balanced_paragraphs(text: str) -> list[tuple[str, str, str]]:
+    """Per paragraph: the marks to add before it, the paragraph, the marks to add after it.
+
+    Balanced paragraph by paragraph: a quotation that runs on into the next paragraph leaves
+    its paragraph open and the next one opens again (the news convention), so counting marks
+    over the whole quote would close it after the attribution that follows.
+    """
+    shown = []
+    for part in paragraphs(text):
+        before, after = unbalanced_marks(part)
+        shown.append((before, part, after))
+    return shown
+
+
 def display_quote(text: str) -> str:
-    """``text`` framed in quotation marks that a reader sees as balanced."""
-    before, after = unbalanced_marks(text)
-    shown = f"{before}{text}{after}"
+    """``text`` framed in quotation marks that a reader sees as balanced, one paragraph a
+    line."""
+    lines = [f"{before}{part}{after}" for before, part, after in balanced_paragraphs(text)]
+    shown = "\n".join(lines)
     if shown[:1] in _CLOSERS:
         return shown
     return f"“{shown}”"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -267,9 +268,22 @@ def score_answers(
     )
 
 
-def scored_text(quote: Quote) -> str:
-    """What a user reads of a quote: its text, and the speaker its citation names."""
-    return f"{quote.text}\n— {quote.speaker}" if quote.speaker else quote.text
+# "Who said that ...?", "Who called Shufrich a traitor?": answered by the citation's speaker.
+_WHO_SAID = re.compile(
+    r"\bwho(m)?\b.*\b(said|says|say|stated|told|wrote|called|calls|declared|noted|added"
+    r"|claimed|claims|warned|described|accused|promised|announced)\b",
+    re.IGNORECASE,
+)
+
+
+def scored_text(quote: Quote, question: str) -> str:
+    """What a user reads of a quote as an answer to ``question``: its text, and for a "who
+    said ...?" question the speaker its citation names (for any other question a quote is not
+    right because of who spoke it: "Who is Umerov's lawyer?" is not answered by any sentence
+    Polozov said)."""
+    if quote.speaker and _WHO_SAID.search(question):
+        return f"{quote.text}\n— {quote.speaker}"
+    return quote.text
 
 
 def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSetReport:
@@ -282,10 +296,13 @@ def evaluate_answer_set(searcher: Any, cases: Sequence[AnswerCase]) -> AnswerSet
     shown = [first_quotes(answer.quotes, SHOWN) for answer in answers]
     return score_answers(
         cases,
-        [[scored_text(quote) for quote in answer.quotes] for answer in answers],
+        [[scored_text(quote, answer.question) for quote in answer.quotes] for answer in answers],
         [answer.outcome for answer in answers],
         [answer.relevance for answer in answers],
-        [scored_text(quotes[0]) if quotes else None for quotes in shown],
+        [
+            scored_text(quotes[0], answer.question) if quotes else None
+            for quotes, answer in zip(shown, answers, strict=True)
+        ],
     )
 
 

@@ -12,10 +12,12 @@ its last sentence's end, paragraph breaks included.
 
 Two neighbours stay apart
 - when their speakers differ (one quote, one voice: a citation names one speaker or none,
-  never a guess); across a paragraph break, unless both have the same *known* speaker, since a
-  new paragraph is where news articles change voice ("...," she said. / "...," a worker said.);
+  never a guess); across a line or paragraph break, unless both have the same *known* speaker,
+  since a new paragraph is where news articles change voice ("...," she said. / "...," a
+  worker said.), and an article added from a web page has one paragraph a line;
 - when either is a heading or a list item (a Markdown ``#``, ``-``, ``*``, ``+``, ``>`` or
-  ``1.`` line): it does not read as part of a sentence;
+  ``1.`` line, or a line that does not end a sentence: "What changes for passengers"): it
+  does not read as part of a sentence;
 - when either is also in other articles (its "also in" sources would not hold the neighbour);
 - or when the run would pass ``MAX_QUOTE_SENTENCES``.
 """
@@ -32,7 +34,10 @@ MAX_QUOTE_SENTENCES = 3
 """The longest run of sentences shown as one quote: a passage longer than that is not a quote."""
 
 _BLOCK = re.compile(r"\s*(#{1,6}\s|[-*+>]\s|\d{1,3}[.)]\s)")  # a Markdown heading, item, quote
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+# A sentence ends with a full stop, a question or exclamation mark or an ellipsis, perhaps
+# followed by a closing quotation mark or bracket; a line without one is a heading, a caption
+# or a fragment ("What changes for passengers", "**Who paid for the park**").
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 
 
 def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
@@ -90,12 +95,17 @@ def _joinable(a: Quote, b: Quote) -> bool:
         return False
     if _BLOCK.match(a.text) or _BLOCK.match(b.text):
         return False
+    if not (_ENDS_A_SENTENCE.search(a.text) and _ENDS_A_SENTENCE.search(b.text)):
+        return False
     if a.end is None or b.start is None:  # offsets unknown (a quote built by hand)
         return True
     gap = a.document.text[a.end : b.start]
     if gap.strip():  # something between them that is no sentence (markup): keep them apart
         return False
-    return a.speaker is not None or not _PARAGRAPH_BREAK.search(gap)
+    # A line break counts as a paragraph break: articles added from the web keep one HTML
+    # block a line, with no blank line between them. (A hard-wrapped line that happens to end
+    # between two sentences only keeps two unattributed sentences apart.)
+    return a.speaker is not None or "\n" not in gap
 
 
 def _extends(run: list[int], n: int, quotes: Sequence[Quote]) -> bool:

@@ -216,8 +216,13 @@ def test_who_said_is_answered_by_the_speaker_the_citation_names() -> None:
         "Their crime is that they disagree.", 0.9, article, 3, speaker="Mustafa Dzhemilev"
     )
     unattributed = Quote("Their crime is that they disagree.", 0.9, article, 3)
-    assert score_answers([case], [[scored_text(said)]], ["answered"]).p_at_1 == 1.0
-    assert score_answers([case], [[scored_text(unattributed)]], ["answered"]).p_at_1 == 0.0
+    question = case.question
+    assert score_answers([case], [[scored_text(said, question)]], ["answered"]).p_at_1 == 1.0
+    assert score_answers([case], [[scored_text(unattributed, question)]], ["answered"]).p_at_1 == 0
+    # Any other question is not answered by who spoke: "Who is the Mejlis leader?" is not
+    # answered by a sentence Dzhemilev said about something else.
+    other = AnswerCase("Who is the Mejlis leader?", ("Mustafa Dzhemilev",))
+    assert score_answers([other], [[scored_text(said, other.question)]], ["answered"]).p_at_1 == 0
 
 
 def test_a_question_right_only_as_shown_is_told_apart_from_a_wrong_one() -> None:

@@ -152,3 +152,43 @@ def test_a_new_paragraph_by_an_unknown_voice_is_a_quote_of_its_own() -> None:
 def test_headings_and_list_items_are_never_joined(line: str) -> None:
     text = f"The terminal opened.\n{line}"
     assert len(join_adjacent(article_quotes(text, [None, None]))) == 2
+
+
+def spaced_quotes(parts: list[str], separators: list[str], speaker: str | None) -> list[Quote]:
+    """Quotes for the sentences ``parts`` of one article, ``separators`` between them."""
+    text = parts[0] + "".join(sep + part for sep, part in zip(separators, parts[1:], strict=True))
+    document = Document(id="w", title="W", text=text)
+    quotes, start = [], 0
+    for position, part in enumerate(parts):
+        start = text.index(part, start)
+        quotes.append(
+            Quote(part, 1.0 - position / 10, document, position, speaker=speaker, start=start,
+                  end=start + len(part))
+        )  # fmt: skip
+        start += len(part)
+    return quotes
+
+
+def test_an_article_added_from_the_web_keeps_its_paragraphs_and_headings_apart() -> None:
+    # `quotebot add` stores one HTML block a line: a line break is a paragraph break there, and
+    # a heading is a line that ends no sentence.
+    reporter_then_passenger = spaced_quotes(
+        ["A single ticket still costs 8 hryvnias.", '"We waited a long time for the tram."'],
+        ["\n"],
+        None,
+    )
+    assert len(join_adjacent(reporter_then_passenger)) == 2
+    heading = spaced_quotes(
+        ["It cost 42 million euros.", "What changes for passengers", "Trams run more often."],
+        ["\n", "\n"],
+        "Olena Marsh",
+    )
+    assert [q.sentences for q in join_adjacent(heading)] == [1, 1, 1]
+    bold_heading = spaced_quotes(
+        ["The park opened.", "**Who paid for the park**", "A bank paid."], [" ", " "], None
+    )
+    assert [q.sentences for q in join_adjacent(bold_heading)] == [1, 1, 1]
+    one_voice = spaced_quotes(
+        ['"We will open it."', '"It will be free," she said.'], ["\n"], "Kovacs"
+    )
+    assert [q.sentences for q in join_adjacent(one_voice)] == [2]

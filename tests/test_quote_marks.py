@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.quote_marks import display_quote, unbalanced_marks
+from bot.quote_marks import display_quote, paragraphs, unbalanced_marks
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,25 @@ def test_balanced_text_needs_nothing() -> None:
     assert unbalanced_marks("He said “no” and left.") == ("", "")
     assert unbalanced_marks("„Так“, сказал он.") == ("", "")
     assert unbalanced_marks('"It is very important," she said.') == ("", "")
+
+
+def test_a_quotation_that_runs_on_into_the_next_paragraph_is_balanced_per_paragraph() -> None:
+    # The news convention: the first paragraph's quotation stays open, the next one reopens.
+    # Counted over both, a mark would be added after "Kovacs said." (NU17B-3).
+    text = (
+        '"This library will be the heart of the old town," said the mayor, Anna Kovacs. '
+        '"Children will have a place to read after school.\r\n\r\n'
+        '"We will open it in spring next year," Kovacs said.'
+    )
+    assert display_quote(text) == (
+        '"This library will be the heart of the old town," said the mayor, Anna Kovacs. '
+        '"Children will have a place to read after school."\n'
+        '"We will open it in spring next year," Kovacs said.'
+    )
+
+
+def test_a_line_break_inside_a_paragraph_reads_as_a_space() -> None:
+    assert paragraphs("A hard-wrapped\r\nsentence.\n\n  Next paragraph. ") == [
+        "A hard-wrapped sentence.",
+        "Next paragraph.",
+    ]

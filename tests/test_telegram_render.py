@@ -330,3 +330,11 @@ def test_stats_and_rate_limit_messages() -> None:
     assert "&lt;model&gt;" in stats
     assert "wait 13 seconds" in render_rate_limited(12.2)
     assert "wait 1 second " in render_rate_limited(0.2)
+
+
+def test_a_quote_over_two_paragraphs_keeps_them_and_reads_soft_breaks_as_spaces() -> None:
+    found = quote("Occupiers keep in custody\r\n67 people.\r\n\r\nThey were arrested.")
+    page = render_page(Answer("How many are in custody?", (found,), relevance=0.9))
+    body = page.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert visible(body) == "Occupiers keep in custody 67 people.\nThey were arrested."
+    assert "\r" not in page

@@ -8,7 +8,6 @@ honestly: quotes are presented as an answer only when the outcome is ``answered`
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,9 +20,6 @@ from embeddings import (
     unsupported_language_reply,
     url_to_quote,
 )
-
-# A blank line (spaces allowed) between two paragraphs of an article.
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 # The wording of each outcome, shared with the Telegram renderer so both front ends agree: the
 # engine's (embeddings/messages.py), in the question's language; these are the English ones.
@@ -62,8 +58,7 @@ def render_quote(number: int, quote: Quote) -> str:
     A quote whose sentences span a paragraph break (embeddings/quote_joining.py) keeps it, each
     paragraph indented under the number; line breaks inside a paragraph read as spaces.
     """
-    paragraphs = [" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(quote.text)]
-    shown = display_quote("\n".join(paragraphs)).replace("\n", "\n   ")
+    shown = display_quote(quote.text).replace("\n", "\n   ")
     lines = [f"{number}. {shown}", f"   — {quote_citation(quote)}"]
     lines += [f"   — also in: {citation(document)}" for document in quote.also_in]
     lines[-1] += f" (relevance {quote.score:.2f})"

@@ -21,7 +21,7 @@ from html import escape
 
 from telegram.constants import MessageLimit
 
-from bot.quote_marks import unbalanced_marks
+from bot.quote_marks import balanced_paragraphs
 from bot.telegram.pages import Page, SourcesPage
 from bot.telegram.store import Stats
 from embeddings import (
@@ -217,9 +217,14 @@ def render_quote(number: int | None, quote: Quote, question: str, budget: int) -
 
     def render(text: str) -> str:
         # Marks that a sentence cut out of a longer quotation leaves open (or closes without
-        # opening) are completed, so the quote reads as balanced; the words stay verbatim.
-        before, after = (escape(mark, quote=False) for mark in unbalanced_marks(text))
-        body = before + highlight(text, terms, language) + after
+        # opening) are completed, paragraph by paragraph, so the quote reads as balanced; the
+        # words stay verbatim (a line break inside a paragraph reads as a space).
+        body = "\n".join(
+            escape(before, quote=False)
+            + highlight(part, terms, language)
+            + escape(after, quote=False)
+            for before, part, after in balanced_paragraphs(text)
+        )
         return f"<blockquote>{body}</blockquote>\n{citation}"
 
     return _fit_text(render, quote.text, budget)
