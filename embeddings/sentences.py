@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Bump the first part whenever a rule here changes the splitting of any text; the pysbd
 # version is part of it because a new pysbd can split differently too.
-SPLITTER_VERSION = f"2+pysbd{pysbd.__version__}"
+SPLITTER_VERSION = f"3+pysbd{pysbd.__version__}"
 
 # Characters that pysbd uses internally as placeholders; one in the input would be turned
 # into something else in pysbd's output, so they are masked (same length) before splitting.
@@ -57,6 +57,7 @@ _LIKELY_BOUNDARY = re.compile(r"(?<=[a-z]{3}[.!?])[\"'”’»)]*\s+(?=[\"“‘
 _TERMINAL = re.compile(r"[.!?。．！？…]")
 
 _CLOSING_QUOTES = "\"'”’»›"
+_OPENING_QUOTES = '"“«„'
 _AFTER_CLOSING_QUOTE = " ,;:.!?)]…-–—"  # what may follow a closing mark (space: masked)
 _LINE_END_PUNCTUATION = ".!?…。．！？" + ",;:-–—(/&"
 _LIST_ITEM_OR_HEADING = re.compile(r"(?:[-*+•‣⁃–—]|\d{1,3}[.)])\s|#")
@@ -139,8 +140,10 @@ class _English(English):  # type: ignore[misc, unused-ignore]
         rf"|\“(?:[^\”{_PYSBD_ENDS}])*[^,]\”(?=\s[A-Z])"
         rf"|[。．.！!?？ ]{{2,}}|\S.*?[{_PYSBD_ENDS}]|[。．.！!?？]"
     )
-    QUOTATION_AT_END_OF_SENTENCE_REGEX = r"[!?\.-][\"\'“”’»]\s+[A-Z]"
-    SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX = r"(?<=[!?\.-][\"\'“”’»])\s+(?=[A-Z])"
+    # A quotation that ends a sentence, then the next sentence; that one may open with a
+    # quotation of its own ('"One." "Two," he said.': two voices, two sentences).
+    QUOTATION_AT_END_OF_SENTENCE_REGEX = r"[!?\.-][\"\'“”’»]\s+[\"“«]?[A-Z]"
+    SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX = r"(?<=[!?\.-][\"\'“”’»])\s+(?=[\"“«]?[A-Z])"
 
 
 # pysbd has no rules of its own for these languages; the closest that it has.
@@ -239,6 +242,8 @@ def _ends_at_line_break(line: str, next_line: str) -> bool:
         return True
     if next_line[0].islower():
         return False
+    if line[-1:] in _CLOSING_QUOTES and line[-2:-1] in ".!?…" and next_line[0] in _OPENING_QUOTES:
+        return True  # a quotation ends the line and the next opens another: two voices
     last = line.rstrip(_CLOSING_QUOTES + ")]}")[-1:]
     return not last or last not in _LINE_END_PUNCTUATION
 

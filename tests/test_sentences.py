@@ -341,3 +341,18 @@ def test_no_sentence_starts_with_a_closing_quotation_mark(text: str) -> None:
 
     for sentence in found[1:]:
         assert not STRAY_CLOSING_QUOTE.match(sentence), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Our children will not learn to swim."\n"We are sorry," a spokesman for the city said.',
+        '"Our children will not learn to swim." "We are sorry," a spokesman for the city said.',
+        "“Our children will not learn to swim.” “We are sorry,” a spokesman for the city said.",
+    ],
+)
+def test_two_quotations_in_a_row_are_two_sentences(text: str) -> None:
+    # Two voices: the coach's words and the spokesman's are quoted (and cited) apart (NU17B-2).
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert len(sentences) == 2
+    assert sentences[1].endswith("a spokesman for the city said.")
