@@ -5,10 +5,11 @@ The ranking scores sentences one by one, and a sentence's neighbour often ranks 
 got "Despite pressure, they continue to help children of political prisoners." first and the
 sentence before it, which names the journalists, second. Shown apart and out of order, a
 reader sees "they" first and has to put the two back together; shown together they read as
-the article wrote them, and the first quote holds the answer. Only sentences that are already
-among the quotes are joined, so nothing is shown that was not shown before, and the words stay
-the article's own: a joined quote is the article's text from its first sentence's start to
-its last sentence's end, paragraph breaks included.
+the article wrote them, and the first quote holds the answer. Only sentences that the ranking
+puts among the quotes are joined (never a neighbour added for context; a place a join frees is
+filled from further down the ranking), and the words stay the article's own: a joined quote
+is the article's text from its first sentence's start to its last sentence's end, paragraph
+breaks included.
 
 Two neighbours stay apart
 - when their speakers differ (one quote, one voice: a citation names one speaker or none,
@@ -52,6 +53,8 @@ def paged_quotes(ranked: Sequence[Quote], per_page: int) -> tuple[Quote, ...]:
     ``first_quotes`` joins the first: a bot that fetches several pages at once shows on its
     first page what ``quotebot ask --top-k per_page`` shows, and never joins a sentence of a
     later page into an earlier one."""
+    if per_page < 1:
+        raise ValueError(f"a page holds at least one quote, not {per_page}")
     shown: list[Quote] = []
     rest = list(ranked)
     while rest:

@@ -83,6 +83,8 @@ def test_pages_fetched_at_once_are_joined_page_by_page() -> None:
     ranked = [quote(p, 1.0 - n / 10) for n, p in enumerate([5, 4, 20, 30, 21, 40, 50])]
     pages = paged_quotes(ranked, 3)
     assert pages[:3] == first_quotes(ranked, 3)
+    with pytest.raises(ValueError, match="at least one"):
+        paged_quotes(ranked, 0)
     assert [q.text for q in pages] == [
         "Sentence 4. Sentence 5.",
         "Sentence 20.",
