@@ -144,13 +144,15 @@ def split_question(question: str, passage: set[str]) -> tuple[str, str]:
 
 
 def encoded_values(
-    evalset: EvalSet, jobs: list[tuple[int, int, str, str, list[int]]], extra: Matrix
+    evalset: EvalSet,
+    cache: VectorCache,
+    jobs: list[tuple[int, int, str, str, list[int]]],
+    extra: Matrix,
 ) -> None:
     """Fill the ENCODED extras: one batch encodes every question's two halves."""
     if not jobs:
         return
     texts = sorted({t for _, _, a, b, _ in jobs for t in (a, b)})
-    cache = evalset_cache(evalset)
     vectors = dict(zip(texts, cache.encode(texts), strict=True))
     g, r = EXTRA_FEATURES.index("subject_gain"), EXTRA_FEATURES.index("residual_cosine")
     for row, n, inside, outside, ids in jobs:
@@ -160,17 +162,9 @@ def encoded_values(
         extra[row, r] = float((p @ vectors[outside]).max())
 
 
-_CACHE: VectorCache | None = None
-
-
-def evalset_cache(evalset: EvalSet) -> VectorCache:
-    global _CACHE
-    if _CACHE is None:
-        _CACHE = VectorCache()
-    return _CACHE
-
-
-def collect(evalset: EvalSet, weights: tuple[float, ...], hide_home: bool) -> Rows:
+def collect(
+    evalset: EvalSet, cache: VectorCache, weights: tuple[float, ...], hide_home: bool
+) -> Rows:
     base: list[Matrix] = []
     extra: list[Matrix] = []
     answerable: list[bool] = []
@@ -189,7 +183,7 @@ def collect(evalset: EvalSet, weights: tuple[float, ...], hide_home: bool) -> Ro
         home = evalset.home[n] if evalset.home is not None else n
         folds.append(home)
     extra_matrix = np.array(extra)
-    encoded_values(evalset, jobs, extra_matrix)
+    encoded_values(evalset, cache, jobs, extra_matrix)
     return Rows(
         np.array(base),
         extra_matrix,
@@ -219,12 +213,13 @@ def rows_of_every_set(weights: tuple[float, ...]) -> dict[str, Rows]:
             name: Rows(*(stored[f"{name}/{field}"] for field in Rows.__dataclass_fields__))
             for name in SETS
         }
-    sets = load(list(SETS), VectorCache())
+    cache = VectorCache()  # loading it reads every stored vector: once
+    sets = load(list(SETS), cache)
     rows = {}
     for name, evalset in sets.items():
-        rows[name] = collect(evalset, weights, hide_home=False)
+        rows[name] = collect(evalset, cache, weights, hide_home=False)
         if evalset.home is not None:
-            rows[name] = join(rows[name], collect(evalset, weights, hide_home=True))
+            rows[name] = join(rows[name], collect(evalset, cache, weights, hide_home=True))
         save_pools(evalset)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(

@@ -40,6 +40,7 @@ from embeddings.answer_sets import (  # noqa: E402
     scored_text,
 )
 from embeddings.answerability import probability  # noqa: E402
+from embeddings.quote_joining import first_quotes  # noqa: E402
 from embeddings.ranking import rank_hybrid  # noqa: E402
 from embeddings.search import Searcher, same_text_key  # noqa: E402
 
@@ -103,7 +104,7 @@ def run_quotebot(evalset: EvalSet, abstain: float, related: float) -> AnswerSetR
         ranked = searcher.quotes(ranking, CUTOFF, join=False)
         quotes.append([scored_text(q, case.question) for q in ranked])
         outcomes.append(decide(ranking.relevance, abstain, related))
-        first = searcher.quotes(ranking, SHOWN)
+        first = first_quotes(ranked, SHOWN)  # as shown: the same sentences, joined
         shown.append(scored_text(first[0], case.question) if first else None)
     return score_answers(evalset.cases, quotes, outcomes, shown_first=shown)
 
