@@ -225,13 +225,9 @@ def score_answers(
             tagged.setdefault(case.tag, []).append(outcome)
         rank = first_right_rank(texts[:CUTOFF], case.answers) if case.answerable else None
         first = texts[0] if texts else None
-        right_as_shown = (
-            None
-            if not case.answerable
-            else rank == 1
-            if shown is None
-            else first_right_rank([shown], case.answers) == 1
-        )
+        right_as_shown = None
+        if case.answerable:
+            right_as_shown = rank == 1 if shown is None else is_right(shown, case.answers)
         results.append(
             CaseResult(
                 case.question,
