@@ -109,6 +109,11 @@ class Answer:
     searched_as: str | None = None
 
     @property
+    def searched(self) -> str:
+        """The question as it was searched: the words front ends highlight in the quotes."""
+        return self.searched_as or self.question
+
+    @property
     def abstained(self) -> bool:
         """True unless the quotes answer the question (kept for the JSON contract)."""
         return self.outcome != "answered"

@@ -270,7 +270,7 @@ async def answer_inline_query(update: Update, context: Context) -> None:
             title=render.inline_title(quote),
             description=render.citation_plain(quote.document),
             input_message_content=InputTextMessageContent(
-                render.render_inline_message(quote, answer.searched_as or question),
+                render.render_inline_message(quote, answer.searched),
                 parse_mode=ParseMode.HTML,
             ),
         )

@@ -298,8 +298,7 @@ def render_answer(answer: Answer, page: Page, documents: Iterable[Document] = ()
     room = MAX_MESSAGE_LENGTH - telegram_length(head) - 2 * len(page.quotes)
     budget = room // max(len(page.quotes), 1)
     blocks = [
-        render_quote(number, quote, answer.searched_as or answer.question, budget)
-        for number, quote in page.numbered()
+        render_quote(number, quote, answer.searched, budget) for number, quote in page.numbered()
     ]
     return separator.join([head, *blocks])
 
