@@ -29,12 +29,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from embeddings.markdown import MARKER
 from embeddings.types import Quote
 
 MAX_QUOTE_SENTENCES = 3
 """The longest run of sentences shown as one quote: a passage longer than that is not a quote."""
 
-_BLOCK = re.compile(r"\s*(#{1,6}\s|[-*+>]\s|\d{1,3}[.)]\s)")  # a Markdown heading, item, quote
+_BLOCK = re.compile(rf"\s*(?:{MARKER})\s")  # a Markdown heading, list item, block quote
 # A sentence ends with a full stop, a question or exclamation mark or an ellipsis, perhaps
 # followed by a closing quotation mark or bracket; a line without one is a heading, a caption
 # or a fragment ("What changes for passengers", "**Who paid for the park**").

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from embeddings.markdown import MARKER
+
 DIRECTIVE = ":~:text="
 MAX_WHOLE_WORDS = 8
 """Sentences of up to this many words are quoted whole in the link."""
@@ -28,7 +30,7 @@ def encode_text(text: str) -> str:
 
 # A Markdown heading, list item or block quote marker: the article file has it, the web page
 # the link opens does not, so a directive that began with it would never match.
-_MARKER = re.compile(r"#{1,6}|[-*+>]|\d{1,3}[.)]")
+_MARKER = re.compile(MARKER)
 
 
 def text_directive(sentence: str) -> str | None:
