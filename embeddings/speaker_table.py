@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +85,17 @@ class StoredSpeakers:
         """The speaker of one sentence, or None."""
         number = int(self._ids[sentence_id])
         return None if number < 0 else self.name(number)
+
+    def names(self) -> list[str]:
+        """Every distinct speaker of the index."""
+        return [self.name(number) for number in range(len(self._offsets) - 1)]
+
+    def sentences_of(self, names: Iterable[str]) -> IntArray:
+        """The ids of the sentences spoken by any of ``names``, ascending."""
+        wanted = set(names)
+        numbers = [n for n in range(len(self._offsets) - 1) if self.name(n) in wanted]
+        found: IntArray = np.flatnonzero(np.isin(self._ids, numbers)).astype(np.int64)
+        return found
 
     def by_key(self) -> dict[bytes, int]:
         """Document number of each article key (the first, for repeated articles)."""
