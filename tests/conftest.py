@@ -14,11 +14,10 @@ from embeddings.corpus import read_corpus
 from embeddings.index import SentenceIndex, build_index
 from embeddings.search import Searcher
 from embeddings.types import Document
+from tests.corpus_copies import CORPUS, copy_corpus
+from tests.corpus_copies import REPO as REPO  # where test modules have always found it
 from tests.fakes import HashingEncoder
 from tests.postgres_server import PostgresServer, find_bin_dir, why_unavailable
-
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +33,12 @@ def fake_index(corpus_documents: list[Document]) -> SentenceIndex:
 @pytest.fixture
 def fake_searcher(fake_index: SentenceIndex) -> Searcher:
     return Searcher(fake_index, HashingEncoder(), model_name="hashing")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled corpus (marker included) at tmp_path/corpus, free to change."""
+    return copy_corpus(tmp_path / "corpus")
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from bot.cli.main import main
 from embeddings.corpus import read_corpus
 from embeddings.ingest.bundled import BUNDLED_MARKER
-from tests.conftest import CORPUS
+from tests.corpus_copies import copy_corpus
 from tests.page_server import PageServer, serve_pages
 
 FERRY_ID = "bellmouth-ferry-returns-after-two-year-pause"
@@ -69,8 +68,7 @@ def test_a_checkout_copy_of_the_bundled_corpus_is_read_only_by_its_marker(
     isolated_env: dict[str, str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    copy = tmp_path / "checkout" / "corpus"  # not the path the program calls bundled
-    shutil.copytree(CORPUS, copy)
+    copy = copy_corpus(tmp_path / "checkout" / "corpus")  # not the path called bundled
     assert (copy / BUNDLED_MARKER).is_file()
     before = sorted(path.name for path in copy.iterdir())
     ferry = server.url("/pages/ferry-opengraph.html")

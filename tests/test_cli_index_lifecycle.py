@@ -21,6 +21,7 @@ from embeddings.index_lifecycle import default_index_dir
 from embeddings.index_store import SENTENCES_FILE, current_build
 from embeddings.model import DEFAULT_MODEL
 from tests.conftest import CORPUS, REPO
+from tests.corpus_copies import copy_corpus
 from tests.index_builders import write_fake_built_index
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
@@ -39,8 +40,7 @@ def two_indexes(
     current = write_fake_built_index(
         default_index_dir(data_dir, CORPUS, DEFAULT_MODEL), CORPUS, fake_index
     )
-    gone = tmp_path / "gone-corpus"
-    shutil.copytree(CORPUS, gone)
+    gone = copy_corpus(tmp_path / "gone-corpus")
     orphan = write_fake_built_index(
         default_index_dir(data_dir, gone, DEFAULT_MODEL), gone, fake_index
     )

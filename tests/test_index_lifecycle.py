@@ -7,8 +7,6 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-
 from embeddings.encoder_store import encoder_store_dir
 from embeddings.index import SentenceIndex
 from embeddings.index_lifecycle import (
@@ -22,17 +20,11 @@ from embeddings.index_lifecycle import (
 )
 from embeddings.index_store import SENTENCES_FILE, VECTORS_FILE, current_build
 from embeddings.model import DEFAULT_MODEL
-from tests.conftest import CORPUS, REPO
+from tests.conftest import REPO
+from tests.corpus_copies import copy_corpus
 from tests.index_builders import write_fake_built_index
 
 DAY = 24 * 3600.0
-
-
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "corpus"
-    shutil.copytree(CORPUS, copy)
-    return copy
 
 
 def test_a_checkout_and_an_installed_quotebot_share_the_bundled_corpus_index(
@@ -96,8 +88,7 @@ def test_list_shows_stale_damaged_and_orphaned_indexes(
     tmp_path: Path, corpus_copy: Path, fake_index: SentenceIndex
 ) -> None:
     data = tmp_path / "data"
-    other = tmp_path / "other"
-    shutil.copytree(CORPUS, other)
+    other = copy_corpus(tmp_path / "other")
     fresh = write_fake_built_index(data / "indexes" / "fresh", corpus_copy, fake_index)
     orphan = write_fake_built_index(data / "indexes" / "orphan", other, fake_index)
     damaged = write_fake_built_index(data / "indexes" / "damaged", corpus_copy, fake_index)
@@ -122,8 +113,7 @@ def test_prune_removes_what_has_no_corpus_and_keeps_the_current_index(
     tmp_path: Path, corpus_copy: Path, fake_index: SentenceIndex
 ) -> None:
     data = tmp_path / "data"
-    other = tmp_path / "other"
-    shutil.copytree(CORPUS, other)
+    other = copy_corpus(tmp_path / "other")
     current = write_fake_built_index(data / "indexes" / "current", corpus_copy, fake_index)
     orphan = write_fake_built_index(data / "indexes" / "orphan", other, fake_index)
     shutil.rmtree(other)
