@@ -16,13 +16,7 @@ from embeddings.index_lifecycle import verify_index
 from embeddings.index_store import VECTORS_FILE, current_build, read_manifest
 from embeddings.service import corpus_fingerprint, default_index_dir, open_searcher, staleness
 from tests.conftest import CORPUS
-
-
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "corpus"
-    shutil.copytree(CORPUS, copy)
-    return copy
+from tests.corpus_copies import article
 
 
 def test_the_fingerprint_follows_content_not_timestamps(corpus_copy: Path) -> None:
@@ -80,8 +74,11 @@ def test_a_changed_corpus_is_reindexed_before_answering(corpus_copy: Path, tmp_p
     index = tmp_path / "index"
     open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
     (corpus_copy / "weather.md").write_text(
-        "---\ntitle: Weather in Simferopol\nsource: Example\n---\n"
-        "Heavy snowfall closed the mountain roads near Simferopol on Tuesday."
+        article(
+            "Weather in Simferopol",
+            "Heavy snowfall closed the mountain roads near Simferopol on Tuesday.",
+            source="Example",
+        )
     )
     assert staleness(read_manifest(index), corpus_copy, "all-MiniLM-L6-v2") == "the corpus changed"
     searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
@@ -149,9 +146,11 @@ def test_adding_an_article_encodes_only_its_sentences(
     open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")
     before = read_manifest(index).sentence_count
     (corpus_copy / "new.md").write_text(
-        "---\ntitle: Lighthouse keepers\n---\n"
-        "The lighthouse on Cape Sarych was repainted in May. "
-        "Its keeper, Olena Marchenko, has lived there since 1998.\n"
+        article(
+            "Lighthouse keepers",
+            "The lighthouse on Cape Sarych was repainted in May. "
+            "Its keeper, Olena Marchenko, has lived there since 1998.\n",
+        )
     )
     with caplog.at_level(logging.INFO, logger="embeddings"):
         searcher = open_searcher(corpus_copy, index, "all-MiniLM-L6-v2")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from embeddings.transliteration import transliterate_question
 from tests.cli_runner import run_main
+from tests.corpus_copies import copy_corpus
 
 UKRAINIAN_ARTICLE = """---
 title: "Акція на підтримку Умерова"
@@ -43,12 +43,7 @@ def test_a_cyrillic_word_both_spellings_of_which_the_corpus_knows_is_searched_in
 
 @pytest.fixture
 def mixed_corpus(tmp_path: Path) -> Path:
-    from tests.conftest import CORPUS
-
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "umerov-uk.md").write_text(UKRAINIAN_ARTICLE, encoding="utf-8")
-    return corpus
+    return copy_corpus(tmp_path / "corpus", {"umerov-uk.md": UKRAINIAN_ARTICLE})
 
 
 @pytest.mark.integration
