@@ -36,8 +36,10 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # Part of every article's key: a change to embeddings/speakers.py that changes its answers
 # must bump it, or a build would take the old answers over from the live index.
 # 2: occasion phrases, openers (NU8 F8); 3: a title after of/for/to before the name (NU8B S1);
-# 4: compound titles before the name ("said the chief executive, Ivan Petrenko").
-SPEAKERS_VERSION = b"speakers-4"
+# 4: compound titles before the name ("said the chief executive, Ivan Petrenko");
+# 5: more lower-case roles ("said passenger Olena Shevchuk"), a role capitalised at the start of
+# a sentence is not part of the name ("Producer Hugh Padgham claimed"), NU17B-6.
+SPEAKERS_VERSION = b"speakers-5"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

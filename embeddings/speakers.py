@@ -149,9 +149,12 @@ _ROLES = _PERSON_NOUNS | frozenset(
 )
 
 
-# Occupations written in lower case before a name ("said farmer Petro Ivanenko", "coach Serhiy
-# Rebrov"): a title there, but not in _ROLES, since capitalised they are also surnames (Farmer,
-# Baker), and a name run must not be cut at them.
+# Occupations and other person nouns written in lower case before a name ("said farmer Petro
+# Ivanenko", "coach Serhiy Rebrov", "said passenger Olena Shevchuk"): a title there, but not in
+# _ROLES, since capitalised they are also surnames (Farmer, Baker), and a name run must not be
+# cut at them. Only nouns that name a person, never an organisation (not publisher,
+# broadcaster, carrier, developer: "said publisher Penguin Random House"), and no sports
+# positions ("Fellow lineman Mario Addison added 6 sacks" is no speech).
 _LOWER_CASE_ROLES = frozenset(
     """
     farmer coach teacher librarian student resident pensioner volunteer engineer architect
@@ -159,6 +162,15 @@ _LOWER_CASE_ROLES = frozenset(
     researcher scientist economist designer curator organizer organiser executive producer
     adviser advisor aide consultant negotiator commander administrator inspector investigator
     diplomat politician entrepreneur businessman businesswoman
+    passenger witness eyewitness neighbour neighbor villager worker protester protestor
+    demonstrator voter customer shopkeeper vendor trader tourist visitor refugee survivor
+    veteran photographer filmmaker blogger lecturer pupil graduate mechanic firefighter
+    paramedic surgeon physician pilot fisherman miner electrician plumber accountant
+    translator interpreter musician technician detainee prisoner inmate defendant plaintiff
+    victim grandmother grandfather widow widower parent cousin uncle aunt friend colleague
+    schoolteacher pastor monk nun cleric chaplain policeman policewoman guard warden
+    midwife counsellor counselor caretaker cashier clerk employee staffer intern banker
+    investor landlord tenant commuter pedestrian
     """.split()
 )
 
@@ -355,18 +367,45 @@ def _trailing_name(phrase: str) -> str | None:
             break
     if not name:
         return None
+    cased_role = _leads_with_cased_role(name)
+    if cased_role:
+        name = name[1:]  # "Passenger Olena Shevchuk said": the role, then the name
     before = words[: len(words) - len(name)]
     if before and before[-1].lower() in {"the", "a", "an"}:
         return None  # "the Mejlis": an organisation, not a name
     if _names_someone_else(before):
         return None  # "the wife of Ivan Franko", "a spokesman for Mayor X": not the speaker
-    if before and not _is_title(" ".join(before)):
+    if before and not cased_role and not _is_title(" ".join(before)):
         return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
     if before and not (
         before[-1][:1].isupper() or _is_role(before[-1]) or before[-1] in _LOWER_CASE_ROLES
     ):
         return None  # "the lawyer representing X", "the actor playing X": X is not the title's
+    if _clause_after_role(before):
+        return None  # "the lawyer representing farmer X": X is the farmer, not the lawyer
     return " ".join(name)
+
+
+def _clause_after_role(before: Sequence[str]) -> bool:
+    """Whether a lower-case word that is neither a role nor "the"/"of"/"a" follows the first
+    role of a title phrase ("the lawyer representing farmer", "the actor playing coach"): the
+    name after it is the object of a clause, not the title's holder. Words before the first
+    role describe it ("human rights activist", "the former chief executive")."""
+    roles = [n for n, word in enumerate(before) if _is_role(word) or word in _LOWER_CASE_ROLES]
+    return bool(roles) and any(
+        word[:1].islower()
+        and word not in _TITLE_FILLER
+        and not (_is_role(word) or word in _LOWER_CASE_ROLES)
+        for word in before[roles[0] + 1 :]
+    )
+
+
+def _leads_with_cased_role(name: Sequence[str]) -> bool:
+    """Whether a capitalised run starts with a lower-case role written capitalised, as at the
+    start of a sentence ("Passenger Olena Shevchuk", "Coach Serhiy Rebrov"). Only before two
+    more name words: "Baker Mayfield", "Frances Farmer" are names (Farmer, Baker are surnames,
+    and a few first names)."""
+    return len(name) > 2 and name[0].lower() in _LOWER_CASE_ROLES
 
 
 def _names_someone_else(before: Sequence[str]) -> bool:
@@ -501,6 +540,8 @@ def _strip_not_names(run: str) -> str | None:
     roles = [n for n, word in enumerate(words) if _is_role(word)]
     if roles:
         words = words[roles[-1] + 1 :]  # "Environment Commissioner Stavros Dimas"
+    if _leads_with_cased_role(words):
+        words = words[1:]  # "Passenger Olena Shevchuk said that ..."
     while words and words[0] in _NOT_NAME:
         words.pop(0)
     while words and words[-1] in _NOT_NAME:

@@ -1,0 +1,102 @@
+"""Speakers after a role written in lower case before the name (issue 8, NU17B-6).
+
+News writes "said passenger Olena Shevchuk", "activist Lilia Budzhurova said": the role is a
+title, and the name after it is who spoke. The module's rule holds here too: where the name
+may be someone else's (a spokesman for X, the lawyer representing X), or the capitalised words
+are an organisation, the answer is None, never the wrong person.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.sentences import split_sentences
+from embeddings.speakers import speakers
+
+QUOTE = '"The train was late. We waited for two hours," '
+
+
+def _who(text: str) -> list[str | None]:
+    return speakers(text, split_sentences(text), "en")
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker"),
+    [
+        ("said passenger Olena Shevchuk.", "Olena Shevchuk"),
+        ("said the passenger Olena Shevchuk.", "Olena Shevchuk"),
+        ("passenger Olena Shevchuk said.", "Olena Shevchuk"),
+        ("said passenger Olena Shevchuk at the station.", "Olena Shevchuk"),
+        ("said lawyer Nikolai Polozov.", "Nikolai Polozov"),
+        ("activist Lilia Budzhurova said.", "Lilia Budzhurova"),
+        ("said human rights activist Emil Kurbedinov.", "Emil Kurbedinov"),
+        ("said Crimean Tatar activist Lilia Budzhurova.", "Lilia Budzhurova"),
+        ("said eyewitness Olena Shevchuk.", "Olena Shevchuk"),
+        ("said neighbour Olena Shevchuk on Monday.", "Olena Shevchuk"),
+        ("said protester Olena Shevchuk.", "Olena Shevchuk"),
+        ("said photographer Olena Shevchuk.", "Olena Shevchuk"),
+    ],
+)
+def test_a_lower_case_role_before_the_name_keeps_the_speaker(
+    attribution: str, speaker: str
+) -> None:
+    # Both sentences of the quotation are the speaker's.
+    assert _who(QUOTE + attribution) == [speaker, speaker]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Passenger Olena Shevchuk said that the train was late.", "Olena Shevchuk"),
+        ("Earlier, passenger Olena Shevchuk said that the train was late.", "Olena Shevchuk"),
+        ("According to passenger Olena Shevchuk, the train was late.", "Olena Shevchuk"),
+        ("Witness Olena Shevchuk told the court that the train was late.", "Olena Shevchuk"),
+        ("Lawyer Nikolai Polozov stated that they will appeal.", "Nikolai Polozov"),
+        ("Human rights activist Emil Kurbedinov said that it is unfair.", "Emil Kurbedinov"),
+    ],
+)
+def test_a_role_in_reported_speech_is_not_part_of_the_name(sentence: str, speaker: str) -> None:
+    # At the start of a sentence the role is capitalised: "Passenger Olena Shevchuk" was
+    # taken for the name itself, a speaker the article never names.
+    assert _who(sentence) == [speaker]
+
+
+def test_the_surname_alone_later_is_the_person_the_role_introduced() -> None:
+    text = (
+        "Passenger Olena Shevchuk said that the train was late.\n\n"
+        '"Nobody told us anything," Shevchuk added.'
+    )
+    assert _who(text) == ["Olena Shevchuk", "Olena Shevchuk"]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "said a spokesman for passenger Olena Shevchuk.",
+        "said the lawyer representing passenger Olena Shevchuk.",
+        "said the lawyer representing farmer Olena Shevchuk.",
+        "said a passenger near Olena Shevchuk.",
+        "said the passenger who sat next to Olena Shevchuk.",
+        "said the friend of Olena Shevchuk.",
+        "said passenger Olena Shevchuk and Ivan Petrenko.",
+        "said the passenger.",
+        "said the girl.",
+        "said lawyer group Amnesty International.",
+        "said activist group Crimean Solidarity.",
+    ],
+)
+def test_someone_elses_name_or_no_name_after_a_role_is_none(attribution: str) -> None:
+    assert _who(QUOTE + attribution) == [None, None]
+
+
+def test_the_wife_of_a_named_passenger_is_not_the_passenger() -> None:
+    # The article's own words stand for the speaker, as for "the wife of Ivan Franko".
+    wife = "wife of passenger Olena Shevchuk"
+    assert _who(QUOTE + "said the wife of passenger Olena Shevchuk.") == [wife, wife]
+
+
+def test_a_name_that_begins_with_a_role_word_is_kept_whole() -> None:
+    # Farmer, Baker are surnames and a few first names too: only a role before two more
+    # name words is read as a role.
+    assert _who("Frances Farmer said that the film was finished.") == ["Frances Farmer"]
+    assert _who("Baker Mayfield said that the team was ready.") == ["Baker Mayfield"]
