@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from embeddings import DEFAULT_MODEL
 from embeddings.index_store import current_build, read_manifest
 from tests.cli_runner import one_line_error, quotebot
 from tests.conftest import CORPUS
+from tests.corpus_copies import copy_corpus
 
 NEW_ARTICLE = """---
 title: "A new article published after the index was built"
@@ -72,11 +72,9 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 @pytest.fixture
 def grown_corpus(tmp_path: Path) -> Path:
     """The bundled corpus plus one article the index has never seen."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "_BUNDLED_CORPUS").unlink(missing_ok=True)
-    (corpus / "sevastopol-harbour-closed.md").write_text(NEW_ARTICLE, encoding="utf-8")
-    return corpus
+    return copy_corpus(
+        tmp_path / "corpus", {"sevastopol-harbour-closed.md": NEW_ARTICLE}, marker=False
+    )
 
 
 @pytest.mark.integration

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from embeddings.errors import QuestionError
 from embeddings.index import build_index
 from embeddings.search import MAX_QUESTION_CHARS, Searcher, validate_question
 from embeddings.types import Document
+from tests.corpus_copies import article, copy_corpus
 from tests.fakes import HashingEncoder
 
 
@@ -149,24 +149,22 @@ MIXED_CORPUS_QUESTIONS = [
 
 @pytest.mark.integration
 @pytest.mark.parametrize(
-    "article",
+    "festival",
     [
-        "---\ntitle: Тест\nlanguage: uk\n---\nУ суботу в Києві відбувся фестиваль.\n",
-        "---\ntitle: Test\nlanguage: uk\n---\nA festival took place in Kyiv on Saturday.\n",
+        article("Тест", "У суботу в Києві відбувся фестиваль.\n", language="uk"),
+        article("Test", "A festival took place in Kyiv on Saturday.\n", language="uk"),
     ],
     ids=["ukrainian", "english-tagged-uk"],
 )
 def test_an_article_in_another_language_does_not_change_english_answers(
-    real_index_dir: Path, tmp_path: Path, article: str
+    real_index_dir: Path, tmp_path: Path, festival: str
 ) -> None:
     """Adding one Ukrainian-tagged article to the English ones once turned "Who is Umerov's
     lawyer?" from Polozov, answered, into the prosecution's sentence (issue 8, F1)."""
     from embeddings.service import open_searcher
     from tests.conftest import CORPUS
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "festival.md").write_text(article, encoding="utf-8")
+    corpus = copy_corpus(tmp_path / "corpus", {"festival.md": festival})
     english = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
     mixed = open_searcher(corpus, tmp_path / "index", "all-MiniLM-L6-v2")
     for alone, beside in zip(
