@@ -402,10 +402,10 @@ def _clause_after_role(before: Sequence[str]) -> bool:
 
 def _leads_with_cased_role(name: Sequence[str]) -> bool:
     """Whether a capitalised run starts with a lower-case role written capitalised, as at the
-    start of a sentence ("Passenger Olena Shevchuk", "Coach Serhiy Rebrov"). Only before two
-    more name words: "Baker Mayfield", "Frances Farmer" are names (Farmer, Baker are surnames,
-    and a few first names)."""
-    return len(name) > 2 and name[0].lower() in _LOWER_CASE_ROLES
+    start of a sentence ("Passenger Olena Shevchuk", "Coach Rebrov"): the name is the rest, a
+    surname alone resolving to the article's full name ("Serhiy Rebrov") or to None. Only the
+    first word: "Frances Farmer" is a name (Farmer, Baker are surnames)."""
+    return len(name) > 1 and name[0].lower() in _LOWER_CASE_ROLES
 
 
 def _names_someone_else(before: Sequence[str]) -> bool:

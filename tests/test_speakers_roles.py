@@ -95,8 +95,14 @@ def test_the_wife_of_a_named_passenger_is_not_the_passenger() -> None:
     assert _who(QUOTE + "said the wife of passenger Olena Shevchuk.") == [wife, wife]
 
 
-def test_a_name_that_begins_with_a_role_word_is_kept_whole() -> None:
-    # Farmer, Baker are surnames and a few first names too: only a role before two more
-    # name words is read as a role.
+def test_a_capitalised_role_before_a_surname_is_the_articles_full_name_or_none() -> None:
+    said = "Coach Rebrov said that the team was ready."
+    assert _who("Serhiy Rebrov came.\n\n" + said) == [None, "Serhiy Rebrov"]
+    assert _who(said) == [None]  # not "Coach Rebrov": the article gives no full name
+
+
+def test_a_surname_that_is_also_a_role_word_stays_a_name() -> None:
+    # Farmer is a surname too: only a role word that opens the run is read as a role.
     assert _who("Frances Farmer said that the film was finished.") == ["Frances Farmer"]
-    assert _who("Baker Mayfield said that the team was ready.") == ["Baker Mayfield"]
+    text = "Frances Farmer came to Kyiv.\n\nFarmer said that the film was finished."
+    assert _who(text) == [None, "Frances Farmer"]
