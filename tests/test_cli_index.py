@@ -11,7 +11,8 @@ import pytest
 
 from bot.cli import main
 from tests.cli_runner import quotebot
-from tests.conftest import CORPUS, REPO
+from tests.conftest import REPO
+from tests.corpus_copies import article, copy_corpus
 
 
 @pytest.mark.integration
@@ -68,12 +69,11 @@ def test_an_interrupted_build_leaves_the_previous_index_in_use(
     index = tmp_path / "index"
     shutil.copytree(real_index_dir, index)
     live = current_build(index)
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
     # 20,000 sentences no cache holds: a build of tens of seconds even where the encoder is fast
     # (2,000 short ones were encoded within the 4 s below on a quiet machine, and the build
     # finished before the interrupt).
-    (corpus / "extra.txt").write_text(" ".join(f"Article part {n}." for n in range(20000)))
+    extra = " ".join(f"Article part {n}." for n in range(20000))
+    corpus = copy_corpus(tmp_path / "corpus", {"extra.txt": extra})
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "index", "build", "--corpus", str(corpus)],
@@ -110,8 +110,7 @@ def test_quotebot_ann_chooses_the_vector_search_of_a_build_and_the_graph_is_reus
 
     index = tmp_path / "index"
     shutil.copytree(real_index_dir, index)  # its vector cache: only new sentences are encoded
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
+    corpus = copy_corpus(tmp_path / "corpus")
 
     def info() -> dict[str, object]:
         result = quotebot("index", "info", "--json", "--corpus", str(corpus), index=index)
@@ -128,9 +127,11 @@ def test_quotebot_ann_chooses_the_vector_search_of_a_build_and_the_graph_is_reus
     first = info()
     assert (first["kind"], first["requested"], first["tombstones"]) == ("hnsw", "hnsw", 0)
     (corpus / "weather.md").write_text(
-        "---\ntitle: Weather in Simferopol\n---\n"
-        "Heavy snowfall closed the mountain roads near Simferopol on Tuesday. "
-        "The roads opened again on Thursday."
+        article(
+            "Weather in Simferopol",
+            "Heavy snowfall closed the mountain roads near Simferopol on Tuesday. "
+            "The roads opened again on Thursday.",
+        )
     )
     built = quotebot("index", "build", "--corpus", str(corpus), index=index, env=hnsw)
     assert built.returncode == 0, built.stderr

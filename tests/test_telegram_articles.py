@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,13 +14,13 @@ from bot.settings import SettingsError, load_telegram_settings
 from bot.telegram import articles, messages, render
 from bot.telegram.index_child import build_in_child
 from embeddings.corpus import read_corpus
-from embeddings.ingest.bundled import BUNDLED_MARKER
 from embeddings.ingest.store import LOCK_NAME
 from embeddings.search import Searcher
 from tests.bot_api_server import BotAPIServer
 from tests.bot_harness import ADMIN, ALICE, only, run, running_bot, searcher_over
 from tests.bot_process import BotProcess, environment
 from tests.conftest import CORPUS
+from tests.corpus_copies import copy_corpus
 from tests.fake_bot_api import TOKEN, Updates, telegram_html_problems
 from tests.page_server import PageServer, serve_pages
 
@@ -36,10 +35,8 @@ def server() -> Iterator[PageServer]:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
     # A folder of one's own: the bundled corpus's articles, without its read-only marker.
-    shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns(BUNDLED_MARKER))
-    return folder
+    return copy_corpus(tmp_path / "corpus", marker=False)
 
 
 def reopen(corpus: Path) -> Searcher:
@@ -131,8 +128,7 @@ def test_the_bundled_corpus_stays_read_only(server: PageServer, tmp_path: Path) 
 def test_a_copy_of_the_bundled_corpus_with_its_marker_stays_read_only(
     server: PageServer, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "checkout-corpus"  # as a git checkout's corpus/ is: another path
-    shutil.copytree(CORPUS, copy)
+    copy = copy_corpus(tmp_path / "checkout-corpus")  # as a checkout's corpus/: another path
 
     async def scenario() -> None:
         async with running_bot(
