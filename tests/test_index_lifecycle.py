@@ -27,6 +27,15 @@ from tests.index_builders import write_fake_built_index
 DAY = 24 * 3600.0
 
 
+def orphaned_index(index: Path, tmp_path: Path, fake_index: SentenceIndex) -> tuple[Path, Path]:
+    """An index at ``index`` whose corpus (a copy of the bundled one) was deleted after it was
+    built; returns the index and the corpus folder that is gone."""
+    gone = copy_corpus(tmp_path / "other")
+    orphan = write_fake_built_index(index, gone, fake_index)
+    shutil.rmtree(gone)
+    return orphan, gone
+
+
 def test_a_checkout_and_an_installed_quotebot_share_the_bundled_corpus_index(
     tmp_path: Path,
 ) -> None:
@@ -88,12 +97,10 @@ def test_list_shows_stale_damaged_and_orphaned_indexes(
     tmp_path: Path, corpus_copy: Path, fake_index: SentenceIndex
 ) -> None:
     data = tmp_path / "data"
-    other = copy_corpus(tmp_path / "other")
     fresh = write_fake_built_index(data / "indexes" / "fresh", corpus_copy, fake_index)
-    orphan = write_fake_built_index(data / "indexes" / "orphan", other, fake_index)
+    orphan, _ = orphaned_index(data / "indexes" / "orphan", tmp_path, fake_index)
     damaged = write_fake_built_index(data / "indexes" / "damaged", corpus_copy, fake_index)
     stale = write_fake_built_index(data / "indexes" / "stale", corpus_copy, fake_index)
-    shutil.rmtree(other)
     vectors = current_build(damaged) / VECTORS_FILE
     vectors.write_bytes(vectors.read_bytes()[:-4])
     (corpus_copy / "new.txt").write_text("A new article.")  # every index of it is now stale
@@ -113,10 +120,8 @@ def test_prune_removes_what_has_no_corpus_and_keeps_the_current_index(
     tmp_path: Path, corpus_copy: Path, fake_index: SentenceIndex
 ) -> None:
     data = tmp_path / "data"
-    other = copy_corpus(tmp_path / "other")
     current = write_fake_built_index(data / "indexes" / "current", corpus_copy, fake_index)
-    orphan = write_fake_built_index(data / "indexes" / "orphan", other, fake_index)
-    shutil.rmtree(other)
+    orphan, other = orphaned_index(data / "indexes" / "orphan", tmp_path, fake_index)
 
     dry = prune_indexes(data, keep=[current], dry_run=True)
     assert [(s.path, reason) for s, reason in dry.indexes] == [
