@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import faiss
+import numpy as np
+import numpy.typing as npt
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
 from embeddings.encoder import Encoder, Vectors
@@ -23,8 +25,14 @@ from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes
-from embeddings.ranking import Ranking, index_traits, rank
+from embeddings.ranking import Ranking, index_traits, rank, rank_among
 from embeddings.resident import Warming, keep_resident
+from embeddings.speaker_questions import (
+    QUOTED_SHARE,
+    SPEAKER_PRECISION,
+    asked_speaker,
+    matching_speakers,
+)
 from embeddings.speakers import speakers
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
@@ -121,6 +129,9 @@ class Searcher:
         # Per article: how many of its first sentences are attributed, and their speakers.
         self._speakers: OrderedDict[int, tuple[int, tuple[str | None, ...]]] = OrderedDict()
         self._speakers_lock = threading.Lock()
+        # Per speaker their sentences, for questions about what someone said (an index built
+        # in memory only: a loaded one stores them).
+        self._by_speaker: dict[str, list[int]] | None = None
 
     @property
     def documents(self) -> Sequence[Document]:
@@ -186,12 +197,71 @@ class Searcher:
         return answers
 
     def rank(self, question: str, vector: Vectors, language: str | None = None) -> Ranking:
-        """All candidates of a question, best first (evaluation reads the ranking itself)."""
+        """All candidates of a question, best first (evaluation reads the ranking itself).
+
+        A question that asks what a person the corpus quotes said is ranked among that
+        person's sentences (embeddings/speaker_questions.py), when the corpus gives the
+        person's own words at least ``QUOTED_SHARE`` times as often as it names them.
+        """
         # The store's own rows (read from vectors.npy when loaded): no second copy of the
         # vectors, and no mapped pages left resident per question.
-        return rank(
-            self.index, self.index.vectors.rows, question, vector, self._traits, language=language
-        )
+        rows = self.index.vectors.rows
+        asked = asked_speaker(question)
+        if asked is not None:
+            spoken = self.spoken_by(matching_speakers(asked.name, self.speaker_names()))
+            named = self.index.lexical.containing(asked.name, language)
+            if len(spoken) and len(spoken) >= QUOTED_SHARE * named:
+                return rank_among(
+                    self.index,
+                    rows,
+                    question,
+                    vector,
+                    spoken,
+                    asked.topic,
+                    SPEAKER_PRECISION,
+                    self._traits,
+                    language,
+                )
+        return rank(self.index, rows, question, vector, self._traits, language=language)
+
+    def speaker_names(self) -> list[str]:
+        """Every person the corpus's articles name as the speaker of a sentence."""
+        stored = self._stored_speakers()
+        if stored is not None:
+            return stored.names()
+        return list(self._speaker_column())
+
+    def spoken_by(self, names: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The ids of the sentences that ``names`` spoke, ascending."""
+        if not names:
+            return np.zeros(0, dtype=np.int64)
+        stored = self._stored_speakers()
+        if stored is not None:
+            return stored.sentences_of(names)
+        column = self._speaker_column()
+        found = sorted(n for name in set(names) for n in column.get(name, ()))
+        return np.array(found, dtype=np.int64)
+
+    def _stored_speakers(self) -> StoredSpeakers | None:
+        stored = getattr(self.index.sentences, "speakers", None)
+        return None if stored is None else cast("StoredSpeakers", stored)
+
+    def _speaker_column(self) -> dict[str, list[int]]:
+        """Per speaker the ids of their sentences, for an index built in memory (read once:
+        about 5 ms per 200 sentences)."""
+        with self._speakers_lock:
+            if self._by_speaker is None:
+                column: dict[str, list[int]] = {}
+                for doc in range(len(self.index.documents)):
+                    count = self.index.sentence_count_of(doc)
+                    if not count:
+                        continue
+                    first = self.index.first_sentence(doc)
+                    for n, name in enumerate(self._speakers_of(doc, count - 1)):
+                        if name is not None:
+                            column.setdefault(name, []).append(first + n)
+                self._by_speaker = column
+            return self._by_speaker
 
     def quotes(self, ranking: Ranking, top_k: int, join: bool = True) -> tuple[Quote, ...]:
         """The ranking's top_k distinct sentences as quotes; with ``join``, top_k quotes in
@@ -239,9 +309,9 @@ class Searcher:
         sentences), only as far as the quoted sentence (``speakers(upto=...)``: the same
         speakers), kept for the ``SPEAKER_ARTICLES`` articles quoted last.
         """
-        stored = getattr(self.index.sentences, "speakers", None)
+        stored = self._stored_speakers()
         if stored is not None:
-            return cast("StoredSpeakers", stored).speaker(sentence_id)
+            return stored.speaker(sentence_id)
         doc = int(self.index.doc_of[sentence_id])
         position = sentence_id - self.index.first_sentence(doc)
         with self._speakers_lock:

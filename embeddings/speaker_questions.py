@@ -1,0 +1,117 @@
+"""Questions that ask what a named person said: "What did Dzhemilev say about the election?"
+
+Journalists quote people, and they ask the bot for a person's words. The ranking alone reads
+the name as one more word of the question: "What did Mustafa Dzhemilev say?" got a sentence
+by Refat Chubarov first, and the answerability judged it unanswered, since no sentence carries
+"say". The articles' attributions (embeddings/speakers.py) answer such a question exactly: the
+sentences whose speaker is the person asked about. So a question that asks for a person's words
+is ranked among that person's sentences (in a corpus that quotes the person more than it
+speaks of them: ``QUOTED_SHARE``), and whether they answer it depends only on its
+*topic* ("the election"); a question without a topic ("What did Dzhemilev say?") is answered
+by whatever the person said, as far as the attributions are right (``SPEAKER_PRECISION``).
+
+The person is taken from the question loosely (any words between "What did" and "say") and
+then must be a speaker the corpus names: every word of the asked name is a word of the
+speaker's name ("Dzhemilev" is "Mustafa Dzhemilev"). "What did the activists say?" or "What
+did Putin say?" in a corpus that never gives Putin's words is no such question and is ranked
+as any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# How often a speaker that embeddings/speakers.py names is the right one on text it was not
+# written for: 75 of 86 attributed sentences of SQuAD dev and SelQA dev, judged by hand
+# (docs/speaker-precision.md; 46 of 46 on the bundled corpus). It is the probability that a
+# sentence attributed to the person asked about is that person's words: the relevance of
+# "What did X say?", and the ceiling of "What did X say about Y?".
+SPEAKER_PRECISION = 0.87
+
+# A person's attributed sentences answer "What did X say?" only where the corpus gives X's
+# words at least this share of the times it names X: news interviews (Dzhemilev: 31
+# attributed sentences, 3 that name him). An encyclopedia article about Martin Luther names him
+# in 233 sentences and attributes one to him, since it reports his views in its own words
+# ("Luther argued that..."); there the sentences that answer are among the many that are not
+# attributed, and the question is ranked as any other (docs/evaluation.md).
+QUOTED_SHARE = 0.5
+
+_AUXILIARY = r"(?:did|does|do|has|have|had|would|will|can|could)"
+_NAME = r"(?P<name>\S+(?:\s+\S+){0,3}?)"
+_SAY = (
+    r"(?:say|said|tell|told|state|stated|think|thought|claim|claimed|declare|declared|write|"
+    r"wrote|announce|announced|believe|comment|add|stress|warn|argue|feel|mean|call|report|"
+    r"note|explain|predict|promise|demand)"
+)
+_PATTERNS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # What did Dzhemilev say (about the election)?
+        rf"^what\s+{_AUXILIARY}\s+{_NAME}\s+{_SAY}\b(?P<topic>.*)$",
+        # What was said by Chubarov (about the banner)?
+        r"^what\s+(?:is|was|were|are|has\s+been|have\s+been)\s+(?:said|stated|written|claimed)"
+        rf"\s+by\s+{_NAME}(?:\s+(?:about|on|of|regarding|concerning)\b(?P<topic>.*))?$",
+        # What Dzhemilev said about the election
+        rf"^what\s+{_NAME}\s+(?:said|says|thinks|stated|states|claimed|claims|wrote|writes)\b"
+        r"(?P<topic>.*)$",
+        # What is Chubarov's opinion (of the MPs)?
+        r"^what\s+(?:is|was|are|were)\s+"
+        rf"{_NAME}(?:'s|’s|'|’)\s+(?:opinion|view|views|position|stance|statement|statements|"
+        r"words|comment|comments|assessment|reaction|message|take)\b(?P<topic>.*)$",
+        # How does Polozov describe his health?
+        rf"^how\s+{_AUXILIARY}\s+{_NAME}\s+(?:describe|assess|see|view|characteri[sz]e|explain|"
+        r"evaluate|comment\s+on|react\s+to|feel\s+about)\b(?P<topic>.*)$",
+        # Quotes from Dzhemilev (on fines)
+        r"^(?:quote|quotes\s+(?:from|by|of)|statements\s+(?:of|by)|words\s+of)\s+"
+        rf"{_NAME}(?:\s+(?:about|on|regarding|concerning)\b(?P<topic>.*))?$",
+    )
+)
+# Words between the verb and the topic that say nothing of the topic.
+_LEAD = re.compile(
+    r"^(?:\s|about|of|on|regarding|concerning|in\s+respect\s+of|with\s+regard\s+to|that|to|"
+    r"the\s+subject\s+of|it|this)+\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass(frozen=True)
+class SpeakerQuestion:
+    """A question that asks for someone's words."""
+
+    name: str  # the person as asked: "Dzhemilev", "Mustafa Dzhemilev"
+    topic: str  # what the words should be about ("the election"); "" for anything
+
+
+def asked_speaker(question: str) -> SpeakerQuestion | None:
+    """The person and topic of a question that asks what someone said, else None.
+
+    Loose on purpose: the name is only a candidate until ``matching_speakers`` finds it
+    among the corpus's speakers.
+    """
+    text = " ".join(question.split()).rstrip("?!. ")
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        name = _POSSESSIVE.sub("", match.group("name").strip(" ,"))
+        topic = _LEAD.sub("", match.group("topic") or "").strip(" ,")
+        if name:
+            return SpeakerQuestion(name, topic)
+    return None
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a name, lower case, without a possessive ending."""
+    return tuple(_POSSESSIVE.sub("", word).casefold() for word in _WORD.findall(name))
+
+
+def matching_speakers(name: str, speakers: Iterable[str]) -> list[str]:
+    """The speakers that ``name`` may mean: every word of it is a word of theirs."""
+    asked = set(name_words(name))
+    if not asked:
+        return []
+    return [speaker for speaker in speakers if asked <= set(name_words(speaker))]

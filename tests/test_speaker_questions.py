@@ -1,0 +1,186 @@
+"""Questions that ask what someone said are answered with that person's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.index import build_index
+from embeddings.search import Searcher
+from embeddings.speaker_questions import (
+    SPEAKER_PRECISION,
+    SpeakerQuestion,
+    asked_speaker,
+    matching_speakers,
+)
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+DZHEMILEV = "Mustafa Dzhemilev"
+CHUBAROV = "Refat Chubarov"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What did Mustafa Dzhemilev say?", SpeakerQuestion("Mustafa Dzhemilev", "")),
+        (
+            "what did dzhemilev say about the election?",
+            SpeakerQuestion("dzhemilev", "the election"),
+        ),
+        (
+            "What does Chubarov think of the MPs who want a referendum?",
+            SpeakerQuestion("Chubarov", "the MPs who want a referendum"),
+        ),
+        ("What has Zare said about the courts?", SpeakerQuestion("Zare", "the courts")),
+        ("What was said by Polozov about his health?", SpeakerQuestion("Polozov", "his health")),
+        ("What is Chubarov's opinion of the MPs?", SpeakerQuestion("Chubarov", "the MPs")),
+        (
+            "How does Polozov describe Umerov's health?",
+            SpeakerQuestion("Polozov", "Umerov's health"),
+        ),
+        ("Quotes from Dzhemilev on fines", SpeakerQuestion("Dzhemilev", "fines")),
+        ("Quote Chubarov", SpeakerQuestion("Chubarov", "")),
+        ("What Dzhemilev said about the coins", SpeakerQuestion("Dzhemilev", "the coins")),
+    ],
+)
+def test_the_person_and_topic_are_read_from_the_question(
+    question: str, asked: SpeakerQuestion
+) -> None:
+    assert asked_speaker(question) == asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who said the banner will hang for a week?",
+        "How many political prisoners are held in Crimea?",
+        "What did Umerov ask people to do on September 3?",
+        "Why did the FSB transfer Umerov?",
+    ],
+)
+def test_other_questions_ask_for_no_ones_words(question: str) -> None:
+    assert asked_speaker(question) is None
+
+
+def test_a_name_means_the_speakers_who_carry_every_word_of_it() -> None:
+    speakers = [DZHEMILEV, CHUBAROV, "Zare", "Ilmi Umerov", "Riza Umerov"]
+    assert matching_speakers("Dzhemilev", speakers) == [DZHEMILEV]
+    assert matching_speakers("mustafa dzhemilev's", speakers) == [DZHEMILEV]
+    assert matching_speakers("Umerov", speakers) == ["Ilmi Umerov", "Riza Umerov"]
+    assert matching_speakers("the activists", speakers) == []
+    assert matching_speakers("Mustafa Chubarov", speakers) == []
+
+
+def _searcher(*articles: str) -> Searcher:
+    documents = [
+        Document(id=f"a{n}", title=f"Article {n}", text=text) for n, text in enumerate(articles)
+    ]
+    return Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+
+
+INTERVIEW = (
+    '"Schools in the villages are closing. Every village needs a school," said Ivan Franko.\n\n'
+    "The minister visited the region on Monday and opened a new road.\n\n"
+    '"Teachers are paid too little. The road is good, but it is not enough," Franko said.\n'
+)
+ENCYCLOPEDIA = (
+    "Ivan Franko was a writer. Franko was born in Nahuievychi. Franko studied in Lviv. "
+    "Franko argued that every village needs a school. Franko wrote poems about schools. "
+    "Franko travelled to Vienna. Franko said that poetry matters."
+)
+
+
+def test_what_a_quoted_person_said_is_answered_with_their_own_sentences() -> None:
+    answer = _searcher(INTERVIEW).search("What did Franko say?", 3)
+    assert answer.outcome == "answered"
+    assert answer.relevance == pytest.approx(SPEAKER_PRECISION, abs=1e-6)
+    assert answer.quotes and all(quote.speaker == "Ivan Franko" for quote in answer.quotes)
+    assert not any("minister" in quote.text for quote in answer.quotes)
+
+
+def test_a_person_the_corpus_mostly_speaks_of_is_not_read_from_attributions_alone() -> None:
+    # One sentence attributed to Franko, seven that name him: his views are in the article's
+    # own words ("Franko argued ..."), which a ranking among his attributed sentences would
+    # never show.
+    answer = _searcher(ENCYCLOPEDIA).search("What did Franko think about village schools?", 3)
+    assert "Franko argued that every village needs a school." in answer.quotes[0].text
+    assert answer.quotes[0].speaker is None
+
+
+def test_an_in_memory_index_and_a_stored_one_find_the_same_sentences(
+    fake_searcher: Searcher, real_index_dir: Path
+) -> None:
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    stored = searcher_for(load_index(real_index_dir))
+    assert sorted(stored.speaker_names()) == sorted(fake_searcher.speaker_names())
+    for name in (DZHEMILEV, CHUBAROV, "Zare"):
+        assert stored.spoken_by([name]).tolist() == fake_searcher.spoken_by([name]).tolist()
+        texts = [fake_searcher.index.sentences[n].text for n in fake_searcher.spoken_by([name])]
+        assert texts and all(
+            stored.speaker(n) == name for n in stored.spoken_by([name]).tolist()
+        ), texts
+
+
+@pytest.fixture(scope="module")
+def real_searcher(real_index_dir: Path) -> Searcher:
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    return searcher_for(load_index(real_index_dir))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Mustafa Dzhemilev say?", DZHEMILEV),
+        ("What did Refat Chubarov say?", CHUBAROV),
+        ("What did Zare say?", "Zare"),
+    ],
+)
+def test_what_did_x_say_brings_only_xs_words(
+    real_searcher: Searcher, question: str, speaker: str
+) -> None:
+    answer = real_searcher.search(question, 5)
+    assert answer.outcome == "answered"
+    assert [quote.speaker for quote in answer.quotes] == [speaker] * len(answer.quotes)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "needle", "speaker"),
+    [
+        ("What did Chubarov say about traitors?", "is a traitor", CHUBAROV),
+        ("What did Dzhemilev say about the coins?", "ten-ruble coins", DZHEMILEV),
+        ("What does Dzhemilev think of the presidential election?", "is illegal", DZHEMILEV),
+        ("What did Zare say about punitive psychiatry?", "punitive psychiatry", "Zare"),
+    ],
+)
+def test_what_x_said_about_a_topic_comes_first(
+    real_searcher: Searcher, question: str, needle: str, speaker: str
+) -> None:
+    answer = real_searcher.search(question, 3)
+    assert answer.outcome == "answered"
+    assert needle in answer.quotes[0].text
+    assert answer.quotes[0].speaker == speaker
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Dzhemilev say about the banner in Kyiv?",
+        "What did Polozov say about fines?",
+        "What did Refat Chubarov say about Turkey?",
+    ],
+)
+def test_a_topic_the_person_never_spoke_of_is_not_answered(
+    real_searcher: Searcher, question: str
+) -> None:
+    # Other people speak of it (the banner: Chubarov; fines: Dzhemilev), which the question
+    # did not ask for.
+    assert real_searcher.search(question, 3).outcome != "answered"
