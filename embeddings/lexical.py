@@ -221,17 +221,17 @@ class LexicalIndex:
             total += float(self.idf[t]) if t is not None else unseen
         return total * (self.k1 + 1.0)
 
-    def containing(self, text: str, language: str | None = None) -> int:
-        """How many sentences hold every term of ``text`` (0 when it has none)."""
-        terms = self._query_terms(text, language)
+    def containing(self, text: str, language: str | None = None) -> npt.NDArray[np.int32]:
+        """The ids of the sentences that hold every term of ``text`` (none when it has none),
+        ascending."""
         found: npt.NDArray[np.int32] | None = None
-        for term in terms:
+        for term in self._query_terms(text, language):
             t = self.vocabulary.get(term)
             if t is None:
-                return 0
+                return np.zeros(0, dtype=np.int32)
             rows = self.rows[int(self.offsets[t]) : int(self.offsets[t + 1])]
             found = rows if found is None else np.intersect1d(found, rows, assume_unique=True)
-        return 0 if found is None else len(found)
+        return np.zeros(0, dtype=np.int32) if found is None else found
 
     def _postings(
         self, query: str, language: str | None = None

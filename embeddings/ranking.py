@@ -284,6 +284,7 @@ def rank_among(
     prior: float,
     traits: SentenceTraits | None = None,
     language: str | None = None,
+    at_least: float = 0.0,
 ) -> Ranking:
     """Rank only the sentences ``ids`` (a person's, for "What did X say about Y?").
 
@@ -293,7 +294,9 @@ def rank_among(
     whole question's. Without a topic the whole question is read. The relevance is ``prior``
     (the probability that these sentences are what was asked for at all: that the
     attributions are right), times, with a topic, the probability that the best of them
-    answers it (embeddings/answerability.py, the topic read as the question).
+    answers it (embeddings/answerability.py, the topic read as the question), or
+    ``at_least`` when that is more (the caller's judgement of the whole question, when the
+    best sentence for it is one of ``ids``).
 
     Read on the speaker questions of tests/data/reader-speakers-tune.jsonl and reader-tune:
     the whole question read gave 14 of 18 first quotes right and answered 10; the topic
@@ -310,6 +313,7 @@ def rank_among(
     if topic:
         values = judge(index, topic, pool, x, linear, traits, language=language)
         probability *= answerability_probability(values)
+    probability = max(probability, at_least)
     return _ranking(pool, linear, _log_odds(probability))
 
 

@@ -263,6 +263,19 @@ def speakers(
     return result
 
 
+def title_holder(text: str, title: str, language: str | None = None) -> str | None:
+    """The one person an article gives ``title`` ("the Head of the Mejlis", "the lawyer"),
+    as the article names them in full; None when nobody or several hold it there.
+
+    For questions that name a speaker by title ("What did the Mejlis head say?"): the same
+    reading of titles as the attributions make.
+    """
+    if normalise_language(language) != "en":
+        return None
+    words = _title_words(title)
+    return None if words is None else _people(text).holder_of(*words)
+
+
 def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
     """Sentence numbers grouped by paragraph (a blank line separates paragraphs)."""
     groups: list[list[int]] = []

@@ -43,6 +43,10 @@ CHUBAROV = "Refat Chubarov"
         ("Quotes from Dzhemilev on fines", SpeakerQuestion("Dzhemilev", "fines")),
         ("Quote Chubarov", SpeakerQuestion("Chubarov", "")),
         ("What Dzhemilev said about the coins", SpeakerQuestion("Dzhemilev", "the coins")),
+        (
+            "What did the Head of the Mejlis say about the G20?",
+            SpeakerQuestion("the Head of the Mejlis", "the G20"),
+        ),
     ],
 )
 def test_the_person_and_topic_are_read_from_the_question(
@@ -184,3 +188,51 @@ def test_a_topic_the_person_never_spoke_of_is_not_answered(
     # Other people speak of it (the banner: Chubarov; fines: Dzhemilev), which the question
     # did not ask for.
     assert real_searcher.search(question, 3).outcome != "answered"
+
+
+@pytest.mark.parametrize(
+    ("title", "speaker"),
+    [
+        ("the Head of the Mejlis", CHUBAROV),
+        ("the Mejlis head", CHUBAROV),
+        ("the leader of the Crimean Tatar people", DZHEMILEV),
+        ("the lawyer", "Nikolai Polozov"),
+        ("the wife of Umerov's brother", "Zare"),
+    ],
+)
+def test_a_title_means_the_one_person_the_articles_give_it(
+    fake_searcher: Searcher, title: str, speaker: str
+) -> None:
+    assert fake_searcher.speakers_named(title) == [speaker]
+
+
+@pytest.mark.parametrize("title", ["the activists", "the prosecution", "the journalists"])
+def test_a_title_nobody_speaks_under_means_no_one(fake_searcher: Searcher, title: str) -> None:
+    assert fake_searcher.speakers_named(title) == []
+
+
+@pytest.mark.integration
+def test_a_title_brings_its_holders_words(real_searcher: Searcher) -> None:
+    answer = real_searcher.search("What did the Head of the Mejlis say about the G20 summit?", 3)
+    assert answer.outcome == "answered"
+    assert "G20 Summit" in answer.quotes[0].text
+    assert answer.quotes[0].speaker == CHUBAROV
+
+
+@pytest.mark.integration
+def test_the_persons_own_best_sentence_is_at_least_related(real_searcher: Searcher) -> None:
+    # The lawyer's one sentence says "his health", not "Umerov's condition": the topic's words
+    # are not there, but it is the best sentence for the whole question, so it is shown.
+    answer = real_searcher.search("How does the lawyer describe Umerov's condition?", 3)
+    assert answer.outcome in ("answered", "related")
+    assert "serious but stable" in answer.quotes[0].text
+
+
+def test_a_title_that_two_people_hold_means_no_one() -> None:
+    searcher = _searcher(
+        '"We will appeal," said Olena Koval, the defendant\'s lawyer.\n',
+        '"The court was fair," said Petro Bondar, the plaintiff\'s lawyer.\n',
+    )
+    assert sorted(searcher.speaker_names()) == ["Olena Koval", "Petro Bondar"]
+    assert searcher.speakers_named("the lawyer") == []
+    assert searcher.speakers_named("the defendant's lawyer") == ["Olena Koval"]
