@@ -245,18 +245,18 @@ class Searcher:
         ids = self.index.lexical.containing(name, language)
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
         holders = {
-            title_holder(document.text, name, document.language)
+            holder
             for document in (self.index.documents[doc] for doc in docs[:TITLE_ARTICLES])
+            if (holder := title_holder(document.text, name, document.language)) is not None
         }
-        holders.discard(None)
         return [holder for holder in holders if holder in known] if len(holders) == 1 else []
 
-    def speaker_names(self) -> list[str]:
+    def speaker_names(self) -> Sequence[str]:
         """Every person the corpus's articles name as the speaker of a sentence."""
         stored = self._stored_speakers()
         if stored is not None:
             return stored.names()
-        return list(self._speaker_column())
+        return tuple(self._speaker_column())
 
     def spoken_by(self, names: Sequence[str]) -> npt.NDArray[np.int64]:
         """The ids of the sentences that ``names`` spoke, ascending."""

@@ -75,6 +75,7 @@ class StoredSpeakers:
         self._offsets = offsets
         self._keys = keys
         self._first = first  # first sentence of each document, n + 1 entries
+        self._names: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -88,14 +89,17 @@ class StoredSpeakers:
         number = int(self._ids[sentence_id])
         return None if number < 0 else self.name(number)
 
-    def names(self) -> list[str]:
-        """Every distinct speaker of the index."""
-        return [self.name(number) for number in range(len(self._offsets) - 1)]
+    def names(self) -> tuple[str, ...]:
+        """Every distinct speaker of the index (decoded once: a question that asks what
+        someone said reads them all)."""
+        if self._names is None:
+            self._names = tuple(self.name(number) for number in range(len(self._offsets) - 1))
+        return self._names
 
     def sentences_of(self, names: Iterable[str]) -> IntArray:
         """The ids of the sentences spoken by any of ``names``, ascending."""
         wanted = set(names)
-        numbers = [n for n in range(len(self._offsets) - 1) if self.name(n) in wanted]
+        numbers = [n for n, name in enumerate(self.names()) if name in wanted]
         found: IntArray = np.flatnonzero(np.isin(self._ids, numbers)).astype(np.int64)
         return found
 

@@ -263,6 +263,7 @@ def speakers(
     return result
 
 
+@lru_cache(maxsize=4096)  # a searcher asks it of the same articles for the same titles
 def title_holder(text: str, title: str, language: str | None = None) -> str | None:
     """The one person an article gives ``title`` ("the Head of the Mejlis", "the lawyer"),
     as the article names them in full; None when nobody or several hold it there.
