@@ -16,7 +16,7 @@ share), kept as the baseline the benchmarks compare with.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,7 @@ from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import LexicalEvidence, tokenize
 from embeddings.lexical import lexical_evidence as postings_evidence
+from embeddings.markdown import is_heading
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
 
@@ -268,10 +269,35 @@ def rank(
     """
     if traits is None:
         traits = index_traits(index)
-    pool = candidate_pool(index, matrix, question, vector, candidates, traits, language)
+    pool = without_headings(
+        index, candidate_pool(index, matrix, question, vector, candidates, traits, language)
+    )
     linear, x = linear_scores(question, pool, traits)
     values = judge(index, question, pool, x, linear, traits, language=language)
     return _ranking(pool, linear, logit(values))
+
+
+def without_headings(index: SentenceIndex, pool: Pool) -> Pool:
+    """The pool without Markdown heading lines (embeddings/markdown.py): a heading is no
+    answer, though it often carries the question's very words. Its words still count in its
+    neighbours' windows."""
+    keep = np.ones(len(pool.ids), dtype=np.bool_)
+    for n, sentence_id in enumerate(pool.ids.tolist()):
+        sentence = index.sentences[sentence_id]
+        if sentence.text.startswith("#"):  # cheap test first: the article is read only then
+            text = index.documents[sentence.doc].text
+            keep[n] = not is_heading(sentence.text, text, sentence.start)
+    if keep.all():
+        return pool
+    context = None if pool.context_cosine is None else pool.context_cosine[keep]
+    return replace(
+        pool,
+        ids=pool.ids[keep],
+        cosine=pool.cosine[keep],
+        lexical_sentence=pool.lexical_sentence[keep],
+        lexical_window=pool.lexical_window[keep],
+        context_cosine=context,
+    )
 
 
 def rank_among(
