@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bot.cli.render import (
     ABSTAIN,
@@ -14,6 +15,7 @@ from bot.cli.render import (
     render_json,
     render_text,
 )
+from embeddings.search import Searcher
 from embeddings.types import Answer, Document, Quote
 
 FULL = Document(
@@ -173,3 +175,19 @@ def test_a_ukrainian_or_russian_answer_is_framed_in_its_language_with_verbatim_q
     )
     german = render_text(Answer("Was?", (quote,), language="de"))
     assert german.startswith(FRAME)
+
+
+def test_json_offsets_find_every_quote_in_its_article_file(fake_searcher: Searcher) -> None:
+    from embeddings.corpus import decode_article
+
+    question = "Which journalists help the children of political prisoners?"
+    for quote in fake_searcher.search(question, 10).quotes:
+        record = answer_record(Answer(question, (quote,)))["quotes"][0]
+        path = Path(quote.document.path)
+        file_text = decode_article(path, path.read_bytes())
+        assert file_text[record["start"] : record["end"]] == record["text"]
+
+
+def test_a_quote_without_offsets_has_null_ones_in_the_json() -> None:
+    record = answer_record(Answer("q", (_quote("It passed."),)))["quotes"][0]
+    assert (record["start"], record["end"]) == (None, None)

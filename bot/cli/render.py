@@ -102,6 +102,9 @@ def answer_record(answer: Answer, documents: Iterable[Document] = ()) -> dict[st
                 "sentence": quote.position,
                 # consecutive sentences from "sentence" on (embeddings/quote_joining.py)
                 "sentences": quote.sentences,
+                # where ``text`` is in the article file: file_text[start:end] == text
+                "start": _file_offset(quote, quote.start),
+                "end": _file_offset(quote, quote.end),
                 "speaker": quote.speaker,
                 "context_before": quote.context_before,
                 "context_after": quote.context_after,
@@ -118,6 +121,12 @@ def answer_record(answer: Answer, documents: Iterable[Document] = ()) -> dict[st
     if answer.outcome == "unsupported-language":
         record["message"] = unsupported_language_reply(answer.language, documents)
     return record
+
+
+def _file_offset(quote: Quote, offset: int | None) -> int | None:
+    """An offset into the article's body as one into its file (decoded as the corpus reads
+    it: UTF-8, a byte order mark dropped), so a reader can check a quote against the file."""
+    return None if offset is None else quote.document.body_offset + offset
 
 
 def error_record(question: str, error: str, line: int | None) -> dict[str, Any]:
