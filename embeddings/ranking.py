@@ -335,12 +335,42 @@ def rank_among(
     evidence = postings_evidence(index.lexical, index.lexical_window, words, language)
     pool = pool_of(index, matrix, words, vector, ids, traits, evidence)
     linear, x = linear_scores(words, pool, traits)
-    probability = prior
-    if topic:
-        values = judge(index, topic, pool, x, linear, traits, language=language)
-        probability *= answerability_probability(values)
-    probability = max(probability, at_least)
+    if not topic:
+        return _in_article_order(index, pool, linear, max(prior, at_least))
+    values = judge(index, topic, pool, x, linear, traits, language=language)
+    probability = max(prior * answerability_probability(values), at_least)
     return _ranking(pool, linear, _log_odds(probability))
+
+
+def _in_article_order(
+    index: SentenceIndex, pool: Pool, linear: FloatArray, probability: float
+) -> Ranking:
+    """A person's sentences for "What did X say?": each article's in the article's order (a
+    news article opens with the words that matter most, and the reporter's paraphrase comes
+    last), the articles by their best sentence for the question; every one scored
+    ``probability``, since every one answers it as much as the next."""
+    doc_of = np.asarray(index.doc_of, dtype=np.int64)[pool.ids]
+    best: dict[int, float] = {}
+    for doc, score in zip(doc_of.tolist(), linear.tolist(), strict=True):
+        best[doc] = max(best.get(doc, -np.inf), score)
+    order = sorted(range(len(pool.ids)), key=lambda n: (-best[int(doc_of[n])], int(pool.ids[n])))
+    at = np.array(order, dtype=np.int64)
+    lexical = pool.lexical_sentence + pool.lexical_window
+    scores = np.full(len(at), probability, dtype=np.float32)
+    return Ranking(pool.ids[at], scores, pool.cosine[at], lexical[at])
+
+
+def capped(ranking: Ranking, ceiling: float) -> Ranking:
+    """The ranking with its relevance at most ``ceiling``, every score lowered alike (same
+    order, same spread)."""
+    if not len(ranking.ids) or ranking.relevance <= ceiling:
+        return ranking
+    shift = _log_odds(ceiling) - _log_odds(ranking.relevance)
+    scores = ranking.fused.astype(np.float64)
+    odds = np.log(np.clip(scores, 1e-9, 1 - 1e-9) / np.clip(1 - scores, 1e-9, 1))
+    fused = sigmoid((odds + shift).astype(np.float32))
+    fused[0] = np.float32(ceiling)  # exactly the ceiling, not a rounding away from it
+    return replace(ranking, fused=fused)
 
 
 def _log_odds(probability: float) -> float:

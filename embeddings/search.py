@@ -25,12 +25,13 @@ from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes
-from embeddings.ranking import Ranking, index_traits, rank, rank_among
+from embeddings.ranking import Ranking, capped, index_traits, rank, rank_among
 from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
     QUOTED_SHARE,
     SPEAKER_PRECISION,
     asked_speaker,
+    looks_like_a_name,
     matching_speakers,
 )
 from embeddings.speakers import speakers, title_holder
@@ -213,6 +214,10 @@ class Searcher:
             return ranking
         spoken = self.spoken_by(self.speakers_named(asked.name, language))
         named = len(self.index.lexical.containing(asked.name, language))
+        if not named and not len(spoken) and looks_like_a_name(asked.name):
+            # "What did Joe Biden say about Crimea?": the articles never name him, so nothing
+            # in them is his words; the closest passages are at most related.
+            return capped(ranking, self.related_below)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return ranking
         # When the best sentence for the whole question is the person's own, the corpus

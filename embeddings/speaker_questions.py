@@ -49,7 +49,7 @@ _PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         # What did Dzhemilev say (about the election)?
-        rf"^what\s+{_AUXILIARY}\s+{_NAME}\s+{_SAY}\b(?P<topic>.*)$",
+        rf"^what\s+{_AUXILIARY}\s+{_NAME}\s+(?P<verb>{_SAY})\b(?P<topic>.*)$",
         # What was said by Chubarov (about the banner)?
         r"^what\s+(?:is|was|were|are|has\s+been|have\s+been)\s+(?:said|stated|written|claimed)"
         rf"\s+by\s+{_NAME}(?:\s+(?:about|on|of|regarding|concerning)\b(?P<topic>.*))?$",
@@ -76,6 +76,15 @@ _LEAD = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# "What did Dzhemilev tell QHA (about fines)?": what follows "tell" is whom he told, and the
+# topic only what follows "about".
+_TOLD = re.compile(r"(?:tell|told)$", re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning|on\s+the\s+subject\s+of)\b", re.IGNORECASE)
+# Honorifics are not part of the name the articles give: "Mr Dzhemilev" is Dzhemilev.
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?\s+", re.IGNORECASE)
+# A speaker phrase such as "lawyer of fisherman Ivan Melnyk" (embeddings/speakers.py names an
+# unnamed person by the article's words) describes someone else than the name after "of".
+_OTHERS = frozenset({"of", "for", "to", "by", "with", "from"})
 
 
 @dataclass(frozen=True)
@@ -97,11 +106,22 @@ def asked_speaker(question: str) -> SpeakerQuestion | None:
         match = pattern.match(text)
         if match is None:
             continue
-        name = _POSSESSIVE.sub("", match.group("name").strip(" ,"))
-        topic = _LEAD.sub("", match.group("topic") or "").strip(" ,")
+        name = _HONORIFIC.sub("", _POSSESSIVE.sub("", match.group("name").strip(" ,")))
+        rest = match.group("topic") or ""
+        if _TOLD.match(match.groupdict().get("verb") or ""):
+            about = _ABOUT.search(rest)
+            rest = rest[about.end() :] if about else ""
+        topic = _LEAD.sub("", rest).strip(" ,")
         if name:
             return SpeakerQuestion(name, topic)
     return None
+
+
+def looks_like_a_name(name: str) -> bool:
+    """Whether the asked name is written as a person's name: every word capitalised ("Joe
+    Biden"), not a phrase ("the activists", "some sources") or a question typed in lower case."""
+    words = name.split()
+    return bool(words) and all(word[:1].isupper() for word in words)
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -110,8 +130,15 @@ def name_words(name: str) -> tuple[str, ...]:
 
 
 def matching_speakers(name: str, speakers: Iterable[str]) -> list[str]:
-    """The speakers that ``name`` may mean: every word of it is a word of theirs."""
+    """The speakers that ``name`` may mean: every word of it is a word of theirs, before any
+    "of"/"for"/... ("lawyer of fisherman Ivan Melnyk" is not Ivan Melnyk)."""
     asked = set(name_words(name))
     if not asked:
         return []
-    return [speaker for speaker in speakers if asked <= set(name_words(speaker))]
+    return [speaker for speaker in speakers if asked <= set(_own_words(speaker))]
+
+
+def _own_words(speaker: str) -> tuple[str, ...]:
+    words = name_words(speaker)
+    cut = next((n for n, word in enumerate(words) if word in _OTHERS), len(words))
+    return words[:cut]

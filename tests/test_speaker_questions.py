@@ -47,6 +47,11 @@ CHUBAROV = "Refat Chubarov"
             "What did the Head of the Mejlis say about the G20?",
             SpeakerQuestion("the Head of the Mejlis", "the G20"),
         ),
+        ("What did Mr Dzhemilev say?", SpeakerQuestion("Dzhemilev", "")),
+        ("What did Dr. Polozov say about his health?", SpeakerQuestion("Polozov", "his health")),
+        # whom someone told is no topic; what follows "about" is
+        ("What did Dzhemilev tell QHA?", SpeakerQuestion("Dzhemilev", "")),
+        ("What did Dzhemilev tell QHA about fines?", SpeakerQuestion("Dzhemilev", "fines")),
     ],
 )
 def test_the_person_and_topic_are_read_from_the_question(
@@ -75,6 +80,14 @@ def test_a_name_means_the_speakers_who_carry_every_word_of_it() -> None:
     assert matching_speakers("Umerov", speakers) == ["Ilmi Umerov", "Riza Umerov"]
     assert matching_speakers("the activists", speakers) == []
     assert matching_speakers("Mustafa Chubarov", speakers) == []
+
+
+def test_a_role_phrase_is_not_the_person_named_after_its_of() -> None:
+    # embeddings/speakers.py names an unnamed speaker by the article's words.
+    speakers = ["lawyer of fisherman Ivan Melnyk", "Ivan Melnyk", "wife of Ivan Franko"]
+    assert matching_speakers("Ivan Melnyk", speakers) == ["Ivan Melnyk"]
+    assert matching_speakers("Melnyk", speakers) == ["Ivan Melnyk"]
+    assert matching_speakers("Franko", speakers) == []
 
 
 def _searcher(*articles: str) -> Searcher:
@@ -236,3 +249,31 @@ def test_a_title_that_two_people_hold_means_no_one() -> None:
     assert sorted(searcher.speaker_names()) == ["Olena Koval", "Petro Bondar"]
     assert searcher.speakers_named("the lawyer") == []
     assert searcher.speakers_named("the defendant's lawyer") == ["Olena Koval"]
+
+
+@pytest.mark.integration
+def test_what_did_x_say_opens_with_the_articles_first_words_of_theirs(
+    real_searcher: Searcher,
+) -> None:
+    # The interview's headline quote, not the reporter's closing paraphrase.
+    answer = real_searcher.search("What did Mustafa Dzhemilev say?", 3)
+    assert answer.quotes[0].text.startswith("“To date, 67 people are in custody.")
+    positions = [quote.position for quote in answer.quotes]
+    assert positions == sorted(positions)
+    assert [quote.score for quote in answer.quotes] == pytest.approx([SPEAKER_PRECISION] * 3)
+
+
+@pytest.mark.integration
+def test_someone_the_articles_never_name_said_nothing_in_them(real_searcher: Searcher) -> None:
+    answer = real_searcher.search("What did Joe Biden say about Crimea?", 3)
+    assert answer.outcome == "related"  # the articles speak of Crimea, not of his words
+    assert answer.quotes
+    # As any question, when the name is not written as a name.
+    assert real_searcher.search("what did joe biden say about crimea?", 3).quotes
+
+
+@pytest.mark.integration
+def test_an_honorific_is_not_part_of_the_name(real_searcher: Searcher) -> None:
+    answer = real_searcher.search("What did Mr Dzhemilev say?", 3)
+    assert answer.outcome == "answered"
+    assert {quote.speaker for quote in answer.quotes} == {DZHEMILEV}
