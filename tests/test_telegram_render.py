@@ -320,6 +320,7 @@ def test_start_says_what_the_bot_knows_and_help_how_to_ask() -> None:
     assert telegram_html_problems(help_text) == []
     assert "@quote_bot your question" in help_text
     assert "<i>Who is &lt;Umerov&gt;?</i>" in help_text
+    assert "What did (name) say about (topic)?" in help_text
 
 
 def test_stats_and_rate_limit_messages() -> None:
