@@ -38,8 +38,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 2: occasion phrases, openers (NU8 F8); 3: a title after of/for/to before the name (NU8B S1);
 # 4: compound titles before the name ("said the chief executive, Ivan Petrenko");
 # 5: more lower-case roles ("said passenger Olena Shevchuk"), a role capitalised at the start of
-# a sentence is not part of the name ("Producer Hugh Padgham claimed"), NU17B-6.
-SPEAKERS_VERSION = b"speakers-5"
+# a sentence is not part of the name ("Producer Hugh Padgham claimed"), NU17B-6;
+# 6: a full name in the attribution wins, a title's head is its own, more roles and forms, NU18.
+SPEAKERS_VERSION = b"speakers-6"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

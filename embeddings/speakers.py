@@ -8,14 +8,19 @@ speaker. This module reads the attributions that English news prose uses:
   is the one who says the sentence, whoever he quotes), also with a phrase about the occasion
   after the name (``...," said Mayor X at the opening.`` / ``on Monday`` / ``in an interview``),
   or a title and the name as two phrases (``...," the chief librarian, Iryna Bondar, said.``),
-  the title of several words too (``said the chief executive, Ivan Petrenko``);
+  the title of several words too (``said the chief executive, Ivan Petrenko``); a full name
+  written there wins over whoever else the article gives the title (``said the mayor, Anna
+  Koval``, ``said a parent, Svitlana Moroz``);
 * ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``,
+  ``The head teacher of School No. 5, X, said ...``, ``X replied that ...``,
   ``Speaking to Y, X said ...`` (the opening phrase's people are not the speaker);
 * ``According to X, ...``.
 
 A name after of/to/for/by/with/from is someone else than the speaker the phrase describes
 (``said a spokesman for Mayor X``, ``the son of President X``), except inside a capitalised
-title that the name holds (``People's Deputy of Ukraine X``).
+title that the name holds (``People's Deputy of Ukraine X``). Where the article gives no name,
+the phrase itself is the speaker (``wife of Ivan Franko``), never the X inside it, and a
+pronoun after "The lawyer of X spoke." is not X either.
 
 The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
 full name that the same article gives ("Mustafa Dzhemilev"), a title ("the Head of the Mejlis")
@@ -50,10 +55,11 @@ _SPEECH = (
 )
 # Verbs that report speech only when "that", a colon, a comma or a quotation follows:
 # "Khan recalled that ..." is speech, "Khan recalled Subutai to Mongolia" is not, nor is
-# "Luther wrote about the Jews" or "He continued his father's policies".
+# "Luther wrote about the Jews" or "He continued his father's policies"; "X replied that ..."
+# is speech, "X replied to the letter" or "X answered the phone" is not (NU18-4).
 _BOUND = (
     r"reminded|reminds|recalled|recalls|wrote|writes|warned|warns|claimed|declared|"
-    r"announced|continued|concluded"
+    r"announced|continued|concluded|replied|replies|answered|answers|responded|responds"
 )
 _VERB = rf"(?:{_SPEECH}|{_BOUND})"
 _REPORTING_VERB = rf"(?:(?:{_SPEECH})\b|(?:{_BOUND})(?=\s*(?:that\b|[:,\"“«])))"
@@ -62,9 +68,17 @@ _CLOSING = "\"”»’'“"
 # Text that may name a speaker: no sentence punctuation and no quotation marks.
 _WHO = r"[^,.;:!?\"“”„«»]{1,120}?"
 # `"...," he said.` / `"...?" said X, head of Y.` / `"...," — сказал он` (dash optional).
+_NAME_TOKEN = r"[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
+# A full name after a title and a comma (`said the mayor, Anna Koval.`, `said a parent, X.`),
+# ending the sentence or followed by a phrase that is not a list ("and ...").
+_NAMED_AFTER = (
+    rf"(?:,\s+(?P<named_after>{_NAME_TOKEN}(?: {_NAME_TOKEN}){{1,5}})"
+    rf"(?=\s*(?:[.!?;]|$)|,\s+(?!and\b|or\b)))?"
+)
+_LIST_AFTER = re.compile(rf",\s+{_NAME_TOKEN}(?: {_NAME_TOKEN})*\s+(?:and|or)\s")
 _AFTER_QUOTE = re.compile(
     rf"[,!?…\.][{_CLOSING}]\s*(?:[-–—]\s*)?"
-    rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO})\s*(?:[,.!?;]|$)"
+    rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO}){_NAMED_AFTER}\s*(?:[,.!?;]|$)"
     rf"|(?:(?P<apposed>{_WHO}),\s+)?(?P<who_before>{_WHO})(?(apposed),)\s+(?:also\s+)?{_VERB}\b)"
 )
 # What may open a sentence before its subject: "Earlier, ", "Moreover, ", and a participle or
@@ -90,7 +104,6 @@ _ACCORDING = re.compile(
 # ends before it. "of", "for", "from" and "with" stay: they may say who the speaker is.
 _OCCASION = re.compile(r"\s+(?:at|on|in|during|after|before|while|when|to)\s+\S.*$")
 
-_NAME_TOKEN = r"[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
 _NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*(?![\w'’-])")
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PRONOUNS = {"he", "she"}
@@ -100,9 +113,12 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
 _POSSESSIVE = re.compile(r"['’]s$")
+_NUMBER_ABBREVIATION = re.compile(r"\b(No|Nos|no)\.(?=\s*\d)")
+_TITLE_TOKEN = re.compile(r"[A-Za-z]+(?:['’]s\b)?")
 
 # Capitalised words that are not part of a person's name: places, peoples, organisations,
-# titles, calendar words and sentence openers. A name run is cut at them.
+# titles, calendar words and sentence openers (adverbs too: "Normally, the leader of the largest
+# party is ..." made "Normally" a person with a title). A name run is cut at them.
 _NOT_NAME = frozenset(
     """
     The A An This That These Those It He She They We I You His Her Their Our My Its There
@@ -122,6 +138,9 @@ _NOT_NAME = frozenset(
     National International State Supreme City Region District Organization Organisation
     Association Foundation Institute University School Church Mosque Police Security
     Mr Mrs Ms Dr Prof General Colonel Captain Sir Lord Lady Saint St Activists Occupiers
+    Normally Usually Typically Generally Currently Recently Previously Finally Initially
+    Originally Eventually Traditionally Historically Additionally Similarly Ironically
+    Notably Consequently Subsequently Furthermore Nevertheless Instead Otherwise Thus Indeed
     """.split()
 )
 # Nouns that name a person by role: the head of a title phrase ("the Head of the Mejlis").
@@ -154,7 +173,9 @@ _ROLES = _PERSON_NOUNS | frozenset(
 # _ROLES, since capitalised they are also surnames (Farmer, Baker), and a name run must not be
 # cut at them. Only nouns that name a person, never an organisation (not publisher,
 # broadcaster, carrier, developer: "said publisher Penguin Random House"), and no sports
-# positions ("Fellow lineman Mario Addison added 6 sacks" is no speech).
+# positions ("Fellow lineman Mario Addison added 6 sacks" is no speech). Titles that are also
+# surnames (Councillor, Alderman, Constable, Marshal) are here rather than in _ROLES for the same
+# reason: "Councillor Petro Koval" is Petro Koval, "John Constable" stays whole (NU18-11).
 _LOWER_CASE_ROLES = frozenset(
     """
     farmer coach teacher librarian student resident pensioner volunteer engineer architect
@@ -171,6 +192,8 @@ _LOWER_CASE_ROLES = frozenset(
     schoolteacher pastor monk nun cleric chaplain policeman policewoman guard warden
     midwife counsellor counselor caretaker cashier clerk employee staffer intern banker
     investor landlord tenant commuter pedestrian
+    rescuer lifeguard medic diver sailor fireman ranger headteacher headmaster headmistress
+    councillor councilor councilman councilwoman alderman sheriff constable marshal
     """.split()
 )
 
@@ -194,7 +217,9 @@ class _People:
     full_names: set[str] = field(default_factory=set)
     introduced: set[str] = field(default_factory=set)  # one-word names with an apposition
     surnames_used: set[str] = field(default_factory=set)  # full names whose last word stands alone
-    titles: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    # Each title as its content words and its heads: the person nouns it gives the holder
+    # ("the mayor's cousin": none, "the wife of the mayor": wife).
+    titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
 
     def canonical(self, name: str) -> str | None:
         """The name as the article gives it in full, or None when that is not certain."""
@@ -216,11 +241,13 @@ class _People:
         return name in self.titles or name in self.introduced or name in self.surnames_used
 
     def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
-        """The one person the article gives a title with these words, if exactly one."""
+        """The one person the article gives a title with these words and this head, if
+        exactly one. The head must be one the title gives its holder: "the mayor's cousin"
+        and "the wife of the mayor" are not the mayor (NU18-3)."""
         holders = {
             name
             for name, titles in self.titles.items()
-            if any(head in words and title_words <= words for words in titles)
+            if any(head in heads and title_words <= words for words, heads in titles)
         }
         return holders.pop() if len(holders) == 1 else None
 
@@ -310,17 +337,31 @@ def _attribute_quotations(
         if match is None:
             continue
         phrase = match.group("who_before")
+        # "said the mayor, Anna Koval and Petro Koval": a list, not one speaker.
+        listed = phrase is None and _LIST_AFTER.match(sentence, match.end("who_after"))
         if phrase is None:
             phrase = _OCCASION.sub("", match.group("who_after"))
-        speaker = _resolve(phrase, people, sentences, result, segment[0])
-        if match.group("apposed") is not None:
+            named = match.group("named_after")
+            if named is not None:
+                # '"...," said the mayor, Anna Koval.': the name given in the attribution
+                # itself, whoever else the article gives the title (NU18-3, NU18-4).
+                phrase = _apposed_name(phrase, named) or phrase
+        speaker = None if listed else _resolve(phrase, people, sentences, result, segment[0])
+        apposed = match.group("apposed")
+        if apposed is not None:
             # '"...," the chief librarian, Iryna Bondar, said': two phrases for one person;
             # kept only when they do not name two different people ("and X" is a list).
-            other = _resolve(match.group("apposed"), people, sentences, result, segment[0])
+            # A full name written there wins over a title the article gives someone else.
+            other = _resolve(apposed, people, sentences, result, segment[0])
+            named = _apposed_name(apposed, phrase) or _apposed_name(phrase, apposed)
             if phrase.lstrip().lower().startswith(("and ", "or ")):
                 speaker = None
+            elif _role_after_preposition(apposed.split()):
+                speaker = None  # "the wife of the mayor, Anna Koval, said": whose name?
             elif speaker is None or other is None or speaker == other:
                 speaker = speaker or other
+            elif named is not None:
+                speaker = people.canonical(named)
             else:
                 speaker = None
         for member in segment:
@@ -342,12 +383,59 @@ def _attribute_quotations(
 
 
 def _reported_speaker(sentence: str) -> str | None:
-    """The phrase naming who speaks in reported speech ("X said that"), if any."""
+    """The phrase naming who speaks in reported speech ("X said that"), if any: a full name
+    in apposition to a title ("The head teacher of School No. 5, Oleh Rudenko, said") rather
+    than the title."""
+    sentence = _NUMBER_ABBREVIATION.sub(r"\1 ", sentence)  # "No. 5" does not end the phrase
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)
         if match is not None:
+            apposition = match.groupdict().get("apposition")
+            if apposition is not None:
+                named = _apposed_name(match.group("who"), apposition.strip())
+                if named is not None:
+                    return named
             return match.group("who")
     return None
+
+
+def _apposed_name(title: str, name: str) -> str | None:
+    """The full name (two or more name words) written beside a title phrase with only a
+    comma between ("the mayor, Anna Koval", "a parent, Svitlana Moroz"), when it is certainly
+    the title's holder; else None.
+
+    The title must be a person's ("the"/"a"/"an" and a role) naming nobody itself. After
+    of/for/to, a role makes the name ambiguous ("the wife of the chief executive, Ivan
+    Petrenko": Ivan may be the chief executive), and so does a clause ("the lawyer
+    representing the chief executive, X"); a name or an organisation there does not ("the
+    lawyer of Ilmi Umerov, Nikolai Polozov", "The head teacher of School No. 5, Oleh Rudenko").
+    """
+    title = _OCCASION.sub("", title.strip())
+    if _DETERMINER.match(title) is None or not _is_title(title):
+        return None
+    words = _NUMBER_ABBREVIATION.sub(r"\1", title).split()
+    stripped = _strip_not_names(name) if _NAME_RUN.fullmatch(name) else None
+    if stripped is None or " " not in stripped:
+        return None
+    prepositions = [n for n, word in enumerate(words) if word.lower() in _OBJECT_OF]
+    if _clause_after_role(words[1 : prepositions[0] if prepositions else len(words)]):
+        return None  # "the lawyer representing ...", "a farmer near ..."
+    if not _names_someone_else(words) and _trailing_name(title) is not None:
+        return None  # the title names its own holder: two names, not one person
+    return None if _role_after_preposition(words) else stripped
+
+
+def _role_after_preposition(words: Sequence[str]) -> bool:
+    """Whether a title names another person by role after of/for/to ("the wife of the chief
+    executive"), so that a name beside it may be either's; not when a name ends it ("the
+    lawyer of Ilmi Umerov"): a name takes no name in apposition."""
+    if not _names_someone_else(words):
+        return False
+    last = max(n for n, word in enumerate(words) if word.lower().strip(",") in _OBJECT_OF)
+    after = [_POSSESSIVE.sub("", word) for word in words[last + 1 :]]
+    return not _is_name_word(after[-1] if after else "") and any(
+        _is_role(word) or word.lower() in _LOWER_CASE_ROLES for word in after
+    )
 
 
 def _resolve(
@@ -464,10 +552,17 @@ def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str
     only "of ..." follows it, so a clause ("the case was opened after the activist") is not
     taken for a title.
     """
-    words = [
-        w.lower() for w in _WORD.findall(_DETERMINER.sub("", phrase.strip()).replace("'s", ""))
-    ]
-    at = next((n for n, w in enumerate(words) if w in _PERSON_NOUNS), None)
+    tokens = _TITLE_TOKEN.findall(_DETERMINER.sub("", phrase.strip()))
+    words = [_POSSESSIVE.sub("", w).lower() for w in tokens]
+    # A possessive is someone else's ("the mayor's cousin" is a cousin, NU18-3).
+    at = next(
+        (
+            n
+            for n, w in enumerate(words)
+            if w in _PERSON_NOUNS and not _POSSESSIVE.search(tokens[n])
+        ),
+        None,
+    )
     if at is None:
         return None
     end = at + 1  # a compound title ends at its last role word: "chief executive"
@@ -476,6 +571,51 @@ def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str
     if strict and (at > 3 or (end < len(words) and words[end] != "of")):
         return None
     return frozenset(w for w in words if w not in _TITLE_FILLER), words[at]
+
+
+def _title_heads(phrase: str) -> frozenset[str]:
+    """The person nouns a title gives its holder: none that is a possessive ("the mayor's
+    cousin") or the object of of/for/to ("the wife of the mayor", "the son-in-law of a
+    powerful official"), looking back over "the", adjectives, roles and capitalised words;
+    a verb or "is" starts a new phrase ("... in the state is the Governor of Victoria"), and
+    so does a comma ("the leader of the people, People's Deputy of Ukraine")."""
+    heads: set[str] = set()
+    for part in phrase.split(","):
+        tokens = _TITLE_TOKEN.findall(part)
+        for at, token in enumerate(tokens):
+            word = _POSSESSIVE.sub("", token).lower()
+            own = not _POSSESSIVE.search(token) and not _object_of_preposition(tokens[:at])
+            if word in _PERSON_NOUNS and own:
+                heads.add(word)
+    return frozenset(heads)
+
+
+# Words after which a noun starts a new phrase, not an object of the preposition before.
+_NEW_PHRASE = frozenset(
+    "is was are were be been became become becomes as and or who which that whom named "
+    "appointed elected".split()
+)
+
+
+def _object_of_preposition(before: Sequence[str]) -> bool:
+    """Whether a noun after these words is governed by an of/for/to/by/with/from before it
+    (up to six words back, through "the", adjectives, roles and capitalised words)."""
+    window = list(before[-6:])
+    for at in range(len(window) - 1, -1, -1):
+        word = _POSSESSIVE.sub("", window[at]).lower()
+        if word in _NEW_PHRASE:
+            return False
+        if word in _OBJECT_OF:
+            after = window[at + 1] if at + 1 < len(window) else ""
+            # "to kill the Governor of Bosnia": an infinitive, its object a new phrase.
+            infinitive = word == "to" and after[:1].islower() and not _is_determined(after)
+            return not infinitive
+    return False
+
+
+def _is_determined(word: str) -> bool:
+    """Whether a word may open the noun phrase after "to" ("the", "a", a role)."""
+    return word.lower() in {"the", "a", "an"} or _is_role(word) or word in _LOWER_CASE_ROLES
 
 
 def _title_holder(phrase: str, people: _People) -> str | None:
@@ -538,9 +678,31 @@ def _named_people(sentence: str, people: _People) -> set[str | None]:
         before = sentence[: match.start()].rstrip().lower()
         if before.endswith((" the", " a")) or before in {"the", "a"}:
             continue
+        if _after_role_of(sentence[: match.start()]):
+            continue  # "The lawyer of Ivan Melnyk spoke.": the lawyer, not Ivan Melnyk
         if " " in run or run in people.introduced or people.canonical(run):
             names.add(people.canonical(run))
     return names
+
+
+def _after_role_of(before: str) -> bool:
+    """Whether a name written after ``before`` is the object in a person's description ("the
+    lawyer of", "the wife of farmer", "a spokesman for Mayor"): the phrase is that person,
+    never the named one (NU18-1). Only "the"/"a", roles and possessives may stand between the
+    preposition and the name, and a role must come just before the preposition."""
+    words = _CLAUSE_END.split(before)[-1].split(",")[-1].split()
+    while words and (
+        words[-1].lower() in {"the", "a", "an"}
+        or _is_role(_POSSESSIVE.sub("", words[-1]))
+        or _POSSESSIVE.sub("", words[-1]).lower() in _LOWER_CASE_ROLES
+        or _POSSESSIVE.search(words[-1])
+    ):
+        words.pop()
+    if len(words) < 2 or words[-1].lower() not in _OBJECT_OF:
+        return False
+    role = _POSSESSIVE.sub("", words[-2]).lower()
+    # "People's Deputy of Ukraine Mustafa Dzhemilev": a capitalised title the name holds.
+    return (_is_role(role) or role in _LOWER_CASE_ROLES) and _names_someone_else(words)
 
 
 def _outside_quotes(sentence: str) -> str:
@@ -590,8 +752,8 @@ def _people(text: str) -> _People:
         title_before = _title_before(text[max(0, start - 120) : start])
         for title in (title_before, apposition.group(1) if apposition else None):
             parsed = _title_words(title) if title else None
-            if parsed is not None:
-                people.titles.setdefault(run, []).append(parsed[0])
+            if title and parsed is not None:
+                people.titles.setdefault(run, []).append((parsed[0], _title_heads(title)))
     single = {run for match in runs if " " not in (run := match.group()) and run not in _NOT_NAME}
     people.surnames_used = {name for name in people.full_names if name.split()[-1] in single}
     return people
@@ -622,5 +784,5 @@ def _title_before(before: str) -> str | None:
         named = any(_is_name_word(_POSSESSIVE.sub("", w)) for w in adjacent[last + 1 :])
         if not (clause.rstrip().endswith(",") and named):
             return rest if rest and _is_title(rest) else None
-    joined = " ".join(title)
+    joined = ", ".join(title)  # the comma kept: each part has its own heads
     return joined if _is_title(joined) else None
