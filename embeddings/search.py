@@ -25,7 +25,14 @@ from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes
-from embeddings.ranking import Ranking, capped, index_traits, rank, rank_among
+from embeddings.ranking import (
+    Ranking,
+    capped,
+    index_traits,
+    is_heading_sentence,
+    rank,
+    rank_among,
+)
 from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
     QUOTED_SHARE,
@@ -303,6 +310,8 @@ class Searcher:
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
+            if sentence.text.startswith("#") and is_heading_sentence(self.index, sentence_id):
+                continue  # never a quote (embeddings/ranking.py HEADINGS_CHECKED)
             key = same_text_key(sentence.text)
             if key in groups:
                 docs = groups[key][2]
