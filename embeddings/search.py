@@ -249,19 +249,36 @@ class Searcher:
     def speakers_named(self, name: str, language: str | None = None) -> list[str]:
         """The speakers a question means by ``name``: those whose name holds every word of it
         ("Dzhemilev"), else the one person the articles that use the title give it to ("the
-        Head of the Mejlis", "the lawyer"; at most ``TITLE_ARTICLES`` articles read)."""
+        Head of the Mejlis", "the lawyer"; at most ``TITLE_ARTICLES`` articles read), else,
+        for a title before a name ("Mayor Koval"), the one speaker of that name who holds
+        that title (not the mayor's cousin Petro Koval)."""
         known = self.speaker_names()
         found = matching_speakers(name, known)
         if found:
             return found
-        ids = self.index.lexical.containing(name, language)
+        holders = self._title_holders(name, language)
+        if len(holders) == 1:
+            return [holder for holder in holders if holder in known]
+        words = name.split()
+        for cut in range(1, len(words)):
+            title, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            if not looks_like_a_name(rest):
+                continue
+            named = matching_speakers(rest, known)
+            if named:
+                holding = self._title_holders(title, language) & set(named)
+                return sorted(holding) if len(holding) == 1 else []
+        return []
+
+    def _title_holders(self, title: str, language: str | None) -> set[str]:
+        """Who holds ``title`` in the articles whose sentences carry all its words."""
+        ids = self.index.lexical.containing(title, language)
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
-        holders = {
+        return {
             holder
             for document in (self.index.documents[doc] for doc in docs[:TITLE_ARTICLES])
-            if (holder := title_holder(document.text, name, document.language)) is not None
+            if (holder := title_holder(document.text, title, document.language)) is not None
         }
-        return [holder for holder in holders if holder in known] if len(holders) == 1 else []
 
     def speaker_names(self) -> Sequence[str]:
         """Every person the corpus's articles name as the speaker of a sentence."""

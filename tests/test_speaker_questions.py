@@ -277,3 +277,19 @@ def test_an_honorific_is_not_part_of_the_name(real_searcher: Searcher) -> None:
     answer = real_searcher.search("What did Mr Dzhemilev say?", 3)
     assert answer.outcome == "answered"
     assert {quote.speaker for quote in answer.quotes} == {DZHEMILEV}
+
+
+BRIDGE = (
+    "The mayor, Anna Koval, opened the bridge.\n\n"
+    '"It will carry ten thousand cars a day," said the mayor, Anna Koval.\n\n'
+    "Councillor Petro Koval, the head of the transport committee, voted against it. "
+    '"It is too expensive," Petro Koval said.\n'
+)
+
+
+def test_a_title_before_a_surname_means_the_one_of_that_name_who_holds_it() -> None:
+    searcher = _searcher(BRIDGE)
+    assert searcher.speakers_named("Mayor Koval") == ["Anna Koval"]
+    assert searcher.speakers_named("President Koval") == []  # nobody holds it
+    answer = searcher.search("What did Mayor Koval say?", 3)
+    assert [quote.speaker for quote in answer.quotes] == ["Anna Koval"]
