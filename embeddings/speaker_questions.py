@@ -5,16 +5,19 @@ the name as one more word of the question: "What did Mustafa Dzhemilev say?" got
 by Refat Chubarov first, and the answerability judged it unanswered, since no sentence carries
 "say". The articles' attributions (embeddings/speakers.py) answer such a question exactly: the
 sentences whose speaker is the person asked about. So a question that asks for a person's words
-is ranked among that person's sentences (in a corpus that quotes the person more than it
-speaks of them: ``QUOTED_SHARE``), and whether they answer it depends only on its
-*topic* ("the election"); a question without a topic ("What did Dzhemilev say?") is answered
-by whatever the person said, as far as the attributions are right (``SPEAKER_PRECISION``).
+is ranked among that person's sentences (in a corpus that gives the person's words at least
+half as often as it names them: ``QUOTED_SHARE``), and whether they answer it depends only on
+its *topic* ("the election"); a question without a topic ("What did Dzhemilev say?") is
+answered by whatever the person said, as far as the attributions are right
+(``SPEAKER_PRECISION``).
 
-The person is taken from the question loosely (any words between "What did" and "say") and
-then must be a speaker the corpus names: every word of the asked name is a word of the
-speaker's name ("Dzhemilev" is "Mustafa Dzhemilev"). "What did the activists say?" or "What
-did Putin say?" in a corpus that never gives Putin's words is no such question and is ranked
-as any other.
+The person is taken from the question loosely (any words between "What did" and "say", an
+honorific dropped) and then must be a speaker the corpus names (``Searcher.speakers_named``):
+every word of the asked name is a word of the speaker's own name ("Dzhemilev" is "Mustafa
+Dzhemilev"; "lawyer of fisherman Ivan Melnyk" is not Ivan Melnyk), or a title exactly one
+speaker holds ("the Head of the Mejlis"), or a title before a name ("Mayor Koval").
+"What did the activists say?" or "What did Putin say?" in a corpus that never gives Putin's
+words is no such question and is ranked as any other.
 """
 
 from __future__ import annotations
