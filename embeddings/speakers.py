@@ -301,7 +301,11 @@ def title_holder(text: str, title: str, language: str | None = None) -> str | No
     if normalise_language(language) != "en":
         return None
     words = _title_words(title)
-    return None if words is None else _people(text).holder_of(*words)
+    if words is None:
+        return None
+    tokens = [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(title)]
+    at = tokens.index(words[1]) if words[1] in tokens else 0
+    return _people(text).holder_of(words[0], _office(tokens, at, words[1]))
 
 
 def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
@@ -586,8 +590,20 @@ def _title_heads(phrase: str) -> frozenset[str]:
             word = _POSSESSIVE.sub("", token).lower()
             own = not _POSSESSIVE.search(token) and not _object_of_preposition(tokens[:at])
             if word in _PERSON_NOUNS and own:
-                heads.add(word)
+                heads.add(_office(tokens, at, word))
     return frozenset(heads)
+
+
+def _office(tokens: Sequence[str], at: int, head: str) -> str:
+    """The head noun at ``at`` with the word before it when that makes it another office:
+    "deputy mayor", "former mayor" (NU18B-2)."""
+    before = tokens[at - 1].lower() if at > 0 else ""
+    return f"{before} {head}" if before in _ANOTHER_OFFICE else head
+
+
+# A word just before a title's noun that makes it another office: the deputy mayor is not
+# the mayor, nor the former one (NU18B-2).
+_ANOTHER_OFFICE = frozenset({"deputy", "vice", "assistant", "former", "ex", "ex-"})
 
 
 # Words after which a noun starts a new phrase, not an object of the preposition before.

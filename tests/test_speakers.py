@@ -174,10 +174,16 @@ def test_a_title_becomes_its_holder_only_when_one_person_holds_it() -> None:
     # Nobody, or two people, hold the title: the article's own words, not a name.
     assert _who(quote) == ["Head of the Mejlis"]
     two = (
-        "The former Head of the Mejlis Mustafa Dzhemilev and the Head of the Mejlis "
+        "The Head of the Mejlis Mustafa Dzhemilev and the Head of the Mejlis "
         "Refat Chubarov came.\n\n"
     )
     assert _who(two + quote) == [None, "Head of the Mejlis"]
+    # The former head does not hold the title (NU18B-2).
+    former = (
+        "The former Head of the Mejlis Mustafa Dzhemilev and the Head of the Mejlis "
+        "Refat Chubarov came.\n\n"
+    )
+    assert _who(former + quote) == [None, CHUBAROV]
 
 
 def test_a_name_after_the_title_is_the_speaker() -> None:

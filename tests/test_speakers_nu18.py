@@ -175,3 +175,12 @@ def test_a_capitalised_role_is_not_part_of_the_name(attribution: str, speaker: s
 def test_a_surname_that_is_a_role_word_stays_a_name() -> None:
     # Constable, Marshal, Alderman are surnames too: only a role word opening the run is a role.
     assert _who("John Constable said that the painting was finished.") == ["John Constable"]
+
+
+@pytest.mark.parametrize("office", ["deputy mayor", "former mayor", "vice mayor"])
+def test_the_deputy_or_former_holder_does_not_hold_the_office(office: str) -> None:
+    # NU18B-2: "What did the mayor say?" showed the deputy mayor's words first.
+    text = f'"Anyone who says otherwise should go to court," said the {office}, Taras Shevchuk.'
+    assert _who(text) == ["Taras Shevchuk"]
+    assert title_holder(text, "the mayor") is None
+    assert title_holder(text, f"the {office}") == "Taras Shevchuk"
