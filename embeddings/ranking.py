@@ -43,7 +43,7 @@ from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import LexicalEvidence, tokenize
 from embeddings.lexical import lexical_evidence as postings_evidence
-from embeddings.markdown import is_heading
+from embeddings.markdown import is_markup_line
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
 
@@ -287,20 +287,21 @@ HEADINGS_CHECKED = 20
 
 
 def not_headings(index: SentenceIndex, ids: IntArray, check: IntArray) -> BoolArray:
-    """Per id, False for a Markdown heading line (embeddings/markdown.py) among the positions
-    ``check``: a heading is no answer, though it often carries the question's very words
-    ("## Who paid for the park"). Its words still count in its neighbours' windows."""
+    """Per id, False for a Markdown heading line or a line of hashtags (embeddings/markdown.py)
+    among the positions ``check``: a heading is no answer, though it often carries the
+    question's very words ("## Who paid for the park"). Its words still count in its
+    neighbours' windows."""
     keep = np.ones(len(ids), dtype=np.bool_)
     for n in check.tolist():
-        keep[n] = not is_heading_sentence(index, int(ids[n]))
+        keep[n] = not is_markup_sentence(index, int(ids[n]))
     return keep
 
 
-def is_heading_sentence(index: SentenceIndex, sentence_id: int) -> bool:
+def is_markup_sentence(index: SentenceIndex, sentence_id: int) -> bool:
     sentence = index.sentences[sentence_id]
     if not sentence.text.startswith("#"):  # cheap test first: the article is read only then
         return False
-    return is_heading(sentence.text, index.documents[sentence.doc].text, sentence.start)
+    return is_markup_line(sentence.text, index.documents[sentence.doc].text, sentence.start)
 
 
 def _kept(pool: Pool, keep: BoolArray) -> Pool:

@@ -29,7 +29,7 @@ from embeddings.ranking import (
     Ranking,
     capped,
     index_traits,
-    is_heading_sentence,
+    is_markup_sentence,
     rank,
     rank_among,
 )
@@ -38,6 +38,7 @@ from embeddings.speaker_questions import (
     QUOTED_SHARE,
     SPEAKER_PRECISION,
     asked_speaker,
+    describes_by,
     looks_like_a_name,
     matching_speakers,
 )
@@ -54,6 +55,7 @@ MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
 SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 TITLE_ARTICLES = 32  # articles read for the holder of a title a question names
+OTHERS_CHECKED = 30  # candidates read for words of someone described by the asked name
 
 
 def _visible(char: str) -> bool:
@@ -226,7 +228,7 @@ class Searcher:
             # in them is his words; the closest passages are at most related.
             return capped(ranking, self.related_below)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
-            return ranking
+            return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
         # speaks of what was asked, whatever the topic's words: "How does the lawyer describe
         # Umerov's condition?" (his one sentence says "his health") is at least related, never
@@ -246,6 +248,22 @@ class Searcher:
             at_least=min(ranking.relevance, self.related_below) if best_is_theirs else 0.0,
         )
 
+    def _without_words_of_others_named(self, ranking: Ranking, name: str) -> Ranking:
+        """The ranking without the sentences (among its first ``OTHERS_CHECKED``) of someone
+        the articles describe by ``name``: "What did Viktor Savchuk say?" asked of articles
+        that quote only "the lawyer of Viktor Savchuk" got the lawyer's words first, answered
+        (NU18B-3); the judgement then rests on the next sentence."""
+        check = min(len(ranking.ids), OTHERS_CHECKED)
+        keep = np.ones(len(ranking.ids), dtype=np.bool_)
+        for n, sentence_id in enumerate(ranking.ids[:check].tolist()):
+            speaker = self.speaker(sentence_id)
+            keep[n] = speaker is None or not describes_by(speaker, name)
+        if keep.all():
+            return ranking
+        return Ranking(
+            ranking.ids[keep], ranking.fused[keep], ranking.dense[keep], ranking.lexical[keep]
+        )
+
     def speakers_named(self, name: str, language: str | None = None) -> list[str]:
         """The speakers a question means by ``name``: those whose name holds every word of it
         ("Dzhemilev"), else the one person the articles that use the title give it to ("the
@@ -257,8 +275,8 @@ class Searcher:
         if found:
             return found
         holders = self._title_holders(name, language)
-        if len(holders) == 1:
-            return [holder for holder in holders if holder in known]
+        if len(holders) == 1 and None not in holders:  # one person in every article using it
+            return [holder for holder in holders if holder is not None and holder in known]
         words = name.split()
         for cut in range(1, len(words)):
             title, rest = " ".join(words[:cut]), " ".join(words[cut:])
@@ -266,18 +284,20 @@ class Searcher:
                 continue
             named = matching_speakers(rest, known)
             if named:
-                holding = self._title_holders(title, language) & set(named)
+                holding = {holder for holder in self._title_holders(title, language) if holder}
+                holding &= set(named)
                 return sorted(holding) if len(holding) == 1 else []
         return []
 
-    def _title_holders(self, title: str, language: str | None) -> set[str]:
-        """Who holds ``title`` in the articles whose sentences carry all its words."""
+    def _title_holders(self, title: str, language: str | None) -> set[str | None]:
+        """Who holds ``title`` in each article whose sentences carry all its words; None for
+        an article that gives it to nobody (or to several): "the mayor" of a school article
+        that never names her is not the mayor another article names (NU18B-1)."""
         ids = self.index.lexical.containing(title, language)
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
         return {
-            holder
+            title_holder(document.text, title, document.language)
             for document in (self.index.documents[doc] for doc in docs[:TITLE_ARTICLES])
-            if (holder := title_holder(document.text, title, document.language)) is not None
         }
 
     def speaker_names(self) -> Sequence[str]:
@@ -327,7 +347,7 @@ class Searcher:
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
-            if sentence.text.startswith("#") and is_heading_sentence(self.index, sentence_id):
+            if sentence.text.startswith("#") and is_markup_sentence(self.index, sentence_id):
                 continue  # never a quote (embeddings/ranking.py HEADINGS_CHECKED)
             key = same_text_key(sentence.text)
             if key in groups:

@@ -141,6 +141,14 @@ def matching_speakers(name: str, speakers: Iterable[str]) -> list[str]:
     return [speaker for speaker in speakers if asked <= set(_own_words(speaker))]
 
 
+def describes_by(speaker: str, name: str) -> bool:
+    """Whether ``speaker`` is someone the article describes by ``name`` ("lawyer of Viktor
+    Savchuk" by "Savchuk"): their words are never that person's."""
+    asked = set(name_words(name))
+    inside = asked <= set(name_words(speaker))
+    return bool(asked) and inside and not asked <= set(_own_words(speaker))
+
+
 def _own_words(speaker: str) -> tuple[str, ...]:
     words = name_words(speaker)
     cut = next((n for n, word in enumerate(words) if word in _OTHERS), len(words))

@@ -40,7 +40,7 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 5: more lower-case roles ("said passenger Olena Shevchuk"), a role capitalised at the start of
 # a sentence is not part of the name ("Producer Hugh Padgham claimed"), NU17B-6;
 # 6: a full name in the attribution wins, a title's head is its own, more roles and forms, NU18.
-# 7: the deputy or former holder of an office does not hold it ("the deputy mayor" is not the mayor).
+# 7: the deputy or former holder of an office does not hold it (the deputy mayor is no mayor).
 SPEAKERS_VERSION = b"speakers-7"
 KEY_BYTES = 16
 

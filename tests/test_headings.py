@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from embeddings.index import build_index
-from embeddings.markdown import is_heading
+from embeddings.markdown import is_markup_line
 from embeddings.search import Searcher
 from embeddings.types import Document
 from tests.fakes import HashingEncoder
@@ -45,6 +45,20 @@ def test_an_article_of_headings_only_gets_no_quotes_rather_than_a_heading() -> N
 def test_a_hash_inside_a_line_is_no_heading() -> None:
     text = "The banner read # Stop Killing Ilmi Umerov. # Free him now."
     start = text.index("# Free")
-    assert not is_heading("# Free him now.", text, start)
-    assert is_heading("## Who paid", "Intro.\n## Who paid", len("Intro.\n"))
-    assert not is_heading("#StopKilling is trending.", "#StopKilling is trending.", 0)
+    assert not is_markup_line("# Free him now.", text, start)
+    assert is_markup_line("## Who paid", "Intro.\n## Who paid", len("Intro.\n"))
+    assert not is_markup_line("#StopKilling is trending.", "#StopKilling is trending.", 0)
+
+
+def test_a_line_of_hashtags_is_never_a_quote() -> None:
+    # NU18B-9: "#harbour #tender #corruption" was quoted as the answer at 0.94.
+    article = (
+        "The harbour tender was won by Portline.\n\n#harbour #tender #corruption\n\n"
+        "The council will review the harbour tender in May.\n"
+    )
+    answer = _searcher(article).search("harbour tender corruption", 5)
+    assert answer.quotes
+    assert not any(quote.text.lstrip().startswith("#") for quote in answer.quotes)
+    assert is_markup_line("#harbour #tender #corruption", article, 42)
+    assert is_markup_line("#harbour, #tender.", "#harbour, #tender.", 0)
+    assert not is_markup_line("#StopKilling trended for a week.", "x", 0)

@@ -293,3 +293,30 @@ def test_a_title_before_a_surname_means_the_one_of_that_name_who_holds_it() -> N
     assert searcher.speakers_named("President Koval") == []  # nobody holds it
     answer = searcher.search("What did Mayor Koval say?", 3)
     assert [quote.speaker for quote in answer.quotes] == ["Anna Koval"]
+
+
+def test_a_title_one_article_leaves_unnamed_means_no_one() -> None:
+    # NU18B-1: the mayor of the school article is never named; the bridge article's mayor is
+    # Anna Koval. "the mayor" is then no one in particular, and the school article answers.
+    school = (
+        "Teachers went on strike on Monday.\n\n"
+        "The mayor said the city could not pay teachers from its own budget.\n"
+    )
+    searcher = _searcher(BRIDGE, school)
+    assert searcher.speakers_named("the mayor") == []
+    answer = searcher.search("What did the mayor say about teachers?", 3)
+    assert "could not pay teachers" in answer.quotes[0].text
+
+
+def test_the_words_of_someone_described_by_the_name_are_not_the_persons() -> None:
+    # NU18B-3: only the lawyer of Viktor Savchuk is quoted; his words are not Savchuk's.
+    article = (
+        "Viktor Savchuk won the harbour tender in March.\n\n"
+        '"My client is innocent and will prove it in court," said the lawyer of Viktor Savchuk.'
+        "\n\nViktor Savchuk was charged with fraud in October.\n"
+    )
+    searcher = _searcher(article)
+    assert searcher.speakers_named("Viktor Savchuk") == []
+    answer = searcher.search("What did Viktor Savchuk say?", 3)
+    assert answer.quotes
+    assert not any("My client" in quote.text for quote in answer.quotes)
