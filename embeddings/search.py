@@ -41,8 +41,9 @@ from embeddings.speaker_questions import (
     describes_by,
     looks_like_a_name,
     matching_speakers,
+    name_words,
 )
-from embeddings.speakers import speakers, title_holder
+from embeddings.speakers import is_title_phrase, speakers, title_holder
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -249,15 +250,30 @@ class Searcher:
         )
 
     def _without_words_of_others_named(self, ranking: Ranking, name: str) -> Ranking:
-        """The ranking without the sentences (among its first ``OTHERS_CHECKED``) of someone
-        the articles describe by ``name``: "What did Viktor Savchuk say?" asked of articles
-        that quote only "the lawyer of Viktor Savchuk" got the lawyer's words first, answered
-        (NU18B-3); the judgement then rests on the next sentence."""
+        """The ranking without the sentences (among its first ``OTHERS_CHECKED``) that are
+        someone else's words by what the articles say:
+
+        - of someone they describe by ``name``: "What did Viktor Savchuk say?" asked of
+          articles that quote only "the lawyer of Viktor Savchuk" got the lawyer's words
+          first, answered (NU18B-3);
+        - for a title ("the mayor"), of a known speaker who does not hold it in that article:
+          the deputy mayor's and the spokesman's words came first for "What did the mayor
+          say?" (NU18B-2), where the articles disagree on who the mayor is.
+
+        The judgement then rests on the next sentence.
+        """
+        titled = not looks_like_a_name(name) and is_title_phrase(name)
         check = min(len(ranking.ids), OTHERS_CHECKED)
         keep = np.ones(len(ranking.ids), dtype=np.bool_)
         for n, sentence_id in enumerate(ranking.ids[:check].tolist()):
             speaker = self.speaker(sentence_id)
-            keep[n] = speaker is None or not describes_by(speaker, name)
+            if speaker is None:
+                continue
+            if describes_by(speaker, name):
+                keep[n] = False
+            elif titled and not set(name_words(speaker)) <= set(name_words(name)):
+                document = self.index.documents[self.index.sentences[sentence_id].doc]
+                keep[n] = speaker == title_holder(document.text, name, document.language)
         if keep.all():
             return ranking
         return Ranking(

@@ -290,6 +290,12 @@ def speakers(
     return result
 
 
+def is_title_phrase(phrase: str) -> bool:
+    """Whether ``phrase`` reads as a title ("the mayor", "the Head of the Mejlis"): it has a
+    noun for a person."""
+    return _title_words(phrase) is not None
+
+
 @lru_cache(maxsize=4096)  # a searcher asks it of the same articles for the same titles
 def title_holder(text: str, title: str, language: str | None = None) -> str | None:
     """The one person an article gives ``title`` ("the Head of the Mejlis", "the lawyer"),

@@ -320,3 +320,18 @@ def test_the_words_of_someone_described_by_the_name_are_not_the_persons() -> Non
     answer = searcher.search("What did Viktor Savchuk say?", 3)
     assert answer.quotes
     assert not any("My client" in quote.text for quote in answer.quotes)
+
+
+def test_a_title_question_never_leads_with_someone_who_does_not_hold_it() -> None:
+    # NU18B-2: with the deputy mayor in one article and an unnamed mayor in another, "What did
+    # the mayor say?" showed the deputy mayor's words first.
+    port = (
+        "The port tender was won by Portline.\n\n"
+        '"Anyone who says otherwise about the mayor should go to court," said the deputy mayor, '
+        "Taras Shevchuk.\n"
+    )
+    school = "The mayor said the city could not pay teachers from its own budget.\n"
+    answer = _searcher(BRIDGE, port, school).search("What did the mayor say?", 5)
+    speakers = [quote.speaker for quote in answer.quotes]
+    assert "Taras Shevchuk" not in speakers and "Petro Koval" not in speakers, speakers
+    assert answer.quotes
