@@ -43,7 +43,7 @@ from embeddings.speaker_questions import (
     matching_speakers,
     name_words,
 )
-from embeddings.speakers import is_title_phrase, speakers, title_holder
+from embeddings.speakers import offices_of, speakers, title_head, title_holder
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -256,13 +256,16 @@ class Searcher:
         - of someone they describe by ``name``: "What did Viktor Savchuk say?" asked of
           articles that quote only "the lawyer of Viktor Savchuk" got the lawyer's words
           first, answered (NU18B-3);
-        - for a title ("the mayor"), of a known speaker who does not hold it in that article:
-          the deputy mayor's and the spokesman's words came first for "What did the mayor
-          say?" (NU18B-2), where the articles disagree on who the mayor is.
+        - for a title ("the mayor"), of a known speaker whom that article gives another
+          office and not this one, or who is not the one it gives this one: the deputy
+          mayor's and the spokesman's words came first for "What did the mayor say?"
+          (NU18B-2), where the articles disagree on who the mayor is. A speaker the article
+          gives no office is kept: "the defendant's lawyer" is Umerov's lawyer, which the
+          titles do not tell.
 
         The judgement then rests on the next sentence.
         """
-        titled = not looks_like_a_name(name) and is_title_phrase(name)
+        office = None if looks_like_a_name(name) else title_head(name)
         check = min(len(ranking.ids), OTHERS_CHECKED)
         keep = np.ones(len(ranking.ids), dtype=np.bool_)
         for n, sentence_id in enumerate(ranking.ids[:check].tolist()):
@@ -271,9 +274,13 @@ class Searcher:
                 continue
             if describes_by(speaker, name):
                 keep[n] = False
-            elif titled and not set(name_words(speaker)) <= set(name_words(name)):
+            elif office is not None and not set(name_words(speaker)) <= set(name_words(name)):
                 document = self.index.documents[self.index.sentences[sentence_id].doc]
-                keep[n] = speaker == title_holder(document.text, name, document.language)
+                holder = title_holder(document.text, name, document.language)
+                offices = offices_of(document.text, speaker, document.language)
+                keep[n] = speaker == holder or (
+                    holder is None and (not offices or office in offices)
+                )
         if keep.all():
             return ranking
         return Ranking(

@@ -290,10 +290,23 @@ def speakers(
     return result
 
 
-def is_title_phrase(phrase: str) -> bool:
-    """Whether ``phrase`` reads as a title ("the mayor", "the Head of the Mejlis"): it has a
-    noun for a person."""
-    return _title_words(phrase) is not None
+def title_head(phrase: str) -> str | None:
+    """The office a title phrase names ("mayor" for "the mayor", "deputy mayor" for "the
+    deputy mayor"), or None when it names no person ("the banner")."""
+    words = _title_words(phrase)
+    if words is None:
+        return None
+    tokens = [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(phrase)]
+    at = tokens.index(words[1]) if words[1] in tokens else 0
+    return _office(tokens, at, words[1])
+
+
+@lru_cache(maxsize=4096)  # asked of the same articles for each candidate of a question
+def offices_of(text: str, person: str, language: str | None = None) -> frozenset[str]:
+    """The offices an article gives a person ("deputy mayor", "spokesman"); none known: empty."""
+    if normalise_language(language) != "en":
+        return frozenset()
+    return frozenset(head for _, heads in _people(text).titles.get(person, ()) for head in heads)
 
 
 @lru_cache(maxsize=4096)  # a searcher asks it of the same articles for the same titles
@@ -307,11 +320,8 @@ def title_holder(text: str, title: str, language: str | None = None) -> str | No
     if normalise_language(language) != "en":
         return None
     words = _title_words(title)
-    if words is None:
-        return None
-    tokens = [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(title)]
-    at = tokens.index(words[1]) if words[1] in tokens else 0
-    return _people(text).holder_of(words[0], _office(tokens, at, words[1]))
+    head = title_head(title)
+    return None if words is None or head is None else _people(text).holder_of(words[0], head)
 
 
 def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
