@@ -41,7 +41,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # a sentence is not part of the name ("Producer Hugh Padgham claimed"), NU17B-6;
 # 6: a full name in the attribution wins, a title's head is its own, more roles and forms, NU18.
 # 7: the deputy or former holder of an office does not hold it (the deputy mayor is no mayor).
-SPEAKERS_VERSION = b"speakers-7"
+# 8: kinship nouns and councillor are titles ("the mayor's cousin", "Councillor Petro Koval").
+SPEAKERS_VERSION = b"speakers-8"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -151,6 +151,7 @@ _PERSON_NOUNS = frozenset(
     husband mother father son daughter brother sister director chief official activist
     editor prosecutor judge ombudsman ombudsperson mufti mayor governor ambassador envoy
     commissioner secretary representative member founder coordinator expert analyst
+    cousin nephew niece uncle aunt grandson granddaughter councillor councilor
     """.split()
 )
 _TITLE_FILLER = frozenset({"the", "of", "a", "an", "and"})

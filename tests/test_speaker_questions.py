@@ -335,3 +335,13 @@ def test_a_title_question_never_leads_with_someone_who_does_not_hold_it() -> Non
     speakers = [quote.speaker for quote in answer.quotes]
     assert "Taras Shevchuk" not in speakers and "Petro Koval" not in speakers, speakers
     assert answer.quotes
+
+
+def test_a_relative_or_a_councillor_is_found_by_the_title() -> None:
+    searcher = _searcher(
+        "The mayor, Anna Koval, opened the debate.\n\n"
+        "Councillor Petro Koval, the mayor's cousin, voted against the plan.\n\n"
+        '"We are spending money we do not have," Petro Koval said.\n'
+    )
+    assert searcher.speakers_named("the mayor's cousin") == ["Petro Koval"]
+    assert searcher.speakers_named("Councillor Koval") == ["Petro Koval"]

@@ -184,3 +184,15 @@ def test_the_deputy_or_former_holder_does_not_hold_the_office(office: str) -> No
     assert _who(text) == ["Taras Shevchuk"]
     assert title_holder(text, "the mayor") is None
     assert title_holder(text, f"the {office}") == "Taras Shevchuk"
+
+
+def test_a_relative_and_a_councillor_are_titles_their_holders_hold() -> None:
+    # NU18B-4: "What did the mayor's cousin say?" and "Councillor Koval" found no one.
+    text = (
+        "The mayor, Anna Koval, opened the debate.\n\n"
+        "Councillor Petro Koval, the mayor's cousin, voted against the plan.\n"
+    )
+    assert title_holder(text, "the mayor's cousin") == "Petro Koval"
+    assert title_holder(text, "the cousin") == "Petro Koval"
+    assert title_holder(text, "Councillor") == "Petro Koval"
+    assert title_holder(text, "the mayor") == "Anna Koval"
