@@ -236,7 +236,7 @@ class Searcher:
         # declined. Not answered on that ground alone: "What did Nikolai Polozov say about
         # fines?" finds his one sentence too, by his name.
         best_is_theirs = len(ranking.ids) > 0 and bool(np.isin(ranking.ids[0], spoken))
-        return rank_among(
+        among = rank_among(
             self.index,
             rows,
             question,
@@ -248,6 +248,13 @@ class Searcher:
             language,
             at_least=min(ranking.relevance, self.related_below) if best_is_theirs else 0.0,
         )
+        if among.relevance < self.abstain_below and self._unheld_somewhere(asked.name, language):
+            # The named holders' words do not answer, and an article speaks of a holder it
+            # never names ("What did the mayor say about teachers?": "The mayor said the city
+            # could not pay teachers", NU18B-1): search as any other question, without the
+            # words of speakers who do not hold the title.
+            return self._without_words_of_others_named(ranking, asked.name)
+        return among
 
     def _without_words_of_others_named(self, ranking: Ranking, name: str) -> Ranking:
         """The ranking without the sentences (among its first ``OTHERS_CHECKED``) that are
@@ -289,17 +296,17 @@ class Searcher:
 
     def speakers_named(self, name: str, language: str | None = None) -> list[str]:
         """The speakers a question means by ``name``: those whose name holds every word of it
-        ("Dzhemilev"), else the one person the articles that use the title give it to ("the
-        Head of the Mejlis", "the lawyer"; at most ``TITLE_ARTICLES`` articles read), else,
-        for a title before a name ("Mayor Koval"), the one speaker of that name who holds
-        that title (not the mayor's cousin Petro Koval)."""
+        ("Dzhemilev"), else the people the articles that use the title give it to ("the Head
+        of the Mejlis", "the lawyer", "the minister": each article's one holder; at most
+        ``TITLE_ARTICLES`` articles read), else, for a title before a name ("Mayor Koval"),
+        the one speaker of that name who holds that title (not the mayor's cousin)."""
         known = self.speaker_names()
         found = matching_speakers(name, known)
         if found:
             return found
-        holders = self._title_holders(name, language)
-        if len(holders) == 1 and None not in holders:  # one person in every article using it
-            return [holder for holder in holders if holder is not None and holder in known]
+        holders = sorted(h for h in self._title_holders(name, language) if h and h in known)
+        if holders:
+            return holders
         words = name.split()
         for cut in range(1, len(words)):
             title, rest = " ".join(words[:cut]), " ".join(words[cut:])
@@ -311,6 +318,13 @@ class Searcher:
                 holding &= set(named)
                 return sorted(holding) if len(holding) == 1 else []
         return []
+
+    def _unheld_somewhere(self, name: str, language: str | None) -> bool:
+        """Whether ``name`` is a title that some article using it gives to nobody by name
+        ("The mayor said ..." in a school article that never names the mayor)."""
+        if looks_like_a_name(name) or title_head(name) is None:
+            return False
+        return None in self._title_holders(name, language)
 
     def _title_holders(self, title: str, language: str | None) -> set[str | None]:
         """Who holds ``title`` in each article whose sentences carry all its words; None for

@@ -134,19 +134,28 @@ def name_words(name: str) -> tuple[str, ...]:
 
 def matching_speakers(name: str, speakers: Iterable[str]) -> list[str]:
     """The speakers that ``name`` may mean: every word of it is a word of theirs, before any
-    "of"/"for"/... ("lawyer of fisherman Ivan Melnyk" is not Ivan Melnyk)."""
+    "of"/"for"/... ("lawyer of fisherman Ivan Melnyk" is not Ivan Melnyk); or a speaker the
+    articles describe by a role and a person that the name gives both of ("Savchuk's lawyer"
+    is "lawyer of Viktor Savchuk")."""
     asked = set(name_words(name))
     if not asked:
         return []
-    return [speaker for speaker in speakers if asked <= set(_own_words(speaker))]
+    return [speaker for speaker in speakers if _means(asked, speaker)]
+
+
+def _means(asked: set[str], speaker: str) -> bool:
+    own = set(_own_words(speaker))
+    if asked <= own:
+        return True
+    words = set(name_words(speaker))
+    return own != words and bool(own) and own <= asked and asked <= words
 
 
 def describes_by(speaker: str, name: str) -> bool:
     """Whether ``speaker`` is someone the article describes by ``name`` ("lawyer of Viktor
     Savchuk" by "Savchuk"): their words are never that person's."""
     asked = set(name_words(name))
-    inside = asked <= set(name_words(speaker))
-    return bool(asked) and inside and not asked <= set(_own_words(speaker))
+    return bool(asked) and asked <= set(name_words(speaker)) and not _means(asked, speaker)
 
 
 def _own_words(speaker: str) -> tuple[str, ...]:

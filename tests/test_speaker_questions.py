@@ -241,14 +241,16 @@ def test_the_persons_own_best_sentence_is_at_least_related(real_searcher: Search
     assert "serious but stable" in answer.quotes[0].text
 
 
-def test_a_title_that_two_people_hold_means_no_one() -> None:
+def test_a_title_that_two_articles_give_two_people_means_both() -> None:
     searcher = _searcher(
         '"We will appeal," said Olena Koval, the defendant\'s lawyer.\n',
         '"The court was fair," said Petro Bondar, the plaintiff\'s lawyer.\n',
     )
     assert sorted(searcher.speaker_names()) == ["Olena Koval", "Petro Bondar"]
-    assert searcher.speakers_named("the lawyer") == []
+    assert searcher.speakers_named("the lawyer") == ["Olena Koval", "Petro Bondar"]
     assert searcher.speakers_named("the defendant's lawyer") == ["Olena Koval"]
+    answer = searcher.search("What did the lawyer say?", 3)
+    assert {quote.speaker for quote in answer.quotes} == {"Olena Koval", "Petro Bondar"}
 
 
 @pytest.mark.integration
@@ -295,17 +297,19 @@ def test_a_title_before_a_surname_means_the_one_of_that_name_who_holds_it() -> N
     assert [quote.speaker for quote in answer.quotes] == ["Anna Koval"]
 
 
-def test_a_title_one_article_leaves_unnamed_means_no_one() -> None:
+def test_a_title_one_article_leaves_unnamed_still_finds_that_articles_words() -> None:
     # NU18B-1: the mayor of the school article is never named; the bridge article's mayor is
-    # Anna Koval. "the mayor" is then no one in particular, and the school article answers.
+    # Anna Koval. Her words do not speak of teachers, so the school article's sentence is
+    # searched for as any other question would be.
     school = (
         "Teachers went on strike on Monday.\n\n"
         "The mayor said the city could not pay teachers from its own budget.\n"
     )
     searcher = _searcher(BRIDGE, school)
-    assert searcher.speakers_named("the mayor") == []
+    assert searcher.speakers_named("the mayor") == ["Anna Koval"]
     answer = searcher.search("What did the mayor say about teachers?", 3)
     assert "could not pay teachers" in answer.quotes[0].text
+    assert "Petro Koval" not in [quote.speaker for quote in answer.quotes]
 
 
 def test_the_words_of_someone_described_by_the_name_are_not_the_persons() -> None:
@@ -345,3 +349,16 @@ def test_a_relative_or_a_councillor_is_found_by_the_title() -> None:
     )
     assert searcher.speakers_named("the mayor's cousin") == ["Petro Koval"]
     assert searcher.speakers_named("Councillor Koval") == ["Petro Koval"]
+
+
+def test_a_question_about_someones_lawyer_finds_the_lawyer() -> None:
+    # NU18C-1: "Savchuk's lawyer" is the speaker the article calls "lawyer of Viktor Savchuk".
+    assert matching_speakers("Savchuk's lawyer", ["lawyer of Viktor Savchuk"]) == [
+        "lawyer of Viktor Savchuk"
+    ]
+    article = (
+        "Viktor Savchuk won the harbour tender in March.\n\n"
+        '"The tender was fair and open," the lawyer of Viktor Savchuk told reporters.\n'
+    )
+    answer = _searcher(article).search("What did Savchuk's lawyer say?", 3)
+    assert "fair and open" in answer.quotes[0].text
