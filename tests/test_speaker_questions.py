@@ -362,3 +362,18 @@ def test_a_question_about_someones_lawyer_finds_the_lawyer() -> None:
     )
     answer = _searcher(article).search("What did Savchuk's lawyer say?", 3)
     assert "fair and open" in answer.quotes[0].text
+
+
+def test_a_person_quoted_in_a_few_of_the_sentences_that_name_him_is_read_from_them() -> None:
+    # NU18B-6: quoted in 2 of the 5 sentences that name him, the fisherman was left to the
+    # ordinary search, which put his neighbour's and his lawyer's sentences first.
+    article = (
+        "Fisherman Ivan Melnyk took the council to court on Monday.\n\n"
+        '"The fishermen were not consulted at all," said fisherman Ivan Melnyk.\n\n'
+        "Melnyk's neighbour, Stepan Hrytsenko, disagreed.\n\n"
+        "The court heard Melnyk for an hour. Melnyk has fished the bay for thirty years.\n\n"
+        '"We will go on fishing whatever the court says," Ivan Melnyk said.\n'
+    )
+    answer = _searcher(article).search("What did Melnyk say?", 3)
+    assert answer.outcome == "answered"
+    assert [quote.speaker for quote in answer.quotes] == ["Ivan Melnyk"] * len(answer.quotes)
