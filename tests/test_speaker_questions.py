@@ -377,3 +377,20 @@ def test_a_person_quoted_in_a_few_of_the_sentences_that_name_him_is_read_from_th
     answer = _searcher(article).search("What did Melnyk say?", 3)
     assert answer.outcome == "answered"
     assert [quote.speaker for quote in answer.quotes] == ["Ivan Melnyk"] * len(answer.quotes)
+
+
+def test_where_an_article_names_the_holder_its_uncited_sentences_are_not_theirs() -> None:
+    # NU18D-1: the police chief's uncited "Koval told reporters" came first for "What did the
+    # mayor say about the flood?" in the article whose mayor, Anna Koval, is named.
+    flood = (
+        "The river flooded the lower town on Sunday.\n\n"
+        "The mayor, Anna Koval, visited the shelter.\n\n"
+        "Police chief Dmytro Koval said two people were missing. "
+        '"We are searching the flooded streets by boat," Koval told reporters.\n\n'
+        '"No family will be left without a roof this winter," the mayor said.\n'
+    )
+    school = "The mayor said the city could not pay teachers from its own budget.\n"
+    answer = _searcher(flood, school).search("What did the mayor say about the flood?", 3)
+    assert answer.quotes
+    from_flood = [quote.speaker for quote in answer.quotes if quote.document.id == "a0"]
+    assert from_flood == ["Anna Koval"] * len(from_flood), answer.quotes
