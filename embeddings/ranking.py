@@ -44,6 +44,7 @@ from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import LexicalEvidence, tokenize
 from embeddings.lexical import lexical_evidence as postings_evidence
 from embeddings.markdown import is_markup_line
+from embeddings.types import Sentence
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
 
@@ -293,12 +294,12 @@ def not_headings(index: SentenceIndex, ids: IntArray, check: IntArray) -> BoolAr
     neighbours' windows."""
     keep = np.ones(len(ids), dtype=np.bool_)
     for n in check.tolist():
-        keep[n] = not is_markup_sentence(index, int(ids[n]))
+        keep[n] = not is_markup_sentence(index, index.sentences[int(ids[n])])
     return keep
 
 
-def is_markup_sentence(index: SentenceIndex, sentence_id: int) -> bool:
-    sentence = index.sentences[sentence_id]
+def is_markup_sentence(index: SentenceIndex, sentence: Sentence) -> bool:
+    """``markdown.is_markup_line`` for a sentence of the index."""
     if not sentence.text.startswith("#"):  # cheap test first: the article is read only then
         return False
     return is_markup_line(sentence.text, index.documents[sentence.doc].text, sentence.start)

@@ -390,7 +390,7 @@ class Searcher:
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]
-            if sentence.text.startswith("#") and is_markup_sentence(self.index, sentence_id):
+            if is_markup_sentence(self.index, sentence):
                 continue  # never a quote (embeddings/ranking.py HEADINGS_CHECKED)
             key = same_text_key(sentence.text)
             if key in groups:

@@ -294,12 +294,18 @@ def speakers(
 def title_head(phrase: str) -> str | None:
     """The office a title phrase names ("mayor" for "the mayor", "deputy mayor" for "the
     deputy mayor"), or None when it names no person ("the banner")."""
+    asked = _asked_title(phrase)
+    return None if asked is None else asked[1]
+
+
+def _asked_title(phrase: str) -> tuple[frozenset[str], str] | None:
+    """A title phrase's content words and the office it names, read once for both."""
     words = _title_words(phrase)
     if words is None:
         return None
     tokens = [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(phrase)]
     at = tokens.index(words[1]) if words[1] in tokens else 0
-    return _office(tokens, at, words[1])
+    return words[0], _office(tokens, at, words[1])
 
 
 @lru_cache(maxsize=4096)  # asked of the same articles for each candidate of a question
@@ -320,9 +326,8 @@ def title_holder(text: str, title: str, language: str | None = None) -> str | No
     """
     if normalise_language(language) != "en":
         return None
-    words = _title_words(title)
-    head = title_head(title)
-    return None if words is None or head is None else _people(text).holder_of(words[0], head)
+    asked = _asked_title(title)
+    return None if asked is None else _people(text).holder_of(*asked)
 
 
 def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
