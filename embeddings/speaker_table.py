@@ -42,7 +42,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 6: a full name in the attribution wins, a title's head is its own, more roles and forms, NU18.
 # 7: the deputy or former holder of an office does not hold it (the deputy mayor is no mayor).
 # 8: kinship nouns and councillor are titles ("the mayor's cousin", "Councillor Petro Koval").
-SPEAKERS_VERSION = b"speakers-8"
+# 9: a quotation that runs on over paragraphs is its closing attribution's in every paragraph.
+SPEAKERS_VERSION = b"speakers-9"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

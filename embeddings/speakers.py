@@ -10,7 +10,9 @@ speaker. This module reads the attributions that English news prose uses:
   or a title and the name as two phrases (``...," the chief librarian, Iryna Bondar, said.``),
   the title of several words too (``said the chief executive, Ivan Petrenko``); a full name
   written there wins over whoever else the article gives the title (``said the mayor, Anna
-  Koval``, ``said a parent, Svitlana Moroz``);
+  Koval``, ``said a parent, Svitlana Moroz``); a quotation that runs on over paragraphs (each
+  paragraph opens a mark, only the last closes it and names the speaker) is the speaker's in
+  every paragraph;
 * ``X said that ...``, ``Earlier, X stated ...``, ``X, the defendant's lawyer, assesses ...``,
   ``The head teacher of School No. 5, X, said ...``, ``X replied that ...``,
   ``Speaking to Y, X said ...`` (the opening phrase's people are not the speaker);
@@ -267,7 +269,9 @@ def speakers(
         upto: Attribute only sentences ``0..upto`` (the later ones are left None), for a
             searcher that quotes sentence ``upto``. Each of them gets the very speaker the
             whole article would give it: a sentence's attribution reads the people of the
-            whole text, its own paragraph and the sentences before it, never a later one.
+            whole text, its own paragraph and the sentences before it, and no later paragraph
+            but the ones a quotation that runs on over paragraphs spans, up to the one that
+            closes it and names its speaker.
     """
     if normalise_language(language) != "en":
         return [None] * len(spans)
@@ -276,7 +280,7 @@ def speakers(
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
-    for paragraph in _paragraphs(text, spans):
+    for paragraph in _run_on_quotations(text, spans, sentences, _paragraphs(text, spans)):
         if paragraph[0] > last:
             break
         _attribute_quotations(sentences, paragraph, people, result, in_quotation)
@@ -340,6 +344,108 @@ def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
         groups[-1].append(n)
         previous_end = end
     return groups
+
+
+# The opening marks a quotation that runs on over paragraphs may use, each with its closing
+# mark. Single quotes are left out: ’ and ' are also apostrophes.
+_RUN_ON_CLOSERS = {'"': '"', "“": "”", "«": "»"}
+
+
+def _run_on_quotations(
+    text: str, spans: Sequence[Span], sentences: list[str], paragraphs: list[list[int]]
+) -> list[list[int]]:
+    """``paragraphs`` with the paragraphs of each quotation that runs on over paragraphs
+    joined into one, so that the quotation is one, attributed where it closes.
+
+    News style lets a quotation run on: a paragraph opens a quotation mark and leaves it open,
+    the next paragraph opens a fresh mark, and only the last one closes it and names the
+    speaker (``"We followed every rule. We published the tender.`` / ``"Anyone who says
+    otherwise should go to court," said the deputy mayor.``). Read paragraph by paragraph, the
+    open paragraph named no speaker (NU18B-8). Joined, a pronoun in the attribution ("he
+    said") is the person before the quotation, not one its open paragraph names.
+
+    The marks are read here, not with ``bot/quote_marks.py``'s ``unbalanced_marks``: the
+    engine never imports the front ends, and the question is a narrower one (is a paragraph
+    wholly inside the quotation it opens, and where does the next one close it).
+    """
+    joined: list[list[int]] = []
+    at = 0
+    while at < len(paragraphs):
+        end = _run_on_end(text, spans, sentences, paragraphs, at)
+        joined.append([n for paragraph in paragraphs[at : end + 1] for n in paragraph])
+        at = end + 1
+    return joined
+
+
+def _run_on_end(
+    text: str,
+    spans: Sequence[Span],
+    sentences: list[str],
+    paragraphs: list[list[int]],
+    at: int,
+) -> int:
+    """The paragraph that closes the quotation paragraph ``at`` leaves open, or ``at`` itself.
+
+    Only a certain run-on (a wrong speaker is worse than none): paragraph ``at`` and each
+    paragraph up to the last opens with the same mark, never writes it again nor its closing
+    mark (every sentence of it is inside the quotation) and has no attribution; each follows
+    the one before with only a blank line between; and the last closes the mark it opens
+    right at its first attribution (``"...," said X.``), so the attribution is the
+    quotation's own. Otherwise (an open paragraph that narration follows, a mark closed
+    before the attribution) nothing is joined.
+    """
+    mark = sentences[paragraphs[at][0]][:1]
+    end = at
+    while _left_open(text, spans, sentences, paragraphs[end], mark):
+        if end + 1 == len(paragraphs):
+            return at
+        gap = text[spans[paragraphs[end][-1]][1] : spans[paragraphs[end + 1][0]][0]]
+        if gap.strip() or not sentences[paragraphs[end + 1][0]].startswith(mark):
+            return at
+        end += 1
+    if end == at or not _closed_by_attribution(text, spans, sentences, paragraphs[end], mark):
+        return at
+    return end
+
+
+def _paragraph_text(text: str, spans: Sequence[Span], paragraph: list[int]) -> str:
+    return text[spans[paragraph[0]][0] : spans[paragraph[-1]][1]]
+
+
+def _left_open(
+    text: str, spans: Sequence[Span], sentences: list[str], paragraph: list[int], mark: str
+) -> bool:
+    """Whether a paragraph is all inside a quotation that it opens and does not close."""
+    if mark not in _RUN_ON_CLOSERS:
+        return False
+    rest = _paragraph_text(text, spans, paragraph)[1:]
+    if mark in rest or _RUN_ON_CLOSERS[mark] in rest:
+        return False
+    return not any(_AFTER_QUOTE.search(sentences[n]) for n in paragraph)
+
+
+def _closed_by_attribution(
+    text: str, spans: Sequence[Span], sentences: list[str], paragraph: list[int], mark: str
+) -> bool:
+    """Whether the quotation a paragraph opens with ``mark`` closes at the paragraph's first
+    attribution: no other quotation opens before it closes, and none closes between."""
+    body = _paragraph_text(text, spans, paragraph)
+    closer = _RUN_ON_CLOSERS[mark]
+    marks = [n for n, char in enumerate(body) if n and char in (mark, closer)]
+    if not marks:
+        return False
+    closes = marks[0]
+    if mark == closer:
+        # A straight mark has no direction: after a space and before a word it opens.
+        if body[closes - 1].isspace() and not body[closes + 1 : closes + 2].isspace():
+            return False
+    elif body[closes] != closer:
+        return False
+    for n in paragraph:
+        match = _AFTER_QUOTE.search(sentences[n])
+        if match is not None:
+            return spans[n][0] - spans[paragraph[0]][0] + match.start() + 1 == closes
+    return False
 
 
 def _attribute_quotations(
