@@ -136,8 +136,13 @@ def save_pools(evalset: EvalSet) -> None:
 
 
 def _pool_path(evalset: EvalSet) -> Path:
+    # Keyed by the sentences too: a pool holds sentence numbers, and a change to the splitter
+    # (1038ef4 gave SQuAD dev one sentence more) shifted them under pools cached before it, so
+    # the gold labels fell on the wrong sentences.
     digest = hashlib.sha256(
-        "\n".join(["3", LEXICAL_VERSION, *(c.question for c in evalset.cases)]).encode()
+        "\n".join(
+            ["4", LEXICAL_VERSION, *(c.question for c in evalset.cases), "", *evalset.texts]
+        ).encode()
     ).hexdigest()[:16]
     return POOL_CACHE / f"{digest}.pkl"
 
