@@ -356,7 +356,42 @@ def rank_among(
         return _in_article_order(index, pool, linear, max(prior, at_least))
     values = judge(index, topic, pool, x, linear, traits, language=language)
     probability = max(prior * answerability_probability(values), at_least)
+    if _topic_in_own_words(index, traits, pool.ids[int(np.argmax(linear))], ids, topic):
+        probability = max(probability, prior)
     return _ranking(pool, linear, _log_odds(probability))
+
+
+def _topic_in_own_words(
+    index: SentenceIndex, traits: SentenceTraits, best: int, ids: IntArray, topic: str
+) -> bool:
+    """Whether every term of ``topic`` is in the person's passage around ``best``: the run
+    of their consecutive sentences that holds it, and the sentence before when it leans on
+    it ("The deputy mayor, Andriy Boyko, defended the choice of Mostobud. "They offered the
+    shortest construction time," Boyko said.").
+
+    The answerability model reads a topic as a question, and a bare noun phrase
+    ("Mostobud", "the money") scores low against any sentence: the person's words that
+    name it were judged "related" or declined (NU18C-4, NU18D-3). Their own words naming the
+    topic answer it as surely as the attribution is right.
+    """
+    language = normalise_language(index.documents[int(index.doc_of[best])].language)
+    wanted = set(tokenize(topic, language))
+    if not wanted:
+        return False
+    theirs = {int(n) for n in ids.tolist()}
+    run = [best]
+    for step in (traits.previous, traits.following):
+        at = int(step[best])
+        while at >= 0 and at in theirs:
+            run.append(at)
+            at = int(step[at])
+    first = min(run)
+    if traits.leans[first] and traits.previous[first] >= 0:
+        run.append(int(traits.previous[first]))
+    found: set[str] = set()
+    for n in run:
+        found.update(tokenize(index.sentences[n].text, language))
+    return wanted <= found
 
 
 def _in_article_order(

@@ -394,3 +394,38 @@ def test_where_an_article_names_the_holder_its_uncited_sentences_are_not_theirs(
     assert answer.quotes
     from_flood = [quote.speaker for quote in answer.quotes if quote.document.id == "a0"]
     assert from_flood == ["Anna Koval"] * len(from_flood), answer.quotes
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Boyko say about Mostobud?", "Andriy Boyko"),
+        ("What did the deputy mayor say about Mostobud?", "Andriy Boyko"),
+        ("What did the mayor say about the money?", "Olha Hnatyuk"),
+    ],
+)
+def test_a_topic_the_persons_passage_names_is_answered(question: str, speaker: str) -> None:
+    # NU18C-4 / NU18D-3: the topic is in the sentence their quote leans on ("They offered
+    # ...") or in another sentence of their quotation; read as a bare question ("Mostobud")
+    # the topic scored low against any sentence, and the answer was declined.
+    bridge = (
+        "The council chose the Mostobud company to build the new river bridge.\n\n"
+        "The deputy mayor, Andriy Boyko, defended the choice of Mostobud. "
+        '"They offered the shortest construction time," Boyko said.\n\n'
+        '"We waited too long. The money is in the budget, and the work starts in spring," '
+        "said the mayor, Olha Hnatyuk.\n"
+    )
+    answer = _searcher(bridge).search(question, 3)
+    assert answer.outcome == "answered"
+    assert answer.quotes[0].speaker == speaker
+
+
+def test_a_topic_only_near_the_persons_words_is_not_read_as_theirs() -> None:
+    # Their sentence does not lean on the one before, which is someone else's words about
+    # the topic: the topic's words nearby do not make theirs an answer.
+    bridge = (
+        '"The bridge will cost the city nothing," said the mayor, Olha Hnatyuk.\n\n'
+        '"Our boats will lose the river for a year," said fisherman Ivan Melnyk.\n'
+    )
+    answer = _searcher(bridge).search("What did Ivan Melnyk say about the cost?", 3)
+    assert answer.outcome != "answered"
