@@ -66,24 +66,26 @@ ANSWERABILITY_FEATURES = (
     "passage_share",  # share of the question's terms (unweighted) in the best passage
 )
 # Logistic model: bias, then one weight per ANSWERABILITY_FEATURES entry, as printed by
-# ``python benchmarks/fit_ranking.py --keep-weights`` (docs/evaluation.md), refitted on the
-# ranking with durations as numbers (sixth round, commit 4f8629a): the weights fitted on the
-# ranking before it answered only 0.94 of SQuAD's answerable questions at 0.3.
+# ``python benchmarks/fit_ranking.py --keep-weights`` (docs/evaluation.md). Ninth round: fitted
+# with reader-tune2 as well (at 0.5), paraphrased reader questions in words the articles do not
+# use; fitted without them (commit eabb7a2) the model took such words for a subject the corpus
+# lacks and declined or only "related" 0.43 of those questions, most with the right sentence
+# first.
 WEIGHTS: tuple[float, ...] = (
-    -11.8793,
-    0.5268,
-    -0.0196,
-    -0.4008,
-    4.8715,
-    0.5061,
-    -0.2657,
-    0.9412,
-    2.5191,
-    -2.6572,
-    0.4058,
-    -1.1868,
-    -0.4251,
-    0.8061,
+    -9.8223,
+    0.4773,
+    -0.1194,
+    -0.2787,
+    4.2014,
+    0.7502,
+    -1.7547,
+    1.2678,
+    1.228,
+    -1.9017,
+    1.4321,
+    -1.7979,
+    -0.2998,
+    -0.3912,
 )
 # How fast the shown score of a quote below the first falls with its ranking score (per unit
 # of the ranking's linear score): only the order and spread of later quotes depend on it.

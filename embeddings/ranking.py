@@ -367,15 +367,18 @@ def _topic_in_own_words(
     """Whether every term of ``topic`` is in the person's passage around ``best``: the run
     of their consecutive sentences that holds it, and the sentence before when it leans on
     it ("The deputy mayor, Andriy Boyko, defended the choice of Mostobud. "They offered the
-    shortest construction time," Boyko said.").
+    shortest construction time," Boyko said."). The article's subject, its title's words, goes
+    without saying ("Umerov's health" in an article about Umerov: "his health"), but is not
+    enough alone ("the banner" in the banner article is not what its lawyer speaks of).
 
     The answerability model reads a topic as a question, and a bare noun phrase
     ("Mostobud", "the money") scores low against any sentence: the person's words that
     name it were judged "related" or declined (NU18C-4, NU18D-3). Their own words naming the
     topic answer it as surely as the attribution is right.
     """
-    language = normalise_language(index.documents[int(index.doc_of[best])].language)
-    wanted = set(tokenize(topic, language))
+    document = index.documents[int(index.doc_of[best])]
+    language = normalise_language(document.language)
+    wanted = set(tokenize(topic, language)) - set(tokenize(document.title or "", language))
     if not wanted:
         return False
     theirs = {int(n) for n in ids.tolist()}
