@@ -27,7 +27,10 @@ pronoun after "The lawyer of X spoke." is not X either.
 The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
 full name that the same article gives ("Mustafa Dzhemilev"), a title ("the Head of the Mejlis")
 becomes the one person that the article gives that title, a pronoun becomes the one person
-named just before. Whenever that is not certain (two people in the previous sentence, a
+named just before: the one that sentence names, the one holder of the title it opens with
+("The mayor defended the new ferry. "...," she said."), or a full name that opens it when the
+quotation follows in the same paragraph ("Olena Marchuk defended the new ferry. "...," she
+said."). Whenever that is not certain (two people in the previous sentence, a
 pronoun after an organisation, a title nobody in the article holds, a common noun such as
 "the girl") the answer is None: a wrong speaker is worse than none.
 
@@ -154,8 +157,12 @@ _PERSON_NOUNS = frozenset(
     editor prosecutor judge ombudsman ombudsperson mufti mayor governor ambassador envoy
     commissioner secretary representative member founder coordinator expert analyst
     cousin nephew niece uncle aunt grandson granddaughter councillor councilor
+    master harbourmaster harbormaster stationmaster postmaster headmaster
     """.split()
 )
+# "master" is a title only as a person noun: "the harbour master", "said harbour master X"
+# (NU19-1). "a master plan", "a Master's degree" name no holder: a title phrase that speaks
+# ends at its head or goes on with "of" (``_title_words`` strict), and a possessive is no head.
 _TITLE_FILLER = frozenset({"the", "of", "a", "an", "and"})
 # Words after which a name is someone else than the speaker the phrase describes.
 _OBJECT_OF = frozenset({"of", "to", "for", "by", "with", "from"})
@@ -223,6 +230,8 @@ class _People:
     # Each title as its content words and its heads: the person nouns it gives the holder
     # ("the mayor's cousin": none, "the wife of the mayor": wife).
     titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
+    # The sentence numbers that open a paragraph (set by ``speakers``; empty otherwise).
+    paragraph_starts: frozenset[int] = frozenset()
 
     def canonical(self, name: str) -> str | None:
         """The name as the article gives it in full, or None when that is not certain."""
@@ -277,10 +286,12 @@ def speakers(
         return [None] * len(spans)
     last = len(spans) - 1 if upto is None else min(upto, len(spans) - 1)
     people = _people(text)
+    paragraphs = _paragraphs(text, spans)
+    people.paragraph_starts = frozenset(paragraph[0] for paragraph in paragraphs)
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
-    for paragraph in _run_on_quotations(text, spans, sentences, _paragraphs(text, spans)):
+    for paragraph in _run_on_quotations(text, spans, sentences, paragraphs):
         if paragraph[0] > last:
             break
         _attribute_quotations(sentences, paragraph, people, result, in_quotation)
@@ -801,12 +812,101 @@ def _antecedent(
         if resolved is not None:
             return resolved
     named = _named_people(sentences[previous], people)
+    subject = _subject_title(sentences[previous])
+    if subject is not None:
+        # "The mayor defended the new ferry. "...," she said.": the subject's title, read as
+        # '"...," the mayor said.' would be: its one holder in the article, or None (two
+        # mayors, "the mayor's cousin", "the deputy mayor") (NU19-2). Only a holder the
+        # article names, never the phrase itself ("The lawyer of Ivan Melnyk spoke." names
+        # no one known); and anyone else the sentence names may be the one the pronoun means.
+        holder = people.holder_of(*subject)
+        return holder if holder is not None and named <= {holder} else None
     if len(named) != 1:
         return None
     (person,) = named
     # A capitalised pair of words may be a place ("Ancient Greece"): only someone the
-    # article treats as a person elsewhere (a title, an apposition, the surname alone) counts.
-    return person if person is not None and people.is_person(person) else None
+    # article treats as a person elsewhere (a title, an apposition, the surname alone) counts,
+    # or a full name that opens the sentence just before a quotation in the same paragraph.
+    if person is not None and people.is_person(person):
+        return person
+    if person is not None and _named_subject(sentences, people, first) == person:
+        return person
+    return None
+
+
+# Words that may follow a sentence's subject as its verb: a past tense in -ed (checked
+# apart), an irregular past or an auxiliary. Not a present in -s: "The master plans call for
+# ..." has no subject "The master".
+_SUBJECT_VERBS = frozenset(
+    """
+    said told spoke gave took made went came met led ran won lost held kept left sent spent
+    set put brought bought thought felt found stood sat saw wrote read began became fought
+    drove rose fell broke chose got hit cut let paid sold shut struck swore threw withdrew
+    was is has had will would could can did does may might must should also then later again
+    """.split()
+)
+# First or last words of two capitalised words that name a place or an organisation, not a
+# person: "New York sued", "Goldman Sachs reported", "Human Rights Watch".
+_NOT_PERSON_PAIR = frozenset(
+    """
+    New Los Las San Santa Hong Saudi Sri El Costa Puerto Port Fort Mount Lake Cape Human
+    Watch Sachs Motors Airlines Airways Bank Group Times Post Press News Media Network Club
+    United Rovers Inc Corp Ltd Co Company Holdings Partners Capital Energy Airport Island
+    Islands Valley County Province Kong York Angeles Arabia Lanka Rica Rico Rights Records
+    """.split()
+)
+
+
+def _is_subject_verb(word: str) -> bool:
+    return word in _SUBJECT_VERBS or (
+        word.islower() and word.isalpha() and len(word) > 4 and word.endswith("ed")
+    )
+
+
+def _subject_title(sentence: str) -> tuple[frozenset[str], str] | None:
+    """The content words and head of the title phrase a sentence opens with as its subject
+    ("The mayor", "The harbour master", "The Head of the Mejlis") when a verb follows it, or
+    None. Only "The ...": the sentence-initial definite subject that a pronoun in the next
+    sentence leans on; a phrase that is no title ("The master plan") is None."""
+    words = sentence.split()
+    if len(words) < 3 or words[0] != "The":
+        return None
+    for end in range(2, min(len(words), 9)):
+        phrase = words[:end]
+        if any(
+            not word.replace("'", "").replace("’", "").replace("-", "").isalpha()
+            for word in phrase
+        ):
+            return None  # a comma, a quotation: not a plain subject
+        if _is_subject_verb(words[end].rstrip(",.;:")):
+            return _title_words(" ".join(phrase), strict=True)
+    return None
+
+
+def _named_subject(sentences: list[str], people: _People, first: int) -> str | None:
+    """The full name of two words that opens the sentence before quotation ``first`` as
+    its subject, a verb right after it, in the same paragraph ("Olena Marchuk defended the
+    new ferry. "...," she said."), when the sentence names nobody else (NU19-3). A name
+    written once is otherwise no person (it may be a place); here the sentence reads as one
+    person's act, and the quotation follows it at once. Not a place or organisation that
+    looks like a name ("New York sued", "Human Rights Watch said"): those word pairs are
+    refused, and a run of three capitalised words is not read at all."""
+    if first in people.paragraph_starts or not sentences[first].startswith(tuple(_OPENING)):
+        return None
+    previous = sentences[first - 1]
+    run = _NAME_RUN.match(previous)
+    if run is None:
+        return None
+    words = run.group().split()
+    rest = previous[run.end() :]
+    if len(words) != 2 or not rest.startswith(" ") or rest.startswith(("'", "’")):
+        return None
+    if not all(_is_name_word(word) for word in words) or set(words) & _NOT_PERSON_PAIR:
+        return None
+    following = rest.split()
+    if not following or not _is_subject_verb(following[0].rstrip(",.;:")):
+        return None
+    return people.canonical(run.group())
 
 
 def _named_people(sentence: str, people: _People) -> set[str | None]:
