@@ -845,14 +845,19 @@ _SUBJECT_VERBS = frozenset(
     was is has had will would could can did does may might must should also then later again
     """.split()
 )
-# First or last words of two capitalised words that name a place or an organisation, not a
-# person: "New York sued", "Goldman Sachs reported", "Human Rights Watch".
+# Words of two capitalised words that name a place, an organisation or a team, not a person
+# ("New York sued", "Goldman Sachs reported", "Human Rights Watch", "Aston Villa lost"), or
+# open a clause before one ("Though Luther saw ...").
 _NOT_PERSON_PAIR = frozenset(
     """
     New Los Las San Santa Hong Saudi Sri El Costa Puerto Port Fort Mount Lake Cape Human
     Watch Sachs Motors Airlines Airways Bank Group Times Post Press News Media Network Club
     United Rovers Inc Corp Ltd Co Company Holdings Partners Capital Energy Airport Island
     Islands Valley County Province Kong York Angeles Arabia Lanka Rica Rico Rights Records
+    Real Villa Dame Athletic Atletico Rangers Wanderers Albion Hotspur Palace Forest Town
+    Dynamo Sporting Inter Olympique Borussia Bayern Madrid Milan
+    Though Although While Whilst Because Unless Once Whether Whereas Yet So But And Or Nor
+    Perhaps Maybe Still Only Both Neither Either Unlike Like Under Over Until
     """.split()
 )
 

@@ -110,6 +110,12 @@ def test_the_mayors_pronoun_is_the_one_mayor_the_article_names() -> None:
         # a mayor the article never names
         "The council met.\n\n"
         'The mayor defended the new ferry. "It will carry 300 people," she said.',
+        # two offices in the subject
+        "The mayor, Olena Marchuk, chaired the session.\n\n"
+        'The mayor and the governor met. "It will carry 300 people," she said.',
+        # the mayor's office is no person
+        "The mayor, Olena Marchuk, chaired the session.\n\n"
+        'The mayor\'s office issued a statement. "It will carry 300 people," she said.',
         # another person in the sentence: "he" may be either
         "The mayor, Olena Marchuk, chaired the session.\n\n"
         'The mayor thanked Ivan Sydorenko. "It will carry 300 people," he said.',
@@ -142,6 +148,8 @@ def test_a_full_name_opening_the_sentence_before_the_quotation_is_the_pronoun(
         'New York sued the company. "It broke the law," she said.',
         'Goldman Sachs reported record profits. "We are pleased," he said.',
         'The Kremlin rejected the claim. "It is a lie," he said.',
+        'Aston Villa lost 2-0 at home. "We were poor," he said.',
+        'Though Luther saw the danger, the council voted. "It is a mistake," he said.',
         'Crimean Tatars protested in Simferopol. "We will not leave," he said.',
         # two people in the sentence
         'Olena Marchuk thanked Ivan Sydorenko. "It will carry 300 people," he said.',
