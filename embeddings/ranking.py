@@ -364,12 +364,14 @@ def rank_among(
 def _topic_in_own_words(
     index: SentenceIndex, traits: SentenceTraits, best: int, ids: IntArray, topic: str
 ) -> bool:
-    """Whether every term of ``topic`` is in the person's passage around ``best``: the run
-    of their consecutive sentences that holds it, and the sentence before when it leans on
-    it ("The deputy mayor, Andriy Boyko, defended the choice of Mostobud. "They offered the
-    shortest construction time," Boyko said."). The article's subject, its title's words, goes
-    without saying ("Umerov's health" in an article about Umerov: "his health"), but is not
-    enough alone ("the banner" in the banner article is not what its lawyer speaks of).
+    """Whether the person's passage around ``best`` names the topic (every term of it but
+    those of the article's title, and at least one): the run of their consecutive sentences
+    that holds it, and the sentence before when it leans on it ("The deputy mayor, Andriy
+    Boyko, defended the choice of Mostobud. "They offered the shortest construction time,"
+    Boyko said."). The article's subject, its title's words, goes without saying ("Umerov's
+    health" in an article about Umerov: "his health"), but the passage must name some of the
+    topic ("the banner" in the banner article is not what its lawyer speaks of; "the ferry" in
+    the ferry article is, where the mayor's passage names it).
 
     The answerability model reads a topic as a question, and a bare noun phrase
     ("Mostobud", "the money") scores low against any sentence: the person's words that
@@ -378,7 +380,7 @@ def _topic_in_own_words(
     """
     document = index.documents[int(index.doc_of[best])]
     language = normalise_language(document.language)
-    wanted = set(tokenize(topic, language)) - set(tokenize(document.title or "", language))
+    wanted = set(tokenize(topic, language))
     if not wanted:
         return False
     theirs = {int(n) for n in ids.tolist()}
@@ -394,7 +396,8 @@ def _topic_in_own_words(
     found: set[str] = set()
     for n in run:
         found.update(tokenize(index.sentences[n].text, language))
-    return wanted <= found
+    title = set(tokenize(document.title or "", language))
+    return bool(wanted & found) and wanted - title <= found
 
 
 def _in_article_order(

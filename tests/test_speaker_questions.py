@@ -437,3 +437,19 @@ def test_a_topic_only_near_the_persons_words_is_not_read_as_theirs() -> None:
     )
     answer = _searcher(bridge).search("What did Ivan Melnyk say about the cost?", 3)
     assert answer.outcome != "answered"
+
+
+def test_a_topic_in_the_articles_title_is_answered_where_the_persons_passage_names_it() -> None:
+    # NU19-2: "ferry" is the article's subject; the mayor's passage names it ("The mayor
+    # defended the new ferry."), the harbour master's does not.
+    text = (
+        "The mayor, Olena Marchuk, chaired the session.\n\n"
+        'The mayor defended the new ferry. "It will carry 300 people," she said.\n\n'
+        '"The fishing boats will have to wait," said the harbour master, Ivan Sydorenko.\n'
+    )
+    document = Document(id="a0", title="A new ferry for Zatoka", text=text)
+    searcher = Searcher(build_index([document], HashingEncoder()), HashingEncoder(), "hashing")
+    answer = searcher.search("What did the mayor say about the ferry?", 3)
+    assert answer.outcome == "answered"
+    assert answer.quotes[0].speaker == "Olena Marchuk"
+    assert searcher.search("What did Ivan Sydorenko say about the ferry?", 3).outcome != "answered"
