@@ -45,7 +45,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 9: a quotation that runs on over paragraphs is its closing attribution's in every paragraph.
 # 10: "master" is a title ("said the harbour master, X"); a pronoun after "The mayor did Y." is
 #     the one mayor the article names; after "First Last did Y." right before the quotation.
-SPEAKERS_VERSION = b"speakers-10"
+# 11: not after "First Last did Y." again: a village or a school reads the same (NU19B-1).
+SPEAKERS_VERSION = b"speakers-11"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

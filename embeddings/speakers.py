@@ -230,8 +230,6 @@ class _People:
     # Each title as its content words and its heads: the person nouns it gives the holder
     # ("the mayor's cousin": none, "the wife of the mayor": wife).
     titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
-    # The sentence numbers that open a paragraph (set by ``speakers``; empty otherwise).
-    paragraph_starts: frozenset[int] = frozenset()
 
     def canonical(self, name: str) -> str | None:
         """The name as the article gives it in full, or None when that is not certain."""
@@ -287,7 +285,6 @@ def speakers(
     last = len(spans) - 1 if upto is None else min(upto, len(spans) - 1)
     people = _people(text)
     paragraphs = _paragraphs(text, spans)
-    people.paragraph_starts = frozenset(paragraph[0] for paragraph in paragraphs)
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
@@ -824,14 +821,13 @@ def _antecedent(
     if len(named) != 1:
         return None
     (person,) = named
-    # A capitalised pair of words may be a place ("Ancient Greece"): only someone the
-    # article treats as a person elsewhere (a title, an apposition, the surname alone) counts,
-    # or a full name that opens the sentence just before a quotation in the same paragraph.
-    if person is not None and people.is_person(person):
-        return person
-    if person is not None and _named_subject(sentences, people, first) == person:
-        return person
-    return None
+    # A capitalised pair of words may be a place ("Ancient Greece") or an organisation
+    # ("Stare Selo voted ...", "Save Vylkove said ..."): only someone the article treats as a
+    # person elsewhere (a title, an apposition, the surname alone) counts. A full name written
+    # once as the subject before the quotation ("Olena Marchuk defended the ferry.", NU19-3)
+    # was tried and dropped: word lists cannot tell a village or a school from a person
+    # (NU19B-1), and a wrong speaker is worse than none.
+    return person if person is not None and people.is_person(person) else None
 
 
 # Words that may follow a sentence's subject as its verb: a past tense in -ed (checked
@@ -843,21 +839,6 @@ _SUBJECT_VERBS = frozenset(
     set put brought bought thought felt found stood sat saw wrote read began became fought
     drove rose fell broke chose got hit cut let paid sold shut struck swore threw withdrew
     was is has had will would could can did does may might must should also then later again
-    """.split()
-)
-# Words of two capitalised words that name a place, an organisation or a team, not a person
-# ("New York sued", "Goldman Sachs reported", "Human Rights Watch", "Aston Villa lost"), or
-# open a clause before one ("Though Luther saw ...").
-_NOT_PERSON_PAIR = frozenset(
-    """
-    New Los Las San Santa Hong Saudi Sri El Costa Puerto Port Fort Mount Lake Cape Human
-    Watch Sachs Motors Airlines Airways Bank Group Times Post Press News Media Network Club
-    United Rovers Inc Corp Ltd Co Company Holdings Partners Capital Energy Airport Island
-    Islands Valley County Province Kong York Angeles Arabia Lanka Rica Rico Rights Records
-    Real Villa Dame Athletic Atletico Rangers Wanderers Albion Hotspur Palace Forest Town
-    Dynamo Sporting Inter Olympique Borussia Bayern Madrid Milan
-    Though Although While Whilst Because Unless Once Whether Whereas Yet So But And Or Nor
-    Perhaps Maybe Still Only Both Neither Either Unlike Like Under Over Until
     """.split()
 )
 
@@ -886,32 +867,6 @@ def _subject_title(sentence: str) -> tuple[frozenset[str], str] | None:
         if _is_subject_verb(words[end].rstrip(",.;:")):
             return _title_words(" ".join(phrase), strict=True)
     return None
-
-
-def _named_subject(sentences: list[str], people: _People, first: int) -> str | None:
-    """The full name of two words that opens the sentence before quotation ``first`` as
-    its subject, a verb right after it, in the same paragraph ("Olena Marchuk defended the
-    new ferry. "...," she said."), when the sentence names nobody else (NU19-3). A name
-    written once is otherwise no person (it may be a place); here the sentence reads as one
-    person's act, and the quotation follows it at once. Not a place or organisation that
-    looks like a name ("New York sued", "Human Rights Watch said"): those word pairs are
-    refused, and a run of three capitalised words is not read at all."""
-    if first in people.paragraph_starts or not sentences[first].startswith(tuple(_OPENING)):
-        return None
-    previous = sentences[first - 1]
-    run = _NAME_RUN.match(previous)
-    if run is None:
-        return None
-    words = run.group().split()
-    rest = previous[run.end() :]
-    if len(words) != 2 or not rest.startswith(" ") or rest.startswith(("'", "’")):
-        return None
-    if not all(_is_name_word(word) for word in words) or set(words) & _NOT_PERSON_PAIR:
-        return None
-    following = rest.split()
-    if not following or not _is_subject_verb(following[0].rstrip(",.;:")):
-        return None
-    return people.canonical(run.group())
 
 
 def _named_people(sentence: str, people: _People) -> set[str | None]:

@@ -126,43 +126,24 @@ def test_a_subject_title_without_one_certain_holder_gives_none(text: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("subject", "speaker"),
-    [("Olena Marchuk defended", MARCHUK), ("Ivan Sydorenko defended", SYDORENKO)],
-)
-def test_a_full_name_opening_the_sentence_before_the_quotation_is_the_pronoun(
-    subject: str, speaker: str
-) -> None:
-    # NU19-3: a full name written once was not taken for a person.
-    text = (
-        "The council met on Wednesday.\n\n"
-        f'{subject} the new ferry. "It will carry 300 people," she said.'
-    )
-    assert _who(text)[-1] == speaker
-
-
-@pytest.mark.parametrize(
     "text",
     [
-        # an organisation or place that looks like a name
+        # NU19-3 was left open: a full name written once may be a place or an organisation
+        # as well as a person (NU19B-1), and a wrong speaker is worse than none.
+        'Olena Marchuk defended the new ferry. "It will carry 300 people," she said.',
+        'Save Vylkove criticised the dredging. "The delta will die," he said.',
+        'Stare Selo voted against the plan. "We were not asked," she said.',
+        'Horodok Lyceum confirmed the closure. "The pupils will move," he said.',
         'Human Rights Watch criticised the law. "It is unjust," she said.',
         'New York sued the company. "It broke the law," she said.',
-        'Goldman Sachs reported record profits. "We are pleased," he said.',
         'The Kremlin rejected the claim. "It is a lie," he said.',
-        'Aston Villa lost 2-0 at home. "We were poor," he said.',
-        'Though Luther saw the danger, the council voted. "It is a mistake," he said.',
         'Crimean Tatars protested in Simferopol. "We will not leave," he said.',
         # two people in the sentence
         'Olena Marchuk thanked Ivan Sydorenko. "It will carry 300 people," he said.',
-        # not the subject
-        'The ferry was named after Olena Marchuk. "It will carry 300 people," she said.',
-        # a possessive: her plan, not her
-        'Olena Marchuk\'s plan was approved. "It will carry 300 people," she said.',
-        # a paragraph between the name and the quotation
-        'Olena Marchuk defended the new ferry.\n\n"It will carry 300 people," she said.',
     ],
 )
-def test_a_name_written_once_is_the_pronoun_only_right_before_the_quotation(text: str) -> None:
-    assert _who(text)[-1] is None
+def test_a_name_written_once_is_not_the_pronouns_person(text: str) -> None:
+    assert _who("The council met on Wednesday.\n\n" + text)[-1] is None
 
 
 def _searcher(*articles: str) -> Searcher:
