@@ -27,10 +27,9 @@ pronoun after "The lawyer of X spoke." is not X either.
 The speaker is named as the article names them: a surname alone ("Dzhemilev") becomes the
 full name that the same article gives ("Mustafa Dzhemilev"), a title ("the Head of the Mejlis")
 becomes the one person that the article gives that title, a pronoun becomes the one person
-named just before: the one that sentence names, the one holder of the title it opens with
-("The mayor defended the new ferry. "...," she said."), or a full name that opens it when the
-quotation follows in the same paragraph ("Olena Marchuk defended the new ferry. "...," she
-said."). Whenever that is not certain (two people in the previous sentence, a
+named just before: the one that sentence names (someone the article treats as a person
+elsewhere), or the one holder of the title it opens with ("The mayor defended the new ferry.
+"...," she said."). Whenever that is not certain (two people in the previous sentence, a
 pronoun after an organisation, a title nobody in the article holds, a common noun such as
 "the girl") the answer is None: a wrong speaker is worse than none.
 
