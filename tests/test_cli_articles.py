@@ -165,11 +165,13 @@ def test_ask_quotes_an_added_article_with_its_metadata_until_it_is_removed(
         "date": "2024-03-14",
         "url": canonical,
     }
-    # The link scrolls to the quote: its first words (the quote may be joined with the
-    # sentence before the one about vehicles) to its last.
+    # The harbour master says both the sentence about vehicles and the quotation in the next
+    # paragraph ("Greel told the Courier"), so the quote joins them, cited to him; the link
+    # scrolls to the quote, its first words to its last.
+    assert best["speaker"] == "Ivan Greel"
     first_words = "%20".join(best["text"].split()[:4])
     assert best["url_to_quote"].startswith(f"{canonical}#:~:text={first_words},")
-    assert best["url_to_quote"].endswith(",up%20to%20twelve%20tonnes.")
+    assert best["url_to_quote"].endswith(",Greel%20told%20the%20Courier.")
     assert _run(capsys, "remove", FERRY_ID, "--corpus", str(corpus))[0] == 0
     status, lines, err = _run(capsys, "ask", "--json", question, "--corpus", str(corpus))
     assert status == 0, err
