@@ -15,10 +15,10 @@ of SQuAD and SelQA (label 1) and the same questions asked with their own article
 (label 0: near-subject), and on the reader tune sets (reader-tune at ``--reader-weight``,
 reader-tune2 at ``--paraphrase-weight``, default 0.5: a helper's paraphrased questions, in
 words the articles do not use, which the Wikipedia sets and the developer's own tune set
-under-represent);
-fitted on each set alone and read on the others, then on all of them. The ranking's final
-fit reads reader-tune only (with reader-tune2 as well it lost two hold-out questions). Prints
-a threshold sweep and the constants to paste into ranking.py and answerability.py.
+under-represent); fitted on each set alone and read on the others, then on all of them. The
+ranking's final fit reads reader-tune only (with reader-tune2 as well it lost two hold-out
+questions). Prints a threshold sweep and the constants to paste into ranking.py and
+answerability.py.
 ``--drop NAME,...`` zeroes ranking features to measure what each one brings.
 """
 

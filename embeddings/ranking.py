@@ -356,9 +356,11 @@ def rank_among(
         return _in_article_order(index, pool, linear, max(prior, at_least))
     values = judge(index, topic, pool, x, linear, traits, language=language)
     probability = max(prior * answerability_probability(values), at_least)
-    if _topic_in_own_words(index, traits, pool.ids[int(np.argmax(linear))], ids, topic):
-        probability = max(probability, prior)
-    return _ranking(pool, linear, _log_odds(probability))
+    if probability < prior and _topic_in_own_words(
+        index, traits, pool.ids[int(np.argmax(linear))], ids, topic
+    ):
+        probability = prior
+    return _ranking(pool, linear, float(_log_odds(probability)))
 
 
 def _topic_in_own_words(
@@ -423,17 +425,16 @@ def capped(ranking: Ranking, ceiling: float) -> Ranking:
     order, same spread)."""
     if not len(ranking.ids) or ranking.relevance <= ceiling:
         return ranking
-    shift = _log_odds(ceiling) - _log_odds(ranking.relevance)
-    scores = ranking.fused.astype(np.float64)
-    odds = np.log(np.clip(scores, 1e-9, 1 - 1e-9) / np.clip(1 - scores, 1e-9, 1))
+    shift = float(_log_odds(ceiling) - _log_odds(ranking.relevance))
+    odds = _log_odds(ranking.fused)
     fused = sigmoid((odds + shift).astype(np.float32))
     fused[0] = np.float32(ceiling)  # exactly the ceiling, not a rounding away from it
     return replace(ranking, fused=fused)
 
 
-def _log_odds(probability: float) -> float:
-    p = min(max(probability, 1e-9), 1.0 - 1e-9)
-    return float(np.log(p / (1.0 - p)))
+def _log_odds(probability: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-9, 1.0 - 1e-9)
+    return np.log(p / (1.0 - p))
 
 
 def _ranking(pool: Pool, linear: FloatArray, first: float) -> Ranking:

@@ -283,11 +283,10 @@ def speakers(
         return [None] * len(spans)
     last = len(spans) - 1 if upto is None else min(upto, len(spans) - 1)
     people = _people(text)
-    paragraphs = _paragraphs(text, spans)
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
-    for paragraph in _run_on_quotations(text, spans, sentences, paragraphs):
+    for paragraph in _run_on_quotations(text, spans, sentences, _paragraphs(text, spans)):
         if paragraph[0] > last:
             break
         _attribute_quotations(sentences, paragraph, people, result, in_quotation)
