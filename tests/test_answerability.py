@@ -155,3 +155,35 @@ def test_a_question_in_another_language_than_the_passage_is_not_judged_by_its_wo
     ):
         index = ANSWERABILITY_FEATURES.index(name)
         assert (same[index], across[index]) == (unknown, neutral), name
+
+
+@pytest.mark.integration
+def test_off_topic_questions_are_declined_and_paraphrased_answerable_ones_are_not(
+    real_index_dir: Path,
+) -> None:
+    """The default "declined" band (embeddings/abstention.py, tenth round) is for questions
+    the corpus does not speak of: every far-off-topic question of the reader sets and of the
+    regression set gets no quotes, while the paraphrased questions the articles do answer
+    (worded as a reader who never read them would) at least show their closest passages."""
+    import json
+
+    from embeddings.answer_sets import load_answer_set
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    data = Path(__file__).parent / "data"
+    cases = [c for f in sorted(data.glob("reader-*.jsonl")) for c in load_answer_set(f)]
+    far = [c.question for c in cases if c.tag == "far"]
+    lines = (data / "default-corpus-questions.jsonl").read_text(encoding="utf-8").splitlines()
+    far += [item["question"] for item in map(json.loads, lines) if not item.get("expect")]
+    paraphrased = [
+        c.question
+        for name in ("reader-tune2.jsonl", "reader-holdout4.jsonl")
+        for c in load_answer_set(data / name)
+        if c.answerable
+    ]
+    assert len(far) >= 40 and len(paraphrased) == 80
+    searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    assert [a.question for a in searcher.search_many(far) if a.outcome != "declined"] == []
+    declined = [a.question for a in searcher.search_many(paraphrased) if a.outcome == "declined"]
+    assert len(declined) <= 1, declined  # 4 of 80 under the old default (0.1)
