@@ -23,12 +23,12 @@ from embeddings.ranking import Ranking
 from embeddings.types import Outcome
 
 DEFAULT_ABSTAIN_BELOW = 0.3
-# About twice the relevance of the highest far-off-topic question seen (0.027, "What is a good
-# recipe for banana bread?", among 51 of the reader sets and the regression set): every such
+# About twice the relevance of the highest far-off-topic question seen: 0.027 ("What is a good
+# recipe for banana bread?"), of the 46 in the reader sets and the regression set. Every such
 # question is declined with a margin, and a question the corpus does answer in other words than
 # its own, which the refitted answerability model (ninth round) scores at 0.05-0.1 more often
 # than its predecessor did, shows its closest passages as "related" rather than nothing. Tenth
-# round; 0.1 before (docs/evaluation.md, "Scores users see and the three outcomes").
+# round; 0.1 before (docs/evaluation.md, "Declined or related").
 DEFAULT_RELATED_BELOW = 0.05
 
 
