@@ -23,13 +23,13 @@ from embeddings.ranking import Ranking
 from embeddings.types import Outcome
 
 DEFAULT_ABSTAIN_BELOW = 0.3
-# About twice the relevance of the highest far-off-topic question seen: 0.027 ("What is a good
-# recipe for banana bread?"), of the 46 in the reader sets and the regression set. Every such
-# question is declined with a margin, and a question the corpus does answer in other words than
-# its own, which the refitted answerability model (ninth round) scores at 0.05-0.1 more often
-# than its predecessor did, shows its closest passages as "related" rather than nothing. Tenth
-# round; 0.1 before (docs/evaluation.md, "Declined or related").
-DEFAULT_RELATED_BELOW = 0.05
+# Kept at 0.1 (sixth round). Tenth round: 0.05 (about twice the highest far-off-topic relevance
+# in the reader and regression sets, 0.027) showed their passages for 3 of the 4 paraphrased
+# answerable questions (of 80) that 0.1 declines, but a blind check found off-topic questions
+# about the same world at 0.047-0.086 ("What are the conditions like in Guantanamo Bay prison?"
+# 0.053), which 0.05 told that the sources "speak of this subject" (NU20-1; docs/evaluation.md,
+# "Declined or related").
+DEFAULT_RELATED_BELOW = 0.1
 
 
 def decide(relevance: float, abstain_below: float, related_below: float) -> Outcome:
