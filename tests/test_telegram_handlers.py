@@ -245,6 +245,40 @@ def test_non_text_private_messages_get_a_hint(fake_searcher: Searcher, tmp_path:
     run(scenario)
 
 
+def test_greetings_help_and_thanks_get_the_bots_own_replies_not_a_search(
+    fake_searcher: Searcher, tmp_path: Path
+) -> None:
+    """A new user's "hi" got "The sources do not answer this question." and "help" a quote
+    about helping prisoners' children (NU20-3, NU20-4): they now get /start, /help and a
+    short reply, and nothing is searched or counted as a question."""
+
+    async def scenario() -> None:
+        async with running_bot(fake_searcher, tmp_path) as bot:
+            welcome = only(await bot.say(ALICE, "/start"), "sendMessage")
+            help_text = only(await bot.say(ALICE, "/help"), "sendMessage").text
+            for text in ("hi", "Hello!", "good morning, how are you today?", "Привіт"):
+                reply = only(await bot.say(ALICE, text), "sendMessage")
+                assert reply.text == welcome.text, text
+                assert buttons(reply) == list(EXAMPLES)
+            for text in ("help", "What can you do?", "are you a robot?"):
+                assert only(await bot.say(ALICE, text), "sendMessage").text == help_text, text
+            thanks = only(await bot.say(ALICE, "Thanks 🙏"), "sendMessage")
+            assert thanks.text == messages.YOU_ARE_WELCOME
+            stats = await asyncio.to_thread(bot.services.store.stats)
+            assert (stats.questions, stats.abstentions) == (0, 0)
+
+            # A question that starts with a greeting, or uses "help", is still a question.
+            for text in (f"Hi, {CUSTODY}", CUSTODY):
+                assert_answer(only(await bot.say(ALICE, text), "sendMessage"), "67 <b>people</b>")
+
+            # In a group: only when addressed, and never a search.
+            addressed = bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME} hi")
+            assert only(await bot.calls_for(addressed), "sendMessage").text == welcome.text
+            assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "hi")) == []
+
+    run(scenario)
+
+
 def test_a_quote_card_posted_from_inline_mode_is_not_a_question(
     fake_searcher: Searcher, tmp_path: Path
 ) -> None:

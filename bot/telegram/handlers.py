@@ -42,6 +42,7 @@ from bot.telegram.buttons import (
 )
 from bot.telegram.decoration import show_typing
 from bot.telegram.pages import SourcesPage, page_of
+from bot.telegram.small_talk import small_talk
 from bot.telegram.store import ABSTENTIONS, ERRORS, INLINE_QUERIES, QUESTIONS
 from embeddings import Answer, QuestionError
 
@@ -144,6 +145,8 @@ async def answer_private_question(update: Update, context: Context) -> None:
         return
     if message.via_bot is not None and message.via_bot.id == context.bot.id:
         return
+    if await answered_small_talk(update, context, message.text):
+        return
     await ask(update, context, message.text, message, quote=True)
 
 
@@ -158,7 +161,23 @@ async def answer_group_message(update: Update, context: Context) -> None:
     if not question:
         await message.reply_text(messages.MENTION_USAGE)
         return
+    if await answered_small_talk(update, context, question):
+        return
     await ask(update, context, question, message, quote=True)
+
+
+async def answered_small_talk(update: Update, context: Context, text: str) -> bool:
+    """Reply to a greeting with /start, to "help" or "what can you do?" with /help, and to
+    thanks with a short line, instead of searching the articles for them; False for a
+    question."""
+    kind = small_talk(text)
+    if kind == "greeting":
+        await start(update, context)
+    elif kind == "help":
+        await show_help(update, context)
+    elif kind == "thanks" and update.effective_message is not None:
+        await update.effective_message.reply_text(messages.YOU_ARE_WELCOME)
+    return kind is not None
 
 
 async def hint_non_text(update: Update, context: Context) -> None:

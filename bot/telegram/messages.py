@@ -11,6 +11,7 @@ SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a
 EXPIRED_ANSWER = "I no longer have this answer; please ask the question again."
 STALE_BUTTON = "This button no longer works."
 FEEDBACK_THANKS = "Thanks for the feedback!"
+YOU_ARE_WELCOME = "You're welcome! Ask me anything else about the articles, or see /help."
 FEEDBACK_SAME = "Got it, your feedback was already noted."
 RELOADING = "Rebuilding the index from the corpus…"
 RELOAD_BUSY = "A reload is already running."
