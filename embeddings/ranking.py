@@ -25,6 +25,7 @@ from embeddings.answerability import (
     SCORE_SCALE,
     answerability_features,
     logit,
+    passage_terms,
     question_terms,
 )
 from embeddings.answerability import (
@@ -395,9 +396,7 @@ def _topic_in_own_words(
     first = min(run)
     if traits.leans[first] and traits.previous[first] >= 0:
         run.append(int(traits.previous[first]))
-    found: set[str] = set()
-    for n in run:
-        found.update(tokenize(index.sentences[n].text, language))
+    found = passage_terms((index.sentences[n].text for n in run), language)
     title = set(tokenize(document.title or "", language))
     return bool(wanted & found) and wanted - title <= found
 
