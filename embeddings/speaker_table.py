@@ -46,7 +46,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 10: "master" is a title ("said the harbour master, X"); a pronoun after "The mayor did Y." is
 #     the one mayor the article names; after "First Last did Y." right before the quotation.
 # 11: not after "First Last did Y." again: a village or a school reads the same (NU19B-1).
-SPEAKERS_VERSION = b"speakers-11"
+# 12: "First Last, an ecologist, did Y." before the quotation: a person by the apposition's
+#     noun; an apposition whose noun is no person ("an activist group") gives no title (NU19B-3).
+SPEAKERS_VERSION = b"speakers-12"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -226,6 +226,9 @@ class _People:
     full_names: set[str] = field(default_factory=set)
     introduced: set[str] = field(default_factory=set)  # one-word names with an apposition
     surnames_used: set[str] = field(default_factory=set)  # full names whose last word stands alone
+    # Full names the article describes as a person right after them ("Oksana Lungu, an
+    # ecologist, ..."), whatever the description's noun: no title needed (NU19B-3).
+    described: set[str] = field(default_factory=set)
     # Each title as its content words and its heads: the person nouns it gives the holder
     # ("the mayor's cousin": none, "the wife of the mayor": wife).
     titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
@@ -247,7 +250,12 @@ class _People:
     def is_person(self, name: str) -> bool:
         """Whether the article gives the name a title or apposition, or uses its last word
         alone (as news does with surnames)."""
-        return name in self.titles or name in self.introduced or name in self.surnames_used
+        return (
+            name in self.titles
+            or name in self.introduced
+            or name in self.surnames_used
+            or name in self.described
+        )
 
     def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
         """The one person the article gives a title with these words and this head, if
@@ -945,20 +953,48 @@ def _people(text: str) -> _People:
         end = start + len(run)
         after = text[end : end + 80]
         apposition = _APPOSITION.match(after)
+        # Only an apposition whose noun is a person describes one: "Save Vylkove, an activist
+        # group," is a group, "Horodok Lyceum, a school for the mayor's children," a school.
+        described = apposition.group(1) if apposition else None
+        if described is not None and not _describes_person(described):
+            described = None
         if " " in run:
             people.full_names.add(run)
-        elif apposition and _is_title(apposition.group(1)):
+            if described is not None:
+                people.described.add(run)
+        elif described is not None and _is_title(described):
             people.introduced.add(run)
         else:
             continue
         title_before = _title_before(text[max(0, start - 120) : start])
-        for title in (title_before, apposition.group(1) if apposition else None):
+        for title in (title_before, described):
             parsed = _title_words(title) if title else None
             if title and parsed is not None:
                 people.titles.setdefault(run, []).append((parsed[0], _title_heads(title)))
     single = {run for match in runs if " " not in (run := match.group()) and run not in _NOT_NAME}
     people.surnames_used = {name for name in people.full_names if name.split()[-1] in single}
     return people
+
+
+# Words that end an apposition's noun phrase: what follows them qualifies the noun ("an
+# ecologist at the Danube institute", "a school where ...").
+_PHRASE_END = frozenset(
+    "of at in on from for with to by who whose which that where when since".split()
+)
+
+
+def _describes_person(apposition: str) -> bool:
+    """Whether an apposition's noun is a person ("an ecologist at the institute", "the
+    company's chief executive", "a human rights activist"), not a place, a school or a group
+    ("a village of 300", "an activist group"): its head, the last word before anything that
+    qualifies it, is a role or an occupation."""
+    words = _TITLE_TOKEN.findall(_DETERMINER.sub("", apposition.strip()))
+    head: str | None = None
+    for word in words:
+        if word.lower() in _PHRASE_END:
+            break
+        head = _POSSESSIVE.sub("", word).lower()
+    return head is not None and (_is_role(head) or head in _LOWER_CASE_ROLES)
 
 
 def _title_before(before: str) -> str | None:

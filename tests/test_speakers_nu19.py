@@ -1,4 +1,4 @@
-"""Speakers in a new user's own article (issue 8, NU19-1/2/3).
+"""Speakers in a new user's own article (issue 8, NU19-1/2/3, NU19B-3).
 
 Excerpts of the tester's article (/tmp/nu19/own/zatoka-ferry.md, text in /work/notes/nu19.md):
 a harbour master's words credited to him, the mayor's "she said" after "The mayor defended
@@ -144,6 +144,30 @@ def test_a_subject_title_without_one_certain_holder_gives_none(text: str) -> Non
 )
 def test_a_name_written_once_is_not_the_pronouns_person(text: str) -> None:
     assert _who("The council met on Wednesday.\n\n" + text)[-1] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # NU19B-3: a name described as a person right after it is one, whatever the noun.
+        ("Oksana Lungu, an ecologist, welcomed the plan.", "Oksana Lungu"),
+        ("Oksana Lungu, an ecologist at the Danube institute, welcomed it.", "Oksana Lungu"),
+        ("Petro Koval, a Kyiv-based lawyer, filed the appeal.", "Petro Koval"),
+        ("Olena Marchuk, the company's chief executive, signed it.", "Olena Marchuk"),
+        ("Ivan Sydorenko, a 42-year-old teacher, joined the protest.", "Ivan Sydorenko"),
+        # ... and not when the noun is a place, a school or a group, even one that a person
+        # noun qualifies (these were credited as speakers before: "activist", "mayor").
+        ("Save Vylkove, an activist group, criticised the dredging.", None),
+        ("Horodok Lyceum, a school for the children of the mayor, closed.", None),
+        ("Stare Selo, a village of 300, voted against the plan.", None),
+        ("Human Rights Watch, a rights group, criticised the law.", None),
+    ],
+)
+def test_a_name_described_as_a_person_is_the_pronouns_person(
+    sentence: str, speaker: str | None
+) -> None:
+    text = f'The council met on Wednesday.\n\n{sentence} "It will not work," she said.'
+    assert _who(text)[-1] == speaker
 
 
 def _searcher(*articles: str) -> Searcher:
