@@ -76,6 +76,18 @@ def balanced_paragraphs(text: str) -> list[tuple[str, str, str]]:
     return shown
 
 
+def edge_marks(text: str) -> tuple[str, str]:
+    """The marks missing before an excerpt's first paragraph and after its last one.
+
+    For a passage shown verbatim among its neighbours ("Context"): cut out of the article, it
+    may start inside a quotation ('... a week. Anyone who ... is a traitor," said the Head')
+    and show a closing mark with no opening one (NU21-13). Paragraphs in between stay as the
+    article has them.
+    """
+    parts = paragraphs(text)
+    return unbalanced_marks(parts[0])[0], unbalanced_marks(parts[-1])[1]
+
+
 def display_quote(text: str) -> str:
     """``text`` framed in quotation marks that a reader sees as balanced, one paragraph a
     line."""

@@ -13,9 +13,11 @@ breaks included.
 
 Two neighbours stay apart
 - when their speakers differ (one quote, one voice: a citation names one speaker or none,
-  never a guess); across a line or paragraph break, unless both have the same *known* speaker,
-  since a new paragraph is where news articles change voice ("...," she said. / "...," a
-  worker said.), and an article added from a web page has one paragraph a line;
+  never a guess), or one is in the speaker's own words and the other the article's account
+  of what they said ("Refat Chubarov also expressed his indignation ..."); across a line or
+  paragraph break, unless both have the same *known* speaker, since a new paragraph is where
+  news articles change voice ("...," she said. / "...," a worker said.), and an article
+  added from a web page has one paragraph a line;
 - when either is a heading or a list item (a Markdown ``#``, ``-``, ``*``, ``+``, ``>`` or
   ``1.`` line, or a line that does not end a sentence: "What changes for passengers"): it
   does not read as part of a sentence;
@@ -97,6 +99,8 @@ def _joinable(a: Quote, b: Quote) -> bool:
     """Whether ``b``, the sentence just after ``a`` in its article, may share a quote with it."""
     if a.document.id != b.document.id or a.speaker != b.speaker or a.also_in or b.also_in:
         return False
+    if a.reported_speech != b.reported_speech:
+        return False  # the speaker's own words and the article's account of them (NU21-1)
     if _BLOCK.match(a.text) or _BLOCK.match(b.text):
         return False
     if not (_ENDS_A_SENTENCE.search(a.text) and _ENDS_A_SENTENCE.search(b.text)):

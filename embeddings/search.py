@@ -43,7 +43,7 @@ from embeddings.speaker_questions import (
     matching_speakers,
     name_words,
 )
-from embeddings.speakers import offices_of, speakers, title_head, title_holder
+from embeddings.speakers import in_own_words, offices_of, speakers, title_head, title_holder
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -93,6 +93,8 @@ class Passage:
     sentences: tuple[Sentence, ...]
     focus: int  # position of the (first) sentence the user asked about
     span: int = 1  # how many sentences from ``focus`` on: a joined quote's run
+    speaker: str | None = None  # the focus sentence's, as a Quote's
+    reported_speech: bool = False
 
 
 class Searcher:
@@ -408,15 +410,19 @@ class Searcher:
         sentence = self.index.sentences[sentence_id]
         before, after = self.index.neighbours(sentence_id)
         documents = self.index.documents
+        document = documents[sentence.doc]
+        speaker = self.speaker(sentence_id)
         return Quote(
             text=sentence.text,
             score=score,
-            document=documents[sentence.doc],
+            document=document,
             position=sentence.position,
             context_before=before.text if before else None,
             context_after=after.text if after else None,
             also_in=tuple(documents[doc] for doc in docs[1:]),
-            speaker=self.speaker(sentence_id),
+            speaker=speaker,
+            reported_speech=speaker is not None
+            and not in_own_words(document.text, sentence.start, sentence.end),
             start=sentence.start,
             end=sentence.end,
         )
@@ -489,4 +495,8 @@ class Searcher:
         ):
             high += 1
         sentences = list(self.index.sentences[low : high + 1])
-        return Passage(self.index.documents[doc], tuple(sentences), position, span)
+        document = self.index.documents[doc]
+        focus = self.index.sentences[sentence_id]
+        speaker = self.speaker(sentence_id)
+        reported = speaker is not None and not in_own_words(document.text, focus.start, focus.end)
+        return Passage(document, tuple(sentences), position, span, speaker, reported)

@@ -309,6 +309,44 @@ def speakers(
     return result
 
 
+# Quotation marks for telling the speaker's own words from the article's account of them.
+# Single quotes are left out: ’ and ' are also apostrophes.
+_OPEN_MARKS = {"“": "”", "«": "»", "„": "“"}
+_QUOTED_SHARE = 0.5  # at least this much of a sentence in quotation marks: the speaker's words
+
+
+def in_own_words(text: str, start: int, end: int) -> bool:
+    """Whether the sentence ``text[start:end]`` opens in quotation marks or is mostly in
+    them: the speaker's own words, not the article's account of them.
+
+    "Refat Chubarov also expressed his indignation at some Ukrainian MPs, ..." is the
+    journalist's sentence about what he said: cited as "— Refat Chubarov" it reads as his
+    words, in which he speaks of himself in the third person (NU21-1). A sentence that opens
+    inside a quotation or with one ('"A. B. C," he said.': each of them), or whose quoted
+    part is at least half of it ('He said: "We will not leave."'), is in the speaker's
+    words; 'He called the MPs "traitors".' is not. The marks are read from the start of the
+    sentence's paragraph, so a sentence that a quotation opened before it is inside it.
+    """
+    paragraph = max((m.end() for m in _BLANK_LINE.finditer(text, 0, start)), default=0)
+    sentence = text[start:end]
+    first = start + len(sentence) - len(sentence.lstrip())  # its first visible character
+    closing: str | None = None  # the mark that closes the open quotation, if one is open
+    quoted = 0
+    for at in range(paragraph, end):
+        char = text[at]
+        opening = char in _OPEN_MARKS or char == '"'
+        if at == first and (closing is not None or opening):
+            return True  # inside a quotation, or opening one: '"...," said X.'
+        if closing is not None and char == closing:
+            closing = None
+        elif closing is None and opening:
+            closing = _OPEN_MARKS.get(char, '"')
+        elif at >= start and closing is not None and not char.isspace():
+            quoted += 1
+    visible = sum(1 for char in sentence if not char.isspace() and char not in '"“”«»„')
+    return visible > 0 and quoted >= _QUOTED_SHARE * visible
+
+
 def title_head(phrase: str) -> str | None:
     """The office a title phrase names ("mayor" for "the mayor", "deputy mayor" for "the
     deputy mayor"), or None when it names no person ("the banner")."""

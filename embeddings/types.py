@@ -82,6 +82,9 @@ class Quote:
     also_in: tuple[Document, ...] = ()
     # Who the article says spoke this sentence; None when it does not say (never a guess).
     speaker: str | None = None
+    # The article's account of what ``speaker`` said, not in quotation marks ("Refat Chubarov
+    # also expressed his indignation at ..."): the words are the article's, not the speaker's.
+    reported_speech: bool = False
     sentences: int = 1
     # Where ``text`` is in ``document.text`` (None for a quote made without an index).
     start: int | None = None

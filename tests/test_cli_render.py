@@ -75,6 +75,27 @@ def test_the_speaker_is_named_in_the_citation_and_the_json() -> None:
     assert [q["speaker"] for q in record["quotes"]] == ["Mustafa Dzhemilev", None]
 
 
+def test_the_articles_account_of_what_someone_said_is_marked_as_reported_speech() -> None:
+    # NU21-1: cited as "— Refat Chubarov" the journalist's sentence read as his own words.
+    told = _quote(
+        "Refat Chubarov also expressed his indignation at some MPs.",
+        speaker="Refat Chubarov",
+        reported_speech=True,
+    )
+    lines = render_text(Answer("q", (told,))).splitlines()
+    assert (
+        "   — Refat Chubarov (reported speech), in “Budget approved”, Example Daily, 2024-12-18 "
+        "<https://example.org/budget> (relevance 0.71)" in lines
+    )
+    said = _quote("We stay.", speaker="Refat Chubarov")
+    record = json.loads(render_json(Answer("q", (told, said, _quote("Unsaid.")))))
+    assert [(q["speaker"], q["reported_speech"]) for q in record["quotes"]] == [
+        ("Refat Chubarov", True),
+        ("Refat Chubarov", False),
+        (None, False),
+    ]
+
+
 def test_a_title_that_begins_with_a_name_does_not_read_as_the_speaker() -> None:
     named = Document("d", "Mustafa Dzhemilev: 67 people held in custody", "...", "QHA")
     unsaid = _quote("Occupiers keep 67 people.", named)

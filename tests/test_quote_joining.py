@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,18 @@ def test_a_joined_quote_keeps_the_articles_paragraph_break_verbatim() -> None:
     assert [q.text for q in joined] == [text]
     shown = render_quote(1, joined[0])
     assert shown.startswith("1. “Polozov visited him.\n   He said the health is stable.”\n")
+
+
+def test_a_speakers_words_and_the_articles_account_of_them_stay_apart() -> None:
+    # NU21-1: the mayor's quotation and the journalist's "Irena Kovalenko also expressed her
+    # anger ..." were one quote under her name, as if she spoke of herself.
+    text = (
+        '"We will not sign a contract," said Mayor Irena Kovalenko.\n\n'
+        "Irena Kovalenko also expressed her anger at the regional government."
+    )
+    quotes = article_quotes(text, ["Irena Kovalenko", "Irena Kovalenko"])
+    quotes[1] = replace(quotes[1], reported_speech=True)
+    assert [q.text for q in join_adjacent(quotes)] == [quotes[0].text, quotes[1].text]
 
 
 def test_a_new_paragraph_by_an_unknown_voice_is_a_quote_of_its_own() -> None:

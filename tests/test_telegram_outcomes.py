@@ -43,6 +43,20 @@ def test_the_speaker_author_and_a_link_to_the_quote_are_in_the_citation() -> Non
     assert card.count("#:~:text=") == 1 and "— Mustafa Dzhemilev, in “" in card
 
 
+def test_the_articles_account_of_what_someone_said_is_marked_as_reported_speech() -> None:
+    told = Quote(
+        "Mustafa Dzhemilev noted that many people are fined.",
+        0.9,
+        ARTICLE,
+        4,
+        speaker="Mustafa Dzhemilev",
+        reported_speech=True,
+    )
+    text = _page(Answer("q", (told,)))
+    assert telegram_html_problems(text) == []
+    assert "<b>1.</b> Mustafa Dzhemilev (reported speech), in “<a " in text
+
+
 def test_a_quote_that_a_later_sentence_closes_reads_as_balanced() -> None:
     open_quote = Quote("“To date, 67 people are in custody.", 0.9, ARTICLE, 1)
     text = _page(Answer("custody", (open_quote,)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -286,13 +287,35 @@ def test_context_shows_neighbours_verbatim_with_the_quote_in_bold() -> None:
     text = render_passage(passage_of(["First one.", "The <quote> & more.", "Last one."], 1))
     assert telegram_html_problems(text) == []
     assert "First one. <b>The &lt;quote&gt; &amp; more.</b> Last one." in text
-    assert '— <a href="https://example.org/p">Passage article</a>' in text
+    assert '— “<a href="https://example.org/p">Passage article</a>”' in text
+
+
+def test_context_names_the_speaker_as_the_answer_does() -> None:
+    # NU21-6: the Context view cited a bare title ("Mustafa Dzhemilev: 67 people held ...")
+    # and no speaker, so the title read as the speaker of the narrator's sentence.
+    plain = passage_of(["First one.", "The second.", "Last one."], 1)
+    said = render_passage(replace(plain, speaker="Refat Chubarov"))
+    assert '— Refat Chubarov, in “<a href="https://example.org/p">Passage' in said
+    told = render_passage(replace(plain, speaker="Refat Chubarov", reported_speech=True))
+    assert "— Refat Chubarov (reported speech), in “<a " in told
 
 
 def test_the_context_of_a_joined_quote_has_all_of_its_sentences_in_bold() -> None:
     sentences = ["First one.", "Second one.", "Third one.", "Last one."]
     text = render_passage(passage_of(sentences, 1, span=2))
     assert "First one. <b>Second one. Third one.</b> Last one." in text
+
+
+def test_context_cut_out_of_a_quotation_reads_as_balanced() -> None:
+    # NU21-13: the passage began inside Chubarov's quotation and showed only its closing mark.
+    sentences = [
+        "This banner will hang here for a week.",
+        'Anyone who yields Crimea is a traitor," said the Head.',
+        'He added: "We will win.',
+    ]
+    text = render_passage(passage_of(sentences, 1))
+    assert '<blockquote>"This banner will hang here for a week. <b>Anyone' in text
+    assert 'We will win."</blockquote>' in text
 
 
 def test_context_drops_the_farthest_neighbours_first_when_too_long() -> None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bot.attribution import speaker_label
 from bot.quote_marks import display_quote
 from embeddings import (
     Answer,
@@ -41,15 +42,18 @@ def citation(document: Document, quoted_title: bool = False) -> str:
 
 
 def quote_citation(quote: Quote) -> str:
-    """``Mustafa Dzhemilev, in “<title>”, <source>...`` when the article names the speaker,
-    else ``“<title>”, <source>...``.
+    """``Mustafa Dzhemilev, in “<title>”, <source>...`` when the article names the speaker
+    (``Refat Chubarov (reported speech), in ...`` for the article's account of what they
+    said), else ``“<title>”, <source>...``.
 
     The title is in quotation marks because many news titles begin with a name ("Mustafa
     Dzhemilev: 67 people held in custody..."): bare, under a quote nobody is said to have
     spoken it read as an attribution, and after a speaker as a second one.
     """
     text = citation(quote.document, quoted_title=True)
-    return f"{quote.speaker}, in {text}" if quote.speaker else text
+    if not quote.speaker:
+        return text
+    return f"{speaker_label(quote.speaker, quote.reported_speech)}, in {text}"
 
 
 def render_quote(number: int, quote: Quote) -> str:
@@ -106,6 +110,8 @@ def answer_record(answer: Answer, documents: Iterable[Document] = ()) -> dict[st
                 "start": _file_offset(quote, quote.start),
                 "end": _file_offset(quote, quote.end),
                 "speaker": quote.speaker,
+                # true: the article's account of what the speaker said, not their words
+                "reported_speech": quote.reported_speech,
                 "context_before": quote.context_before,
                 "context_after": quote.context_after,
                 "document": quote.document.citation_fields(),

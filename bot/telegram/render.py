@@ -21,7 +21,8 @@ from html import escape
 
 from telegram.constants import MessageLimit
 
-from bot.quote_marks import balanced_paragraphs
+from bot.attribution import speaker_label
+from bot.quote_marks import balanced_paragraphs, edge_marks
 from bot.telegram.pages import Page, SourcesPage
 from bot.telegram.store import Stats
 from embeddings import (
@@ -179,8 +180,7 @@ def _citations(number: int | None, quote: Quote) -> list[str]:
     text output: a title that begins with a name must not read as the quote's speaker.
     """
     prefix = f"<b>{number}.</b> " if number is not None else "— "
-    if quote.speaker:
-        prefix += f"{escape(shorten_words(quote.speaker, MAX_NAME), quote=False)}, in "
+    prefix += _speaker_prefix(quote.speaker, quote.reported_speech)
     main = prefix + citation_html(quote.document, quote_text=quote.text, quoted_title=True)
     also = quote.also_in[:MAX_ALSO_IN]
     lines = [main] + [
@@ -195,6 +195,14 @@ def _citations(number: int | None, quote: Quote) -> list[str]:
         prefix + citation_html(quote.document, link=False, quoted_title=True),
         prefix + citation_html(quote.document, link=False, title_chars=60, quoted_title=True),
     ]
+
+
+def _speaker_prefix(speaker: str | None, reported_speech: bool) -> str:
+    """``Mustafa Dzhemilev, in `` before a citation, or nothing when the speaker is unknown."""
+    if not speaker:
+        return ""
+    label = speaker_label(shorten_words(speaker, MAX_NAME), reported_speech)
+    return f"{escape(label, quote=False)}, in "
 
 
 # The smallest quote worth showing: tags, newline and a few words.
@@ -347,7 +355,10 @@ def render_passage(passage: Passage) -> str:
     first, last = run[0], run[-1]
     # The quote as the article has it (a joined quote's sentences with their own spacing).
     focus_text = document.text[first.start : last.end]
-    citation = "— " + citation_html(document)
+    # As under the answer's quote: the speaker, and the title in quotation marks, so that a
+    # title beginning with a name does not read as the speaker (NU21-6).
+    speaker = _speaker_prefix(passage.speaker, passage.reported_speech)
+    citation = "— " + speaker + citation_html(document, quoted_title=True)
     head = "<b>Context</b>"
     inside = range(first.position, last.position + 1)
 
@@ -357,7 +368,8 @@ def render_passage(passage: Passage) -> str:
         after = document.text[last.end : chosen[-1].end]
         body = escape(before, quote=False) + f"<b>{escape(text, quote=False)}</b>"
         body += escape(after, quote=False)
-        return f"{head}\n<blockquote>{body}</blockquote>\n{citation}"
+        opening, closing = edge_marks(before + text + after)
+        return f"{head}\n<blockquote>{opening}{body}{closing}</blockquote>\n{citation}"
 
     kept = [s.position for s in sentences if s.position not in inside]
     while kept and telegram_length(render(kept, focus_text)) > MAX_MESSAGE_LENGTH:
