@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
+from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
@@ -194,8 +195,10 @@ class Searcher:
             return answers
         # Cyrillic names in an English question in the corpus's Latin spelling ("Who is
         # Умеров?" is searched as "Who is Umerov?"); the answer keeps the question as typed.
+        # "Hi, who defends Umerov?" is searched as "Who defends Umerov?" (embeddings/courtesy.py).
         queries = [
-            searchable_question(cleaned[n], languages[n], self.index.lexical) for n in searchable
+            searchable_question(without_courtesy(cleaned[n]), languages[n], self.index.lexical)
+            for n in searchable
         ]
         vectors = self.encoder.encode(queries)
         for n, query, vector in zip(searchable, queries, vectors, strict=True):

@@ -1,0 +1,71 @@
+"""Greetings and polite openings are not part of the question (NU21-7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.courtesy import without_courtesy
+from embeddings.search import Searcher
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("Hi, who defends Umerov in court?", "Who defends Umerov in court?"),
+        ("Hello! Who defends Umerov?", "Who defends Umerov?"),
+        ("hi how many prisoners are there?", "How many prisoners are there?"),
+        ("Hey bot, how many are held?", "How many are held?"),
+        ("Good morning! How much do they get?", "How much do they get?"),
+        ("Please, when will he be released?", "When will he be released?"),
+        ("Can you tell me who defends Umerov?", "Who defends Umerov?"),
+        ("Could you please tell me when it was?", "When it was?"),
+        ("Do you know whether he is free?", "Whether he is free?"),
+        ("Hi there! Please tell me where it hangs.", "Where it hangs."),
+        ("Thanks! And who is Polozov?", "Who is Polozov?"),
+        ("Dear bot, what is the Mejlis?", "What is the Mejlis?"),
+    ],
+)
+def test_an_opening_greeting_or_request_is_dropped(typed: str, searched: str) -> None:
+    assert without_courtesy(typed) == searched
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who defends Umerov in court?",
+        "Hi!",  # nothing would be left: small talk, as typed
+        "Thanks",
+        "Hiroshima was bombed when?",  # "hi" inside a word
+        "Please stop killing Umerov",  # "please" not followed by a pause or a wh-word
+        "Who said hi?",
+        "Tell me about the banner",  # a request with no wh-word: the request is the question
+        "Okay so how many?",
+    ],
+)
+def test_a_question_without_an_opening_is_searched_as_typed(question: str) -> None:
+    assert without_courtesy(question) == question
+
+
+@pytest.fixture(scope="module")
+def real_searcher(real_index_dir: Path) -> Searcher:
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    return searcher_for(load_index(real_index_dir))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "greeting", ["Hi, ", "Hello! ", "Please, ", "Can you tell me ", "Good morning! "]
+)
+def test_a_greeting_does_not_change_the_answer(real_searcher: Searcher, greeting: str) -> None:
+    # "Hi, who defends Umerov in court?" put the prosecution first and Polozov second.
+    plain = real_searcher.search("Who defends Umerov in court?")
+    question = greeting + ("who" if greeting.endswith(("me ", ", ")) else "Who")
+    greeted = real_searcher.search(question + " defends Umerov in court?")
+    assert greeted.question.startswith(greeting)  # the answer keeps what was typed
+    assert greeted.quotes[0].text == plain.quotes[0].text
+    assert "Nikolai Polozov" in greeted.quotes[0].text
+    assert (greeted.outcome, greeted.relevance) == (plain.outcome, plain.relevance)
