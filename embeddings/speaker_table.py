@@ -48,7 +48,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 11: not after "First Last did Y." again: a village or a school reads the same (NU19B-1).
 # 12: "First Last, an ecologist, did Y." before the quotation: a person by the apposition's
 #     noun; an apposition whose noun is no person ("an activist group") gives no title (NU19B-3).
-SPEAKERS_VERSION = b"speakers-12"
+# 13: occupations head titles ("Headteacher Maria Levchenko", "an ecologist"), NU21-5.
+SPEAKERS_VERSION = b"speakers-13"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

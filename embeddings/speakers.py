@@ -215,6 +215,22 @@ def _is_role(word: str) -> bool:
     return lowered in _ROLES or (lowered.endswith("ist") and len(lowered) > 5)
 
 
+def _heads_title(words: Sequence[str], at: int, occupations: bool = True) -> bool:
+    """Whether ``words[at]`` may be the head of a title phrase: an office ("mayor") anywhere,
+    or, with ``occupations``, a role or occupation ("headteacher", "ecologist", "farmer")
+    within its first three words and before any "of"/"to"/"for" ("an ecologist at the
+    university", not "the Court of Justice"). "What did the headteacher say?" read no title
+    when only offices counted (NU21-5). Not for a phrase that speaks (``_title_words``
+    strict): "said the friend of Olena Shevchuk" and "said an aide to the Mayor and Governor
+    Vitali Klitschko" name no one who holds an office."""
+    word = words[at]
+    if word in _PERSON_NOUNS:
+        return True
+    if not occupations or at > 2 or any(before in _OBJECT_OF for before in words[:at]):
+        return False
+    return word in _LOWER_CASE_ROLES or _is_role(word)
+
+
 def _is_name_word(word: str) -> bool:
     return bool(re.fullmatch(_NAME_TOKEN, word)) and word not in _NOT_NAME and not _is_role(word)
 
@@ -743,7 +759,7 @@ def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str
         (
             n
             for n, w in enumerate(words)
-            if w in _PERSON_NOUNS and not _POSSESSIVE.search(tokens[n])
+            if _heads_title(words, n, occupations=not strict) and not _POSSESSIVE.search(tokens[n])
         ),
         None,
     )
@@ -769,7 +785,7 @@ def _title_heads(phrase: str) -> frozenset[str]:
         for at, token in enumerate(tokens):
             word = _POSSESSIVE.sub("", token).lower()
             own = not _POSSESSIVE.search(token) and not _object_of_preposition(tokens[:at])
-            if word in _PERSON_NOUNS and own:
+            if own and _heads_title([_POSSESSIVE.sub("", t).lower() for t in tokens], at):
                 heads.add(_office(tokens, at, word))
     return frozenset(heads)
 
@@ -1061,4 +1077,9 @@ def _title_before(before: str) -> str | None:
         if not (clause.rstrip().endswith(",") and named):
             return rest if rest and _is_title(rest) else None
     joined = ", ".join(title)  # the comma kept: each part has its own heads
+    if clause.strip().lower() in _LOWER_CASE_ROLES:
+        # "Headteacher Maria Levchenko said ...": the occupation, capitalised, opens the
+        # sentence (NU21-5). Only there: "... to All Christians to Guard Against
+        # Insurrection" names a book, not a guard.
+        return clause.strip().lower()
     return joined if _is_title(joined) else None

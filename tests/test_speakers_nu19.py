@@ -155,6 +155,8 @@ def test_a_name_written_once_is_not_the_pronouns_person(text: str) -> None:
         ("Petro Koval, a Kyiv-based lawyer, filed the appeal.", "Petro Koval"),
         ("Olena Marchuk, the company's chief executive, signed it.", "Olena Marchuk"),
         ("Ivan Sydorenko, a 42-year-old teacher, joined the protest.", "Ivan Sydorenko"),
+        # NU21-4: a title before the name as well
+        ("Dr Svitlana Bondar, an ecologist at the university, welcomed it.", "Svitlana Bondar"),
         # ... and not when the noun is a place, a school or a group, even one that a person
         # noun qualifies (these were credited as speakers before: "activist", "mayor").
         ("Save Vylkove, an activist group, criticised the dredging.", None),

@@ -1,0 +1,87 @@
+"""Occupations as titles in a new user's own articles (issue 8, NU21-4/5).
+
+"Headteacher Maria Levchenko said ..." and "Dr Svitlana Bondar, an ecologist at the regional
+university, ..." name a person by occupation, not office: "What did the headteacher say?"
+was only "related" (0.21) and "What did the ecologist say?" found no one, because only
+offices (mayor, lawyer, spokesman) headed a title. Texts from /tmp/nu21/mycorpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.index import build_index
+from embeddings.search import Searcher
+from embeddings.sentences import split_sentences
+from embeddings.speakers import speakers, title_holder
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+SCHOOL = (
+    "Repairs to the leaking roof of Riverside Primary School No. 3 have been postponed until "
+    "the autumn, the council's education department said on Wednesday.\n\n"
+    "The contractor, Dakh-Bud, asked for more time because of a shortage of roofing steel.\n\n"
+    "Headteacher Maria Levchenko said pupils had been moved out of three classrooms. "
+    '"Children cannot learn with buckets catching water next to their desks," she said.\n\n'
+    '"We will not pay a single euro more than the contract says," said Andriy Sydorenko, '
+    "the deputy mayor.\n"
+)
+WETLAND = (
+    "The council approved a wetland park on the old gravel pits.\n\n"
+    "Dr Svitlana Bondar, an ecologist at the regional university, welcomed the plan. "
+    '"Within five years we expect the herons and the otters to come back," she said.\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "holder"),
+    [
+        (SCHOOL, "the headteacher", "Maria Levchenko"),
+        (WETLAND, "the ecologist", "Svitlana Bondar"),
+        (SCHOOL, "the deputy mayor", "Andriy Sydorenko"),
+        (SCHOOL, "the contractor", None),  # Dakh-Bud is a firm the article names no one for
+        (SCHOOL, "the mayor", None),  # the deputy mayor is not the mayor
+    ],
+)
+def test_an_occupation_is_a_title_its_holder_is_asked_by(
+    text: str, title: str, holder: str | None
+) -> None:
+    assert title_holder(text, title, "en") == holder
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # An occupation before the name makes the pronoun's person certain, as an office does.
+        (
+            "Archeologist Betty Meggers was a proponent of this idea. She claimed that the "
+            "density is the maximum.",
+            "Betty Meggers",
+        ),
+        # ... but not inside a phrase that names a book, nor after "of" (a court is no judge).
+        (
+            "Luther wrote A Sincere Admonition to All Christians to Guard Against "
+            'Insurrection. "Faith alone makes someone just," he wrote.',
+            None,
+        ),
+        ('The Court of Justice ruled on Monday. "It is binding," he said.', None),
+        ('"The river is clean," said the friend of Olena Shevchuk.', None),
+    ],
+)
+def test_a_pronoun_after_an_occupation_and_a_name(text: str, speaker: str | None) -> None:
+    assert speakers(text, split_sentences(text), "en")[-1] == speaker
+
+
+def test_what_the_headteacher_and_the_ecologist_said_is_answered_with_their_words() -> None:
+    documents = [
+        Document(id="school", title="School roof repairs delayed again", text=SCHOOL),
+        Document(id="park", title="Wetland park approved", text=WETLAND),
+    ]
+    searcher = Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+    head = searcher.search("What did the headteacher say?", 3)
+    assert head.outcome == "answered"
+    assert {quote.speaker for quote in head.quotes} == {"Maria Levchenko"}
+    assert any("Children cannot learn" in quote.text for quote in head.quotes)
+    ecologist = searcher.search("What did the ecologist say?", 3)
+    assert ecologist.outcome == "answered"
+    assert [quote.speaker for quote in ecologist.quotes] == ["Svitlana Bondar"]
