@@ -165,13 +165,15 @@ def test_ask_quotes_an_added_article_with_its_metadata_until_it_is_removed(
         "date": "2024-03-14",
         "url": canonical,
     }
-    # The harbour master says both the sentence about vehicles and the quotation in the next
-    # paragraph ("Greel told the Courier"), so the quote joins them, cited to him; the link
-    # scrolls to the quote, its first words to its last.
-    assert best["speaker"] == "Ivan Greel"
+    # "Harbour master Ivan Greel said the ... stage can now take vehicles ..." is the paper's
+    # account of his words: cited to him as reported speech, and not joined with his own
+    # quotation in the next paragraph ("Greel told the Courier", NU21-1). The link scrolls to
+    # the quote, its first words to its last.
+    assert (best["speaker"], best["reported_speech"]) == ("Ivan Greel", True)
+    assert "Greel told the Courier" not in best["text"]
     first_words = "%20".join(best["text"].split()[:4])
     assert best["url_to_quote"].startswith(f"{canonical}#:~:text={first_words},")
-    assert best["url_to_quote"].endswith(",Greel%20told%20the%20Courier.")
+    assert best["url_to_quote"].endswith(",up%20to%20twelve%20tonnes.")
     assert _run(capsys, "remove", FERRY_ID, "--corpus", str(corpus))[0] == 0
     status, lines, err = _run(capsys, "ask", "--json", question, "--corpus", str(corpus))
     assert status == 0, err
