@@ -262,19 +262,33 @@ def test_greetings_help_and_thanks_get_the_bots_own_replies_not_a_search(
                 assert buttons(reply) == list(EXAMPLES)
             for text in ("help", "What can you do?", "are you a robot?"):
                 assert only(await bot.say(ALICE, text), "sendMessage").text == help_text, text
-            thanks = only(await bot.say(ALICE, "Thanks 🙏"), "sendMessage")
-            assert thanks.text == messages.YOU_ARE_WELCOME
+            for text in ("Thanks 🙏", "Thank you so much, that helped a lot"):
+                thanks = only(await bot.say(ALICE, text), "sendMessage")
+                assert thanks.text == messages.YOU_ARE_WELCOME, text
+                assert buttons(thanks) == [], text
+            greeting = only(await bot.say(ALICE, "hello there, how are you?"), "sendMessage")
+            assert greeting.text == welcome.text
+            # "ok", "?", "🙂👍" (NU21-9): not searched, so no answer and no 👍/👎 buttons; the
+            # example questions instead.
+            for text in ("ok", "got it", "?", "🙂👍"):
+                reply = only(await bot.say(ALICE, text), "sendMessage")
+                assert reply.text == messages.SEND_A_QUESTION_OR_EXAMPLE, text
+                assert buttons(reply) == list(EXAMPLES), text
             stats = await asyncio.to_thread(bot.services.store.stats)
             assert (stats.questions, stats.abstentions) == (0, 0)
 
-            # A question that starts with a greeting, or uses "help", is still a question.
-            for text in (f"Hi, {CUSTODY}", CUSTODY):
+            # A question that starts with a greeting, thanks or "ok", or uses "help", is still
+            # a question.
+            for text in (f"Hi, {CUSTODY}", f"Thanks! And {CUSTODY.lower()}", CUSTODY):
                 assert_answer(only(await bot.say(ALICE, text), "sendMessage"), "67 <b>people</b>")
 
             # In a group: only when addressed, and never a search.
             addressed = bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME} hi")
             assert only(await bot.calls_for(addressed), "sendMessage").text == welcome.text
             assert await bot.calls_for(bot.updates.group(GROUP, ALICE, "hi")) == []
+            addressed = bot.updates.group(GROUP, ALICE, f"@{BOT_USERNAME} ok")
+            reply = only(await bot.calls_for(addressed), "sendMessage")
+            assert reply.text == messages.SEND_A_QUESTION_OR_EXAMPLE
 
     run(scenario)
 

@@ -167,16 +167,23 @@ async def answer_group_message(update: Update, context: Context) -> None:
 
 
 async def answered_small_talk(update: Update, context: Context, text: str) -> bool:
-    """Reply to a greeting with /start, to "help" or "what can you do?" with /help, and to
-    thanks with a short line, instead of searching the articles for them; False for a
-    question."""
+    """Reply to a greeting with /start, to "help" or "what can you do?" with /help, to
+    thanks with a short line, and to "ok" or "?" with a request for a question (and the
+    example buttons), instead of searching the articles for them; False for a question."""
     kind = small_talk(text)
+    message = update.effective_message
     if kind == "greeting":
         await start(update, context)
     elif kind == "help":
         await show_help(update, context)
-    elif kind == "thanks" and update.effective_message is not None:
-        await update.effective_message.reply_text(messages.YOU_ARE_WELCOME)
+    elif kind == "thanks" and message is not None:
+        await message.reply_text(messages.YOU_ARE_WELCOME)
+    elif kind in ("acknowledgement", "empty") and message is not None:
+        examples = services_of(context).telegram.examples
+        await message.reply_text(
+            messages.SEND_A_QUESTION_OR_EXAMPLE if examples else messages.SEND_A_QUESTION,
+            reply_markup=examples_keyboard(examples),
+        )
     return kind is not None
 
 
