@@ -66,3 +66,18 @@ def test_index_info_of_a_missing_corpus_says_so_not_build_an_index(
         "quotebot: error: --corpus: corpus directory not found: /nonexistent"
     )
     assert "index build" not in err
+
+
+@pytest.mark.parametrize("command", [("ask", "Who?"), ("index", "info")])
+def test_a_corpus_that_is_a_file_says_so_not_that_it_is_missing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """`--corpus some/file.md` said "corpus directory not found" for a path that exists
+    (NU21-12)."""
+    article = tmp_path / "article.md"
+    article.write_text("---\ntitle: T\n---\nText.\n")
+    code, out, err = run_main(capsys, *command, "--corpus", str(article))
+    assert code == 2 and out == ""
+    assert one_line_error(err) == (
+        f"quotebot: error: --corpus: {article} is a file, not a folder of articles"
+    )

@@ -100,8 +100,12 @@ def _fail(source: str, message: str) -> SettingsError:
 
 
 def _check_corpus(corpus: Path, source: str) -> None:
-    if not corpus.is_dir():
-        raise _fail(source, f"corpus directory not found: {corpus}")
+    # "not found" for a path that exists misled a user who gave one article (NU21-12).
+    if corpus.is_dir():
+        return
+    if corpus.exists():
+        raise _fail(source, f"{corpus} is a file, not a folder of articles")
+    raise _fail(source, f"corpus directory not found: {corpus}")
 
 
 def _check_model(model: str, source: str) -> None:
