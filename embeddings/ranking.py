@@ -357,11 +357,28 @@ def rank_among(
         return _in_article_order(index, pool, linear, max(prior, at_least))
     values = judge(index, topic, pool, x, linear, traits, language=language)
     probability = max(prior * answerability_probability(values), at_least)
-    if probability < prior and _topic_in_own_words(
-        index, traits, pool.ids[int(np.argmax(linear))], ids, topic
-    ):
+    best = pool.ids[int(np.argmax(linear))]
+    if probability < prior and _topic_in_own_words(index, traits, best, ids, topic):
         probability = prior
+    elif probability < TOPIC_IS_THE_TITLE and _topic_is_the_title(index, best, topic):
+        probability = TOPIC_IS_THE_TITLE
     return _ranking(pool, linear, float(_log_odds(probability)))
+
+
+# "What did Sydorenko say about the wetland park?", where he speaks in the article titled
+# "Wetland park approved" but his words do not name the park: related (between the default
+# QUOTEBOT_RELATED_BELOW 0.1 and QUOTEBOT_ABSTAIN_BELOW 0.3), not declined (NU21-3). Not
+# answered: "What did Polozov say about the banner?" reads the same, and his words in the
+# banner article are about Umerov's health.
+TOPIC_IS_THE_TITLE = 0.2
+
+
+def _topic_is_the_title(index: SentenceIndex, best: int, topic: str) -> bool:
+    """Whether every word of the topic is in the title of the article of sentence ``best``."""
+    document = index.documents[int(index.doc_of[best])]
+    language = normalise_language(document.language)
+    wanted = set(tokenize(topic, language))
+    return bool(wanted) and wanted <= set(tokenize(document.title or "", language))
 
 
 def _topic_in_own_words(

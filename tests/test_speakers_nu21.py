@@ -85,3 +85,30 @@ def test_what_the_headteacher_and_the_ecologist_said_is_answered_with_their_word
     ecologist = searcher.search("What did the ecologist say?", 3)
     assert ecologist.outcome == "answered"
     assert [quote.speaker for quote in ecologist.quotes] == ["Svitlana Bondar"]
+
+
+PARK = (
+    "The council unveiled a plan on Monday to turn forty hectares of drained farmland north "
+    "of the river into a protected wetland park.\n\n"
+    "The park will be paid for by a grant of 800,000 euros from the national environment "
+    "fund.\n\n"
+    "According to deputy mayor Andriy Sydorenko, the first paths will open to walkers next "
+    "spring.\n"
+)
+
+
+def test_what_someone_said_in_the_article_whose_title_is_the_topic_is_related() -> None:
+    # NU21-3: declined (0.08) although he speaks in the article titled with the topic; his
+    # words do not name the park, so they are shown as related, not as an answer: "What did
+    # Polozov say about the banner?" reads the same, and his words there are about health.
+    documents = [
+        Document(id="park", title="Wetland park plan wins support from ecologists", text=PARK),
+        Document(id="school", title="School roof repairs delayed again", text=SCHOOL),
+    ]
+    searcher = Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+    answer = searcher.search("What did Sydorenko say about the wetland park?", 3)
+    assert answer.outcome == "related"
+    assert answer.quotes[0].text.startswith("According to deputy mayor Andriy Sydorenko")
+    assert {quote.speaker for quote in answer.quotes} == {"Andriy Sydorenko"}
+    # A topic no title or passage of his names stays declined.
+    assert searcher.search("What did Sydorenko say about the harbour?", 3).outcome == "declined"
