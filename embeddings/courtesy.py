@@ -27,7 +27,7 @@ _REQUEST = (
     r"i(?:'d| would) like to know|i want to know|i wonder|tell me|please tell me)"
 )
 _OPENING = re.compile(
-    rf"^\s*(?:{_GREETING}(?:\s*[,!.:;—–-]+\s*|\s+(?={_WH}))"
+    rf"^\s*(?:{_GREETING}(?:\s*[,!.:;—–-]+\s*|\s+(?=(?:(?:and|so|also)\s+)?{_WH}))"
     rf"|{_REQUEST}\s*,?\s+(?={_WH})|(?:and|so|also)\s+(?={_WH}))",
     re.IGNORECASE,
 )
@@ -39,6 +39,6 @@ def without_courtesy(question: str) -> str:
     rest = question
     while (match := _OPENING.match(rest)) is not None and match.end() > 0:
         rest = rest[match.end() :]
-    if len(rest.split()) < 2:
+    if rest == question or len(rest.split()) < 2:
         return question
     return rest[:1].upper() + rest[1:] if rest[:1].islower() else rest
