@@ -49,7 +49,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 12: "First Last, an ecologist, did Y." before the quotation: a person by the apposition's
 #     noun; an apposition whose noun is no person ("an activist group") gives no title (NU19B-3).
 # 13: occupations head titles ("Headteacher Maria Levchenko", "an ecologist"), NU21-5.
-SPEAKERS_VERSION = b"speakers-13"
+# 14: '"...," Savchuk promised.' (promised, vowed, argued, ... after a quotation), NU21B-1.
+SPEAKERS_VERSION = b"speakers-14"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -65,7 +65,15 @@ _BOUND = (
     r"reminded|reminds|recalled|recalls|wrote|writes|warned|warns|claimed|declared|"
     r"announced|continued|concluded|replied|replies|answered|answers|responded|responds"
 )
-_VERB = rf"(?:{_SPEECH}|{_BOUND})"
+# Verbs that report speech only right after a quotation: '"We will close at eleven,"
+# Savchuk promised.' is his (NU21B-1). Not before one: "Franko argued that every village
+# needs a school" is an encyclopedia's account of his views, "X promised to build a road"
+# or "X was admitted to hospital" no speech at all.
+_AFTER_QUOTE_ONLY = (
+    r"promised|promises|vowed|vows|pledged|pledges|admitted|admits|argued|argues|"
+    r"complained|complains|urged|urges|confirmed|confirms|predicted|predicts"
+)
+_VERB = rf"(?:{_SPEECH}|{_BOUND}|{_AFTER_QUOTE_ONLY})"
 _REPORTING_VERB = rf"(?:(?:{_SPEECH})\b|(?:{_BOUND})(?=\s*(?:that\b|[:,\"“«])))"
 _OPENING = "\"“„«‘'"
 _CLOSING = "\"”»’'“"

@@ -112,3 +112,23 @@ def test_what_someone_said_in_the_article_whose_title_is_the_topic_is_related() 
     assert {quote.speaker for quote in answer.quotes} == {"Andriy Sydorenko"}
     # A topic no title or passage of his names stays declined.
     assert searcher.search("What did Sydorenko say about the harbour?", 3).outcome == "declined"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # NU21B-1: more verbs of speech right after a quotation ...
+        (
+            'Market trader Dmytro Savchuk runs a stall.\n\n"We will close at eleven sharp," '
+            "Savchuk promised.",
+            "Dmytro Savchuk",
+        ),
+        ('"The road is needed," argued Mayor Petro Koval.', "Petro Koval"),
+        ('"We will not give up," vowed Olena Marchuk.', "Olena Marchuk"),
+        # ... but not before one: an account of views, or no speech at all.
+        ("Mayor Petro Koval argued that the road is needed.", None),
+        ("Mayor Petro Koval promised to build a road.", None),
+    ],
+)
+def test_promised_vowed_argued_after_a_quotation(text: str, speaker: str | None) -> None:
+    assert speakers(text, split_sentences(text), "en")[-1] == speaker
