@@ -72,12 +72,17 @@ def test_a_pronoun_after_an_occupation_and_a_name(text: str, speaker: str | None
     assert speakers(text, split_sentences(text), "en")[-1] == speaker
 
 
+def _searcher(**articles: tuple[str, str]) -> Searcher:
+    """A searcher over articles given as id=(title, text)."""
+    documents = [Document(id=n, title=title, text=text) for n, (title, text) in articles.items()]
+    return Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+
+
 def test_what_the_headteacher_and_the_ecologist_said_is_answered_with_their_words() -> None:
-    documents = [
-        Document(id="school", title="School roof repairs delayed again", text=SCHOOL),
-        Document(id="park", title="Wetland park approved", text=WETLAND),
-    ]
-    searcher = Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+    searcher = _searcher(
+        school=("School roof repairs delayed again", SCHOOL),
+        park=("Wetland park approved", WETLAND),
+    )
     head = searcher.search("What did the headteacher say?", 3)
     assert head.outcome == "answered"
     assert {quote.speaker for quote in head.quotes} == {"Maria Levchenko"}
@@ -101,11 +106,10 @@ def test_what_someone_said_in_the_article_whose_title_is_the_topic_is_related() 
     # NU21-3: declined (0.08) although he speaks in the article titled with the topic; his
     # words do not name the park, so they are shown as related, not as an answer: "What did
     # Polozov say about the banner?" reads the same, and his words there are about health.
-    documents = [
-        Document(id="park", title="Wetland park plan wins support from ecologists", text=PARK),
-        Document(id="school", title="School roof repairs delayed again", text=SCHOOL),
-    ]
-    searcher = Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
+    searcher = _searcher(
+        park=("Wetland park plan wins support from ecologists", PARK),
+        school=("School roof repairs delayed again", SCHOOL),
+    )
     answer = searcher.search("What did Sydorenko say about the wetland park?", 3)
     assert answer.outcome == "related"
     assert answer.quotes[0].text.startswith("According to deputy mayor Andriy Sydorenko")
