@@ -223,6 +223,11 @@ def _is_role(word: str) -> bool:
     return lowered in _ROLES or (lowered.endswith("ist") and len(lowered) > 5)
 
 
+def _is_any_role(word: str) -> bool:
+    """A role ("lawyer", "ecologist") or an occupation written in lower case ("farmer")."""
+    return _is_role(word) or word in _LOWER_CASE_ROLES
+
+
 def _heads_title(words: Sequence[str], at: int, occupations: bool = True) -> bool:
     """Whether ``words[at]`` may be the head of a title phrase: an office ("mayor") anywhere,
     or, with ``occupations``, a role or occupation ("headteacher", "ecologist", "farmer")
@@ -236,7 +241,7 @@ def _heads_title(words: Sequence[str], at: int, occupations: bool = True) -> boo
         return True
     if not occupations or at > 2 or any(before in _OBJECT_OF for before in words[:at]):
         return False
-    return word in _LOWER_CASE_ROLES or _is_role(word)
+    return _is_any_role(word)
 
 
 def _is_name_word(word: str) -> bool:
@@ -333,9 +338,6 @@ def speakers(
     return result
 
 
-# Quotation marks for telling the speaker's own words from the article's account of them.
-# Single quotes are left out: ’ and ' are also apostrophes.
-_OPEN_MARKS = {"“": "”", "«": "»", "„": "“"}
 _QUOTED_SHARE = 0.5  # at least this much of a sentence in quotation marks: the speaker's words
 
 
@@ -358,16 +360,16 @@ def in_own_words(text: str, start: int, end: int) -> bool:
     quoted = 0
     for at in range(paragraph, end):
         char = text[at]
-        opening = char in _OPEN_MARKS or char == '"'
+        opening = char in _OPEN_MARKS
         if at == first and (closing is not None or opening):
             return True  # inside a quotation, or opening one: '"...," said X.'
         if closing is not None and char == closing:
             closing = None
         elif closing is None and opening:
-            closing = _OPEN_MARKS.get(char, '"')
+            closing = _OPEN_MARKS[char]
         elif at >= start and closing is not None and not char.isspace():
             quoted += 1
-    visible = sum(1 for char in sentence if not char.isspace() and char not in '"“”«»„')
+    visible = sum(1 for char in sentence if not char.isspace() and char not in _MARKS)
     return visible > 0 and quoted >= _QUOTED_SHARE * visible
 
 
@@ -425,6 +427,11 @@ def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
 # The opening marks a quotation that runs on over paragraphs may use, each with its closing
 # mark. Single quotes are left out: ’ and ' are also apostrophes.
 _RUN_ON_CLOSERS = {'"': '"', "“": "”", "«": "»"}
+# Quotation marks for telling the speaker's own words from the article's account of them:
+# those of a run-on quotation, and the low „ that opens one closed by “. Single quotes are
+# left out: ’ and ' are also apostrophes.
+_OPEN_MARKS = {**_RUN_ON_CLOSERS, "„": "“"}
+_MARKS = frozenset(_OPEN_MARKS) | frozenset(_OPEN_MARKS.values())
 
 
 def _run_on_quotations(
@@ -687,9 +694,7 @@ def _trailing_name(phrase: str) -> str | None:
         return None  # "the wife of Ivan Franko", "a spokesman for Mayor X": not the speaker
     if before and not cased_role and not _is_title(" ".join(before)):
         return None  # "Ilmi Umerov and hundreds of people": not a speaker phrase
-    if before and not (
-        before[-1][:1].isupper() or _is_role(before[-1]) or before[-1] in _LOWER_CASE_ROLES
-    ):
+    if before and not (before[-1][:1].isupper() or _is_any_role(before[-1])):
         return None  # "the lawyer representing X", "the actor playing X": X is not the title's
     if _clause_after_role(before):
         return None  # "the lawyer representing farmer X": X is the farmer, not the lawyer
@@ -701,11 +706,9 @@ def _clause_after_role(before: Sequence[str]) -> bool:
     role of a title phrase ("the lawyer representing farmer", "the actor playing coach"): the
     name after it is the object of a clause, not the title's holder. Words before the first
     role describe it ("human rights activist", "the former chief executive")."""
-    roles = [n for n, word in enumerate(before) if _is_role(word) or word in _LOWER_CASE_ROLES]
+    roles = [n for n, word in enumerate(before) if _is_any_role(word)]
     return bool(roles) and any(
-        word[:1].islower()
-        and word not in _TITLE_FILLER
-        and not (_is_role(word) or word in _LOWER_CASE_ROLES)
+        word[:1].islower() and word not in _TITLE_FILLER and not _is_any_role(word)
         for word in before[roles[0] + 1 :]
     )
 
@@ -750,7 +753,7 @@ def _names_someone_else(before: Sequence[str]) -> bool:
 
 def _is_title(phrase: str) -> bool:
     words = _WORD.findall(_DETERMINER.sub("", phrase))
-    return bool(words) and any(_is_role(w) or w in _LOWER_CASE_ROLES for w in words)
+    return bool(words) and any(_is_any_role(w) for w in words)
 
 
 def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str] | None:
@@ -774,7 +777,7 @@ def _title_words(phrase: str, strict: bool = False) -> tuple[frozenset[str], str
     if at is None:
         return None
     end = at + 1  # a compound title ends at its last role word: "chief executive"
-    while end < len(words) and (_is_role(words[end]) or words[end] in _LOWER_CASE_ROLES):
+    while end < len(words) and _is_any_role(words[end]):
         end += 1
     if strict and (at > 3 or (end < len(words) and words[end] != "of")):
         return None
@@ -790,11 +793,11 @@ def _title_heads(phrase: str) -> frozenset[str]:
     heads: set[str] = set()
     for part in phrase.split(","):
         tokens = _TITLE_TOKEN.findall(part)
+        words = [_POSSESSIVE.sub("", token).lower() for token in tokens]
         for at, token in enumerate(tokens):
-            word = _POSSESSIVE.sub("", token).lower()
             own = not _POSSESSIVE.search(token) and not _object_of_preposition(tokens[:at])
-            if own and _heads_title([_POSSESSIVE.sub("", t).lower() for t in tokens], at):
-                heads.add(_office(tokens, at, word))
+            if own and _heads_title(words, at):
+                heads.add(_office(tokens, at, words[at]))
     return frozenset(heads)
 
 
@@ -835,7 +838,7 @@ def _object_of_preposition(before: Sequence[str]) -> bool:
 
 def _is_determined(word: str) -> bool:
     """Whether a word may open the noun phrase after "to" ("the", "a", a role)."""
-    return word.lower() in {"the", "a", "an"} or _is_role(word) or word in _LOWER_CASE_ROLES
+    return word.lower() in {"the", "a", "an"} or _is_any_role(word)
 
 
 def _title_holder(phrase: str, people: _People) -> str | None:
@@ -974,7 +977,7 @@ def _after_role_of(before: str) -> bool:
         return False
     role = _POSSESSIVE.sub("", words[-2]).lower()
     # "People's Deputy of Ukraine Mustafa Dzhemilev": a capitalised title the name holds.
-    return (_is_role(role) or role in _LOWER_CASE_ROLES) and _names_someone_else(words)
+    return _is_any_role(role) and _names_someone_else(words)
 
 
 def _outside_quotes(sentence: str) -> str:
@@ -1056,7 +1059,7 @@ def _describes_person(apposition: str) -> bool:
         if word.lower() in _PHRASE_END:
             break
         head = _POSSESSIVE.sub("", word).lower()
-    return head is not None and (_is_role(head) or head in _LOWER_CASE_ROLES)
+    return head is not None and _is_any_role(head)
 
 
 def _title_before(before: str) -> str | None:
