@@ -375,10 +375,19 @@ TOPIC_IS_THE_TITLE = 0.2
 
 def _topic_is_the_title(index: SentenceIndex, best: int, topic: str) -> bool:
     """Whether every word of the topic is in the title of the article of sentence ``best``."""
+    wanted, title, _ = _topic_and_title(index, best, topic)
+    return bool(wanted) and wanted <= title
+
+
+def _topic_and_title(
+    index: SentenceIndex, best: int, topic: str
+) -> tuple[set[str], set[str], str]:
+    """The terms of the topic and of the title of sentence ``best``'s article, read in that
+    article's language (which it also returns)."""
     document = index.documents[int(index.doc_of[best])]
     language = normalise_language(document.language)
-    wanted = set(tokenize(topic, language))
-    return bool(wanted) and wanted <= set(tokenize(document.title or "", language))
+    title = set(tokenize(document.title or "", language))
+    return set(tokenize(topic, language)), title, language
 
 
 def _topic_in_own_words(
@@ -398,9 +407,7 @@ def _topic_in_own_words(
     name it were judged "related" or declined (NU18C-4, NU18D-3). Their own words naming the
     topic answer it as surely as the attribution is right.
     """
-    document = index.documents[int(index.doc_of[best])]
-    language = normalise_language(document.language)
-    wanted = set(tokenize(topic, language))
+    wanted, title, language = _topic_and_title(index, best, topic)
     if not wanted:
         return False
     theirs = {int(n) for n in ids.tolist()}
@@ -414,7 +421,6 @@ def _topic_in_own_words(
     if traits.leans[first] and traits.previous[first] >= 0:
         run.append(int(traits.previous[first]))
     found = passage_terms((index.sentences[n].text for n in run), language)
-    title = set(tokenize(document.title or "", language))
     return bool(wanted & found) and wanted - title <= found
 
 

@@ -414,7 +414,7 @@ class Searcher:
         before, after = self.index.neighbours(sentence_id)
         documents = self.index.documents
         document = documents[sentence.doc]
-        speaker = self.speaker(sentence_id)
+        speaker, reported = self._attribution(sentence_id)
         return Quote(
             text=sentence.text,
             score=score,
@@ -424,11 +424,20 @@ class Searcher:
             context_after=after.text if after else None,
             also_in=tuple(documents[doc] for doc in docs[1:]),
             speaker=speaker,
-            reported_speech=speaker is not None
-            and not in_own_words(document.text, sentence.start, sentence.end),
+            reported_speech=reported,
             start=sentence.start,
             end=sentence.end,
         )
+
+    def _attribution(self, sentence_id: int) -> tuple[str | None, bool]:
+        """The sentence's speaker, and whether it is the article's account of their words
+        (reported speech) rather than their words in quotation marks."""
+        speaker = self.speaker(sentence_id)
+        if speaker is None:
+            return None, False
+        sentence = self.index.sentences[sentence_id]
+        text = self.index.documents[sentence.doc].text
+        return speaker, not in_own_words(text, sentence.start, sentence.end)
 
     def speaker(self, sentence_id: int) -> str | None:
         """Who the article says spoke a sentence (None when it does not say).
@@ -498,8 +507,6 @@ class Searcher:
         ):
             high += 1
         sentences = list(self.index.sentences[low : high + 1])
+        speaker, reported = self._attribution(sentence_id)
         document = self.index.documents[doc]
-        focus = self.index.sentences[sentence_id]
-        speaker = self.speaker(sentence_id)
-        reported = speaker is not None and not in_own_words(document.text, focus.start, focus.end)
         return Passage(document, tuple(sentences), position, span, speaker, reported)
