@@ -36,17 +36,32 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.features import DATE, FEATURES, answer_type
+from embeddings.features import CLOCK_TIME, DATE, FEATURES, REASON, answer_type
 from embeddings.lexical import LexicalIndex, term_spans, tokenize
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
-# A date that answers "when": a year, a month, a day of the month or a century. The ranking's
-# broader sense of a date ("today", "years ago") says a sentence is about time, not when.
+# A date that answers "when": a year, a month, a day of the month, a century or a time of day
+# ("at eleven sharp"). The ranking's broader sense of a date ("today", "years ago") says a
+# sentence is about time, not when.
 _WHEN = re.compile(
     r"\b(1[0-9]\d\d|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)\b|\bcentur(y|ies)\b|\b(january|february"
-    r"|march|april|may|june|july|august|september|october|november|december)\b",
+    r"|march|april|may|june|july|august|september|october|november|december)\b|" + CLOCK_TIME,
+    re.IGNORECASE,
+)
+
+# "How old is Ilmi Umerov?" asks for an age, which any number does not give: the passage about
+# him held "for a week" and "2016", and the question was answered (NU22-1). An age is written
+# "71-year-old", "aged 71", "at the age of 71", "Maria Bondar, 71," or as a birth.
+_AGE_QUESTION = re.compile(
+    r"\bhow old\b|\bwhat(?:'s| is| was)? (?:the )?age\b|\bat what age\b"
+    r"|\b(?:his|her|their|\w+['’]s) age\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\b(?:aged?|age of)\s+\d{1,3}\b|,\s\d{1,3},|\bborn\b"
+    r"|\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\w-]*[- ]years?[- ]old\b",
     re.IGNORECASE,
 )
 
@@ -187,12 +202,17 @@ def answerability_features(
         unknown_terms = unknown_name = name_not_in_passage = 0.0
         passage_share = 1.0
     kind = answer_type(question)
-    if kind == DATE:
+    age = bool(_AGE_QUESTION.search(question))
+    if age:
+        found = any(_AGE.search(text) for text in passage)
+    elif kind == DATE:
         found = any(_WHEN.search(text) for text in passage)
     else:
         top = x[int(np.argmax(scores))]
         found = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")] > 0
-    type_missing = float(kind != 0 and not found)
+    # A "why" answer often gives its reason with no marker ("He resigned over the scandal."):
+    # a missing "because" says nothing about whether the passage answers.
+    type_missing = float((age or kind not in (0, REASON)) and not found)
     values[:] = (
         best,
         min(margin, 10.0),

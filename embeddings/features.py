@@ -67,10 +67,21 @@ def lexical_weight(dense_margin: float) -> float:
 _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
+# A time of day answers "what time" / "when" as a date does: "We will close at eleven sharp",
+# "at 5 pm", "at 19:30", "by midnight" (NU21B-4: the clock time in words had no kind at all).
+# A pattern source of alternatives: answerability's sense of "when" reads it too.
+_HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+CLOCK_TIME = (
+    r"\b\d{1,2}:\d\d\b|\b\d{1,2}(\.\d\d)?\s*(a\.m\.|p\.m\.|am\b|pm\b)"
+    r"|\bo['’]clock\b|\b(noon|midnight)\b"
+    rf"|\b(at|by|until|till|before|after|from|around)\s+({_HOURS})"
+    r"(?=\s+(sharp|thirty|fifteen|forty-five|in the (morning|afternoon|evening)|at night"
+    r"|tonight)\b|\s*[.,;!?]|\s+(and|to)\s)"
+)
 _DATE = re.compile(
     r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(" + "|".join(_MONTHS) + r")\b|\b\d{1,2}(st|nd|rd|th)\b"
     r"|\b(century|decade|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday"
-    r"|sunday|ago|year|years)\b",
+    r"|sunday|ago|year|years)\b|" + CLOCK_TIME,
     re.IGNORECASE,
 )
 # A duration or a frequency ("for a week", "every month", "until", "twice") is the number a
@@ -102,10 +113,28 @@ _LEANS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’]+")
+# A sentence that gives a reason, what a "why" question asks for: "Because the Crimean Tatars
+# are resisting the invaders most of all." (NU21-10, NU22-3: the reason came second, after the
+# sentences that only restate what the question asks about).
+_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|in order to|so that|so as to|the reasons?\b"
+    r"|caused by|thanks to|therefore|that is why|this is why|for this reason|in protest"
+    r"|in response to|on the grounds|since (?=\w+ (is|was|are|were|had|has|have|did)\b))",
+    re.IGNORECASE,
+)
 
 # The kind of answer a question asks for, from its wording.
-NAME, DATE, NUMBER, PERSON = 1, 2, 3, 4
+NAME, DATE, NUMBER, PERSON, REASON = 1, 2, 3, 4, 5
 _QUESTION_TYPES = (
+    (
+        re.compile(
+            r"^\W*why\b|\bwhy (did|do|does|is|are|was|were|has|have|had|would|should|could|can"
+            r"|will)\b|\b(what|which) (was|is|were|are) the (main )?reasons?\b|\bfor what reason\b"
+            r"|\bhow come\b",
+            re.I,
+        ),
+        REASON,
+    ),
     (re.compile(r"\bhow (many|much|long|old|big|large|heavy|far|often)\b", re.I), NUMBER),
     (re.compile(r"\bwhat (percentage|share|proportion|number|amount|age)\b", re.I), NUMBER),
     (
@@ -120,7 +149,7 @@ _QUESTION_TYPES = (
 
 
 def answer_type(question: str) -> int:
-    """PERSON, NAME, DATE, NUMBER, or 0 when the question's wording does not say."""
+    """PERSON, NAME, DATE, NUMBER, REASON, or 0 when the question's wording does not say."""
     for pattern, kind in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
@@ -133,6 +162,7 @@ class SentenceTraits:
 
     has_date: BoolArray
     has_number: BoolArray
+    has_reason: BoolArray  # gives a reason ("because", "due to"): what "why" asks for
     names: tuple[frozenset[str], ...]  # lower-cased capitalised words after the first
     full_names: tuple[frozenset[str], ...]  # lower-cased words of multi-word names
     leans: BoolArray  # starts with a pronoun or says "he said": it needs its neighbour
@@ -152,6 +182,7 @@ def sentence_traits(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits
     return SentenceTraits(
         has_date=np.array([bool(_DATE.search(t)) for t in texts], dtype=np.bool_),
         has_number=np.array([bool(_NUMBER.search(t)) for t in texts], dtype=np.bool_),
+        has_reason=np.array([bool(_REASON.search(t)) for t in texts], dtype=np.bool_),
         names=tuple(frozenset(w.lower() for w in _CAPITALISED.findall(t)) for t in texts),
         full_names=tuple(_full_names(t) for t in texts),
         leans=np.array([bool(_LEANS.search(t)) for t in texts], dtype=np.bool_),
@@ -217,6 +248,8 @@ def _type_matches(traits: SentenceTraits, ids: IntArray, kind: int, asked: set[s
         return traits.has_date[ids]
     if kind == NUMBER:
         return traits.has_number[ids]
+    if kind == REASON:
+        return traits.has_reason[ids]
     if kind == NAME:
         return np.array([bool(traits.names[i] - asked) for i in ids.tolist()], dtype=np.bool_)
     if kind == PERSON:

@@ -182,6 +182,7 @@ def traits_of(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits:
         whole,
         has_date=once.has_date[rows],
         has_number=once.has_number[rows],
+        has_reason=once.has_reason[rows],
         names=tuple(once.names[n] for n in rows.tolist()),
         full_names=tuple(once.full_names[n] for n in rows.tolist()),
         leans=once.leans[rows],

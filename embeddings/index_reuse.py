@@ -94,7 +94,7 @@ def reused_traits(live: LiveIndex, texts: Sequence[str], docs: Sequence[int]) ->
     old = live.traits
     count = len(texts)
     flags = {}
-    for name in ("has_date", "has_number", "leans"):
+    for name in ("has_date", "has_number", "has_reason", "leans"):
         values = np.zeros(count, dtype=np.bool_)
         values[known] = np.asarray(getattr(old, name))[rows[known]]
         values[new] = np.asarray(getattr(fresh, name), dtype=np.bool_)
@@ -113,6 +113,7 @@ def reused_traits(live: LiveIndex, texts: Sequence[str], docs: Sequence[int]) ->
     return SentenceTraits(
         has_date=flags["has_date"],
         has_number=flags["has_number"],
+        has_reason=flags["has_reason"],
         names=tuple(sets["names"]),
         full_names=tuple(sets["full_names"]),
         leans=flags["leans"],

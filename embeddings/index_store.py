@@ -67,7 +67,8 @@ logger = logging.getLogger(__name__)
 # 6: the HNSW graph numbers its own nodes (vectors-hnsw-nodes.npy), so a build can reuse it.
 # 7: each sentence's speaker computed at build (speakers.npy, speaker-*; speaker_table.py).
 # 8: the stored traits count durations ("for a week") as numbers (features.py, issue 8).
-FORMAT_VERSION = 8
+# 9: ... and times of day ("at eleven sharp") as dates; a fourth flag, a reason ("because").
+FORMAT_VERSION = 9
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"

@@ -35,7 +35,7 @@ class _Computed:
         self._lock = threading.Lock()
         self.flags = {
             name: np.full(count, _UNKNOWN, dtype=np.int8)
-            for name in ("has_date", "has_number", "leans")
+            for name in ("has_date", "has_number", "has_reason", "leans")
         }
         self.sets: dict[str, dict[int, frozenset[str]]] = {"names": {}, "full_names": {}}
 
@@ -48,7 +48,12 @@ class _Computed:
             traits = sentence_traits([self._text(n) for n in numbers], [0] * len(numbers))
             for name in ("names", "full_names"):
                 self.sets[name].update(zip(numbers, getattr(traits, name), strict=True))
-            for name in ("has_date", "has_number", "leans"):  # "leans" last: it marks done
+            for name in (
+                "has_date",
+                "has_number",
+                "has_reason",
+                "leans",
+            ):  # "leans" last: it marks done
                 self.flags[name][missing] = getattr(traits, name).astype(np.int8)
 
 
@@ -113,6 +118,7 @@ def lazy_traits(doc_of: IntArray, text: Callable[[int], str]) -> SentenceTraits:
     return SentenceTraits(
         has_date=_LazyFlags(computed, "has_date"),  # type: ignore[arg-type]
         has_number=_LazyFlags(computed, "has_number"),  # type: ignore[arg-type]
+        has_reason=_LazyFlags(computed, "has_reason"),  # type: ignore[arg-type]
         names=_LazySets(computed, "names", count),  # type: ignore[arg-type]
         full_names=_LazySets(computed, "full_names", count),  # type: ignore[arg-type]
         leans=_LazyFlags(computed, "leans"),  # type: ignore[arg-type]
@@ -132,7 +138,7 @@ def lazy_traits(doc_of: IntArray, text: Callable[[int], str]) -> SentenceTraits:
 TRAITS_FILE = "traits.npy"
 NAMES_FILE = "traits-names.bin"
 NAME_OFFSETS_FILE = "traits-names.npy"
-_DATE_BIT, _NUMBER_BIT, _LEANS_BIT = 1, 2, 4
+_DATE_BIT, _NUMBER_BIT, _LEANS_BIT, _REASON_BIT = 1, 2, 4, 8
 
 
 def save_traits(directory: Path, traits: SentenceTraits) -> None:
@@ -140,6 +146,7 @@ def save_traits(directory: Path, traits: SentenceTraits) -> None:
         np.asarray(traits.has_date, dtype=np.uint8) * _DATE_BIT
         + np.asarray(traits.has_number, dtype=np.uint8) * _NUMBER_BIT
         + np.asarray(traits.leans, dtype=np.uint8) * _LEANS_BIT
+        + np.asarray(traits.has_reason, dtype=np.uint8) * _REASON_BIT
     ).astype(np.uint8)
     np.save(directory / TRAITS_FILE, flags, allow_pickle=False)
     offsets = np.zeros(len(flags) + 1, dtype=np.int64)
@@ -194,6 +201,7 @@ def load_traits(directory: Path, doc_of: IntArray) -> SentenceTraits:
     return SentenceTraits(
         has_date=(flags & _DATE_BIT) != 0,
         has_number=(flags & _NUMBER_BIT) != 0,
+        has_reason=(flags & _REASON_BIT) != 0,
         names=_StoredSets(blob, offsets, 0),  # type: ignore[arg-type]
         full_names=_StoredSets(blob, offsets, 1),  # type: ignore[arg-type]
         leans=(flags & _LEANS_BIT) != 0,

@@ -63,6 +63,24 @@ def test_when_questions_need_a_date_not_just_a_word_about_time() -> None:
     assert _features("When was Umerov moved?", TEXTS[:1], [5.0])["type_missing"] == 0.0
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["How old is Ilmi Umerov?", "What is Ilmi Umerov's age?", "At what age did he die?"],
+)
+def test_an_age_needs_an_age_not_just_a_number(question: str) -> None:
+    """ "How old is Ilmi Umerov?" was answered (0.44) by a passage that held "for a week"
+    and a year but no age (NU22-1)."""
+    numbers = ["Ilmi Umerov was moved to a clinic on August 21, 2016, for a week."]
+    assert _features(question, numbers, [5.0])["type_missing"] == 1.0
+    for passage in ("Maria Bondar, 71, has lived here for forty years.", "He died aged 89."):
+        assert _features(question, [passage], [5.0])["type_missing"] == 0.0
+
+
+def test_a_why_question_is_not_judged_by_a_missing_because() -> None:
+    """A reason is often given without a marker ("He resigned over the scandal.")."""
+    assert _features("Why was Umerov moved?", TEXTS[:1], [5.0])["type_missing"] == 0.0
+
+
 def test_a_best_candidate_that_stands_alone_is_surer_than_one_among_equals() -> None:
     alone = _features("Who is the lawyer?", TEXTS[1:2], [9.0, 1.0, 1.0])
     among = _features("Who is the lawyer?", TEXTS[1:2], [9.0, 9.0, 9.0])
@@ -97,6 +115,7 @@ ISSUE_NEAR_SUBJECT = [
     "Who is the president of Ukraine?",
     "When was Ilmi Umerov born?",
     "What is the population of Tokyo?",
+    "How old is Ilmi Umerov?",  # NU22-1: answered 0.44 by a passage with no age
 ]
 ISSUE_ANSWERABLE = [
     "How many political prisoners are held in Crimea?",

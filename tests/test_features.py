@@ -11,6 +11,7 @@ from embeddings.features import (
     NAME,
     NUMBER,
     PERSON,
+    REASON,
     Pool,
     answer_type,
     context_cosine,
@@ -33,6 +34,10 @@ from embeddings.features import (
         ("Where did the activists hang the banner?", NAME),
         ("Which NGO took part?", NAME),
         ("What did the banner say?", 0),
+        ("Why are so many Crimean Tatars imprisoned?", REASON),
+        ("Why did Zarema end up with a fine instead of being locked up?", REASON),
+        ("What was the reason for the arrest?", REASON),
+        ("What time will the night market close?", DATE),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: int) -> None:
@@ -150,3 +155,38 @@ def test_a_sentence_that_leans_on_the_one_before_it_is_also_read_with_it() -> No
     assert features("Who took part?", traits, alone)[:, column].tolist() == pytest.approx(
         cosine.tolist()
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "has_date"),
+    [
+        # NU21B-4: "What time will the night market close?" found no time in its answer.
+        ('"We will close at eleven sharp," Savchuk promised.', True),
+        ("The market opens at nine.", True),
+        ("The meeting starts at 19:30 on Friday.", True),
+        ("Tea is served at 4 pm.", True),
+        ("The curfew begins at midnight.", True),
+        # ... but a number after "at" is not always a time, nor is a price.
+        ("The protest took place at two schools.", False),
+        ("He earns 3.50 a day.", False),
+    ],
+)
+def test_a_time_of_day_is_the_date_what_time_asks_for(text: str, has_date: bool) -> None:
+    assert sentence_traits([text], [0]).has_date.tolist() == [has_date]
+
+
+def test_a_why_question_finds_its_kind_in_a_sentence_that_gives_a_reason() -> None:
+    texts = [
+        "Most of the detainees are Crimean Tatars.",
+        "Because the Crimean Tatars are resisting the invaders most of all.",
+        "The fine was paid due to public pressure.",
+    ]
+    traits = sentence_traits(texts, [0, 0, 0])
+    assert traits.has_reason.tolist() == [False, True, True]
+    zeros = np.zeros(3, dtype=np.float32)
+    pool = Pool(np.arange(3, dtype=np.int64), zeros + 0.5, zeros, zeros, coverage=1.0)
+    x = features("Why are most detainees Crimean Tatars?", traits, pool)
+    assert x[:, FEATURES.index("type_in_sentence")].tolist() == [0.0, 1.0, 1.0]
+    # No "missing" penalty: a reason is often given without "because".
+    for name in ("number_missing", "date_missing", "person_missing"):
+        assert x[:, FEATURES.index(name)].sum() == 0
