@@ -358,11 +358,38 @@ def rank_among(
     values = judge(index, topic, pool, x, linear, traits, language=language)
     probability = max(prior * answerability_probability(values), at_least)
     best = pool.ids[int(np.argmax(linear))]
-    if probability < prior and _topic_in_own_words(index, traits, best, ids, topic):
+    naming = _naming_the_topic(index, traits, pool.ids, linear, ids, topic)
+    if probability < prior and naming is not None:
         probability = prior
+        # Their passage that names the topic goes first: 'Koval was asked whether his
+        # client would accept a settlement. "No. ...," he said.' came after his reported
+        # words on the flood, which say nothing of a settlement (NU22-8).
+        linear = linear.copy()
+        linear[naming] = linear.max() + 1.0
     elif probability < TOPIC_IS_THE_TITLE and _topic_is_the_title(index, best, topic):
         probability = TOPIC_IS_THE_TITLE
     return _ranking(pool, linear, float(_log_odds(probability)))
+
+
+# How many of a person's best sentences for a topic are read for a passage that names it.
+TOPIC_PASSAGES_READ = 20
+
+
+def _naming_the_topic(
+    index: SentenceIndex,
+    traits: SentenceTraits,
+    candidates: IntArray,
+    linear: FloatArray,
+    ids: IntArray,
+    topic: str,
+) -> int | None:
+    """The position in ``candidates`` of the best-ranked of the person's sentences whose
+    passage names the topic (``_topic_in_own_words``), among the first
+    ``TOPIC_PASSAGES_READ``; None when none does."""
+    for n in np.argsort(-linear, kind="stable")[:TOPIC_PASSAGES_READ].tolist():
+        if _topic_in_own_words(index, traits, int(candidates[n]), ids, topic):
+            return int(n)
+    return None
 
 
 # "What did Sydorenko say about the wetland park?", where he speaks in the article titled
@@ -395,7 +422,7 @@ def _topic_in_own_words(
 ) -> bool:
     """Whether the person's passage around ``best`` names the topic (every term of it but
     those of the article's title, and at least one): the run of their consecutive sentences
-    that holds it, and the sentence before when it leans on it ("The deputy mayor, Andriy
+    that holds it, and the sentence before when the run leans on it ("The deputy mayor, Andriy
     Boyko, defended the choice of Mostobud. "They offered the shortest construction time,"
     Boyko said."). The article's subject, its title's words, goes without saying ("Umerov's
     health" in an article about Umerov: "his health"), but the passage must name some of the
@@ -418,7 +445,10 @@ def _topic_in_own_words(
             run.append(at)
             at = int(step[at])
     first = min(run)
-    if traits.leans[first] and traits.previous[first] >= 0:
+    # A run that leans ("... ," he said.) leans on the sentence before its first, whichever of
+    # its sentences says so: 'Koval was asked whether his client would accept a settlement.
+    # "No. My client did the work ...," he said.' (NU22-8).
+    if any(traits.leans[n] for n in run) and traits.previous[first] >= 0:
         run.append(int(traits.previous[first]))
     found = passage_terms((index.sentences[n].text for n in run), language)
     return bool(wanted & found) and wanted - title <= found

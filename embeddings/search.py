@@ -44,7 +44,14 @@ from embeddings.speaker_questions import (
     matching_speakers,
     name_words,
 )
-from embeddings.speakers import in_own_words, offices_of, speakers, title_head, title_holder
+from embeddings.speakers import (
+    in_own_words,
+    offices_of,
+    qualified_otherwise,
+    speakers,
+    title_head,
+    title_holder,
+)
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
 
@@ -227,7 +234,8 @@ class Searcher:
         asked = asked_speaker(question)
         if asked is None:
             return ranking
-        spoken = self.spoken_by(self.speakers_named(asked.name, language))
+        holders = self.speakers_named(asked.name, language)
+        spoken = self.spoken_by(holders)
         named = len(self.index.lexical.containing(asked.name, language))
         if not named and not len(spoken) and looks_like_a_name(asked.name):
             # "What did Joe Biden say about Crimea?": the articles never name him, so nothing
@@ -259,7 +267,29 @@ class Searcher:
             # could not pay teachers", NU18B-1): search as any other question, without the
             # words of speakers who do not hold the title.
             return self._without_words_of_others_named(ranking, asked.name)
+        if len(holders) > 1 and not looks_like_a_name(asked.name):
+            return self._each_holder_first(among)
         return among
+
+    def _each_holder_first(self, ranking: Ranking) -> Ranking:
+        """The ranking with each holder's best sentence moved ahead of everyone's second:
+        "What did the mayor say?" asked of two towns' articles gave three sentences of the
+        mayor whose sentences say "mayor" and none of the other (NU22-7)."""
+        seen: set[str | None] = set()
+        first: list[int] = []
+        for n, sentence_id in enumerate(ranking.ids.tolist()):
+            speaker = self.speaker(sentence_id)
+            if speaker not in seen:
+                seen.add(speaker)
+                first.append(n)
+        order = np.r_[first, np.setdiff1d(np.arange(len(ranking.ids)), first)].astype(np.int64)
+        return Ranking(
+            ranking.ids[order],
+            ranking.fused[order],
+            ranking.dense[order],
+            ranking.lexical[order],
+            ranking.lexical_weight,
+        )
 
     def _without_words_of_others_named(self, ranking: Ranking, name: str) -> Ranking:
         """The ranking without the sentences (among its first ``OTHERS_CHECKED``) that are
@@ -271,7 +301,9 @@ class Searcher:
         - for a title ("the mayor"), of a known speaker whom that article gives another
           office and not this one, or who is not the one it gives this one: the deputy
           mayor's and the spokesman's words came first for "What did the mayor say?"
-          (NU18B-2), where the articles disagree on who the mayor is. A speaker the article
+          (NU18B-2), where the articles disagree on who the mayor is; or whom it gives the
+          office only of another place ("The mayor of Lysets" for "the mayor of Brodivka",
+          NU22-6). A speaker the article
           gives no office is kept: "the defendant's lawyer" is Umerov's lawyer, which the
           titles do not tell.
 
@@ -297,7 +329,9 @@ class Searcher:
                     continue
                 offices = offices_of(document.text, speaker, document.language)
                 keep[n] = speaker == holder or (
-                    holder is None and (not offices or office in offices)
+                    holder is None
+                    and (not offices or office in offices)
+                    and not qualified_otherwise(document.text, speaker, name, document.language)
                 )
         if keep.all():
             return ranking
@@ -340,8 +374,14 @@ class Searcher:
     def _title_holders(self, title: str, language: str | None) -> set[str | None]:
         """Who holds ``title`` in each article whose sentences carry all its words; None for
         an article that gives it to nobody (or to several): "the mayor" of a school article
-        that never names her is not the mayor another article names (NU18B-1)."""
+        that never names her is not the mayor another article names (NU18B-1). For a title
+        "of" a place ("the mayor of Brodivka"), the articles with a sentence that names the
+        office: one about Brodivka may say "Mayor Olha Kravets" and name the town elsewhere
+        (NU22-6)."""
         ids = self.index.lexical.containing(title, language)
+        office = title_head(title)
+        if office is not None and office != title:
+            ids = np.union1d(ids, self.index.lexical.containing(office, language))
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
         return {
             title_holder(document.text, title, document.language)

@@ -409,7 +409,83 @@ def title_holder(text: str, title: str, language: str | None = None) -> str | No
     if normalise_language(language) != "en":
         return None
     asked = _asked_title(title)
-    return None if asked is None else _people(text).holder_of(*asked)
+    if asked is None:
+        return None
+    people = _people(text)
+    holder = people.holder_of(*asked)
+    qualifiers = _qualifiers(asked) if _PLACE_OF.search(title) else frozenset()
+    if holder is not None or not qualifiers or not qualifiers <= _words_of(text):
+        return holder
+    # "the mayor of Brodivka" in an article about Brodivka that writes "Mayor Olha Kravets":
+    # the one holder of the office whose title names no other place or body (NU22-6).
+    unqualified = {
+        name
+        for name, titles in people.titles.items()
+        if any(
+            asked[1] in heads and not _proper_qualifiers(text, words, heads)
+            for words, heads in titles
+        )
+    }
+    return unqualified.pop() if len(unqualified) == 1 else None
+
+
+@lru_cache(maxsize=4096)  # asked of the same articles for each candidate of a question
+def qualified_otherwise(text: str, person: str, title: str, language: str | None = None) -> bool:
+    """Whether the article gives ``person`` the office of ``title`` only "of" somewhere else:
+    "The mayor of Lysets, Petro Savchenko" is not "the mayor of Brodivka" (NU22-6), though an
+    article about Lysets names no mayor of Brodivka."""
+    if normalise_language(language) != "en":
+        return False
+    asked = _asked_title(title)
+    if asked is None or not _qualifiers(asked):
+        return False
+    held = [
+        (words, heads)
+        for words, heads in _people(text).titles.get(person, ())
+        if asked[1] in heads
+    ]
+    return bool(held) and all(
+        _proper_qualifiers(text, words, heads) and not _qualifiers(asked) <= words
+        for words, heads in held
+    )
+
+
+# "the mayor of Brodivka", "the police chief in Lysets": a title of a place or a body. Not
+# "Umerov's lawyer": whose lawyer is the article's to say ("the defendant's lawyer"), and a
+# holder found by the office alone would be answered by the speaker's words only.
+_PLACE_OF = re.compile(r"\b(?:of|in|for|from|at)\s+(?:the\s+)?[A-Z]")
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+
+
+def _qualifiers(asked: tuple[frozenset[str], str]) -> frozenset[str]:
+    """The words of an asked title beyond its office: "brodivka" in "the mayor of Brodivka"."""
+    words, office = asked
+    return words - frozenset(office.split()) - _TITLE_FILLER
+
+
+def _proper_qualifiers(text: str, words: frozenset[str], heads: frozenset[str]) -> frozenset[str]:
+    """The words of a title the article gives someone that name a place or a body: written
+    capitalised and never in lower case ("Lysets" in "The mayor of Lysets"; not "company")."""
+    office_words = {part for head in heads for part in head.split()}
+    candidates = words - office_words - _TITLE_FILLER - _POSSESSIVE_PRONOUNS
+    proper = _proper_nouns(text)
+    return frozenset(word for word in candidates if word in proper)
+
+
+@lru_cache(maxsize=256)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in _WORD.findall(text))
+
+
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:])\s+([A-Z][a-z]+)\b")
+
+
+@lru_cache(maxsize=256)
+def _proper_nouns(text: str) -> frozenset[str]:
+    """Lower-cased words the article capitalises inside a sentence and never writes in lower
+    case: the names of places and bodies ("Lysets"), not a sentence's first word."""
+    capitalised = {word.lower() for word in _MID_SENTENCE_CAPITAL.findall(text)}
+    return frozenset(capitalised - {word for word in _WORD.findall(text) if word.islower()})
 
 
 def _paragraphs(text: str, spans: Sequence[Span]) -> list[list[int]]:
