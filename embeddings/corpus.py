@@ -186,6 +186,9 @@ def parse_article(path: Path, raw: bytes) -> Document:
     if suffix not in ARTICLE_SUFFIXES:
         raise CorpusError(f"{path}: not an article file (.md or .txt)")
     file_text = decode_article(path, raw)
+    if suffix == ".md" and not file_text.strip():
+        # A failed download or save (NU22-14): "missing front matter" pointed elsewhere.
+        raise CorpusError(f"{path}: the file is empty")
     if suffix == ".txt":
         body_offset = 0
         metadata: dict[str, str | None] = {"title": _title_from_name(path)}

@@ -44,7 +44,7 @@ from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import LexicalEvidence, tokenize
 from embeddings.lexical import lexical_evidence as postings_evidence
-from embeddings.markdown import is_markup_line
+from embeddings.markdown import is_markup_line, may_be_markup_line
 from embeddings.types import Sentence
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
@@ -289,7 +289,7 @@ HEADINGS_CHECKED = 20
 
 
 def not_headings(index: SentenceIndex, ids: IntArray, check: IntArray) -> BoolArray:
-    """Per id, False for a Markdown heading line or a line of hashtags (embeddings/markdown.py)
+    """Per id, False for a Markdown heading line, a line of hashtags or a bold line (markdown.py)
     among the positions ``check``: a heading is no answer, though it often carries the
     question's very words ("## Who paid for the park"). Its words still count in its
     neighbours' windows."""
@@ -301,7 +301,7 @@ def not_headings(index: SentenceIndex, ids: IntArray, check: IntArray) -> BoolAr
 
 def is_markup_sentence(index: SentenceIndex, sentence: Sentence) -> bool:
     """``markdown.is_markup_line`` for a sentence of the index."""
-    if not sentence.text.startswith("#"):  # cheap test first: the article is read only then
+    if not may_be_markup_line(sentence.text):  # cheap test first: the article is read then
         return False
     return is_markup_line(sentence.text, index.documents[sentence.doc].text, sentence.start)
 

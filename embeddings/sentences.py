@@ -6,7 +6,9 @@ knows abbreviations, initials, numbers and money), tuned where news text needs i
 
 * A blank line always ends a sentence, and a line with no final punctuation (a heading, a
   list item) is a sentence of its own; other line breaks are soft, so hard-wrapped text keeps
-  its sentences whole.
+  its sentences whole. A line that is bold as a whole (``**Could the flood be predicted?**``,
+  an interview's question or a subhead: ``markdown.is_bold_line``) is one sentence of its own
+  however many sentences it holds, so that it stays one line of markup, never a quote.
 * pysbd keeps everything between matching quotation marks in one sentence. That is right for
   ``he said: "Stop." and left`` but wrong for the quotation of several sentences that news
   articles are full of, so a quotation that itself contains a sentence boundary is split like
@@ -39,11 +41,13 @@ from pysbd.languages import LANGUAGE_CODES
 from pysbd.processor import Processor
 from pysbd.punctuation_replacer import replace_punctuation
 
+from embeddings.markdown import is_bold_line
+
 logger = logging.getLogger(__name__)
 
 # Bump the first part whenever a rule here changes the splitting of any text; the pysbd
 # version is part of it because a new pysbd can split differently too.
-SPLITTER_VERSION = f"3+pysbd{pysbd.__version__}"
+SPLITTER_VERSION = f"4+pysbd{pysbd.__version__}"  # 4: a bold line is one sentence
 
 # Characters that pysbd uses internally as placeholders; one in the input would be turned
 # into something else in pysbd's output, so they are masked (same length) before splitting.
@@ -224,7 +228,7 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     A line break is kept as a sentence boundary only after a line with no final punctuation
     (a heading or list item), unless the next line goes on in lower case, and before a list
-    item or Markdown heading.
+    item or Markdown heading; and always before and after a line that is bold as a whole.
     """
     lines = _stripped_pieces(text, _LINE_BREAK, start, end)
     blocks = [lines[0]]
@@ -240,6 +244,8 @@ def _ends_at_line_break(line: str, next_line: str) -> bool:
     """Whether the break between two lines of a paragraph ends a sentence by itself."""
     if _LIST_ITEM_OR_HEADING.match(next_line) or line.startswith("#"):
         return True
+    if is_bold_line(line) or is_bold_line(next_line):
+        return True
     if next_line[0].islower():
         return False
     if line[-1:] in _CLOSING_QUOTES and line[-2:-1] in ".!?…" and next_line[0] in _OPENING_QUOTES:
@@ -251,7 +257,7 @@ def _ends_at_line_break(line: str, next_line: str) -> bool:
 def _split_block(text: str, start: int, end: int, rules: type = _English) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end], a block that starts and ends with non-whitespace."""
     block = text[start:end]
-    if not _TERMINAL.search(block):
+    if not _TERMINAL.search(block) or is_bold_line(block):
         return [(start, end)]
     # Same length and same whitespace as the block, so offsets carry over unchanged.
     masked = _NON_SPACE_WHITESPACE.sub(" ", block.translate(_MASK))

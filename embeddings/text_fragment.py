@@ -31,11 +31,18 @@ def encode_text(text: str) -> str:
 # A Markdown heading, list item or block quote marker: the article file has it, the web page
 # the link opens does not, so a directive that began with it would never match.
 _MARKER = re.compile(MARKER)
+# Bold words ("The **mayor** said"): the page shows the words without the marks (NU22-12).
+# "__" inside a word ("snake__case") is no mark in Markdown; "**" is.
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
+
+
+def _unbolded(text: str) -> str:
+    return _BOLD.sub(lambda match: match.group(1) or match.group(2), text)
 
 
 def text_directive(sentence: str) -> str | None:
     """``text=...`` for a sentence, or None when it has no words."""
-    words = sentence.split()
+    words = _unbolded(sentence).split()
     while words and _MARKER.fullmatch(words[0]):
         words = words[1:]
     if not words:

@@ -11,6 +11,7 @@ import pytest
 
 from embeddings.corpus import corpus_files, decode_article, parse_article, read_corpus
 from embeddings.errors import CorpusError
+from tests.cli_runner import one_line_error, run_main
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO_ROOT / "corpus"
@@ -301,7 +302,9 @@ def test_file_without_read_permission(tmp_path: Path) -> None:
         (b"\xef\xbb\xbf---\ntitle: \xc3", r"not valid UTF-8 \(byte 0xc3 at position 14\)"),
         ("No front matter here.\n", "missing front matter"),
         ("\n---\ntitle: A\n---\nBody", "missing front matter"),
-        ("", "missing front matter"),
+        ("", "the file is empty$"),
+        (" \n\t\r\n", "the file is empty$"),
+        (b"\xef\xbb\xbf", "the file is empty$"),
         ("---\ntitle: A\nBody without end\n", "front matter is not closed"),
         ("---\ntitle: A\n", "front matter is not closed"),
         ("---\ntitle: A\nsource: [unclosed\n---\nBody", r"not valid YAML \(line 4: "),
@@ -366,6 +369,21 @@ def test_invalid_text_article(
 
     assert message.startswith(f"{tmp_path / name}: ")
     assert re.search(reason, message), message
+
+
+@pytest.mark.usefixtures("isolated_env")
+@pytest.mark.parametrize("content", [b"", b"\n  \n"])
+def test_an_empty_markdown_file_is_said_to_be_empty_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    """A 0-byte .md (a failed download or save) said "missing front matter" (NU22-14)."""
+    corpus = tmp_path / "empty"
+    corpus.mkdir()
+    write(corpus, "good.md", "---\ntitle: A\n---\n" + BODY)
+    empty = write(corpus, "empty.md", content)
+    code, out, err = run_main(capsys, "ask", "When is the next hearing?", "--corpus", str(corpus))
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == f"quotebot: error: {empty}: the file is empty"
 
 
 def test_first_invalid_file_stops_reading_and_is_named(tmp_path: Path) -> None:
