@@ -14,8 +14,10 @@ from dataclasses import replace
 import numpy as np
 
 from embeddings.encoder import Vectors, normalize_rows
-from embeddings.index import SentenceIndex
+from embeddings.index import SentenceIndex, build_index
 from embeddings.index_store import Manifest
+from embeddings.search import Searcher
+from embeddings.types import Document
 
 _WORD = re.compile(r"\w+")
 
@@ -73,3 +75,9 @@ def fake_manifest(index: SentenceIndex, **changes: object) -> Manifest:
         built_at="2026-11-22T00:00:00Z",
     )
     return replace(manifest, **changes)  # type: ignore[arg-type]
+
+
+def titled_searcher(**articles: tuple[str, str]) -> Searcher:
+    """A searcher with the hashing encoder over articles given as id=(title, text)."""
+    documents = [Document(id=n, title=title, text=text) for n, (title, text) in articles.items()]
+    return Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")

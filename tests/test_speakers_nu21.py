@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.index import build_index
-from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
 from embeddings.speakers import speakers, title_holder
-from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import titled_searcher
 
 SCHOOL = (
     "Repairs to the leaking roof of Riverside Primary School No. 3 have been postponed until "
@@ -72,14 +69,8 @@ def test_a_pronoun_after_an_occupation_and_a_name(text: str, speaker: str | None
     assert speakers(text, split_sentences(text), "en")[-1] == speaker
 
 
-def _searcher(**articles: tuple[str, str]) -> Searcher:
-    """A searcher over articles given as id=(title, text)."""
-    documents = [Document(id=n, title=title, text=text) for n, (title, text) in articles.items()]
-    return Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
-
-
 def test_what_the_headteacher_and_the_ecologist_said_is_answered_with_their_words() -> None:
-    searcher = _searcher(
+    searcher = titled_searcher(
         school=("School roof repairs delayed again", SCHOOL),
         park=("Wetland park approved", WETLAND),
     )
@@ -106,7 +97,7 @@ def test_what_someone_said_in_the_article_whose_title_is_the_topic_is_related() 
     # NU21-3: declined (0.08) although he speaks in the article titled with the topic; his
     # words do not name the park, so they are shown as related, not as an answer: "What did
     # Polozov say about the banner?" reads the same, and his words there are about health.
-    searcher = _searcher(
+    searcher = titled_searcher(
         park=("Wetland park plan wins support from ecologists", PARK),
         school=("School roof repairs delayed again", SCHOOL),
     )

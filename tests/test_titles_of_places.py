@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.index import build_index
-from embeddings.search import Searcher
 from embeddings.speakers import qualified_otherwise, title_holder
-from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import titled_searcher
 
 COUNCIL = (
     "Brodivka town council voted on Wednesday to rebuild the Sula dam.\n\n"
@@ -67,12 +64,6 @@ def test_the_mayor_of_another_place_is_not_the_mayor_asked_for() -> None:
     assert not qualified_otherwise(director, "Viktor Savchuk", "the director of Rivbud", "en")
 
 
-def _searcher(**articles: tuple[str, str]) -> Searcher:
-    """A searcher over articles given as id=(title, text)."""
-    documents = [Document(id=n, title=title, text=text) for n, (title, text) in articles.items()]
-    return Searcher(build_index(documents, HashingEncoder()), HashingEncoder(), "hashing")
-
-
 TOWNS = {
     "council": ("Brodivka council votes to rebuild the Sula dam", COUNCIL),
     "lysets": ("Downstream, Lysets buys pumps and asks who will pay", LYSETS),
@@ -80,7 +71,7 @@ TOWNS = {
 
 
 def test_the_mayor_of_a_town_is_answered_with_that_mayors_words_only() -> None:
-    searcher = _searcher(**TOWNS)
+    searcher = titled_searcher(**TOWNS)
     brodivka = searcher.search("What did the mayor of Brodivka say?", 3)
     assert brodivka.outcome == "answered"
     assert {quote.speaker for quote in brodivka.quotes} == {"Olha Kravets"}
@@ -89,12 +80,13 @@ def test_the_mayor_of_a_town_is_answered_with_that_mayors_words_only() -> None:
 
 
 def test_only_the_other_towns_article_still_gives_no_other_mayors_words() -> None:
-    answer = _searcher(lysets=TOWNS["lysets"]).search("What did the mayor of Brodivka say?", 3)
+    searcher = titled_searcher(lysets=TOWNS["lysets"])
+    answer = searcher.search("What did the mayor of Brodivka say?", 3)
     assert "Petro Savchenko" not in {quote.speaker for quote in answer.quotes}
 
 
 def test_two_holders_of_a_title_each_get_a_quote() -> None:
-    answer = _searcher(**TOWNS).search("What did the mayor say?", 3)
+    answer = titled_searcher(**TOWNS).search("What did the mayor say?", 3)
     assert answer.outcome == "answered"
     speakers = [quote.speaker for quote in answer.quotes]
     assert set(speakers[:2]) == {"Olha Kravets", "Petro Savchenko"}, speakers
@@ -102,7 +94,7 @@ def test_two_holders_of_a_title_each_get_a_quote() -> None:
 
 def test_a_topic_in_the_question_put_to_the_speaker_is_their_words_topic() -> None:
     # The topic is named only in the sentence before his quotation, which ends "he said".
-    searcher = _searcher(trial=("Dam contractor Rivbud goes on trial", TRIAL), **TOWNS)
+    searcher = titled_searcher(trial=("Dam contractor Rivbud goes on trial", TRIAL), **TOWNS)
     answer = searcher.search("What did Koval say about a settlement?", 3)
     assert answer.outcome == "answered"
     assert answer.quotes[0].speaker == "Andriy Koval"
