@@ -37,7 +37,7 @@ from embeddings.index_store import (
     read_manifest,
 )
 from embeddings.language import normalise as normalise_language
-from embeddings.lazy_traits import NAME_OFFSETS_FILE, NAMES_FILE, neighbours_of
+from embeddings.lazy_traits import FLAG_NAMES, NAME_OFFSETS_FILE, NAMES_FILE, neighbours_of
 from embeddings.lexical import KnownTokens
 from embeddings.vector_store import VectorStore
 
@@ -94,7 +94,7 @@ def reused_traits(live: LiveIndex, texts: Sequence[str], docs: Sequence[int]) ->
     old = live.traits
     count = len(texts)
     flags = {}
-    for name in ("has_date", "has_number", "has_reason", "leans"):
+    for name in FLAG_NAMES:
         values = np.zeros(count, dtype=np.bool_)
         values[known] = np.asarray(getattr(old, name))[rows[known]]
         values[new] = np.asarray(getattr(fresh, name), dtype=np.bool_)

@@ -25,6 +25,9 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _UNKNOWN, _NO, _YES = -1, 0, 1
+# The per-sentence flags of ``SentenceTraits``; "leans" last: a lazy view sets it last, to mark
+# a sentence done.
+FLAG_NAMES = ("has_date", "has_number", "has_reason", "leans")
 
 
 class _Computed:
@@ -33,10 +36,7 @@ class _Computed:
     def __init__(self, count: int, text: Callable[[int], str]) -> None:
         self._text = text
         self._lock = threading.Lock()
-        self.flags = {
-            name: np.full(count, _UNKNOWN, dtype=np.int8)
-            for name in ("has_date", "has_number", "has_reason", "leans")
-        }
+        self.flags = {name: np.full(count, _UNKNOWN, dtype=np.int8) for name in FLAG_NAMES}
         self.sets: dict[str, dict[int, frozenset[str]]] = {"names": {}, "full_names": {}}
 
     def ensure(self, ids: IntArray) -> None:
@@ -48,12 +48,7 @@ class _Computed:
             traits = sentence_traits([self._text(n) for n in numbers], [0] * len(numbers))
             for name in ("names", "full_names"):
                 self.sets[name].update(zip(numbers, getattr(traits, name), strict=True))
-            for name in (
-                "has_date",
-                "has_number",
-                "has_reason",
-                "leans",
-            ):  # "leans" last: it marks done
+            for name in FLAG_NAMES:
                 self.flags[name][missing] = getattr(traits, name).astype(np.int8)
 
 

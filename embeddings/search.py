@@ -46,6 +46,7 @@ from embeddings.speaker_questions import (
 )
 from embeddings.speakers import (
     in_own_words,
+    names_a_place,
     offices_of,
     qualified_otherwise,
     speakers,
@@ -380,7 +381,7 @@ class Searcher:
         (NU22-6)."""
         ids = self.index.lexical.containing(title, language)
         office = title_head(title)
-        if office is not None and office != title:
+        if office is not None and names_a_place(title):
             ids = np.union1d(ids, self.index.lexical.containing(office, language))
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
         return {

@@ -413,7 +413,7 @@ def title_holder(text: str, title: str, language: str | None = None) -> str | No
         return None
     people = _people(text)
     holder = people.holder_of(*asked)
-    qualifiers = _qualifiers(asked) if _PLACE_OF.search(title) else frozenset()
+    qualifiers = _qualifiers(asked) if names_a_place(title) else frozenset()
     if holder is not None or not qualifiers or not qualifiers <= _words_of(text):
         return holder
     # "the mayor of Brodivka" in an article about Brodivka that writes "Mayor Olha Kravets":
@@ -437,7 +437,8 @@ def qualified_otherwise(text: str, person: str, title: str, language: str | None
     if normalise_language(language) != "en":
         return False
     asked = _asked_title(title)
-    if asked is None or not _qualifiers(asked):
+    qualifiers = frozenset() if asked is None else _qualifiers(asked)
+    if asked is None or not qualifiers:
         return False
     held = [
         (words, heads)
@@ -445,8 +446,7 @@ def qualified_otherwise(text: str, person: str, title: str, language: str | None
         if asked[1] in heads
     ]
     return bool(held) and all(
-        _proper_qualifiers(text, words, heads) and not _qualifiers(asked) <= words
-        for words, heads in held
+        _proper_qualifiers(text, words, heads) and not qualifiers <= words for words, heads in held
     )
 
 
@@ -454,6 +454,14 @@ def qualified_otherwise(text: str, person: str, title: str, language: str | None
 # "Umerov's lawyer": whose lawyer is the article's to say ("the defendant's lawyer"), and a
 # holder found by the office alone would be answered by the speaker's words only.
 _PLACE_OF = re.compile(r"\b(?:of|in|for|from|at)\s+(?:the\s+)?[A-Z]")
+
+
+def names_a_place(title: str) -> bool:
+    """Whether an asked title is "of" a place or a body ("the mayor of Brodivka"): its holder
+    may be found by the office alone, in an article that names the place."""
+    return bool(_PLACE_OF.search(title))
+
+
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 
 
