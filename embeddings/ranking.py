@@ -276,6 +276,9 @@ def rank(
     linear, x = linear_scores(question, pool, traits)
     keep = not_headings(index, pool.ids, np.argsort(-linear, kind="stable")[:HEADINGS_CHECKED])
     if not keep.all():
+        pool, linear, x, keep = _answers_in_place_of_questions(
+            index, traits, pool, linear, x, keep
+        )
         pool, linear, x = _kept(pool, keep), linear[keep], x[keep]
     values = judge(index, question, pool, x, linear, traits, language=language)
     return _ranking(pool, linear, logit(values))
@@ -297,6 +300,87 @@ def not_headings(index: SentenceIndex, ids: IntArray, check: IntArray) -> BoolAr
     for n in check.tolist():
         keep[n] = not is_markup_sentence(index, index.sentences[int(ids[n])])
     return keep
+
+
+def _answers_in_place_of_questions(
+    index: SentenceIndex,
+    traits: SentenceTraits,
+    pool: Pool,
+    linear: FloatArray,
+    x: FloatArray,
+    keep: BoolArray,
+) -> tuple[Pool, FloatArray, FloatArray, BoolArray]:
+    """The pool with each markup line that asks a question (an interview's ``**Why did the
+    talks break down?**``, a FAQ's ``## Who pays?``) replaced by the answer under it
+    (``_answer_under``), which takes its place and its evidence; returned with the scores,
+    features and which candidates to keep.
+
+    The question line is the question the sentences under it answer, and a reader who asks it
+    in its words wants them; the answer itself seldom shares a word with it ("Northsea wanted
+    to cut night-shift pay by a fifth ..."), so it ranked third and the question was declined
+    (NU22B-1). Where the answer is a candidate that ranks better on its own, it stays where
+    it is. A heading that asks nothing ("## The fines") only lends its words to its
+    neighbours' windows.
+    """
+    rows = list(range(len(pool.ids)))  # per candidate, the row of evidence it takes
+    ids, scores, kept = pool.ids.tolist(), linear.tolist(), keep.tolist()
+    at = {n: position for position, n in enumerate(ids)}
+    for position in np.flatnonzero(~keep).tolist():
+        line = index.sentences[int(pool.ids[position])].text
+        answer = _answer_under(index, traits, int(pool.ids[position])) if _asks(line) else []
+        for step, below in enumerate(answer):
+            score = float(linear[position]) - 1e-3 * step  # in the article's order
+            other = at.get(below)
+            if other is not None and kept[other]:
+                if scores[other] >= score:
+                    break
+                kept[other] = False
+            if step == 0:
+                ids[position], scores[position], kept[position] = below, score, True
+            else:
+                rows.append(position)
+                ids.append(below)
+                scores.append(score)
+                kept.append(True)
+            at[below] = len(ids) - 1 if step else position
+    take = np.array(rows, dtype=np.int64)
+    context = None if pool.context_cosine is None else pool.context_cosine[take]
+    moved = replace(
+        pool,
+        ids=np.array(ids, dtype=pool.ids.dtype),
+        cosine=pool.cosine[take],
+        lexical_sentence=pool.lexical_sentence[take],
+        lexical_window=pool.lexical_window[take],
+        context_cosine=context,
+    )
+    return moved, np.array(scores, dtype=np.float32), x[take], np.array(kept, dtype=np.bool_)
+
+
+# An answer under a question line shorter than this many words ("Partly.", "No.") is shown
+# with the sentence after it in its paragraph: alone it answers nothing a reader can check.
+SHORT_ANSWER_WORDS = 5
+
+
+def _answer_under(index: SentenceIndex, traits: SentenceTraits, line: int) -> list[int]:
+    """The sentences that answer the question line ``line``: the one under it, and the next
+    of its paragraph when that one is short; none when markup follows."""
+    first = int(traits.following[line])
+    if first < 0 or is_markup_sentence(index, index.sentences[first]):
+        return []
+    answer = [first]
+    after = int(traits.following[first])
+    sentence = index.sentences[first]
+    if after >= 0 and len(sentence.text.split()) < SHORT_ANSWER_WORDS:
+        following = index.sentences[after]
+        gap = index.documents[sentence.doc].text[sentence.end : following.start]
+        if "\n" not in gap and not is_markup_sentence(index, following):
+            answer.append(after)
+    return answer
+
+
+def _asks(markup_line: str) -> bool:
+    """Whether a markup line is a question: its words, without the marks, end in "?"."""
+    return markup_line.rstrip().rstrip("*_#").rstrip().endswith("?")
 
 
 def is_markup_sentence(index: SentenceIndex, sentence: Sentence) -> bool:

@@ -166,6 +166,38 @@ def test_the_words_of_a_bold_line_still_count_for_the_sentence_under_it() -> Non
     assert texts[0].startswith("On the Sula there are about 70"), texts
 
 
+STRIKE_INTERVIEW = (
+    "Around 900 dockworkers at the port of Harwick walked out on Monday after talks on pay "
+    "broke down.\n\n"
+    "**Why did the talks break down?**\n\n"
+    "Northsea wanted to cut night-shift pay by a fifth. We could not sign that.\n\n"
+    "## The pickets\n\n"
+    "Pickets stood at the gates all night.\n"
+)
+
+
+def test_a_question_line_is_answered_by_the_sentence_under_it() -> None:
+    """Asked in the words of an interview's bold question, the answer under it comes first,
+    though it shares no word with the question (NU22B-1: it was third, and declined)."""
+    answer = _searcher(STRIKE_INTERVIEW).search("Why did the talks break down?", 3)
+    texts = [quote.text for quote in answer.quotes]
+    assert texts[0].startswith("Northsea wanted to cut night-shift pay"), texts
+    assert not any(text.startswith("**") for text in texts), texts
+
+
+def test_a_heading_that_asks_nothing_lends_only_its_words() -> None:
+    """ "## The pickets" is no question: the sentence under it is ranked on its own evidence,
+    never in the heading's place, and the heading is not quoted."""
+    texts = _texts(_searcher(STRIKE_INTERVIEW), "the pickets", 5)
+    assert "## The pickets" not in texts
+    assert texts.count("Pickets stood at the gates all night.") == 1, texts
+
+
+def test_the_sentence_under_a_question_line_is_quoted_once() -> None:
+    texts = _texts(_searcher(STRIKE_INTERVIEW), "Why did the talks break down? Northsea pay", 5)
+    assert len(texts) == len(set(texts)), texts
+
+
 def test_an_article_of_one_bold_line_gets_no_quote_from_it() -> None:
     searcher = _searcher("**The dam failed at 3 a.m.**\n", INTERVIEW)
     texts = _texts(searcher, "When did the dam fail?", 20)
@@ -226,3 +258,21 @@ def test_ask_on_an_interview_corpus_quotes_the_answer_not_the_bold_question(
     out, err = capsys.readouterr()
     assert status == 0, err
     assert "**" not in out and "__What" not in out, out
+
+
+@pytest.mark.integration
+def test_ask_in_the_words_of_a_bold_question_is_answered_by_the_text_under_it(
+    tmp_path: Path, isolated_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NU22B-1: "Why did the talks break down?" was declined (0.07) on an interview that asks
+    it in bold and answers it in the next line, with the answer third."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "strike-interview.md").write_text(FRONT_MATTER + STRIKE_INTERVIEW, encoding="utf-8")
+    (corpus / "brodivka-flood.md").write_text(FLOOD, encoding="utf-8")
+    status = main(["ask", "--json", "Why did the talks break down?", "--corpus", str(corpus)])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    answer = json.loads(out)
+    assert answer["outcome"] == "answered", answer
+    assert answer["quotes"][0]["text"].startswith("Northsea wanted to cut night-shift pay"), answer
