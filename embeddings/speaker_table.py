@@ -50,7 +50,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     noun; an apposition whose noun is no person ("an activist group") gives no title (NU19B-3).
 # 13: occupations head titles ("Headteacher Maria Levchenko", "an ecologist"), NU21-5.
 # 14: '"...," Savchuk promised.' (promised, vowed, argued, ... after a quotation), NU21B-1.
-SPEAKERS_VERSION = b"speakers-14"
+# 15: "Margaret Dunne, 64, ..." before '"...," she said.': an age makes the name a person.
+SPEAKERS_VERSION = b"speakers-15"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -123,6 +123,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 # Compiled once: these run for every sentence or name of a quoted article.
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
+# An age in apposition ("Margaret Dunne, 64, has driven a crane ...", "Maria Bondar, aged 71,"):
+# news gives an age to a person, never to a place or a group (NU22B-7, NU22-11).
+_AGE_APPOSITION = re.compile(r",\s+(?:aged\s+)?(?:[1-9]\d?|1[01]\d),")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NUMBER_ABBREVIATION = re.compile(r"\b(No|Nos|no)\.(?=\s*\d)")
@@ -1109,7 +1112,7 @@ def _people(text: str) -> _People:
             described = None
         if " " in run:
             people.full_names.add(run)
-            if described is not None:
+            if described is not None or _AGE_APPOSITION.match(after):
                 people.described.add(run)
         elif described is not None and _is_title(described):
             people.introduced.add(run)

@@ -483,3 +483,22 @@ def test_the_searcher_names_the_same_speakers_whatever_order_sentences_are_quote
         for sentence_id in order:
             sentence = fake_index.sentences[sentence_id]
             assert searcher.speaker(sentence_id) == expected[sentence.doc][sentence.position]
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Margaret Dunne, 64, has driven a crane at Harwick for thirty years.",
+        "Maria Bondar, aged 71, left her house on Wednesday.",
+    ],
+)
+def test_a_name_given_an_age_is_a_person_for_the_next_she_said(intro: str) -> None:
+    """NU22B-7: "Name, 64, ..." then '"...," she said.' got no speaker; news gives an age to
+    a person, never to a place."""
+    name = intro.split(",")[0]
+    assert _who(intro + ' "I have never seen the quay this quiet," she said.') == [None, name]
+
+
+def test_a_number_after_a_place_does_not_make_it_a_person() -> None:
+    text = 'Crews reached Lower Sula, 12 kilometres away, by noon. "It is gone," she said.'
+    assert _who(text) == [None, None]
