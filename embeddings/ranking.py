@@ -15,6 +15,7 @@ share), kept as the baseline the benchmarks compare with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -33,8 +34,10 @@ from embeddings.answerability import (
 )
 from embeddings.features import (
     FEATURES,
+    REASON,
     Pool,
     SentenceTraits,
+    answer_type,
     context_cosine,
     features,
 )
@@ -280,6 +283,8 @@ def rank(
             index, traits, pool, linear, x, keep
         )
         pool, linear, x = _kept(pool, keep), linear[keep], x[keep]
+    if answer_type(question) == REASON:
+        pool, linear, x = _reasons_after(index, traits, pool, linear, x)
     values = judge(index, question, pool, x, linear, traits, language=language)
     return _ranking(pool, linear, logit(values))
 
@@ -322,13 +327,74 @@ def _answers_in_place_of_questions(
     it is. A heading that asks nothing ("## The fines") only lends its words to its
     neighbours' windows.
     """
+    placed = [
+        (position, _answer_under(index, traits, int(pool.ids[position])))
+        for position in np.flatnonzero(~keep).tolist()
+        if _asks(index.sentences[int(pool.ids[position])].text)
+    ]
+    return _placed(pool, linear, x, keep, placed)
+
+
+def _reasons_after(
+    index: SentenceIndex,
+    traits: SentenceTraits,
+    pool: Pool,
+    linear: FloatArray,
+    x: FloatArray,
+) -> tuple[Pool, FloatArray, FloatArray]:
+    """For a "why" question: the pool with the reason that follows one of the best
+    candidates ("Because the Crimean Tatars are resisting the invaders most of all.", after
+    "Why is that?") placed right after it, so that the quote is both.
+
+    Such a reason leans on the sentence before for what it explains and shares few of the
+    question's words, so it ranked fourth among sentences that only restate what the
+    question asks about (NU21-10, NU22-3, NU22B-3). A weight for the reason kind in the
+    learned ranking was fitted near 0 on SQuAD and SelQA (docs/evaluation.md): there "because"
+    is anywhere; a sentence that opens with it is the answer to the one before.
+    """
+    placed = []
+    for position in np.argsort(-linear, kind="stable")[:REASONS_READ].tolist():
+        run, at = [], int(traits.following[int(pool.ids[position])])
+        if at >= 0 and _RHETORICAL.fullmatch(index.sentences[at].text):
+            run, at = [at], int(traits.following[at])
+        if at >= 0 and _OPENS_WITH_REASON.match(index.sentences[at].text):
+            placed.append((position, [*run, at]))
+    if not placed:
+        return pool, linear, x
+    keep = np.ones(len(pool.ids), dtype=np.bool_)
+    pool, linear, x, keep = _placed(pool, linear, x, keep, placed, after=True)
+    return _kept(pool, keep), linear[keep], x[keep]
+
+
+# The best candidates of a "why" question read for a reason in the sentence after them.
+REASONS_READ = 3
+_OPENS_WITH_REASON = re.compile(
+    r"[\W]*(?:because|(?:this|that|it) is because|(?:this|that|it) was because|the reasons? "
+    r"(?:is|was|are|were)\b)",
+    re.IGNORECASE,
+)
+# "Why is that?", "Why?", "Why so?": the speaker asks the question and answers it.
+_RHETORICAL = re.compile(r"\W*why\b[^.!?]{0,30}\?\W*", re.IGNORECASE)
+
+
+def _placed(
+    pool: Pool,
+    linear: FloatArray,
+    x: FloatArray,
+    keep: BoolArray,
+    placed: Sequence[tuple[int, Sequence[int]]],
+    after: bool = False,
+) -> tuple[Pool, FloatArray, FloatArray, BoolArray]:
+    """The pool with, for each ``(position, ids)`` of ``placed``, the sentences ``ids``
+    scored as the candidate at ``position`` (just below it, in their order) with its
+    evidence; ``after``: below the candidate, which stays, otherwise in its place (it is not
+    kept). A sentence already a candidate that scores better stays where it is, and so do
+    the ones after it. Returns the scores, features and which candidates to keep too."""
     rows = list(range(len(pool.ids)))  # per candidate, the row of evidence it takes
     ids, scores, kept = pool.ids.tolist(), linear.tolist(), keep.tolist()
     at = {n: position for position, n in enumerate(ids)}
-    for position in np.flatnonzero(~keep).tolist():
-        line = index.sentences[int(pool.ids[position])].text
-        answer = _answer_under(index, traits, int(pool.ids[position])) if _asks(line) else []
-        for step, below in enumerate(answer):
+    for position, sentences in placed:
+        for step, below in enumerate(sentences, start=int(after)):
             score = float(linear[position]) - 1e-3 * step  # in the article's order
             other = at.get(below)
             if other is not None and kept[other]:
@@ -337,12 +403,13 @@ def _answers_in_place_of_questions(
                 kept[other] = False
             if step == 0:
                 ids[position], scores[position], kept[position] = below, score, True
-            else:
-                rows.append(position)
-                ids.append(below)
-                scores.append(score)
-                kept.append(True)
-            at[below] = len(ids) - 1 if step else position
+                at[below] = position
+                continue
+            rows.append(position)
+            ids.append(below)
+            scores.append(score)
+            kept.append(True)
+            at[below] = len(ids) - 1
     take = np.array(rows, dtype=np.int64)
     context = None if pool.context_cosine is None else pool.context_cosine[take]
     moved = replace(

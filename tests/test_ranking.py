@@ -119,3 +119,49 @@ def test_a_how_long_question_gets_the_sentence_with_the_duration_first(
     assert "for a week" in answer.quotes[0].text
     headline = searcher.search("How many political prisoners are held in Crimea?")
     assert "67 people" in headline.quotes[0].text
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why are so many Crimean Tatars imprisoned?",
+        "Why are Crimean Tatars most of the people detained?",
+    ],
+)
+def test_a_why_question_shows_the_reason_that_follows_the_best_sentence(
+    real_index_dir: Path, question: str
+) -> None:
+    """ "Why is that? Because the Crimean Tatars are resisting ..." answers the sentence before
+    it and shares few of the question's words: it was the fourth quote (NU22-3, NU22B-3). It is
+    now shown with the sentence it explains, as one quote."""
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    first = searcher.search(question).quotes[0].text
+    assert "Why is that? Because the Crimean Tatars are resisting" in first, first
+    assert first.startswith("If Crimean Tatars make up 13%"), first
+
+
+def _interview_searcher(text: str) -> Searcher:
+    encoder = HashingEncoder()
+    document = Document(id="a", title="Strike", text=text)
+    return Searcher(build_index([document], encoder), encoder)
+
+
+def test_a_reason_that_opens_the_next_sentence_is_shown_with_the_best_sentence() -> None:
+    searcher = _interview_searcher(
+        "Dockers walked out of the port of Harwick on Monday. Why is that? Because the operator "
+        "cut night pay by a fifth. Dockers at the port of Harwick load 900 ships a year. The "
+        "port of Harwick is the largest port on the coast. Dockers walked out of the port once "
+        "before, in 1998.\n"
+    )
+    answer = searcher.search("Why did dockers walk out of the port of Harwick?", 3)
+    first = answer.quotes[0].text
+    assert first == (
+        "Dockers walked out of the port of Harwick on Monday. Why is that? Because the operator "
+        "cut night pay by a fifth."
+    ), [quote.text for quote in answer.quotes]
+    plain = searcher.search("When did dockers walk out of the port of Harwick?", 3)
+    assert "Because the operator" not in plain.quotes[0].text
