@@ -36,7 +36,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.features import CLOCK_TIME, DATE, FEATURES, REASON, answer_type
+from embeddings.features import (
+    CLOCK_TIME,
+    DATE,
+    FEATURES,
+    REASON,
+    answer_type,
+    without_quotations,
+)
 from embeddings.lexical import LexicalIndex, term_spans, tokenize
 
 FloatArray = npt.NDArray[np.float32]
@@ -202,7 +209,7 @@ def answerability_features(
         unknown_terms = unknown_name = name_not_in_passage = 0.0
         passage_share = 1.0
     kind = answer_type(question)
-    age = bool(_AGE_QUESTION.search(question))
+    age = bool(_AGE_QUESTION.search(without_quotations(question)))
     if age:
         found = any(_AGE.search(text) for text in passage)
     elif kind == DATE:

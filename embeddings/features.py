@@ -149,11 +149,29 @@ _QUESTION_TYPES = (
 
 
 def answer_type(question: str) -> int:
-    """PERSON, NAME, DATE, NUMBER, REASON, or 0 when the question's wording does not say."""
+    """PERSON, NAME, DATE, NUMBER, REASON, or 0 when the question's wording does not say.
+
+    Words inside quotation marks are what someone said, not the question's: 'Who said "I'll
+    believe it when I taste it"?' asks for a person, not a date (NU23-4: it was declined,
+    the quoted sentence and its speaker first).
+    """
+    asked = without_quotations(question)
+    if _OPENS_WITH_WHO.match(asked):  # "Who said I'll believe it when I taste it?"
+        return PERSON
     for pattern, kind in _QUESTION_TYPES:
-        if pattern.search(question):
+        if pattern.search(asked):
             return kind
     return 0
+
+
+_OPENS_WITH_WHO = re.compile(r"\W*(?:who|whom|whose)\b", re.IGNORECASE)
+# A quotation inside a question: straight or curly double quotes, or guillemets.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+
+
+def without_quotations(question: str) -> str:
+    """The question's own words: what it quotes (in double quotes or guillemets) left out."""
+    return _QUOTED.sub(" ", question)
 
 
 @dataclass(frozen=True)

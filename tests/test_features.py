@@ -38,6 +38,12 @@ from embeddings.features import (
         ("Why did Zarema end up with a fine instead of being locked up?", REASON),
         ("What was the reason for the arrest?", REASON),
         ("What time will the night market close?", DATE),
+        # NU23-4: the words someone said are not the question's, and "Who ..." asks for a person
+        ('Who said "I\'ll believe it when I taste it"?', PERSON),
+        ("Who said I'll believe it when I taste it?", PERSON),
+        ('When did Chubarov say "who will pay"?', DATE),
+        ("Who was mayor when the dam failed?", PERSON),
+        ("How many people who live in Crimea are held?", NUMBER),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: int) -> None:
