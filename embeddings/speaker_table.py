@@ -51,7 +51,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 13: occupations head titles ("Headteacher Maria Levchenko", "an ecologist"), NU21-5.
 # 14: '"...," Savchuk promised.' (promised, vowed, argued, ... after a quotation), NU21B-1.
 # 15: "Margaret Dunne, 64, ..." before '"...," she said.': an age makes the name a person.
-SPEAKERS_VERSION = b"speakers-15"
+# 16: "Helen Price, 52, a teacher, said ..."; "MP" is a title ("Local MP Rachel Okafor said").
+SPEAKERS_VERSION = b"speakers-16"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -105,7 +105,9 @@ _PHRASE_OPENER_AT_START = re.compile(f"^{_PHRASE_OPENER}")
 # "Earlier, X said that" / "X, the lawyer, said" / "Moreover, the Head of the Mejlis said".
 _REPORTED = re.compile(
     rf"^(?:{_OPENER})?(?P<who>{_WHO})"
-    rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?"
+    # "Helen Price, 52, a teacher at ..., said" / "Helen Price, 52, said" (NU23-6)
+    rf"(?:\s*,\s*(?P<age>(?:aged\s+)?\d{{1,3}})(?=\s*,))?"
+    rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?(?(age),?)"
     rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_REPORTING_VERB}"
 )
 _ACCORDING = re.compile(
@@ -168,6 +170,7 @@ _PERSON_NOUNS = frozenset(
     commissioner secretary representative member founder coordinator expert analyst
     cousin nephew niece uncle aunt grandson granddaughter councillor councilor
     master harbourmaster harbormaster stationmaster postmaster headmaster
+    mp mep
     """.split()
 )
 # "master" is a title only as a person noun: "the harbour master", "said harbour master X"
@@ -1104,7 +1107,9 @@ def _people(text: str) -> _People:
         start = match.start() + match.group().index(run)
         end = start + len(run)
         after = text[end : end + 80]
-        apposition = _APPOSITION.match(after)
+        aged = _AGE_APPOSITION.match(after)
+        # "Helen Price, 52, a teacher at ...": the description follows the age (NU23-6).
+        apposition = _APPOSITION.match(after[aged.end() - 1 :] if aged else after)
         # Only an apposition whose noun is a person describes one: "Save Vylkove, an activist
         # group," is a group, "Horodok Lyceum, a school for the mayor's children," a school.
         described = apposition.group(1) if apposition else None
@@ -1112,7 +1117,7 @@ def _people(text: str) -> _People:
             described = None
         if " " in run:
             people.full_names.add(run)
-            if described is not None or _AGE_APPOSITION.match(after):
+            if described is not None or aged:
                 people.described.add(run)
         elif described is not None and _is_title(described):
             people.introduced.add(run)

@@ -502,3 +502,47 @@ def test_a_name_given_an_age_is_a_person_for_the_next_she_said(intro: str) -> No
 def test_a_number_after_a_place_does_not_make_it_a_person() -> None:
     text = 'Crews reached Lower Sula, 12 kilometres away, by noon. "It is gone," she said.'
     assert _who(text) == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Helen Price, 52, a teacher at St Aidan's Primary School, said almost a third of "
+            "her class had been off sick this week.",
+            "Helen Price",
+        ),
+        ("Daniel Hughes, 34, a bus driver, said his daughter had been ill.", "Daniel Hughes"),
+        ("Helen Price, aged 52, said the school would stay open.", "Helen Price"),
+        ("Local MP Rachel Okafor said she had written to the minister.", "Rachel Okafor"),
+        ('"We will act," said Rachel Okafor, the local MP.', "Rachel Okafor"),
+    ],
+)
+def test_a_witness_given_an_age_and_an_occupation_is_the_speaker(
+    sentence: str, speaker: str
+) -> None:
+    """NU23-6: news introduces a witness as "Name, 52, a teacher at X, said ..." and a member
+    of parliament as "Local MP Name said ..."; both got no speaker."""
+    assert _who(sentence) == [speaker]
+
+
+def test_an_age_alone_names_no_speaker() -> None:
+    assert _who("In 2014, 52, said the report.") == [None]
+
+
+def test_the_occupation_after_an_age_is_the_witness_title() -> None:
+    """ "What did the teacher say?" finds Helen Price, described as "52, a teacher at ..."."""
+    from tests.fakes import titled_searcher
+
+    searcher = titled_searcher(
+        outbreak=(
+            "Parasite found in Marrowby tap water",
+            "Helen Price, 52, a teacher at St Aidan's Primary School, said almost a third of "
+            'her class had been off sick this week. "On Monday I had nine empty desks," she '
+            "said.\n\nDaniel Hughes, 34, a bus driver, said his daughter had been ill.\n",
+        )
+    )
+    assert searcher.speakers_named("the teacher") == ["Helen Price"]
+    assert searcher.speakers_named("the bus driver") == ["Daniel Hughes"]
+    quotes = searcher.search("What did the teacher say?", 3).quotes
+    assert quotes and {quote.speaker for quote in quotes} == {"Helen Price"}, quotes
