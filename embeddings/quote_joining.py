@@ -82,7 +82,8 @@ def _joined_runs(quotes: Sequence[Quote], count: int | None) -> tuple[Quote, ...
     ``count`` runs (one more quote adds at most one run, so never more)."""
     runs: list[list[int]] = []  # indexes into quotes, in the article's order within each run
     for n in range(len(quotes)):
-        if count is not None and n >= count and len(runs) >= count:
+        made = count is not None and n >= count and len(runs) >= count
+        if made and not _completes_a_short_answer(runs, n, quotes):
             break
         run = next((r for r in runs if _extends(r, n, quotes)), None)
         if run is None:
@@ -93,6 +94,29 @@ def _joined_runs(quotes: Sequence[Quote], count: int | None) -> tuple[Quote, ...
         _absorb_neighbouring_runs(run, runs, quotes)
     joined = sorted(runs, key=min)  # a run stands where its best-ranked sentence stood
     return tuple(_joined(run, quotes) for run in joined)
+
+
+# A reply that answers nothing a reader can check alone: what it says yes or no to is in the
+# sentence after it ("Yes. We have set aside a fund, ...").
+_BARE_REPLY = re.compile(
+    r"\W*(?:yes|no|partly|not yet|not really|not quite|absolutely|of course|never|certainly"
+    r"|definitely|exactly|indeed|sure|maybe|perhaps|probably|in part)\W*",
+    re.IGNORECASE,
+)
+
+
+def _completes_a_short_answer(runs: list[list[int]], n: int, quotes: Sequence[Quote]) -> bool:
+    """Whether quote ``n`` is the sentence after a quote that is a bare reply alone ("Yes."
+    under an interview's question, NU23-10): it joins that quote, though the count of quotes
+    is made, rather than leave "Yes." without what it says yes to."""
+    after = quotes[n]
+    return any(
+        len(run) == 1
+        and _BARE_REPLY.fullmatch(quotes[run[0]].text) is not None
+        and after.position == quotes[run[0]].position + 1
+        and _joinable(quotes[run[0]], after)
+        for run in runs
+    )
 
 
 def _joinable(a: Quote, b: Quote) -> bool:

@@ -79,6 +79,22 @@ def test_asking_for_three_quotes_gives_three_reading_further_down_the_ranking() 
     assert first_quotes(ranked[:2], 3) == join_adjacent(ranked[:2])
 
 
+def test_a_short_answer_that_closes_the_count_takes_the_sentence_after_it() -> None:
+    """NU23-10: "Yes." under an interview's question was the third quote alone, the sentence
+    that says what it says yes to ranked fourth."""
+    ranked = [
+        quote(5, 0.9),
+        quote(20, 0.8),
+        quote(30, 0.7, text="Yes."),
+        quote(31, 0.69),
+        quote(40, 0.5),
+    ]
+    shown = first_quotes(ranked, 3)
+    assert [q.text for q in shown] == ["Sentence 5.", "Sentence 20.", "Yes. Sentence 31."]
+    longer = [quote(5, 0.9), quote(20, 0.8), quote(30, 0.7), quote(31, 0.69)]
+    assert [q.text for q in first_quotes(longer, 3)][-1] == "Sentence 30."
+
+
 def test_pages_fetched_at_once_are_joined_page_by_page() -> None:
     # Sentence 21 ranks on the second page: it is not pulled into the first page's quote 20.
     ranked = [quote(p, 1.0 - n / 10) for n, p in enumerate([5, 4, 20, 30, 21, 40, 50])]
