@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.cli.render import (
     ABSTAIN,
     FRAME,
@@ -14,6 +16,7 @@ from bot.cli.render import (
     render_error_json,
     render_json,
     render_text,
+    shown_relevance,
 )
 from embeddings.search import Searcher
 from embeddings.types import Answer, Document, Quote
@@ -212,3 +215,14 @@ def test_json_offsets_find_every_quote_in_its_article_file(fake_searcher: Search
 def test_a_quote_without_offsets_has_null_ones_in_the_json() -> None:
     record = answer_record(Answer("q", (_quote("It passed."),)))["quotes"][0]
     assert (record["start"], record["end"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [(0.2996, "0.29"), (0.3, "0.30"), (0.29, "0.29"), (1.0, "1.00"), (0.0, "0.00")],
+)
+def test_a_relevance_just_below_the_answered_line_never_reads_as_on_it(
+    score: float, shown: str
+) -> None:
+    """NU23-13: 0.2996 ("related") was printed 0.30, the default "answered" line."""
+    assert shown_relevance(score) == shown

@@ -8,6 +8,7 @@ honestly: quotes are presented as an answer only when the outcome is ``answered`
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,8 +66,15 @@ def render_quote(number: int, quote: Quote) -> str:
     shown = display_quote(quote.text).replace("\n", "\n   ")
     lines = [f"{number}. {shown}", f"   — {quote_citation(quote)}"]
     lines += [f"   — also in: {citation(document)}" for document in quote.also_in]
-    lines[-1] += f" (relevance {quote.score:.2f})"
+    lines[-1] += f" (relevance {shown_relevance(quote.score)})"
     return "\n".join(lines)
+
+
+def shown_relevance(score: float) -> str:
+    """The score to two decimals, rounded down: 0.2996 is below the default "answered" line
+    (0.3), and printed "0.30" under "the sources do not answer" it read as a contradiction
+    (NU23-13)."""
+    return f"{math.floor(score * 100 + 1e-9) / 100:.2f}"
 
 
 def render_text(answer: Answer, documents: Iterable[Document] = ()) -> str:
