@@ -52,7 +52,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 14: '"...," Savchuk promised.' (promised, vowed, argued, ... after a quotation), NU21B-1.
 # 15: "Margaret Dunne, 64, ..." before '"...," she said.': an age makes the name a person.
 # 16: "Helen Price, 52, a teacher, said ..."; "MP" is a title ("Local MP Rachel Okafor said").
-SPEAKERS_VERSION = b"speakers-16"
+# 17: 'X said: "A. B."': B, inside the quotation X opened after a colon, is X's (NU23B-4).
+SPEAKERS_VERSION = b"speakers-17"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

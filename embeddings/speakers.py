@@ -341,7 +341,36 @@ def speakers(
         phrase = _reported_speaker(sentence)
         if phrase is not None:
             result[n] = _resolve(phrase, people, sentences, result, n)
+    for paragraph in _paragraphs(text, spans):
+        if paragraph[0] > last:
+            break
+        _continue_introduced_quotations(text, spans, paragraph, result, last)
     return result
+
+
+def _continue_introduced_quotations(
+    text: str, spans: Sequence[Span], paragraph: list[int], result: list[str | None], last: int
+) -> None:
+    """Give the sentences inside a quotation that a speaker's sentence opens after a colon
+    ('Priya Raman, a nurse, said: "I finish at three. There is no other bus."') that
+    speaker: the second sentence of her words got none (NU23B-4). Only a colon introduces:
+    'He called the plan "a disaster. A shame."' does not make the words after it his."""
+    closing: str | None = None  # the mark that closes the open quotation, if one is open
+    speaker: str | None = None  # who opened it after a colon, if anyone known
+    for n in paragraph:
+        if n > last:
+            return
+        start, end = spans[n]
+        if closing is not None and speaker is not None and result[n] is None:
+            result[n] = speaker
+        for at in range(start, end):
+            char = text[at]
+            if closing is not None and char == closing:
+                closing = speaker = None
+            elif closing is None and char in _OPEN_MARKS:
+                closing = _OPEN_MARKS[char]
+                introduced = text[start:at].rstrip().endswith(":")
+                speaker = result[n] if introduced else None
 
 
 _QUOTED_SHARE = 0.5  # at least this much of a sentence in quotation marks: the speaker's words

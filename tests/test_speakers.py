@@ -546,3 +546,23 @@ def test_the_occupation_after_an_age_is_the_witness_title() -> None:
     assert searcher.speakers_named("the bus driver") == ["Daniel Hughes"]
     quotes = searcher.search("What did the teacher say?", 3).quotes
     assert quotes and {quote.speaker for quote in quotes} == {"Helen Price"}, quotes
+
+
+def test_every_sentence_of_a_quotation_opened_after_said_colon_is_the_speakers() -> None:
+    """NU23B-4: 'X, a nurse, said: "A. B."' gave B no speaker."""
+    text = (
+        'Priya Raman, 47, a nurse at Kelsham General, said: "I finish at three in the morning. '
+        'There is no other bus."\n\nThe council met on Monday. It voted.'
+    )
+    assert _who(text) == ["Priya Raman", "Priya Raman", None, None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He called the plan "a disaster. A shame." The council met.',
+        'The sign on the depot said: "No entry. Keep out."',
+    ],
+)
+def test_only_a_known_speakers_colon_opens_a_quotation_that_is_theirs(text: str) -> None:
+    assert set(_who(text)) == {None}
