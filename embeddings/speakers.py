@@ -102,11 +102,13 @@ _PHRASE_OPENER = (
 )
 _OPENER = rf"(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+|{_PHRASE_OPENER})"
 _PHRASE_OPENER_AT_START = re.compile(f"^{_PHRASE_OPENER}")
+# A person's age as news writes it after their name ("Helen Price, 52,", "aged 71").
+_AGE = r"(?:aged\s+)?(?:[1-9]\d?|1[01]\d)"
 # "Earlier, X said that" / "X, the lawyer, said" / "Moreover, the Head of the Mejlis said".
 _REPORTED = re.compile(
     rf"^(?:{_OPENER})?(?P<who>{_WHO})"
     # "Helen Price, 52, a teacher at ..., said" / "Helen Price, 52, said" (NU23-6)
-    rf"(?:\s*,\s*(?P<age>(?:aged\s+)?\d{{1,3}})(?=\s*,))?"
+    rf"(?:\s*,\s*(?P<age>{_AGE})(?=\s*,))?"
     rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?(?(age),?)"
     rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_REPORTING_VERB}"
 )
@@ -127,7 +129,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 # An age in apposition ("Margaret Dunne, 64, has driven a crane ...", "Maria Bondar, aged 71,"):
 # news gives an age to a person, never to a place or a group (NU22B-7, NU22-11).
-_AGE_APPOSITION = re.compile(r",\s+(?:aged\s+)?(?:[1-9]\d?|1[01]\d),")
+_AGE_APPOSITION = re.compile(rf",\s+{_AGE},")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NUMBER_ABBREVIATION = re.compile(r"\b(No|Nos|no)\.(?=\s*\d)")
@@ -329,7 +331,8 @@ def speakers(
     sentences = [text[start:end] for start, end in spans]
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
-    for paragraph in _run_on_quotations(text, spans, sentences, _paragraphs(text, spans)):
+    paragraphs = _paragraphs(text, spans)
+    for paragraph in _run_on_quotations(text, spans, sentences, paragraphs):
         if paragraph[0] > last:
             break
         _attribute_quotations(sentences, paragraph, people, result, in_quotation)
@@ -341,10 +344,11 @@ def speakers(
         phrase = _reported_speaker(sentence)
         if phrase is not None:
             result[n] = _resolve(phrase, people, sentences, result, n)
-    for paragraph in _paragraphs(text, spans):
+    for paragraph in paragraphs:
         if paragraph[0] > last:
             break
-        _continue_introduced_quotations(text, spans, paragraph, result, last)
+        if _INTRODUCED.search(text, spans[paragraph[0]][0], spans[paragraph[-1]][1]):
+            _continue_introduced_quotations(text, spans, paragraph, result, last)
     return result
 
 
@@ -550,6 +554,9 @@ _RUN_ON_CLOSERS = {'"': '"', "“": "”", "«": "»"}
 # those of a run-on quotation, and the low „ that opens one closed by “. Single quotes are
 # left out: ’ and ' are also apostrophes.
 _OPEN_MARKS = {**_RUN_ON_CLOSERS, "„": "“"}
+# A quotation opened after a colon ('said: "'): the only paragraphs read character by
+# character for one (``_continue_introduced_quotations``), not every paragraph of the corpus.
+_INTRODUCED = re.compile(r":\s*[" + re.escape("".join(_OPEN_MARKS)) + "]")
 _MARKS = frozenset(_OPEN_MARKS) | frozenset(_OPEN_MARKS.values())
 
 

@@ -19,7 +19,7 @@ from embeddings.ranking import (
 )
 from embeddings.search import Searcher
 from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, titled_searcher
 
 DOCS = [
     Document(
@@ -144,19 +144,14 @@ def test_a_why_question_shows_the_reason_that_follows_the_best_sentence(
     assert first.startswith("If Crimean Tatars make up 13%"), first
 
 
-def _interview_searcher(text: str) -> Searcher:
-    encoder = HashingEncoder()
-    document = Document(id="a", title="Strike", text=text)
-    return Searcher(build_index([document], encoder), encoder)
-
-
 def test_a_reason_that_opens_the_next_sentence_is_shown_with_the_best_sentence() -> None:
-    searcher = _interview_searcher(
+    article = (
         "Dockers walked out of the port of Harwick on Monday. Why is that? Because the operator "
         "cut night pay by a fifth. Dockers at the port of Harwick load 900 ships a year. The "
         "port of Harwick is the largest port on the coast. Dockers walked out of the port once "
         "before, in 1998.\n"
     )
+    searcher = titled_searcher(strike=("Strike", article))
     answer = searcher.search("Why did dockers walk out of the port of Harwick?", 3)
     first = answer.quotes[0].text
     assert first == (

@@ -15,7 +15,7 @@ from embeddings.index import SentenceIndex
 from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
 from embeddings.speakers import speakers
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, titled_searcher
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 DZHEMILEV = "Mustafa Dzhemilev"
@@ -532,8 +532,6 @@ def test_an_age_alone_names_no_speaker() -> None:
 
 def test_the_occupation_after_an_age_is_the_witness_title() -> None:
     """ "What did the teacher say?" finds Helen Price, described as "52, a teacher at ..."."""
-    from tests.fakes import titled_searcher
-
     searcher = titled_searcher(
         outbreak=(
             "Parasite found in Marrowby tap water",
