@@ -47,23 +47,25 @@ _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 def first_quotes(ranked: Sequence[Quote], count: int) -> tuple[Quote, ...]:
     """The first ``count`` quotes once consecutive sentences are joined: the fewest of the
     ranked sentences (best first) that make ``count`` quotes, so that asking for three quotes
-    gives three, and the joins are those among the sentences a user would have seen."""
-    return _joined_runs(ranked, count)
+    gives three, each with the neighbours among the first ``JOINS_READ`` that extend it."""
+    runs = _runs(ranked, count)
+    return tuple(_joined(run, ranked) for run in runs)
 
 
 def paged_quotes(ranked: Sequence[Quote], per_page: int) -> tuple[Quote, ...]:
     """``ranked`` sentences (best first) as pages of ``per_page`` quotes, each page joined as
     ``first_quotes`` joins the first: a bot that fetches several pages at once shows on its
-    first page what ``quotebot ask --top-k per_page`` shows, and never joins a sentence of a
-    later page into an earlier one."""
+    first page what ``quotebot ask --top-k per_page`` shows, and a later page never repeats a
+    sentence that an earlier one joined."""
     if per_page < 1:
         raise ValueError(f"a page holds at least one quote, not {per_page}")
     shown: list[Quote] = []
     rest = list(ranked)
     while rest:
-        page = first_quotes(rest, per_page)
-        shown.extend(page)
-        rest = rest[sum(quote.sentences for quote in page) :]
+        runs = _runs(rest, per_page)
+        shown.extend(_joined(run, rest) for run in runs)
+        used = {n for run in runs for n in run}
+        rest = [quote for n, quote in enumerate(rest) if n not in used]
     return tuple(shown)
 
 
@@ -74,26 +76,36 @@ def join_adjacent(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
     its first sentence's, ``sentences`` how many it spans, its context the sentence before the
     first and after the last.
     """
-    return _joined_runs(quotes, None)
+    return tuple(_joined(run, quotes) for run in _runs(quotes, None))
 
 
-def _joined_runs(quotes: Sequence[Quote], count: int | None) -> tuple[Quote, ...]:
-    """Join ``quotes`` in rank order; with ``count``, stop at the first of them that make
-    ``count`` runs (one more quote adds at most one run, so never more)."""
-    runs: list[list[int]] = []  # indexes into quotes, in the article's order within each run
+JOINS_READ = 10
+"""How many of the ranked sentences are read for neighbours of the quotes shown, however few
+quotes are asked for: the sentence that completes a quote ("It had been in place for 11
+days.", after the sentence that names the notice) leans on it for its subject and ranks
+below sentences that restate the question (NU23-7, NU23-5). Read only among the first
+``count``, a quote's words depended on how many quotes were asked for."""
+
+
+def _runs(quotes: Sequence[Quote], count: int | None) -> list[list[int]]:
+    """Runs of ``quotes`` (indexes, in the article's order within a run), joined in rank
+    order and ordered by their best-ranked sentence; with ``count``, the first ``count``
+    runs: once they are made, the rest of the first ``JOINS_READ`` sentences only extend
+    them."""
+    runs: list[list[int]] = []
     for n in range(len(quotes)):
         made = count is not None and n >= count and len(runs) >= count
-        if made and not _completes_a_short_answer(runs, n, quotes):
+        if made and n >= JOINS_READ and not _completes_a_short_answer(runs, n, quotes):
             break
         run = next((r for r in runs if _extends(r, n, quotes)), None)
         if run is None:
-            runs.append([n])
+            if not made:
+                runs.append([n])
             continue
         run.append(n)
         run.sort(key=lambda i: quotes[i].position)
         _absorb_neighbouring_runs(run, runs, quotes)
-    joined = sorted(runs, key=min)  # a run stands where its best-ranked sentence stood
-    return tuple(_joined(run, quotes) for run in joined)
+    return sorted(runs, key=min)  # a run stands where its best-ranked sentence stood
 
 
 # A reply that answers nothing a reader can check alone: what it says yes or no to is in the

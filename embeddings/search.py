@@ -25,7 +25,7 @@ from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
-from embeddings.quote_joining import MAX_QUOTE_SENTENCES, first_quotes
+from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
     Ranking,
     capped,
@@ -431,8 +431,9 @@ class Searcher:
     def quotes(self, ranking: Ranking, top_k: int, join: bool = True) -> tuple[Quote, ...]:
         """The ranking's top_k distinct sentences as quotes; with ``join``, top_k quotes in
         which consecutive sentences of one article are one quote (embeddings/quote_joining.py),
-        reading further down the ranking for each sentence a join used up."""
-        limit = top_k * MAX_QUOTE_SENTENCES if join else top_k
+        reading further down the ranking for each sentence a join used up, and at least the
+        first JOINS_READ for the neighbours that complete a quote."""
+        limit = max(top_k * MAX_QUOTE_SENTENCES, JOINS_READ) if join else top_k
         groups: dict[str, tuple[int, float, list[int]]] = {}
         for sentence_id, score in zip(ranking.ids.tolist(), ranking.fused.tolist(), strict=True):
             sentence = self.index.sentences[sentence_id]

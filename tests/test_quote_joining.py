@@ -11,6 +11,7 @@ import pytest
 from bot.cli.render import answer_record, render_quote
 from embeddings.model import DEFAULT_MODEL
 from embeddings.quote_joining import (
+    JOINS_READ,
     MAX_QUOTE_SENTENCES,
     first_quotes,
     join_adjacent,
@@ -91,24 +92,43 @@ def test_a_short_answer_that_closes_the_count_takes_the_sentence_after_it() -> N
     ]
     shown = first_quotes(ranked, 3)
     assert [q.text for q in shown] == ["Sentence 5.", "Sentence 20.", "Yes. Sentence 31."]
-    longer = [quote(5, 0.9), quote(20, 0.8), quote(30, 0.7), quote(31, 0.69)]
-    assert [q.text for q in first_quotes(longer, 3)][-1] == "Sentence 30."
+    # Past the sentences read for neighbours (JOINS_READ quotes asked for), only a bare
+    # reply still takes the sentence that ranks next.
+    fillers = [quote(100 + 2 * n, 0.9 - n / 100) for n in range(JOINS_READ - 1)]
+    late = [*fillers, quote(30, 0.7, text="Yes."), quote(31, 0.6)]
+    assert [q.text for q in first_quotes(late, JOINS_READ)][-1] == "Yes. Sentence 31."
+    plain = [*fillers, quote(30, 0.7), quote(31, 0.6)]
+    assert [q.text for q in first_quotes(plain, JOINS_READ)][-1] == "Sentence 30."
+
+
+def test_a_neighbour_ranked_below_the_quotes_asked_for_completes_its_quote() -> None:
+    """NU23-7: "It had been in place for 11 days." ranked sixth, after the sentence that names
+    the notice; read only among the first three, quote 1 lacked the answer, and what a quote
+    said depended on how many quotes were asked for."""
+    ranked = [quote(p, 1.0 - n / 100) for n, p in enumerate([5, 20, 30, 40, 50, 6])]
+    for count in (1, 3, 5):
+        assert first_quotes(ranked, count)[0].text == "Sentence 5. Sentence 6."
+    assert [q.text for q in first_quotes(ranked, 3)][1:] == ["Sentence 20.", "Sentence 30."]
+    # A neighbour no better than the JOINS_READ-th sentence stays where it ranks.
+    deep = [quote(5, 0.9), *[quote(20 + 2 * n, 0.8 - n / 100) for n in range(JOINS_READ)]]
+    assert first_quotes([*deep, quote(6, 0.1)], 3)[0].text == "Sentence 5."
 
 
 def test_pages_fetched_at_once_are_joined_page_by_page() -> None:
-    # Sentence 21 ranks on the second page: it is not pulled into the first page's quote 20.
-    ranked = [quote(p, 1.0 - n / 10) for n, p in enumerate([5, 4, 20, 30, 21, 40, 50])]
+    # Sentence 21 ranks on the second page but completes the first page's quote 20: it is
+    # shown there, and the second page does not repeat it.
+    ranked = [quote(p, 1.0 - n / 10) for n, p in enumerate([5, 4, 20, 30, 21, 40, 50, 60])]
     pages = paged_quotes(ranked, 3)
     assert pages[:3] == first_quotes(ranked, 3)
     with pytest.raises(ValueError, match="at least one"):
         paged_quotes(ranked, 0)
     assert [q.text for q in pages] == [
         "Sentence 4. Sentence 5.",
-        "Sentence 20.",
+        "Sentence 20. Sentence 21.",
         "Sentence 30.",
-        "Sentence 21.",
         "Sentence 40.",
         "Sentence 50.",
+        "Sentence 60.",
     ]
 
 

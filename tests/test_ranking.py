@@ -158,5 +158,6 @@ def test_a_reason_that_opens_the_next_sentence_is_shown_with_the_best_sentence()
         "Dockers walked out of the port of Harwick on Monday. Why is that? Because the operator "
         "cut night pay by a fifth."
     ), [quote.text for quote in answer.quotes]
-    plain = searcher.search("When did dockers walk out of the port of Harwick?", 3)
-    assert "Because the operator" not in plain.quotes[0].text
+    # Not for another kind of question: there the reason ranks where its words put it.
+    plain = searcher.search("When did dockers walk out of the port of Harwick?", 3, join=False)
+    assert not any("Because the operator" in quote.text for quote in plain.quotes)

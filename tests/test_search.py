@@ -68,7 +68,7 @@ def test_quotes_are_verbatim_and_carry_their_neighbours(fake_searcher: Searcher)
 
 def test_the_first_sentence_has_no_context_before() -> None:
     searcher = _searcher(Document(id="a", title="A", text="Alpha beta gamma. Delta epsilon."))
-    quote = searcher.search("alpha beta gamma", top_k=1).quotes[0]
+    quote = searcher.search("alpha beta gamma", top_k=1, join=False).quotes[0]
     assert quote.text == "Alpha beta gamma."
     assert quote.context_before is None
     assert quote.context_after == "Delta epsilon."
