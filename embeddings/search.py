@@ -25,6 +25,7 @@ from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
+from embeddings.person_questions import description_first
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
     Ranking,
@@ -38,6 +39,7 @@ from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
     QUOTED_SHARE,
     SPEAKER_PRECISION,
+    asked_person,
     asked_speaker,
     describes_by,
     looks_like_a_name,
@@ -232,6 +234,9 @@ class Searcher:
         # vectors, and no mapped pages left resident per question.
         rows = self.index.vectors.rows
         ranking = rank(self.index, rows, question, vector, self._traits, language=language)
+        person = asked_person(question)
+        if person is not None:  # "Who is Refat Chubarov?"
+            return description_first(self.index, ranking, person)
         asked = asked_speaker(question)
         if asked is None:
             return ranking

@@ -124,6 +124,23 @@ def asked_speaker(question: str) -> SpeakerQuestion | None:
     return None
 
 
+# "Who is Refat Chubarov?", "Who was Dr Ortiz?", "Who's Zare?": the question is a name alone.
+_WHO_IS = re.compile(
+    r"\W*who(?:\s+(?:is|was)|['’]s)\s+(?P<name>[^?!.,;:]{1,80}?)\W*", re.IGNORECASE
+)
+
+
+def asked_person(question: str) -> str | None:
+    """The person a "Who is X?" question asks about, when X is written as a name, else None:
+    it asks what the articles say X is, not for a person's name ("Who is the head of the
+    Mejlis?" asks for one, and is read as any other question)."""
+    match = _WHO_IS.fullmatch(" ".join(question.split()))
+    if match is None:
+        return None
+    name = _HONORIFIC.sub("", _POSSESSIVE.sub("", match.group("name").strip()))
+    return name if looks_like_a_name(name) and len(name.split()) <= 4 else None
+
+
 def looks_like_a_name(name: str) -> bool:
     """Whether the asked name is written as a person's name: every word capitalised ("Joe
     Biden"), not a phrase ("the activists", "some sources") or a question typed in lower case."""

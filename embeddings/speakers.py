@@ -437,6 +437,45 @@ def offices_of(text: str, person: str, language: str | None = None) -> frozenset
     return frozenset(head for _, heads in _people(text).titles.get(person, ()) for head in heads)
 
 
+@lru_cache(maxsize=4096)  # asked of the same sentences for each "Who is X?" of a session
+def describes(text: str, name: str, language: str | None = None) -> bool:
+    """Whether a sentence says who the person ``name`` is: gives them a title ("the Head of
+    the Crimean Tatar Mejlis, Refat Chubarov", "Nikolai Polozov, the defendant's lawyer") or
+    describes them right after their name ("Daniel Hughes, 34, a bus driver", "Martin
+    Greaves, chief executive of Northvale Water"). The same reading of titles as the
+    attributions make, so a sentence that only names them ("Refat Chubarov also expressed
+    his indignation ...") or someone else by them ("Zare, the wife of Ilmi Umerov's
+    brother", for Ilmi Umerov) says nothing of who they are."""
+    if normalise_language(language) != "en":
+        return False
+    people = _people(text)
+    full = people.canonical(name)
+    if full is None:
+        return False
+    if full in people.titles or full in people.described or full in people.introduced:
+        return True
+    after = re.search(rf"(?<![\w'’-]){re.escape(full)},\s+(?:{_AGE},\s+)?([^,.;:]{{1,80}})", text)
+    return after is not None and any(_is_any_role(w) for w in _WORD.findall(after[1])[:4])
+
+
+@lru_cache(maxsize=4096)
+def names_in_anothers_title(text: str, name: str, language: str | None = None) -> bool:
+    """Whether a sentence gives someone else a title that names ``name`` ("Zare, the wife
+    of Ilmi Umerov's brother", for Ilmi Umerov): it says who that other person is, not who
+    ``name`` is."""
+    if normalise_language(language) != "en":
+        return False
+    people = _people(text)
+    full = people.canonical(name)
+    asked = {_POSSESSIVE.sub("", word).lower() for word in name.split()}
+    return any(
+        asked <= words
+        for person, titles in people.titles.items()
+        if person != full
+        for words, _ in titles
+    )
+
+
 @lru_cache(maxsize=4096)  # a searcher asks it of the same articles for the same titles
 def title_holder(text: str, title: str, language: str | None = None) -> str | None:
     """The one person an article gives ``title`` ("the Head of the Mejlis", "the lawyer"),

@@ -1,0 +1,128 @@
+""" "Who is X?" is answered with the sentence that says who X is (NU23-12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.person_questions import DESCRIBED
+from embeddings.search import Searcher
+from embeddings.speaker_questions import asked_person
+from embeddings.speakers import describes, names_in_anothers_title
+from tests.fakes import titled_searcher
+
+WATER = (
+    "Daniel Hughes said the clinic was full on Monday. "
+    "Daniel Hughes spoke at the meeting about the water and the clinic. "
+    "Daniel Hughes, 34, a bus driver from the Grange estate, said his daughter had been ill. "
+    "Martin Greaves, chief executive of Northvale Water, met reporters on Wednesday. "
+    "Martin Greaves, Karen Dobbs and Alan Booth went to the meeting."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Who is Refat Chubarov?", "Refat Chubarov"),
+        ("who is refat chubarov", None),  # typed in lower case: no name to read
+        ("Who was Dr Ortiz?", "Ortiz"),
+        ("Who's Zare?", "Zare"),
+        ("Who is the head of the Mejlis?", None),  # asks for a name: any other question
+        ("Who is Umerov's lawyer?", None),
+        ("Who is Ilmi Umerov and why was he arrested?", None),
+        ("What did Refat Chubarov say?", None),
+    ],
+)
+def test_a_who_is_question_names_the_person_it_asks_about(
+    question: str, person: str | None
+) -> None:
+    assert asked_person(question) == person
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "says_who"),
+    [
+        (
+            "Activists, as well as the Head of the Crimean Tatar Mejlis, Refat Chubarov, "
+            "take part in the action.",
+            "Chubarov",
+            True,
+        ),
+        ("Nikolai Polozov, the defendant's lawyer, assesses his health.", "Nikolai Polozov", True),
+        ("Daniel Hughes, 34, a bus driver, said his daughter was ill.", "Daniel Hughes", True),
+        ("Martin Greaves, chief executive of Northvale Water, met us.", "Martin Greaves", True),
+        ("The campaign was attended by Zare, the wife of Ilmi Umerov's brother.", "Zare", True),
+        # Names them only, or names someone else by them: says nothing of who they are.
+        ("Refat Chubarov also expressed his indignation at some MPs.", "Refat Chubarov", False),
+        ("The campaign was attended by Zare, the wife of Ilmi Umerov's brother.", "Umerov", False),
+        ("Martin Greaves, Karen Dobbs and Alan Booth went there.", "Martin Greaves", False),
+        ("Daniel Hughes, 34, a bus driver, said his daughter was ill.", "Alan Booth", False),
+    ],
+)
+def test_a_sentence_says_who_a_person_is_by_a_title_or_a_description(
+    sentence: str, name: str, says_who: bool
+) -> None:
+    assert describes(sentence, name) is says_who
+
+
+def test_a_title_that_names_the_person_is_someone_elses() -> None:
+    zare = "The campaign was attended by Zare, the wife of Ilmi Umerov's brother."
+    assert names_in_anothers_title(zare, "Ilmi Umerov")
+    assert names_in_anothers_title(zare, "Umerov")
+    assert not names_in_anothers_title(zare, "Zare")
+    assert not names_in_anothers_title("Activists support Ilmi Umerov.", "Ilmi Umerov")
+
+
+def test_the_sentence_that_says_who_they_are_comes_first_and_answers() -> None:
+    searcher = titled_searcher(water=("Outbreak", WATER))
+    answer = searcher.search("Who is Daniel Hughes?", 3, join=False)
+    assert answer.quotes[0].text.startswith("Daniel Hughes, 34, a bus driver")
+    assert answer.outcome == "answered"
+    assert answer.relevance >= DESCRIBED
+    # Named, but nowhere said who they are: searched as any other question, not lifted.
+    other = searcher.search("Who is Karen Dobbs?", 3, join=False)
+    assert other.relevance < DESCRIBED
+
+
+@pytest.fixture(scope="module")
+def real_searcher(real_index_dir: Path) -> Searcher:
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    return searcher_for(load_index(real_index_dir))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [
+        ("Who is Refat Chubarov?", "the Head of the Crimean Tatar Mejlis, Refat Chubarov"),
+        ("Who is Nikolai Polozov?", "Nikolai Polozov, the defendant's lawyer"),
+        ("Who is Zare?", "Zare, the wife of Ilmi Umerov's brother"),
+    ],
+)
+def test_who_is_is_answered_with_the_bundled_articles_description(
+    real_searcher: Searcher, question: str, needle: str
+) -> None:
+    answer = real_searcher.search(question)
+    assert answer.outcome == "answered"
+    assert needle in answer.quotes[0].text
+
+
+@pytest.mark.integration
+def test_who_is_does_not_lead_with_someone_else_described_by_the_name(
+    real_searcher: Searcher,
+) -> None:
+    """NU24-9: "Zare, the wife of Ilmi Umerov's brother." was first at 0.99."""
+    answer = real_searcher.search("Who is Ilmi Umerov?")
+    assert "the wife of Ilmi Umerov's brother" not in answer.quotes[0].text
+    assert "Ilmi Umerov" in answer.quotes[0].text
+
+
+@pytest.mark.integration
+def test_who_is_someone_the_articles_only_mention_is_not_answered(
+    real_searcher: Searcher,
+) -> None:
+    # Putin is named ("Putin is illegally elected president"), never described.
+    assert real_searcher.search("Who is Vladimir Putin?").outcome != "answered"
