@@ -8,6 +8,7 @@ each quote's neighbours for context.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -242,10 +243,17 @@ class Searcher:
             return ranking
         holders = self.speakers_named(asked.name, language)
         spoken = self.spoken_by(holders)
-        named = len(self.index.lexical.containing(asked.name, language))
-        if not named and not len(spoken) and looks_like_a_name(asked.name):
+        naming = self.index.lexical.containing(asked.name, language)
+        named = len(naming)
+        if (
+            not len(spoken)
+            and looks_like_a_name(asked.name)
+            and not self._writes(naming, asked.name)
+        ):
             # "What did Joe Biden say about Crimea?": the articles never name him, so nothing
-            # in them is his words; the closest passages are at most related.
+            # in them is his words; the closest passages are at most related. So too for a
+            # name whose words they write apart ("Maureen Kerr, whose son Liam ...": "What did
+            # Liam Kerr say?" was answered with his mother's words, NU24-1).
             return capped(ranking, self.related_below)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
@@ -276,6 +284,12 @@ class Searcher:
         if len(holders) > 1 and not looks_like_a_name(asked.name):
             return self._each_holder_first(among)
         return among
+
+    def _writes(self, ids: npt.NDArray[np.int32], name: str) -> bool:
+        """Whether one of the sentences ``ids`` writes ``name``'s words together, in order."""
+        words = [re.escape(word) for word in name.split()]
+        written = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+        return any(written.search(self.index.sentences[int(n)].text) for n in ids.tolist())
 
     def _each_holder_first(self, ranking: Ranking) -> Ranking:
         """The ranking with each holder's best sentence moved ahead of everyone's second:

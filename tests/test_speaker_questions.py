@@ -453,3 +453,24 @@ def test_a_topic_in_the_articles_title_is_answered_where_the_persons_passage_nam
     assert answer.outcome == "answered"
     assert answer.quotes[0].speaker == "Olena Marchuk"
     assert searcher.search("What did Ivan Sydorenko say about the ferry?", 3).outcome != "answered"
+
+
+def test_a_name_the_articles_write_only_apart_is_not_someone_they_quote() -> None:
+    """NU24-1: "Maureen Kerr, 67, whose son Liam ..." writes "Liam" and "Kerr", never "Liam
+    Kerr"; "What did Liam Kerr say?" was answered with his mother's words."""
+    article = (
+        "Twelve miners were brought to the surface on Thursday after 38 hours underground.\n\n"
+        "Maureen Kerr, 67, whose son Liam was the youngest of the trapped miners, said she "
+        'had not slept since Tuesday. "When I saw his face I could finally breathe," she said.\n'
+    )
+    index = build_index([Document(id="a", title="Rescue", text=article)], HashingEncoder())
+    # Thresholds low enough that the ordinary judgement of the closest passages answers it
+    # (the real model did, at 0.58): only reading the name as unwritten keeps it unanswered.
+    searcher = Searcher(
+        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
+    )
+    liam = searcher.search("What did Liam Kerr say after he was rescued?")
+    assert liam.outcome != "answered"
+    mother = searcher.search("What did Maureen Kerr say?")
+    assert mother.outcome == "answered"
+    assert {quote.speaker for quote in mother.quotes} == {"Maureen Kerr"}
