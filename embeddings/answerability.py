@@ -72,6 +72,22 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 
+# "How much profit did the mine make?" asks for money, which a tonnage does not give: "41,000
+# tonnes of copper concentrate" answered it at 0.68 (NU24-2). Money is written with a currency
+# sign or word ("£150", "$5,000", "300 thousand rubles", "4.2 million euros").
+_MONEY_QUESTION = re.compile(
+    r"\bhow much (?:money|profit|revenue|income|cash|funding|compensation|tax|debt|rent"
+    r"|did \w+(?: \w+){0,4} (?:cost|pay|earn|spend|raise|lose|charge|owe|borrow|invest)"
+    r"|(?:does|do|will|would|is|was|were) \w+(?: \w+){0,4} (?:cost|pay|earn|spend|charge))\b"
+    r"|\bwhat (?:was|is|were|are) (?:the )?(?:cost|price|fine|salary|budget|profit|fee)s?\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$£€¥₴₽]|\b(?:usd|eur|gbp|uah|rub)\b|\b(?:dollars?|euros?|pounds?|pence|cents?"
+    r"|rubles?|roubles?|hryvnias?|hryvnia|yen|francs?|pesos?|rupees?)\b",
+    re.IGNORECASE,
+)
+
 ANSWERABILITY_FEATURES = (
     "best_score",  # the ranking's (linear) score of the best candidate
     "margin",  # best minus runner-up ranking score
@@ -209,9 +225,13 @@ def answerability_features(
         unknown_terms = unknown_name = name_not_in_passage = 0.0
         passage_share = 1.0
     kind = answer_type(question)
-    age = bool(_AGE_QUESTION.search(without_quotations(question)))
+    asked = without_quotations(question)
+    age = bool(_AGE_QUESTION.search(asked))
+    money = not age and bool(_MONEY_QUESTION.search(asked))
     if age:
         found = any(_AGE.search(text) for text in passage)
+    elif money:
+        found = any(_MONEY.search(text) for text in passage)
     elif kind == DATE:
         found = any(_WHEN.search(text) for text in passage)
     else:
@@ -219,7 +239,7 @@ def answerability_features(
         found = top[FEATURES.index("type_in_sentence")] + top[FEATURES.index("type_in_window")] > 0
     # A "why" answer often gives its reason with no marker ("He resigned over the scandal."):
     # a missing "because" says nothing about whether the passage answers.
-    type_missing = float((age or kind not in (0, REASON)) and not found)
+    type_missing = float((age or money or kind not in (0, REASON)) and not found)
     values[:] = (
         best,
         min(margin, 10.0),

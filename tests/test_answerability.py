@@ -76,6 +76,23 @@ def test_an_age_needs_an_age_not_just_a_number(question: str) -> None:
         assert _features(question, [passage], [5.0])["type_missing"] == 0.0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much profit did the Kestrel Ridge mine make last year?",
+        "How much did the repairs cost?",
+        "What was the fine?",
+    ],
+)
+def test_money_needs_an_amount_of_money_not_just_a_number(question: str) -> None:
+    """ "How much profit ...?" was answered (0.68) by "produced 41,000 tonnes of copper
+    concentrate last year" (NU24-2)."""
+    tonnes = "The mine employs about 310 people and produced 41,000 tonnes of copper last year."
+    assert _features(question, [tonnes], [5.0])["type_missing"] == 1.0
+    for passage in ("Each family will get £35,000.", "She was fined 300 thousand rubles."):
+        assert _features(question, [passage], [5.0])["type_missing"] == 0.0
+
+
 def test_a_why_question_is_not_judged_by_a_missing_because() -> None:
     """A reason is often given without a marker ("He resigned over the scandal.")."""
     assert _features("Why was Umerov moved?", TEXTS[:1], [5.0])["type_missing"] == 0.0
