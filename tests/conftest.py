@@ -51,6 +51,15 @@ def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield directory
 
 
+@pytest.fixture(scope="session")
+def real_searcher(real_index_dir: Path) -> Searcher:
+    """A searcher over the session's real index, loaded as `quotebot ask` loads one."""
+    from embeddings.index_store import load_index
+    from embeddings.service import searcher_for
+
+    return searcher_for(load_index(real_index_dir))
+
+
 @pytest.fixture
 def real_index_copy(real_index_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the session's real index (with its query encoder): for tests that

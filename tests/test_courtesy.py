@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from embeddings.courtesy import without_courtesy
@@ -48,14 +46,6 @@ def test_an_opening_greeting_or_request_is_dropped(typed: str, searched: str) ->
 )
 def test_a_question_without_an_opening_is_searched_as_typed(question: str) -> None:
     assert without_courtesy(question) == question
-
-
-@pytest.fixture(scope="module")
-def real_searcher(real_index_dir: Path) -> Searcher:
-    from embeddings.index_store import load_index
-    from embeddings.service import searcher_for
-
-    return searcher_for(load_index(real_index_dir))
 
 
 @pytest.mark.integration

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from embeddings.person_questions import DESCRIBED
@@ -83,14 +81,6 @@ def test_the_sentence_that_says_who_they_are_comes_first_and_answers() -> None:
     # Named, but nowhere said who they are: searched as any other question, not lifted.
     other = searcher.search("Who is Karen Dobbs?", 3, join=False)
     assert other.relevance < DESCRIBED
-
-
-@pytest.fixture(scope="module")
-def real_searcher(real_index_dir: Path) -> Searcher:
-    from embeddings.index_store import load_index
-    from embeddings.service import searcher_for
-
-    return searcher_for(load_index(real_index_dir))
 
 
 @pytest.mark.integration

@@ -142,14 +142,6 @@ def test_an_in_memory_index_and_a_stored_one_find_the_same_sentences(
         ), texts
 
 
-@pytest.fixture(scope="module")
-def real_searcher(real_index_dir: Path) -> Searcher:
-    from embeddings.index_store import load_index
-    from embeddings.service import searcher_for
-
-    return searcher_for(load_index(real_index_dir))
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize(
     ("question", "speaker"),
