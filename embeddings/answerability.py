@@ -79,12 +79,14 @@ _MONEY_QUESTION = re.compile(
     r"\bhow much (?:money|profit|revenue|income|cash|funding|compensation|tax|debt|rent"
     r"|did \w+(?: \w+){0,4} (?:cost|pay|earn|spend|raise|lose|charge|owe|borrow|invest)"
     r"|(?:does|do|will|would|is|was|were) \w+(?: \w+){0,4} (?:cost|pay|earn|spend|charge))\b"
-    r"|\bwhat (?:was|is|were|are) (?:the )?(?:cost|price|fine|salary|budget|profit|fee)s?\b",
+    r"|\bhow much (?:was|is|were|are|will) \w+(?: \w+){0,4} (?:be )?worth\b"
+    r"|\bwhat (?:was|is|were|are) (?:the )?(?:cost|price|fine|salary|budget|profit|fee|value"
+    r"|worth)s?\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
     r"[$£€¥₴₽]|\b(?:usd|eur|gbp|uah|rub)\b|\b(?:dollars?|euros?|pounds?|pence|cents?"
-    r"|rubles?|roubles?|hryvnias?|hryvnia|yen|francs?|pesos?|rupees?)\b",
+    r"|rubles?|roubles?|hryvnias?|hryvnia|yen|francs?|pesos?|rupees?|koruna|korun|zloty|zlotys|forints?|lira|lire|kronor|krone|kroner)\b",
     re.IGNORECASE,
 )
 

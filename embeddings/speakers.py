@@ -454,6 +454,9 @@ def describes(text: str, name: str, language: str | None = None) -> bool:
         return False
     if full in people.titles or full in people.described or full in people.introduced:
         return True
+    before = re.search(rf"(?:^|[,;:(])\s*([^,;:()]{{1,80}}),\s+{re.escape(full)}(?![\w'’-])", text)
+    if before is not None and _apposed_name(before[1], full) == full:
+        return True  # "The head of the regional fire service, Pavel Sedlak, said" (NU24B-2)
     after = re.search(rf"(?<![\w'’-]){re.escape(full)},\s+(?:{_AGE},\s+)?([^,.;:]{{1,80}})", text)
     return after is not None and any(_is_any_role(w) for w in _WORD.findall(after[1])[:4])
 

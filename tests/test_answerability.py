@@ -82,6 +82,8 @@ def test_an_age_needs_an_age_not_just_a_number(question: str) -> None:
         "How much profit did the Kestrel Ridge mine make last year?",
         "How much did the repairs cost?",
         "What was the fine?",
+        "How much was the burned wheat worth?",  # NU24B-1: answered 0.91 by a tonnage
+        "What was the value of the wheat?",
     ],
 )
 def test_money_needs_an_amount_of_money_not_just_a_number(question: str) -> None:

@@ -50,6 +50,11 @@ def test_a_who_is_question_names_the_person_it_asks_about(
         ("Nikolai Polozov, the defendant's lawyer, assesses his health.", "Nikolai Polozov", True),
         ("Daniel Hughes, 34, a bus driver, said his daughter was ill.", "Daniel Hughes", True),
         ("Martin Greaves, chief executive of Northvale Water, met us.", "Martin Greaves", True),
+        (  # a title in lower case before the name (NU24B-2: declined 0.04)
+            "The head of the regional fire service, Pavel Sedlak, said the blaze began.",
+            "Pavel Sedlak",
+            True,
+        ),
         ("The campaign was attended by Zare, the wife of Ilmi Umerov's brother.", "Zare", True),
         # Names them only, or names someone else by them: says nothing of who they are.
         ("Refat Chubarov also expressed his indignation at some MPs.", "Refat Chubarov", False),
