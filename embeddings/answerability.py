@@ -86,7 +86,8 @@ _MONEY_QUESTION = re.compile(
 )
 _MONEY = re.compile(
     r"[$£€¥₴₽]|\b(?:usd|eur|gbp|uah|rub)\b|\b(?:dollars?|euros?|pounds?|pence|cents?"
-    r"|rubles?|roubles?|hryvnias?|hryvnia|yen|francs?|pesos?|rupees?|koruna|korun|zloty|zlotys|forints?|lira|lire|kronor|krone|kroner)\b",
+    r"|rubles?|roubles?|hryvnias?|hryvnia|yen|francs?|pesos?|rupees?|koruna|korun|zloty"
+    r"|zlotys|forints?|lira|lire|kronor|krone|kroner)\b",
     re.IGNORECASE,
 )
 

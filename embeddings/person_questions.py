@@ -12,10 +12,13 @@ read as the speaker attributions read titles (``speakers.describes``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
 import numpy as np
 
 from embeddings.index import SentenceIndex
-from embeddings.ranking import Ranking
+from embeddings.ranking import Ranking, reordered
 from embeddings.speaker_questions import SPEAKER_PRECISION
 from embeddings.speakers import describes, names_in_anothers_title
 
@@ -34,25 +37,13 @@ def description_first(index: SentenceIndex, ranking: Ranking, name: str) -> Rank
     articles name the person without saying who they are, or never name them), the question
     is judged as any other, and only the sentences that describe someone else by the name
     go after the rest."""
-    at = next(
-        (
-            n
-            for n, sentence_id in enumerate(ranking.ids[:DESCRIPTIONS_READ].tolist())
-            if describes(
-                index.sentences[sentence_id].text,
-                name,
-                index.documents[index.sentences[sentence_id].doc].language,
-            )
-        ),
-        None,
-    )
+    at = next(_holding(index, ranking, name, describes), None)
     if at is None:
         return _others_described_last(index, ranking, name)
-    order = np.r_[at, np.delete(np.arange(len(ranking.ids)), at)].astype(np.int64)
-    fused = ranking.fused[order].copy()
+    moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])
+    fused = moved.fused.copy()
     fused[0] = max(ranking.relevance, DESCRIBED)
-    lexical, weight = ranking.lexical[order], ranking.lexical_weight
-    return Ranking(ranking.ids[order], fused, ranking.dense[order], lexical, weight)
+    return replace(moved, fused=fused)
 
 
 def _others_described_last(index: SentenceIndex, ranking: Ranking, name: str) -> Ranking:
@@ -60,19 +51,23 @@ def _others_described_last(index: SentenceIndex, ranking: Ranking, name: str) ->
     person only in someone else's title ("Zare, the wife of Ilmi Umerov's brother", first at
     0.99 for "Who is Ilmi Umerov?", NU24-9) after the rest of them, each with its own score:
     they say who the other person is."""
-    read = ranking.ids[:DESCRIPTIONS_READ].tolist()
-    others = [
-        n
-        for n, sentence_id in enumerate(read)
-        if names_in_anothers_title(
-            index.sentences[sentence_id].text,
-            name,
-            index.documents[index.sentences[sentence_id].doc].language,
-        )
-    ]
-    if not others or len(others) == len(read):
+    others = list(_holding(index, ranking, name, names_in_anothers_title))
+    read = min(DESCRIPTIONS_READ, len(ranking.ids))
+    if not others or len(others) == read:
         return ranking
-    first = [n for n in range(len(read)) if n not in others]
-    order = np.r_[first, others, np.arange(len(read), len(ranking.ids))].astype(np.int64)
-    lexical, weight = ranking.lexical[order], ranking.lexical_weight
-    return Ranking(ranking.ids[order], ranking.fused[order], ranking.dense[order], lexical, weight)
+    first = [n for n in range(read) if n not in others]
+    return reordered(ranking, np.r_[first, others, np.arange(read, len(ranking.ids))])
+
+
+def _holding(
+    index: SentenceIndex,
+    ranking: Ranking,
+    name: str,
+    test: Callable[[str, str, str | None], bool],
+) -> Iterator[int]:
+    """The positions among the first ``DESCRIPTIONS_READ`` whose sentence passes ``test``
+    (text, name, the article's language), best first."""
+    for n, sentence_id in enumerate(ranking.ids[:DESCRIPTIONS_READ].tolist()):
+        sentence = index.sentences[sentence_id]
+        if test(sentence.text, name, index.documents[sentence.doc].language):
+            yield n

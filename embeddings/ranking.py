@@ -623,6 +623,19 @@ def _in_article_order(
     return Ranking(pool.ids[at], scores, pool.cosine[at], lexical[at])
 
 
+def reordered(ranking: Ranking, order: IntArray) -> Ranking:
+    """The ranking's candidates in ``order`` (positions), each with its own evidence and
+    score."""
+    order = np.asarray(order, dtype=np.int64)
+    return replace(
+        ranking,
+        ids=ranking.ids[order],
+        fused=ranking.fused[order],
+        dense=ranking.dense[order],
+        lexical=ranking.lexical[order],
+    )
+
+
 def capped(ranking: Ranking, ceiling: float) -> Ranking:
     """The ranking with its relevance at most ``ceiling``, every score lowered alike (same
     order, same spread)."""

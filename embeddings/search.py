@@ -35,6 +35,7 @@ from embeddings.ranking import (
     is_markup_sentence,
     rank,
     rank_among,
+    reordered,
 )
 from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
@@ -303,13 +304,7 @@ class Searcher:
                 seen.add(speaker)
                 first.append(n)
         order = np.r_[first, np.setdiff1d(np.arange(len(ranking.ids)), first)].astype(np.int64)
-        return Ranking(
-            ranking.ids[order],
-            ranking.fused[order],
-            ranking.dense[order],
-            ranking.lexical[order],
-            ranking.lexical_weight,
-        )
+        return reordered(ranking, order)
 
     def _without_words_of_others_named(self, ranking: Ranking, name: str) -> Ranking:
         """The ranking without the sentences (among its first ``OTHERS_CHECKED``) that are

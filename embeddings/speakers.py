@@ -424,9 +424,14 @@ def _asked_title(phrase: str) -> tuple[frozenset[str], str] | None:
     words = _title_words(phrase)
     if words is None:
         return None
-    tokens = [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(phrase)]
+    tokens = _title_tokens(phrase)
     at = tokens.index(words[1]) if words[1] in tokens else 0
     return words[0], _office(tokens, at, words[1])
+
+
+def _title_tokens(phrase: str) -> list[str]:
+    """A phrase's words as a title's are compared: lower case, without a possessive."""
+    return [_POSSESSIVE.sub("", token).lower() for token in _TITLE_TOKEN.findall(phrase)]
 
 
 @lru_cache(maxsize=4096)  # asked of the same articles for each candidate of a question
@@ -470,7 +475,7 @@ def names_in_anothers_title(text: str, name: str, language: str | None = None) -
         return False
     people = _people(text)
     full = people.canonical(name)
-    asked = {_POSSESSIVE.sub("", word).lower() for word in name.split()}
+    asked = set(_title_tokens(name))  # the words as a title's are read
     return any(
         asked <= words
         for person, titles in people.titles.items()
