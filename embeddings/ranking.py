@@ -644,7 +644,9 @@ def capped(ranking: Ranking, ceiling: float) -> Ranking:
     shift = float(_log_odds(ceiling) - _log_odds(ranking.relevance))
     odds = _log_odds(ranking.fused)
     fused = sigmoid((odds + shift).astype(np.float32))
-    fused[0] = np.float32(ceiling)  # exactly the ceiling, not a rounding away from it
+    # the ceiling itself, not a float32 rounding below it (0.005 would read as declined)
+    top = np.float32(ceiling)
+    fused[0] = top if float(top) >= ceiling else np.nextafter(top, np.float32(1.0))
     return replace(ranking, fused=fused)
 
 

@@ -49,10 +49,12 @@ from embeddings.speaker_questions import (
     name_words,
 )
 from embeddings.speakers import (
+    answers_as_interviewee,
     in_own_words,
     names_a_place,
     offices_of,
     qualified_otherwise,
+    reports_speech,
     speakers,
     title_head,
     title_holder,
@@ -246,16 +248,8 @@ class Searcher:
         spoken = self.spoken_by(holders)
         naming = self.index.lexical.containing(asked.name, language)
         named = len(naming)
-        if (
-            not len(spoken)
-            and looks_like_a_name(asked.name)
-            and not self._writes(naming, asked.name)
-        ):
-            # "What did Joe Biden say about Crimea?": the articles never name him, so nothing
-            # in them is his words; the closest passages are at most related. So too for a
-            # name whose words they write apart ("Maureen Kerr, whose son Liam ...": "What did
-            # Liam Kerr say?" was answered with his mother's words, NU24-1).
-            return capped(ranking, self.related_below)
+        if not len(spoken) and looks_like_a_name(asked.name):
+            return self._unquoted_persons_words(ranking, asked.name, naming)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
@@ -285,6 +279,35 @@ class Searcher:
         if len(holders) > 1 and not looks_like_a_name(asked.name):
             return self._each_holder_first(among)
         return among
+
+    def _unquoted_persons_words(
+        self, ranking: Ranking, name: str, naming: npt.NDArray[np.int32]
+    ) -> Ranking:
+        """The ranking for "What did X say?" where no sentence is attributed to X.
+
+        - When the articles never write X's name ("What did Joe Biden say about Crimea?"), or
+          write its words only apart ("Maureen Kerr, whose son Liam ...": "What did Liam
+          Kerr say?" got his mother's words, NU24-1), nothing in them is X's words: the
+          closest passages are at most related.
+        - Otherwise others' words about X are left out (``_without_words_of_others_named``).
+          When the best sentence left is someone else's words (a speaker the articles name)
+          that report no speech, it is what they say of X, not X's words: "What did Alan
+          Pryce say about the closure?" was answered (0.33) by the mayor's interview answer
+          "The health minister, Alan Pryce, has the power to call it in" (NU25-3); at most
+          related. Someone's account of X's words answers ('he said: "The soldiers put women
+          and children in front"', Dzhemilev's, for Putin's), and so may a sentence the
+          articles attribute to no one ("Rutherford later reported that ...", "Kata means
+          ...": a name that asks for no person's words).
+        """
+        if not self._writes(naming, name):
+            return capped(ranking, self.related_below)
+        ranking = self._without_words_of_others_named(ranking, name)
+        if not len(ranking.ids):
+            return ranking
+        best = int(ranking.ids[0])
+        if self.speaker(best) is not None and not reports_speech(self.index.sentences[best].text):
+            return capped(ranking, self.related_below)
+        return ranking
 
     def _writes(self, ids: npt.NDArray[np.int32], name: str) -> bool:
         """Whether one of the sentences ``ids`` writes ``name``'s words together, in order."""
@@ -493,7 +516,10 @@ class Searcher:
             return None, False
         sentence = self.index.sentences[sentence_id]
         text = self.index.documents[sentence.doc].text
-        return speaker, not in_own_words(text, sentence.start, sentence.end)
+        own = in_own_words(text, sentence.start, sentence.end) or answers_as_interviewee(
+            text, sentence.start, speaker
+        )
+        return speaker, not own
 
     def speaker(self, sentence_id: int) -> str | None:
         """Who the article says spoke a sentence (None when it does not say).

@@ -53,7 +53,10 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 15: "Margaret Dunne, 64, ..." before '"...," she said.': an age makes the name a person.
 # 16: "Helen Price, 52, a teacher, said ..."; "MP" is a title ("Local MP Rachel Okafor said").
 # 17: 'X said: "A. B."': B, inside the quotation X opened after a colon, is X's (NU23B-4).
-SPEAKERS_VERSION = b"speakers-17"
+# 18: an owner before a title ("Dunmore's provost, X, said"), "X, the secretary, welcomed the
+#     fund but said", MacLeod-style names (NU24-6); an interview's answers are the
+#     interviewee's, when its introduction names one person interviewed (NU25-11).
+SPEAKERS_VERSION = b"speakers-18"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from embeddings.interviews import Layout, interview_layout, says_interviewed
 from embeddings.language import normalise as normalise_language
 
 Span = tuple[int, int]
@@ -80,7 +81,9 @@ _CLOSING = "\"”»’'“"
 # Text that may name a speaker: no sentence punctuation and no quotation marks.
 _WHO = r"[^,.;:!?\"“”„«»]{1,120}?"
 # `"...," he said.` / `"...?" said X, head of Y.` / `"...," — сказал он` (dash optional).
-_NAME_TOKEN = r"[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
+# A prefix with a capital after it is part of the name: MacLeod, McDonald, DiMaggio, LeBlanc
+# ("Ewan MacLeod, the union's general secretary, ... said" had no speaker, NU24-6).
+_NAME_TOKEN = r"(?:Ma?c|D[aei]|L[ae])?[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
 # A full name after a title and a comma (`said the mayor, Anna Koval.`, `said a parent, X.`),
 # ending the sentence or followed by a phrase that is not a list ("and ...").
 _NAMED_AFTER = (
@@ -110,6 +113,10 @@ _REPORTED = re.compile(
     # "Helen Price, 52, a teacher at ..., said" / "Helen Price, 52, said" (NU23-6)
     rf"(?:\s*,\s*(?P<age>{_AGE})(?=\s*,))?"
     rf"(?:\s*,\s*(?P<apposition>[^,.;:\"“”«»]{{1,80}}),)?(?(age),?)"
+    # "X, the union's general secretary, welcomed the fund but said" (NU24-6): one subject,
+    # a first verb in the past and "and"/"but" before the saying; no capitalised word, which
+    # may be another subject ("... met Ann Roe and Bo Li said").
+    rf"(?:\s+[a-z]+ed\b[^,.;:!?\"“”„«»A-Z]{{0,60}}?\s+(?:and|but)(?=\s))?"
     rf"\s+(?:also\s+|then\s+|later\s+|again\s+)?{_REPORTING_VERB}"
 )
 _ACCORDING = re.compile(
@@ -122,6 +129,9 @@ _OCCASION = re.compile(r"\s+(?:at|on|in|during|after|before|while|when|to)\s+\S.
 
 _NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*(?![\w'’-])")
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# A named owner in place of "the" before a title: "Dunmore's provost", "Greyfell Mining's chief
+# executive" (NU24-6).
+_OWNER = re.compile(r"^(?:[A-Z][\w&-]*\s+){0,3}[A-Z][\w&-]*['’]s\s+")
 _PRONOUNS = {"he", "she"}
 _WORD = re.compile(r"[A-Za-z]+")
 # Compiled once: these run for every sentence or name of a quoted article.
@@ -217,6 +227,7 @@ _LOWER_CASE_ROLES = frozenset(
     schoolteacher pastor monk nun cleric chaplain policeman policewoman guard warden
     midwife counsellor counselor caretaker cashier clerk employee staffer intern banker
     investor landlord tenant commuter pedestrian
+    provost dean rector superintendent treasurer registrar chairperson
     rescuer lifeguard medic diver sailor fireman ranger headteacher headmaster headmistress
     councillor councilor councilman councilwoman alderman sheriff constable marshal
     """.split()
@@ -349,7 +360,89 @@ def speakers(
             break
         if _INTRODUCED.search(text, spans[paragraph[0]][0], spans[paragraph[-1]][1]):
             _continue_introduced_quotations(text, spans, paragraph, result, last)
+    _attribute_answers(text, spans, result, last, people)
     return result
+
+
+def _attribute_answers(
+    text: str, spans: Sequence[Span], result: list[str | None], last: int, people: _People
+) -> None:
+    """Give each sentence of an interview's answers that has no speaker yet the
+    interviewee (``interviewee``). A sentence the article attributes otherwise keeps its
+    speaker: an answer that quotes someone else ("Our safety representative, Tomas Bell,
+    said ...") is that person's account."""
+    layout = interview_layout(text)
+    if layout is None:
+        return
+    person = _interviewee(text, layout, people)
+    if person is None:
+        return
+    for n, (start, _) in enumerate(spans[: last + 1]):
+        if (
+            result[n] is None
+            and layout.answers_at(start)
+            and not _IN_EDITORS_NOTE.search(text, start, spans[n][1])
+        ):
+            result[n] = person
+
+
+# "The interview has been edited for length." after the last answer is the editor's.
+_IN_EDITORS_NOTE = re.compile(r"\binterview\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)  # asked for each quote of an article: the same text each time
+def interviewee(text: str) -> str | None:
+    """The person whose answers an interview article prints, when it is certain."""
+    layout = interview_layout(text)
+    return None if layout is None else _interviewee(text, layout, _people(text))
+
+
+def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
+    """The one person the interview's introduction names, when it says that someone was
+    interviewed ("The Weekly spoke to her on Thursday"): a full name the article gives a
+    title, an age or a description ("Helen Carrick, 58, has been mayor ..."), or else the
+    full name that opens the introduction when it speaks of the person as "her" or "him"
+    ("Sarah Kimber leads the union. We asked her ..."). Two people there (a reporter named
+    beside the interviewee, someone the interviewee lost): no one, never a guess."""
+    introduction = text[: layout.introduction_end]
+    if not says_interviewed(introduction):
+        return None
+    named = {
+        canonical
+        for match in _NAME_RUN.finditer(introduction)
+        if (run := _strip_not_names(match.group())) is not None
+        and " " in run
+        and (canonical := people.canonical(run)) is not None
+    }
+    persons = {name for name in named if people.is_person(name)}
+    if len(persons) == 1:
+        return persons.pop()
+    if persons or not _PRONOUN_OBJECT.search(introduction):
+        return None
+    opening = _NAME_RUN.match(introduction.lstrip())
+    if opening is None:
+        return None
+    run = _strip_not_names(opening.group())
+    return run if run is not None and " " in run and run == opening.group() else None
+
+
+_SPEECH_WORD = re.compile(rf"\b(?:{_VERB}|according to)\b", re.IGNORECASE)
+
+
+def reports_speech(sentence: str) -> bool:
+    """Whether a sentence reports someone's words: a verb of saying ("said", "stated",
+    "commented", "wrote", "told") or "according to"."""
+    return _SPEECH_WORD.search(sentence) is not None
+
+
+def answers_as_interviewee(text: str, start: int, speaker: str) -> bool:
+    """Whether the sentence at ``start`` is the interviewee's answer: their own words,
+    though an interview prints them without quotation marks."""
+    layout = interview_layout(text)
+    return layout is not None and layout.answers_at(start) and interviewee(text) == speaker
+
+
+_PRONOUN_OBJECT = re.compile(r"\b(?:her|him|he|she)\b", re.IGNORECASE)
 
 
 def _continue_introduced_quotations(
@@ -799,7 +892,8 @@ def _apposed_name(title: str, name: str) -> str | None:
     lawyer of Ilmi Umerov, Nikolai Polozov", "The head teacher of School No. 5, Oleh Rudenko").
     """
     title = _OCCASION.sub("", title.strip())
-    if _DETERMINER.match(title) is None or not _is_title(title):
+    determined = _DETERMINER.match(title) or _OWNER.match(title)
+    if determined is None or not _is_title(title[determined.end() :]):
         return None
     words = _NUMBER_ABBREVIATION.sub(r"\1", title).split()
     stripped = _strip_not_names(name) if _NAME_RUN.fullmatch(name) else None

@@ -466,3 +466,21 @@ def test_a_name_the_articles_write_only_apart_is_not_someone_they_quote() -> Non
     mother = searcher.search("What did Maureen Kerr say?")
     assert mother.outcome == "answered"
     assert {quote.speaker for quote in mother.quotes} == {"Maureen Kerr"}
+
+
+def test_someones_account_of_an_unquoted_persons_words_still_answers() -> None:
+    """No sentence is attributed to Putin, but Dzhemilev's account of his words answers "What
+    did Putin say ...?"; a sentence that only names him does not (NU25-3)."""
+    article = (
+        "Putin spoke in Sevastopol in August.\n\n"
+        '"During his speech he said: the soldiers put women and children in front of them," '
+        "Mustafa Dzhemilev said.\n\n"
+        "Mustafa Dzhemilev said that Putin has the power to release the prisoners.\n"
+    )
+    index = build_index([Document(id="a", title="Speech", text=article)], HashingEncoder())
+    searcher = Searcher(
+        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
+    )
+    soldiers = searcher.search("What did Putin say about the soldiers?")
+    assert soldiers.outcome == "answered"
+    assert "women and children" in soldiers.quotes[0].text

@@ -106,3 +106,45 @@ def test_a_surname_that_is_also_a_role_word_stays_a_name() -> None:
     assert _who("Frances Farmer said that the film was finished.") == ["Frances Farmer"]
     text = "Frances Farmer came to Kyiv.\n\nFarmer said that the film was finished."
     assert _who(text) == [None, "Frances Farmer"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # NU24-6: a named owner in place of "the" before the title
+        ("Dunmore's provost, Janet Cairns, said the town would not forget.", "Janet Cairns"),
+        (
+            "Greyfell Mining's chief executive, Harriet Vance, said the firm would pay.",
+            "Harriet Vance",
+        ),
+        ("Koval's lawyer, Olha Petrenko, said that they will appeal.", "Olha Petrenko"),
+        # a first verb and "and"/"but" before the saying: one subject
+        (
+            "Greyfell Mining's chief executive, Harriet Vance, thanked the rescuers and said "
+            "the company would pay.",
+            "Harriet Vance",
+        ),
+        (
+            "Ewan MacLeod, the union's general secretary, welcomed the fund but said it was \"a "
+            'first step".',
+            "Ewan MacLeod",
+        ),
+        ("Mary McDonald, 52, a teacher, said the school was cold.", "Mary McDonald"),
+    ],
+)
+def test_a_title_with_an_owner_or_a_verb_before_the_saying_keeps_the_speaker(
+    sentence: str, speaker: str
+) -> None:
+    assert _who(sentence) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ivan Bohun's wife, Olha, said he was innocent.",  # one name: not certainly a person
+        "The mayor met Ann Roe and Bo Li said the talks went well.",  # another subject
+        "Police detained two men and said they were suspects.",  # no person
+    ],
+)
+def test_an_owner_or_a_first_verb_names_no_one_uncertain(sentence: str) -> None:
+    assert _who(sentence) == [None]

@@ -1,0 +1,128 @@
+"""An interview's answers are its interviewee's words (NU25-11, NU24, NU23-10).
+
+A question-and-answer interview prints its answers without quotation marks or "she said":
+the speaker is the person the introduction says was interviewed, named only when the
+introduction names exactly one person. Sentences in the answers that the article attributes
+to someone else keep that speaker; anything uncertain is None, never a guess.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.index import build_index
+from embeddings.interviews import interview_layout, is_question_line
+from embeddings.search import Searcher
+from embeddings.sentences import split_sentences
+from embeddings.speakers import interviewee, speakers
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+INTERVIEW = (
+    "Helen Carrick, 58, has been mayor of Dunmore since 2022. The Weekly spoke to her on "
+    "Thursday.\n\n"
+    "**Was the town council consulted?**\n\n"
+    "No. We received a letter from the trust two hours before the press release.\n\n"
+    "**Who can stop the closure?**\n\n"
+    "I do not know. The health minister, Alan Pryce, has the power to call it in.\n\n"
+    "**Did anyone warn you?**\n\n"
+    "Yes. Our councillor, Tomas Bell, said the unit was at risk in January.\n"
+)
+
+
+def _who(text: str) -> dict[str, str | None]:
+    spans = split_sentences(text)
+    return {text[s:e]: who for (s, e), who in zip(spans, speakers(text, spans), strict=True)}
+
+
+def test_the_answers_are_the_interviewees_and_the_introduction_and_questions_no_ones() -> None:
+    who = _who(INTERVIEW)
+    assert who["No."] == "Helen Carrick"
+    assert who["We received a letter from the trust two hours before the press release."] == (
+        "Helen Carrick"
+    )
+    assert who["The health minister, Alan Pryce, has the power to call it in."] == (
+        "Helen Carrick"
+    )
+    assert who["**Was the town council consulted?**"] is None
+    assert who["The Weekly spoke to her on Thursday."] is None
+    # an answer that reports another person's words stays theirs
+    assert who["Our councillor, Tomas Bell, said the unit was at risk in January."] == (
+        "Tomas Bell"
+    )
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "Sarah Kimber leads the Harbour Workers' Union. We asked her how the strike will end.",
+        "Martin Greaves, chief executive of Northvale Water, met Echo reporters on Wednesday. "
+        "He answered questions sent in by readers. The interview has been edited for length.",
+    ],
+)
+def test_the_introduction_names_the_interviewee_in_the_ways_news_writes_it(
+    introduction: str,
+) -> None:
+    text = introduction + INTERVIEW[INTERVIEW.index("\n\n**") :]
+    assert interviewee(text) == introduction.split(",")[0].split(" leads")[0]
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        # two people: the reporter may be the one named
+        "Our reporter Anna Koval spoke to Helen Carrick, 58, the mayor of Dunmore.",
+        # one person, but nothing says she was interviewed: an explainer of questions
+        "Helen Carrick, 58, the mayor of Dunmore, announced the closure on Monday.",
+        # nobody named
+        "We put readers' questions to the trust. Here are its answers.",
+    ],
+)
+def test_no_interviewee_where_the_introduction_is_not_certain(introduction: str) -> None:
+    text = introduction + INTERVIEW[INTERVIEW.index("\n\n**") :]
+    assert interviewee(text) is None
+    assert _who(text)["No."] is None
+
+
+def test_one_question_line_is_a_subhead_not_an_interview() -> None:
+    text = (
+        "Helen Carrick, 58, the mayor, spoke to the Weekly.\n\n## What happens next?\n\n"
+        "The trust will publish its plan in May.\n"
+    )
+    assert interview_layout(text) is None
+    assert _who(text)["The trust will publish its plan in May."] is None
+
+
+def test_question_lines_are_bold_or_headings_that_ask() -> None:
+    assert is_question_line("**Will you resign?**")
+    assert is_question_line("## Who pays?")
+    assert not is_question_line("## The fines")
+    assert not is_question_line("Will you resign?")
+
+
+def test_the_citation_names_the_interviewee_as_speaking_in_their_own_words() -> None:
+    """Cited as their words, not as the article's account of them ("reported speech")."""
+    document = Document(id="i", title="Interview: Helen Carrick", text=INTERVIEW)
+    searcher = Searcher(build_index([document], HashingEncoder()), HashingEncoder(), "hashing")
+    answer = searcher.search("Was the town council consulted?", 3)
+    first = answer.quotes[0]
+    assert first.text.startswith("No. We received a letter")
+    assert first.speaker == "Helen Carrick"
+    assert first.reported_speech is False
+    bell = searcher.search("What did Tomas Bell say about the unit?", 3).quotes[0]
+    assert (bell.speaker, bell.reported_speech) == ("Tomas Bell", True)
+
+
+def test_a_persons_name_in_someone_elses_answer_is_not_their_words() -> None:
+    """NU25-3: "What did Alan Pryce say about the closure?" was answered with the mayor's
+    words that name him. Thresholds low enough that the ordinary judgement answers it."""
+    document = Document(id="i", title="Interview: Helen Carrick", text=INTERVIEW)
+    searcher = Searcher(
+        build_index([document], HashingEncoder()),
+        HashingEncoder(),
+        "hashing",
+        abstain_below=0.01,
+        related_below=0.005,
+    )
+    answer = searcher.search("What did Alan Pryce say about the closure?", 3)
+    assert answer.outcome == "related"
