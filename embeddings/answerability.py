@@ -234,7 +234,7 @@ def answerability_features(
     if age:
         found = any(_AGE.search(text) for text in passage)
     elif money:
-        found = any(_MONEY.search(text) for text in passage)
+        found = names_money(passage)
     elif kind == DATE:
         found = any(_WHEN.search(text) for text in passage)
     else:
@@ -259,6 +259,17 @@ def answerability_features(
         passage_share,
     )
     return values
+
+
+def asks_for_money(question: str) -> bool:
+    """Whether the question asks for an amount of money ("How much was the wheat worth?")."""
+    asked = without_quotations(question)
+    return not _AGE_QUESTION.search(asked) and bool(_MONEY_QUESTION.search(asked))
+
+
+def names_money(texts: Iterable[str]) -> bool:
+    """Whether one of the texts writes an amount of money: a currency sign or word."""
+    return any(_MONEY.search(text) for text in texts)
 
 
 def passage_terms(texts: Iterable[str], language: str = "en") -> set[str]:

@@ -14,7 +14,11 @@ from embeddings.answerability import (
     question_terms,
 )
 from embeddings.features import FEATURES
+from embeddings.index import build_index
 from embeddings.lexical import build_lexical_index
+from embeddings.search import Searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
 
 TEXTS = [
     "Ilmi Umerov was moved to a psychiatric clinic on August 21.",
@@ -232,3 +236,37 @@ def test_off_topic_questions_are_declined_with_no_quotes(real_index_dir: Path) -
     searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
     answers = searcher.search_many(far + SAME_WORLD_OFF_TOPIC)
     assert [a.question for a in answers if a.outcome != "declined"] == []
+
+
+MILL = (
+    "A fire destroyed the main grain store of the Brezno flour mill on Thursday night.\n\n"
+    "About 1,200 tonnes of wheat burned, the mill's manager said.\n\n"
+    "The store had been built in 1987 and was insured.\n"
+)
+
+
+def _low_threshold_searcher(text: str) -> Searcher:
+    index = build_index(
+        [Document(id="mill", title="Fire at the mill", text=text)], HashingEncoder()
+    )
+    # Thresholds low enough that the ordinary judgement answers the closest passages: only
+    # the missing amount of money keeps the question unanswered.
+    return Searcher(index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005)
+
+
+def test_a_money_question_no_passage_near_the_top_answers_is_at_most_related() -> None:
+    """NU24B-1: "How much was the burned wheat worth?" was answered (0.61) by a tonnage."""
+    answer = _low_threshold_searcher(MILL).search("How much was the burned wheat worth?")
+    assert answer.outcome == "related"
+    assert answer.relevance == pytest.approx(0.005)
+    assert "1,200 tonnes" in " ".join(quote.text for quote in answer.quotes)
+
+
+def test_a_money_question_is_answered_where_a_passage_near_the_top_names_money() -> None:
+    worth = MILL + "\nThe wheat was worth about 9 million koruna, the insurer said.\n"
+    answer = _low_threshold_searcher(worth).search("How much was the burned wheat worth?")
+    assert answer.outcome == "answered"
+    assert any("9 million koruna" in quote.text for quote in answer.quotes)
+    # a question for a number, not money, is judged as before
+    tonnes = _low_threshold_searcher(MILL).search("How many tonnes of wheat burned?")
+    assert tonnes.outcome == "answered"
