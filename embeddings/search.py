@@ -12,7 +12,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
-from embeddings.answerability import asks_for_money, names_money
+from embeddings.answerability import asks_for_money, counted_terms, counts, names_money
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
@@ -74,7 +74,7 @@ MAX_TOP_K = 50
 SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 TITLE_ARTICLES = 32  # articles read for the holder of a title a question names
 OTHERS_CHECKED = 30  # candidates read for words of someone described by the asked name
-MONEY_PASSAGES_READ = 3  # candidates whose passages a money question's amount may be in
+KIND_PASSAGES_READ = 3  # candidates whose passages the amount or count asked for may be in
 
 
 def _visible(char: str) -> bool:
@@ -247,6 +247,11 @@ class Searcher:
             # but a question for an amount of money that no passage near the top names is at
             # most related.
             ranking = capped(ranking, self.related_below)
+        counted = counted_terms(question)
+        if counted is not None and not self._counted_among(ranking, counted):
+            # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by
+            # a count of births (NU25-2): at most related.
+            ranking = capped(ranking, self.related_below)
         person = asked_person(question)
         if person is not None:  # "Who is Refat Chubarov?"
             return description_first(self.index, ranking, person)
@@ -319,12 +324,19 @@ class Searcher:
         return ranking
 
     def _money_among(self, ranking: Ranking) -> bool:
-        """Whether the passage of one of the first ``MONEY_PASSAGES_READ`` candidates (the
+        """Whether the passage of one of the first ``KIND_PASSAGES_READ`` candidates (the
         sentence and its neighbours) writes an amount of money."""
-        return any(
-            names_money(self.index.sentences[n].text for n in passage_ids(self._traits, int(i)))
-            for i in ranking.ids[:MONEY_PASSAGES_READ].tolist()
-        )
+        return any(names_money(texts) for texts in self._first_passages(ranking))
+
+    def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
+        """Whether one of the first passages writes a number of what ``terms`` name."""
+        return any(counts(terms, texts) for texts in self._first_passages(ranking))
+
+    def _first_passages(self, ranking: Ranking) -> Iterator[list[str]]:
+        """The texts of the passages (a sentence and its neighbours) of the first
+        ``KIND_PASSAGES_READ`` candidates: where a kind of answer asked for is looked for."""
+        for i in ranking.ids[:KIND_PASSAGES_READ].tolist():
+            yield [self.index.sentences[n].text for n in passage_ids(self._traits, int(i))]
 
     def _writes(self, ids: npt.NDArray[np.int32], name: str) -> bool:
         """Whether one of the sentences ``ids`` writes ``name``'s words together, in order."""

@@ -10,6 +10,8 @@ import pytest
 from embeddings.answerability import (
     ANSWERABILITY_FEATURES,
     answerability_features,
+    counted_terms,
+    counts,
     probability,
     question_terms,
 )
@@ -164,14 +166,11 @@ def test_the_issues_near_subject_questions_are_not_answered_and_its_reader_quest
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met yet: the passage about 13% of Crimea's population looks like an answer "
-    "(docs/evaluation.md, issue 8)",
-)
 def test_a_question_about_a_year_the_corpus_never_names_is_not_answered(
     real_index_dir: Path,
 ) -> None:
+    """The passage about Crimean Tatars as 13% of Crimea's population looked like an answer
+    (answered until the count of what "how many" asks for was required)."""
     from embeddings.service import open_searcher
     from tests.conftest import CORPUS
 
@@ -270,3 +269,46 @@ def test_a_money_question_is_answered_where_a_passage_near_the_top_names_money()
     # a question for a number, not money, is judged as before
     tonnes = _low_threshold_searcher(MILL).search("How many tonnes of wheat burned?")
     assert tonnes.outcome == "answered"
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many consultant obstetricians does Carrow employ?", {"consult", "obstetrician"}),
+        ("How many political prisoners are held in Crimea?", {"polit", "prison"}),
+        ("How many babies were born there?", {"babi"}),
+        ("How many times did the Panthers win?", None),  # "twice" answers it
+        ("What did the trust say?", None),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, counted: set[str] | None) -> None:
+    assert counted_terms(question) == (None if counted is None else frozenset(counted))
+
+
+def test_a_count_is_a_number_of_what_is_asked_or_of_people_for_people() -> None:
+    obstetricians = counted_terms("How many consultant obstetricians does Carrow employ?")
+    assert obstetricians is not None
+    assert not counts(obstetricians, ["Its labour ward handled 3,100 births last year."])
+    assert counts(obstetricians, ["The unit had three consultant obstetricians in 2023."])
+    prisoners = counted_terms("How many political prisoners are held in Crimea?")
+    assert prisoners is not None
+    assert counts(prisoners, ["Occupiers in the Crimea illegally keep in custody 67 people."])
+    assert counts(
+        frozenset({"year"}), ["Thomas Davis, an 11-year veteran, broke his arm."]
+    )  # a hyphen does not hide the number
+
+
+def test_a_how_many_question_that_no_passage_near_the_top_counts_is_at_most_related() -> None:
+    """NU25-2: "How many consultant obstetricians does Carrow employ?" was answered (0.83)
+    by a count of births."""
+    births = (
+        "Carrow Royal Infirmary will take on about 600 extra births a year.\n\n"
+        "Its labour ward handled 3,100 births last year, and its obstetricians are busy.\n"
+    )
+    searcher = _low_threshold_searcher(births)
+    asked = searcher.search("How many consultant obstetricians does Carrow employ?")
+    assert asked.outcome == "related"
+    counted = _low_threshold_searcher(births + "\nIt employs nine consultant obstetricians.\n")
+    assert counted.search("How many consultant obstetricians does Carrow employ?").outcome == (
+        "answered"
+    )
