@@ -414,7 +414,10 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
         and " " in run
         and (canonical := people.canonical(run)) is not None
     }
-    persons = {name for name in named if people.is_person(name)}
+    # The interviewer is no candidate: "Our arts correspondent, Leon Hartley, spoke to her"
+    # had every answer cited to the reporter (NU25B-1).
+    reporters = {name for name in named if _reports_news(people, name)}
+    persons = {name for name in named - reporters if people.is_person(name)}
     if len(persons) == 1:
         return persons.pop()
     if persons or not _PRONOUN_OBJECT.search(introduction):
@@ -423,7 +426,19 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     if opening is None:
         return None
     run = _strip_not_names(opening.group())
-    return run if run is not None and " " in run and run == opening.group() else None
+    if run is None or " " not in run or run != opening.group() or run in reporters:
+        return None
+    return run
+
+
+# Whoever an article titles so is the one asking in an interview, never the one answering.
+_NEWS_ROLES = frozenset(
+    "reporter correspondent journalist editor interviewer columnist writer presenter host".split()
+)
+
+
+def _reports_news(people: _People, name: str) -> bool:
+    return any(heads & _NEWS_ROLES for _, heads in people.titles.get(name, ()))
 
 
 _SPEECH_WORD = re.compile(rf"\b(?:{_VERB}|according to)\b", re.IGNORECASE)

@@ -70,8 +70,30 @@ def test_the_introduction_names_the_interviewee_in_the_ways_news_writes_it(
 @pytest.mark.parametrize(
     "introduction",
     [
-        # two people: the reporter may be the one named
-        "Our reporter Anna Koval spoke to Helen Carrick, 58, the mayor of Dunmore.",
+        # NU25B-1: every answer was cited to the reporter
+        "Ingrid Solberg has conducted the Ashbury Philharmonic for 11 years. Our arts "
+        "correspondent, Leon Hartley, spoke to her after Saturday's concert.",
+        "Ingrid Solberg has conducted the orchestra for 11 years. Our reporter Leon Hartley "
+        "spoke to her.",
+    ],
+)
+def test_the_reporter_named_in_the_introduction_is_never_the_interviewee(
+    introduction: str,
+) -> None:
+    text = introduction + INTERVIEW[INTERVIEW.index("\n\n**") :]
+    assert interviewee(text) == "Ingrid Solberg"
+    assert _who(text)["No."] == "Ingrid Solberg"
+    described = "Our reporter Anna Koval spoke to Helen Carrick, 58, the mayor of Dunmore."
+    assert interviewee(described + INTERVIEW[INTERVIEW.index("\n\n**") :]) == "Helen Carrick"
+    alone = "Our reporter Leon Hartley spoke to her." + INTERVIEW[INTERVIEW.index("\n\n**") :]
+    assert interviewee(alone) is None
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        # two people who may both answer
+        "Helen Carrick, 58, the mayor, and Tomas Bell, 61, a councillor, spoke to the Weekly.",
         # one person, but nothing says she was interviewed: an explainer of questions
         "Helen Carrick, 58, the mayor of Dunmore, announced the closure on Monday.",
         # nobody named
