@@ -16,11 +16,8 @@ from embeddings.answerability import (
     question_terms,
 )
 from embeddings.features import FEATURES
-from embeddings.index import build_index
 from embeddings.lexical import build_lexical_index
-from embeddings.search import Searcher
-from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import low_threshold_searcher
 
 TEXTS = [
     "Ilmi Umerov was moved to a psychiatric clinic on August 21.",
@@ -244,18 +241,9 @@ MILL = (
 )
 
 
-def _low_threshold_searcher(text: str) -> Searcher:
-    index = build_index(
-        [Document(id="mill", title="Fire at the mill", text=text)], HashingEncoder()
-    )
-    # Thresholds low enough that the ordinary judgement answers the closest passages: only
-    # the missing amount of money keeps the question unanswered.
-    return Searcher(index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005)
-
-
 def test_a_money_question_no_passage_near_the_top_answers_is_at_most_related() -> None:
     """NU24B-1: "How much was the burned wheat worth?" was answered (0.61) by a tonnage."""
-    answer = _low_threshold_searcher(MILL).search("How much was the burned wheat worth?")
+    answer = low_threshold_searcher(MILL).search("How much was the burned wheat worth?")
     assert answer.outcome == "related"
     assert answer.relevance == pytest.approx(0.005)
     assert "1,200 tonnes" in " ".join(quote.text for quote in answer.quotes)
@@ -263,11 +251,11 @@ def test_a_money_question_no_passage_near_the_top_answers_is_at_most_related() -
 
 def test_a_money_question_is_answered_where_a_passage_near_the_top_names_money() -> None:
     worth = MILL + "\nThe wheat was worth about 9 million koruna, the insurer said.\n"
-    answer = _low_threshold_searcher(worth).search("How much was the burned wheat worth?")
+    answer = low_threshold_searcher(worth).search("How much was the burned wheat worth?")
     assert answer.outcome == "answered"
     assert any("9 million koruna" in quote.text for quote in answer.quotes)
     # a question for a number, not money, is judged as before
-    tonnes = _low_threshold_searcher(MILL).search("How many tonnes of wheat burned?")
+    tonnes = low_threshold_searcher(MILL).search("How many tonnes of wheat burned?")
     assert tonnes.outcome == "answered"
 
 
@@ -305,10 +293,10 @@ def test_a_how_many_question_that_no_passage_near_the_top_counts_is_at_most_rela
         "Carrow Royal Infirmary will take on about 600 extra births a year.\n\n"
         "Its labour ward handled 3,100 births last year, and its obstetricians are busy.\n"
     )
-    searcher = _low_threshold_searcher(births)
+    searcher = low_threshold_searcher(births)
     asked = searcher.search("How many consultant obstetricians does Carrow employ?")
     assert asked.outcome == "related"
-    counted = _low_threshold_searcher(births + "\nIt employs nine consultant obstetricians.\n")
+    counted = low_threshold_searcher(births + "\nIt employs nine consultant obstetricians.\n")
     assert counted.search("How many consultant obstetricians does Carrow employ?").outcome == (
         "answered"
     )

@@ -16,7 +16,7 @@ from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
 from embeddings.speakers import interviewee, speakers
 from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, low_threshold_searcher
 
 INTERVIEW = (
     "Helen Carrick, 58, has been mayor of Dunmore since 2022. The Weekly spoke to her on "
@@ -138,13 +138,6 @@ def test_the_citation_names_the_interviewee_as_speaking_in_their_own_words() -> 
 def test_a_persons_name_in_someone_elses_answer_is_not_their_words() -> None:
     """NU25-3: "What did Alan Pryce say about the closure?" was answered with the mayor's
     words that name him. Thresholds low enough that the ordinary judgement answers it."""
-    document = Document(id="i", title="Interview: Helen Carrick", text=INTERVIEW)
-    searcher = Searcher(
-        build_index([document], HashingEncoder()),
-        HashingEncoder(),
-        "hashing",
-        abstain_below=0.01,
-        related_below=0.005,
-    )
+    searcher = low_threshold_searcher(INTERVIEW, "Interview: Helen Carrick")
     answer = searcher.search("What did Alan Pryce say about the closure?", 3)
     assert answer.outcome == "related"

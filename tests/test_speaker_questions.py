@@ -15,7 +15,7 @@ from embeddings.speaker_questions import (
     matching_speakers,
 )
 from embeddings.types import Document
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, low_threshold_searcher
 
 DZHEMILEV = "Mustafa Dzhemilev"
 CHUBAROV = "Refat Chubarov"
@@ -455,12 +455,9 @@ def test_a_name_the_articles_write_only_apart_is_not_someone_they_quote() -> Non
         "Maureen Kerr, 67, whose son Liam was the youngest of the trapped miners, said she "
         'had not slept since Tuesday. "When I saw his face I could finally breathe," she said.\n'
     )
-    index = build_index([Document(id="a", title="Rescue", text=article)], HashingEncoder())
-    # Thresholds low enough that the ordinary judgement of the closest passages answers it
-    # (the real model did, at 0.58): only reading the name as unwritten keeps it unanswered.
-    searcher = Searcher(
-        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
-    )
+    # The real model answered it at 0.58: only reading the name as unwritten keeps it
+    # unanswered.
+    searcher = low_threshold_searcher(article, "Rescue")
     liam = searcher.search("What did Liam Kerr say after he was rescued?")
     assert liam.outcome != "answered"
     mother = searcher.search("What did Maureen Kerr say?")
@@ -477,10 +474,7 @@ def test_someones_account_of_an_unquoted_persons_words_still_answers() -> None:
         "Mustafa Dzhemilev said.\n\n"
         "Mustafa Dzhemilev said that Putin has the power to release the prisoners.\n"
     )
-    index = build_index([Document(id="a", title="Speech", text=article)], HashingEncoder())
-    searcher = Searcher(
-        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
-    )
+    searcher = low_threshold_searcher(article, "Speech")
     soldiers = searcher.search("What did Putin say about the soldiers?")
     assert soldiers.outcome == "answered"
     assert "women and children" in soldiers.quotes[0].text
