@@ -230,9 +230,8 @@ def answerability_features(
         unknown_terms = unknown_name = name_not_in_passage = 0.0
         passage_share = 1.0
     kind = answer_type(question)
-    asked = without_quotations(question)
-    age = bool(_AGE_QUESTION.search(asked))
-    money = not age and bool(_MONEY_QUESTION.search(asked))
+    age = bool(_AGE_QUESTION.search(without_quotations(question)))
+    money = asks_for_money(question)
     if age:
         found = any(_AGE.search(text) for text in passage)
     elif money:

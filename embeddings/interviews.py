@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from embeddings.markdown import is_bold_line
+from embeddings.markdown import asks, is_heading_or_bold_line
 
 # Fewer question lines than this is an article with a subhead that asks, not an interview.
 INTERVIEW_QUESTIONS = 2
 
-_HEADING = re.compile(r"#{1,6}\s")
 _LINE = re.compile(r"[^\n]*")
 # What an introduction says of the person interviewed: "The Weekly spoke to her on Thursday",
 # "We asked him about the decision", "He answered questions sent in by readers", "met Echo
@@ -49,17 +48,6 @@ class Layout:
         return any(start <= position < end for start, end in self.answers)
 
 
-def is_question_line(line: str) -> bool:
-    """Whether a line (stripped) is a heading or a bold line whose words end in "?"."""
-    if not (_HEADING.match(line) or is_bold_line(line)):
-        return False
-    return line.rstrip("*_#").rstrip().endswith("?")
-
-
-def _is_markup(line: str) -> bool:
-    return bool(_HEADING.match(line)) or is_bold_line(line)
-
-
 @lru_cache(maxsize=1024)  # read for each quote of an article: the same text each time
 def interview_layout(text: str) -> Layout | None:
     """The interview layout of an article's text, or None when it asks fewer than
@@ -70,8 +58,8 @@ def interview_layout(text: str) -> Layout | None:
     markup: list[tuple[int, int, bool]] = []  # start, end, is a question
     for match in _LINE.finditer(text):
         line = match.group().strip()
-        if line and _is_markup(line):
-            markup.append((match.start(), match.end(), is_question_line(line)))
+        if line and is_heading_or_bold_line(line):
+            markup.append((match.start(), match.end(), asks(line)))
     questions = [n for n, (_, _, asks) in enumerate(markup) if asks]
     if len(questions) < INTERVIEW_QUESTIONS:
         return None

@@ -57,6 +57,17 @@ def is_bold_line(text: str) -> bool:
     return not _INNER_MARK[mark].search(inside)
 
 
+def is_heading_or_bold_line(line: str) -> bool:
+    """Whether a whole line (without its surrounding whitespace) is a Markdown heading or bold
+    as a whole: the lines an interview or a FAQ writes its questions as."""
+    return bool(_HEADING.match(line)) or is_bold_line(line)
+
+
+def asks(markup_line: str) -> bool:
+    """Whether a markup line is a question: its words, without the marks, end in "?"."""
+    return markup_line.rstrip().rstrip("*_#").rstrip().endswith("?")
+
+
 def is_markup_line(text: str, document_text: str, start: int) -> bool:
     """Whether a sentence (its ``text``, starting at ``start`` in its article) is a line of
     markup, never a quote: a Markdown heading (a ``#`` marker at the start of a line; a hash

@@ -47,7 +47,7 @@ from embeddings.language import normalise as normalise_language
 from embeddings.lazy_traits import lazy_traits
 from embeddings.lexical import LexicalEvidence, tokenize
 from embeddings.lexical import lexical_evidence as postings_evidence
-from embeddings.markdown import is_markup_line, may_be_markup_line
+from embeddings.markdown import asks, is_markup_line, may_be_markup_line
 from embeddings.types import Sentence
 
 CANDIDATES = 100  # from each retriever; the union is re-scored exactly
@@ -330,7 +330,7 @@ def _answers_in_place_of_questions(
     placed = [
         (position, _answer_under(index, traits, int(pool.ids[position])))
         for position in np.flatnonzero(~keep).tolist()
-        if _asks(index.sentences[int(pool.ids[position])].text)
+        if asks(index.sentences[int(pool.ids[position])].text)
     ]
     return _placed(pool, linear, x, keep, placed)
 
@@ -443,11 +443,6 @@ def _answer_under(index: SentenceIndex, traits: SentenceTraits, line: int) -> li
         if "\n" not in gap and not is_markup_sentence(index, following):
             answer.append(after)
     return answer
-
-
-def _asks(markup_line: str) -> bool:
-    """Whether a markup line is a question: its words, without the marks, end in "?"."""
-    return markup_line.rstrip().rstrip("*_#").rstrip().endswith("?")
 
 
 def is_markup_sentence(index: SentenceIndex, sentence: Sentence) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from embeddings.index import build_index
-from embeddings.interviews import interview_layout, is_question_line
+from embeddings.interviews import interview_layout
+from embeddings.markdown import asks, is_heading_or_bold_line
 from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
 from embeddings.speakers import interviewee, speakers
@@ -115,11 +116,15 @@ def test_one_question_line_is_a_subhead_not_an_interview() -> None:
     assert _who(text)["The trust will publish its plan in May."] is None
 
 
+def _is_question_line(line: str) -> bool:
+    return is_heading_or_bold_line(line) and asks(line)
+
+
 def test_question_lines_are_bold_or_headings_that_ask() -> None:
-    assert is_question_line("**Will you resign?**")
-    assert is_question_line("## Who pays?")
-    assert not is_question_line("## The fines")
-    assert not is_question_line("Will you resign?")
+    assert _is_question_line("**Will you resign?**")
+    assert _is_question_line("## Who pays?")
+    assert not _is_question_line("## The fines")
+    assert not _is_question_line("Will you resign?")
 
 
 def test_the_citation_names_the_interviewee_as_speaking_in_their_own_words() -> None:
