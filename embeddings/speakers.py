@@ -402,8 +402,9 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     interviewed ("The Weekly spoke to her on Thursday"): a full name the article gives a
     title, an age or a description ("Helen Carrick, 58, has been mayor ..."), or else the
     full name that opens the introduction when it speaks of the person as "her" or "him"
-    ("Sarah Kimber leads the union. We asked her ..."). Two people there (a reporter named
-    beside the interviewee, someone the interviewee lost): no one, never a guess."""
+    ("Sarah Kimber leads the union. We asked her ..."). A name the article titles as a
+    reporter or the like asks, never answers. Two other people there (someone the interviewee
+    lost, a second guest): no one, never a guess."""
     introduction = text[: layout.introduction_end]
     if not says_interviewed(introduction):
         return None
