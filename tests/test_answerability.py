@@ -87,6 +87,9 @@ def test_an_age_needs_an_age_not_just_a_number(question: str) -> None:
         "What was the fine?",
         "How much was the burned wheat worth?",  # NU24B-1: answered 0.91 by a tonnage
         "What was the value of the wheat?",
+        "How much did the 1998 restoration of the organ cost?",  # NU25B-2: six words
+        "How much was Asanov fined?",
+        "How big are the fines for protesters?",
     ],
 )
 def test_money_needs_an_amount_of_money_not_just_a_number(question: str) -> None:
@@ -257,6 +260,26 @@ def test_a_money_question_is_answered_where_a_passage_near_the_top_names_money()
     # a question for a number, not money, is judged as before
     tonnes = low_threshold_searcher(MILL).search("How many tonnes of wheat burned?")
     assert tonnes.outcome == "answered"
+
+
+def test_a_money_question_whose_first_passage_names_no_money_is_at_most_related() -> None:
+    """NU25B-2: "How much did the 1998 restoration of the organ cost?" was answered (0.93) by
+    the restoration's length, because a passage further down priced the roof."""
+    organ = (
+        "The organ was last restored in 1998, when the restoration took 14 months.\n\n"
+        "The hall's owners met on Tuesday.\n\n"
+        "The roof alone will cost more than £3 million to put right.\n"
+    )
+    searcher = low_threshold_searcher(organ)
+    answer = searcher.search("How much did the 1998 restoration of the organ cost?")
+    assert "14 months" in answer.quotes[0].text
+    assert any("£3 million" in quote.text for quote in answer.quotes)
+    assert answer.outcome == "related"
+    priced = organ.replace("14 months", "14 months and £90,000")
+    priced_answer = low_threshold_searcher(priced).search(
+        "How much did the 1998 restoration of the organ cost?"
+    )
+    assert priced_answer.outcome == "answered"
 
 
 @pytest.mark.parametrize(
