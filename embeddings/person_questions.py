@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -37,7 +38,11 @@ def description_first(index: SentenceIndex, ranking: Ranking, name: str) -> Rank
     articles name the person without saying who they are, or never name them), the question
     is judged as any other, and only the sentences that describe someone else by the name
     go after the rest."""
-    at = next(_holding(index, ranking, name, describes), None)
+    # A title or a description before an age alone: "the mother of the jailed blogger, Zera
+    # Asanova" says more of who she is than "Zera Asanova, 67, said" (NU26-11).
+    at = next(_holding(index, ranking, name, partial(describes, by_age=False)), None)
+    if at is None:
+        at = next(_holding(index, ranking, name, describes), None)
     if at is None:
         return _others_described_last(index, ranking, name)
     moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])

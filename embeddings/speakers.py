@@ -277,6 +277,9 @@ class _People:
     # Full names the article describes as a person right after them ("Oksana Lungu, an
     # ecologist, ..."), whatever the description's noun: no title needed (NU19B-3).
     described: set[str] = field(default_factory=set)
+    # Of those, the ones the sentence gives only an age ("Zera Asanova, 67, said"): it says
+    # less of who they are than a title does (NU26-11).
+    aged_only: set[str] = field(default_factory=set)
     # Each title as its content words and its heads: the person nouns it gives the holder
     # ("the mayor's cousin": none, "the wife of the mayor": wife).
     titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
@@ -552,27 +555,46 @@ def offices_of(text: str, person: str, language: str | None = None) -> frozenset
 
 
 @lru_cache(maxsize=4096)  # asked of the same sentences for each "Who is X?" of a session
-def describes(text: str, name: str, language: str | None = None) -> bool:
+def describes(text: str, name: str, language: str | None = None, by_age: bool = True) -> bool:
     """Whether a sentence says who the person ``name`` is: gives them a title ("the Head of
     the Crimean Tatar Mejlis, Refat Chubarov", "Nikolai Polozov, the defendant's lawyer") or
     describes them right after their name ("Daniel Hughes, 34, a bus driver", "Martin
     Greaves, chief executive of Northvale Water"). The same reading of titles as the
     attributions make, so a sentence that only names them ("Refat Chubarov also expressed
     his indignation ...") or someone else by them ("Zare, the wife of Ilmi Umerov's
-    brother", for Ilmi Umerov) says nothing of who they are."""
+    brother", for Ilmi Umerov) says nothing of who they are. Without ``by_age`` an age alone
+    ("Zera Asanova, 67, said") does not describe them."""
     if normalise_language(language) != "en":
         return False
     people = _people(text)
     full = people.canonical(name)
     if full is None:
         return False
-    if full in people.titles or full in people.described or full in people.introduced:
+    if full in people.titles or full in people.introduced:
+        return True
+    if full in people.described and (by_age or full not in people.aged_only):
         return True
     before = re.search(rf"(?:^|[,;:(])\s*([^,;:()]{{1,80}}),\s+{re.escape(full)}(?![\w'’-])", text)
-    if before is not None and _apposed_name(before[1], full) == full:
+    # '"...," said the head of the group, Ann Roe.' gives her a title too (NU26-1): the
+    # quotation's end and the verb are not part of it.
+    title = _SAID_BEFORE_TITLE.sub("", before[1]) if before is not None else ""
+    if title and _apposed_name(title, full) == full:
         return True  # "The head of the regional fire service, Pavel Sedlak, said" (NU24B-2)
+    surname = full.split()[-1]
+    if re.search(rf"(?<![\w'’-])(?:{re.escape(full)}|{re.escape(surname)}),\s+{_WHO_HOLDS}", text):
+        return True  # "Roe, who heads the group, told QHA"
     after = re.search(rf"(?<![\w'’-]){re.escape(full)},\s+(?:{_AGE},\s+)?([^,.;:]{{1,80}})", text)
     return after is not None and any(_is_any_role(w) for w in _WORD.findall(after[1])[:4])
+
+
+# What ends a quotation and reports it before a title: '", said ' in '"...," said the head'.
+_SAID_BEFORE_TITLE = re.compile(rf"^\s*[{_CLOSING}]?\s*(?:{_VERB})\s+", re.IGNORECASE)
+# A relative clause that says what someone does: "Roe, who heads the group,".
+_WHO_HOLDS = (
+    r"who\s+(?:heads|headed|leads|led|runs|ran|chairs|chaired|directs|directed|founded|manages"
+    r"|managed|represents|represented|coordinates|co-founded"
+    r"|(?:is|was|has\s+been|had\s+been)\s+(?:a|an|the)\s)\b"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -1312,6 +1334,8 @@ def _people(text: str) -> _People:
             people.full_names.add(run)
             if described is not None or aged:
                 people.described.add(run)
+            if aged and described is None:
+                people.aged_only.add(run)
         elif described is not None and _is_title(described):
             people.introduced.add(run)
         else:

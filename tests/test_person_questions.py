@@ -61,6 +61,12 @@ def test_a_who_is_question_names_the_person_it_asks_about(
         ("The campaign was attended by Zare, the wife of Ilmi Umerov's brother.", "Umerov", False),
         ("Martin Greaves, Karen Dobbs and Alan Booth went there.", "Martin Greaves", False),
         ("Daniel Hughes, 34, a bus driver, said his daughter was ill.", "Alan Booth", False),
+        # after the quotation and its verb (NU26-1: "Who is Ann Roe?" was declined, 0.06)
+        ('Every week armed men come," said the head of the group, Ann Roe.', "Ann Roe", True),
+        ("Roe, who heads the group, told QHA that 19 were sentenced.", "Ann Roe", True),
+        ("Ann Roe, who is a lawyer, spoke first.", "Ann Roe", True),
+        ("Ann Roe, who was arrested in May, spoke first.", "Ann Roe", False),
+        ("The court, said Ann Roe, was closed.", "Ann Roe", False),
     ],
 )
 def test_a_sentence_says_who_a_person_is_by_a_title_or_a_description(
@@ -86,6 +92,23 @@ def test_the_sentence_that_says_who_they_are_comes_first_and_answers() -> None:
     # Named, but nowhere said who they are: searched as any other question, not lifted.
     other = searcher.search("Who is Karen Dobbs?", 3, join=False)
     assert other.relevance < DESCRIBED
+
+
+def test_a_title_comes_before_an_age_alone() -> None:
+    """NU26-11: "Who is Zera Asanova?" led with "Zera Asanova, 67, said ..."; the sentence
+    that says she is the blogger's mother was second (0.19)."""
+    appeal = (
+        'Zera Asanova, 67, said: "I am Zera Asanova, and my letters come back."\n\n'
+        "The mother of the jailed blogger Rustem Asanov, Zera Asanova, has sent an appeal.\n"
+    )
+    answer = titled_searcher(appeal=("Appeal", appeal)).search("Who is Zera Asanova?", 3)
+    assert answer.quotes[0].text.startswith("The mother of the jailed blogger")
+    assert answer.outcome == "answered"
+    aged = titled_searcher(appeal=("Appeal", appeal.split("\n\n")[0])).search(
+        "Who is Zera Asanova?", 3
+    )
+    assert aged.quotes[0].text.startswith("Zera Asanova, 67")  # an age still says something
+    assert aged.relevance >= DESCRIBED
 
 
 @pytest.mark.integration
