@@ -43,6 +43,7 @@ from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
     QUOTED_SHARE,
     SPEAKER_PRECISION,
+    SpeakerQuestion,
     asked_person,
     asked_speaker,
     describes_by,
@@ -266,7 +267,7 @@ class Searcher:
         naming = self.index.lexical.containing(asked.name, language)
         named = len(naming)
         if not len(spoken) and looks_like_a_name(asked.name):
-            return self._unquoted_persons_words(ranking, asked.name, naming)
+            return self._unquoted_persons_words(ranking, asked, naming)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
@@ -298,7 +299,7 @@ class Searcher:
         return among
 
     def _unquoted_persons_words(
-        self, ranking: Ranking, name: str, naming: npt.NDArray[np.int32]
+        self, ranking: Ranking, asked: SpeakerQuestion, naming: npt.NDArray[np.int32]
     ) -> Ranking:
         """The ranking for "What did X say?" where no sentence is attributed to X.
 
@@ -316,13 +317,15 @@ class Searcher:
           articles attribute to no one ("Rutherford later reported that ...", "Kata means
           ...": a name that asks for no person's words).
         """
-        if not self._writes(naming, name):
+        if not self._writes(naming, asked.name):
             return capped(ranking, self.related_below)
-        ranking = self._without_words_of_others_named(ranking, name)
+        ranking = self._without_words_of_others_named(ranking, asked.name)
         if not len(ranking.ids):
             return ranking
         best = int(ranking.ids[0])
-        if self.speaker(best) is not None and not reports_speech(self.index.sentences[best].text):
+        if reports_speech(self.index.sentences[best].text):
+            return ranking
+        if asked.literal or self.speaker(best) is not None:
             return capped(ranking, self.related_below)
         return ranking
 

@@ -61,15 +61,15 @@ _PATTERNS = tuple(
         r"^what\s+(?:is|was|were|are|has\s+been|have\s+been)\s+(?:said|stated|written|claimed)"
         rf"\s+by\s+{_NAME}(?:\s+(?:about|on|of|regarding|concerning)\b(?P<topic>.*))?$",
         # What Dzhemilev said about the election
-        rf"^what\s+{_NAME}\s+(?:said|says|thinks|stated|states|claimed|claims|wrote|writes)\b"
+        rf"^what\s+{_NAME}\s+(?P<verb>said|says|thinks|stated|states|claimed|claims|wrote|writes)\b"
         r"(?P<topic>.*)$",
         # What is Chubarov's opinion (of the MPs)?
         r"^what\s+(?:is|was|are|were)\s+"
-        rf"{_NAME}(?:'s|’s|'|’)\s+(?:opinion|view|views|position|stance|statement|statements|"
-        r"words|comment|comments|assessment|reaction|message|take)\b(?P<topic>.*)$",
+        rf"{_NAME}(?:'s|’s|'|’)\s+(?P<verb>opinion|view|views|position|stance|statement|"
+        r"statements|words|comment|comments|assessment|reaction|message|take)\b(?P<topic>.*)$",
         # How does Polozov describe his health?
-        rf"^how\s+{_AUXILIARY}\s+{_NAME}\s+(?:describe|assess|see|view|characteri[sz]e|explain|"
-        r"evaluate|comment\s+on|react\s+to|feel\s+about)\b(?P<topic>.*)$",
+        rf"^how\s+{_AUXILIARY}\s+{_NAME}\s+(?P<verb>describe|assess|see|view|characteri[sz]e|"
+        r"explain|evaluate|comment\s+on|react\s+to|feel\s+about)\b(?P<topic>.*)$",
         # Quotes from Dzhemilev (on fines)
         r"^(?:quote|quotes\s+(?:from|by|of)|statements\s+(?:of|by)|words\s+of)\s+"
         rf"{_NAME}(?:\s+(?:about|on|regarding|concerning)\b(?P<topic>.*))?$",
@@ -86,6 +86,13 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # "What did Dzhemilev tell QHA (about fines)?": what follows "tell" is whom he told, and the
 # topic only what follows "about".
 _TOLD = re.compile(r"(?:tell|told)$", re.IGNORECASE)
+# The verbs and nouns of a question that asks for words said (``SpeakerQuestion.literal``);
+# not "claim", "write" or "add" ("What did Watt add to the steam engine?").
+_SAID = re.compile(
+    r"say|said|says|tell|told|state|stated|states|declare|declared|announce|announced|comment"
+    r"|statement|statements|words|comments|message",
+    re.IGNORECASE,
+)
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning|on\s+the\s+subject\s+of)\b", re.IGNORECASE)
 # Honorifics are not part of the name the articles give: "Mr Dzhemilev" is Dzhemilev.
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?\s+", re.IGNORECASE)
@@ -100,6 +107,10 @@ class SpeakerQuestion:
 
     name: str  # the person as asked: "Dzhemilev", "Mustafa Dzhemilev"
     topic: str  # what the words should be about ("the election"); "" for anything
+    # Whether it asks for words said ("What did X say/tell/state?", "X's statement"), not for
+    # a view or an act that a sentence may give without a verb of saying ("What does X
+    # think?", "What did Rutherford report?", "What does kata mean?").
+    literal: bool = True
 
 
 def asked_speaker(question: str) -> SpeakerQuestion | None:
@@ -119,8 +130,9 @@ def asked_speaker(question: str) -> SpeakerQuestion | None:
             about = _ABOUT.search(rest)
             rest = rest[about.end() :] if about else ""
         topic = _LEAD.sub("", rest).strip(" ,")
+        verb = match.groupdict().get("verb")
         if name:
-            return SpeakerQuestion(name, topic)
+            return SpeakerQuestion(name, topic, verb is None or bool(_SAID.fullmatch(verb)))
     return None
 
 

@@ -445,11 +445,13 @@ def _reports_news(people: _People, name: str) -> bool:
     return any(heads & _NEWS_ROLES for _, heads in people.titles.get(name, ()))
 
 
-_SPEECH_WORD = re.compile(rf"\b(?:{_VERB}|according to)\b", re.IGNORECASE)
+_SPEECH_WORD = re.compile(
+    rf"\b(?:{_VERB}|according to|saying|stating|telling|claiming|adding)\b", re.IGNORECASE
+)
 
 
 def reports_speech(sentence: str) -> bool:
-    """Whether a sentence reports someone's words: a verb of saying ("said", "stated",
+    """Whether a sentence reports someone's words: a verb of saying ("said", "stated", "stating",
     "commented", "wrote", "told") or "according to"."""
     return _SPEECH_WORD.search(sentence) is not None
 

@@ -31,14 +31,17 @@ CHUBAROV = "Refat Chubarov"
         ),
         (
             "What does Chubarov think of the MPs who want a referendum?",
-            SpeakerQuestion("Chubarov", "the MPs who want a referendum"),
+            SpeakerQuestion("Chubarov", "the MPs who want a referendum", literal=False),
         ),
         ("What has Zare said about the courts?", SpeakerQuestion("Zare", "the courts")),
         ("What was said by Polozov about his health?", SpeakerQuestion("Polozov", "his health")),
-        ("What is Chubarov's opinion of the MPs?", SpeakerQuestion("Chubarov", "the MPs")),
+        (
+            "What is Chubarov's opinion of the MPs?",
+            SpeakerQuestion("Chubarov", "the MPs", literal=False),
+        ),
         (
             "How does Polozov describe Umerov's health?",
-            SpeakerQuestion("Polozov", "Umerov's health"),
+            SpeakerQuestion("Polozov", "Umerov's health", literal=False),
         ),
         ("Quotes from Dzhemilev on fines", SpeakerQuestion("Dzhemilev", "fines")),
         ("Quote Chubarov", SpeakerQuestion("Chubarov", "")),
@@ -478,3 +481,24 @@ def test_someones_account_of_an_unquoted_persons_words_still_answers() -> None:
     soldiers = searcher.search("What did Putin say about the soldiers?")
     assert soldiers.outcome == "answered"
     assert "women and children" in soldiers.quotes[0].text
+
+
+def test_what_an_unquoted_person_said_is_not_answered_by_a_sentence_that_only_names_them() -> None:
+    """NU26-5, NU25B-3: "What did Dilyaver Memetov say?" was answered (0.65) by "His
+    neighbour Dilyaver Memetov ... was also questioned", a sentence that reports no words."""
+    article = (
+        "Police searched the blogger's house on Tuesday morning.\n\n"
+        "His neighbour Dilyaver Memetov, a witness to the search, was also questioned.\n"
+    )
+    searcher = low_threshold_searcher(article, "Search")
+    memetov = searcher.search("What did Dilyaver Memetov say?")
+    assert "was also questioned" in memetov.quotes[0].text
+    assert memetov.outcome == "related"
+    # a question for a view or an act, not for words, may be answered without a verb of
+    # saying ("What did Rutherford report?" asked of an encyclopedia)
+    reported = searcher.search("What did Dilyaver Memetov report about the search?")
+    assert reported.outcome == "answered"
+    told = article + "\nDilyaver Memetov told the police that the men were masked.\n"
+    answer = low_threshold_searcher(told, "Search").search("What did Dilyaver Memetov say?")
+    assert answer.outcome == "answered"
+    assert "masked" in answer.quotes[0].text
