@@ -275,6 +275,39 @@ def names_money(texts: Iterable[str]) -> bool:
     return any(_MONEY.search(text) for text in texts)
 
 
+# "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a passage with no
+# time in it at all (NU26-7). A question that opens by asking when needs some expression of
+# time in the passage: a date, and also the looser words an answer may give ("during the
+# war", "on Tuesday", "two years ago", "in the Miocene", "before the vote"). Only a passage
+# with none of them is missing the answer: on SQuAD dev 3 answered questions with a right
+# first sentence ("Under intense light, ..." for "When do chloroplasts ...?") are lost to it.
+_OPENS_WHEN = re.compile(
+    r"^\W*(?:when (?:did|was|were|is|will|does|do|are|had|has|would|could|can|should)\b"
+    r"|(?:in |on |by )?(?:what|which) (?:year|date|day|month|time)\b)",
+    re.IGNORECASE,
+)
+_TIME_WORDS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|ago|yesterday|today"
+    r"|tomorrow|tonight|weeks?|months?|years?|since|until|till|during|after|before|bce?|ad|ce"
+    r"|centur\w*|eras?|ages?|period|wars?|\w+cene|decades?|seasons?|spring|summer|autumn"
+    r"|fall|winter|morning|evening|night|dawn|midnight|noon|once|soon|early|earlier|late|later"
+    r"|then|first|finally|recently|previously|now|currently|when|whenever|while|times?|days?"
+    r"|hours?|dated?|prior|following)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question opens by asking when ("When was X arrested?", "In what year
+    ...?"); not "What happens when ...?"."""
+    return bool(_OPENS_WHEN.match(without_quotations(question)))
+
+
+def names_time(texts: Iterable[str]) -> bool:
+    """Whether one of the texts writes any expression of time (``_TIME_WORDS``) or a date."""
+    return any(_WHEN.search(text) or _TIME_WORDS.search(text) for text in texts)
+
+
 # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by a count of
 # births (NU25-2): a number alone does not count what is asked. The counted words are those
 # between "how many" and the verb; a number in the passage counts them when one of them, or

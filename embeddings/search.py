@@ -21,7 +21,14 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
-from embeddings.answerability import asks_for_money, counted_terms, counts, names_money
+from embeddings.answerability import (
+    asks_for_money,
+    asks_when,
+    counted_terms,
+    counts,
+    names_money,
+    names_time,
+)
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
@@ -251,6 +258,10 @@ class Searcher:
             # a roof (NU25B-2). On SQuAD dev the first passage alone costs 3 answered
             # questions, each with a wrong first sentence.
             ranking = capped(ranking, self.related_below)
+        if asks_when(question) and not self._time_first(ranking):
+            # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
+            # passage with no time in it (NU26-7): at most related.
+            ranking = capped(ranking, self.related_below)
         counted = counted_terms(question)
         if counted is not None and not self._counted_among(ranking, counted):
             # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by
@@ -333,6 +344,10 @@ class Searcher:
         """Whether the first candidate's passage (the sentence and its neighbours) writes an
         amount of money."""
         return any(names_money(texts) for texts in self._first_passages(ranking, 1))
+
+    def _time_first(self, ranking: Ranking) -> bool:
+        """Whether the first candidate's passage writes any expression of time."""
+        return any(names_time(texts) for texts in self._first_passages(ranking, 1))
 
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
         """Whether one of the first passages writes a number of what ``terms`` name."""

@@ -10,8 +10,10 @@ import pytest
 from embeddings.answerability import (
     ANSWERABILITY_FEATURES,
     answerability_features,
+    asks_when,
     counted_terms,
     counts,
+    names_time,
     probability,
     question_terms,
 )
@@ -177,6 +179,60 @@ def test_a_question_about_a_year_the_corpus_never_names_is_not_answered(
     searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
     answer = searcher.search("How many Crimean Tatars were deported in 1944?")
     assert answer.outcome != "answered"
+
+
+@pytest.mark.integration
+def test_when_is_not_answered_by_a_passage_with_no_time_in_it(real_index_dir: Path) -> None:
+    """NU26-7: "When will the issue of Crimea be discussed at the G20 summit?" was answered
+    (0.75) by "... will be raised at the G20 Summit in China", with no time near it."""
+    from embeddings.service import open_searcher
+    from tests.conftest import CORPUS
+
+    searcher = open_searcher(CORPUS, real_index_dir, "all-MiniLM-L6-v2")
+    g20 = searcher.search("When will the issue of Crimea be discussed at the G20 summit?")
+    assert "G20 Summit in China" in g20.quotes[0].text
+    assert g20.outcome == "related"
+    clinic = searcher.search("When was Ilmi Umerov taken to the psychiatric clinic?")
+    assert clinic.outcome == "answered"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When was the blogger arrested?", True),
+        ("In what year was the mill built?", True),
+        ("What year did the Broncos win?", True),
+        ("What happens when the immune system is less active?", False),
+        ("Who was there when the police came?", False),
+    ],
+)
+def test_a_when_question_opens_by_asking_when(question: str, asks: bool) -> None:
+    assert asks_when(question) is asks
+
+
+def test_any_expression_of_time_may_answer_when() -> None:
+    for passage in (
+        "Police searched the house on Tuesday.",
+        "It was razed during the Second World War.",
+        "It expanded again in the Middle Miocene.",
+        "The court met two weeks ago.",
+        "He was detained on 3 March 2024.",
+    ):
+        assert names_time([passage]), passage
+    assert not names_time(["The issue will be raised at the G20 Summit in China."])
+
+
+def test_a_when_question_whose_first_passage_has_no_time_is_at_most_related() -> None:
+    text = (
+        "The blogger runs a channel about searches in the region.\n\n"
+        "Police say the blogger was arrested for his videos.\n"
+    )
+    searcher = low_threshold_searcher(text)
+    assert searcher.search("When was the blogger arrested?").outcome == "related"
+    dated = text.replace("was arrested", "was arrested on 3 March")
+    assert low_threshold_searcher(dated).search("When was the blogger arrested?").outcome == (
+        "answered"
+    )
 
 
 def test_a_question_in_another_language_than_the_passage_is_not_judged_by_its_words() -> None:
