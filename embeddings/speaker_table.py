@@ -56,7 +56,7 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 18: an owner before a title ("Dunmore's provost, X, said"), "X, the secretary, welcomed the
 #     fund but said", MacLeod-style names (NU24-6); an interview's answers are the
 #     interviewee's, when its introduction names one person interviewed (NU25-11).
-SPEAKERS_VERSION = b"speakers-18"
+SPEAKERS_VERSION = b"speakers-19"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

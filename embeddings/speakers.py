@@ -122,6 +122,11 @@ _REPORTED = re.compile(
 _ACCORDING = re.compile(
     rf"^(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+)?[Aa]ccording to (?P<who>{_WHO}),"
 )
+# "..., according to his sister, Lenie Asanova." at the end of the sentence (NU26-12): the
+# phrase up to a comma names the source, as at the start.
+_ACCORDING_AFTER = re.compile(
+    rf",\s+according to (?P<who>{_WHO})(?:,\s+[^,.;:!?\"“”„«»]{{1,80}})?\s*[.!?]?\s*$"
+)
 # After "said X": a phrase about the occasion, not the speaker ("said X at the opening",
 # "on Monday", "in an interview", "during the meeting", "to reporters"); the speaker phrase
 # ends before it. "of", "for", "from" and "with" stay: they may say who the speaker is.
@@ -917,7 +922,8 @@ def _reported_speaker(sentence: str) -> str | None:
                 if named is not None:
                     return named
             return match.group("who")
-    return None
+    after = _ACCORDING_AFTER.search(sentence)
+    return after.group("who") if after is not None else None
 
 
 def _apposed_name(title: str, name: str) -> str | None:

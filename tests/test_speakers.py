@@ -196,6 +196,12 @@ def test_reported_speech_forms() -> None:
     assert _who("Refat Chubarov stressed that the banner will hang for a week.") == [CHUBAROV]
     assert _who("Yesterday, Refat Chubarov added that it will hang.") == [CHUBAROV]
     assert _who("According to the data, 67 people are in custody.") == [None]
+    # at the end of the sentence too (NU26-12)
+    assert _who("The banner will hang for a week, according to Refat Chubarov.") == [CHUBAROV]
+    sister = "Relatives have raised 40,000 hryvnias, according to his sister, Lenie Asanova."
+    assert _who(sister) == ["Lenie Asanova"]
+    assert _who("67 people are in custody, according to the data.") == [None]
+    assert _who("He was moved, according to a report by Ann Roe.") == [None]
     assert _who("The case was opened after the lawyer said so.") == [None]
     assert _who("The girl said that she cannot pay.") == [None]
 
