@@ -82,8 +82,6 @@ _MONEY_QUESTION = re.compile(
     r"|did \w+(?: \w+){0,6} (?:cost|pay|earn|spend|raise|lose|charge|owe|borrow|invest)"
     r"|(?:does|do|will|would|is|was|were) \w+(?: \w+){0,6} (?:cost|pay|earn|spend|charge))\b"
     r"|\bhow much (?:was|is|were|are|will) \w+(?: \w+){0,6} (?:be )?(?:worth|fined|paid)\b"
-    r"|\bhow (?:big|large|high|heavy) (?:was|is|were|are|will be) (?:the|a|an|his|her|their)"
-    r"(?: \w+){0,3} (?:fines?|penalty|penalties|bail|price|cost|salary|budget|fee)\b"
     r"|\bwhat (?:was|is|were|are) (?:the )?(?:cost|price|fine|salary|budget|profit|fee|value"
     r"|worth)s?\b",
     re.IGNORECASE,

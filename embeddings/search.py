@@ -341,13 +341,45 @@ class Searcher:
         return ranking
 
     def _money_first(self, ranking: Ranking) -> bool:
-        """Whether the first candidate's passage (the sentence and its neighbours) writes an
+        """Whether the first quote's passages (its sentences and their neighbours) write an
         amount of money."""
-        return any(names_money(texts) for texts in self._first_passages(ranking, 1))
+        return any(names_money(texts) for texts in self._first_quote_passages(ranking))
 
     def _time_first(self, ranking: Ranking) -> bool:
-        """Whether the first candidate's passage writes any expression of time."""
-        return any(names_time(texts) for texts in self._first_passages(ranking, 1))
+        """Whether the first quote's passages write any expression of time."""
+        return any(names_time(texts) for texts in self._first_quote_passages(ranking))
+
+    def _first_quote_passages(self, ranking: Ranking) -> Iterator[list[str]]:
+        """The passages of the first candidate and of the candidates among the first
+        ``JOINS_READ`` that make one run of consecutive sentences with it (at most
+        ``MAX_QUOTE_SENTENCES``), as the first quote joins them: "How big are the fines ...?"
+        is answered by a quote of three sentences whose third names the fine (NU26B-1). Not
+        those of other quotes: a roof's price further down does not answer a restoration's
+        cost (NU25B-2)."""
+        if not len(ranking.ids):
+            return
+        sentences = self.index.sentences
+        first = sentences[int(ranking.ids[0])]
+        text = self.index.documents[first.doc].text
+        near = {
+            sentences[i].position: i
+            for i in ranking.ids[:JOINS_READ].tolist()
+            if sentences[i].doc == first.doc
+        }
+
+        def joins(before: int, after: int) -> bool:  # one paragraph, as quotes join
+            return "\n" not in text[sentences[near[before]].end : sentences[near[after]].start]
+
+        low = high = first.position
+        while high - low + 1 < MAX_QUOTE_SENTENCES:
+            if low - 1 in near and joins(low - 1, low):
+                low -= 1
+            elif high + 1 in near and joins(high, high + 1):
+                high += 1
+            else:
+                break
+        for position in range(low, high + 1):
+            yield [sentences[n].text for n in passage_ids(self._traits, near[position])]
 
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
         """Whether one of the first passages writes a number of what ``terms`` name."""
