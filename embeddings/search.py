@@ -252,15 +252,15 @@ class Searcher:
         if asks_for_money(question) and not self._money_first(ranking):
             # "How much was the burned wheat worth?" was answered at 0.61 by a tonnage
             # (NU24B-1): the learned weight of a missing kind of answer lowers the relevance
-            # but a question for an amount of money whose first passage names none is at
+            # but a question for an amount of money whose first quote names none is at
             # most related. Only the first: "How much did the 1998 restoration cost?" was
             # answered (0.93) by the restoration's length because the third passage priced
-            # a roof (NU25B-2). On SQuAD dev the first passage alone costs 3 answered
+            # a roof (NU25B-2). On SQuAD dev the first quote alone costs 3 answered
             # questions, each with a wrong first sentence.
             ranking = capped(ranking, self.related_below)
         if asks_when(question) and not self._time_first(ranking):
             # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
-            # passage with no time in it (NU26-7): at most related.
+            # first quote with no time in it or near it (NU26-7): at most related.
             ranking = capped(ranking, self.related_below)
         counted = counted_terms(question)
         if counted is not None and not self._counted_among(ranking, counted):
@@ -323,10 +323,13 @@ class Searcher:
           that report no speech, it is what they say of X, not X's words: "What did Alan
           Pryce say about the closure?" was answered (0.33) by the mayor's interview answer
           "The health minister, Alan Pryce, has the power to call it in" (NU25-3); at most
-          related. Someone's account of X's words answers ('he said: "The soldiers put women
-          and children in front"', Dzhemilev's, for Putin's), and so may a sentence the
-          articles attribute to no one ("Rutherford later reported that ...", "Kata means
-          ...": a name that asks for no person's words).
+          related. So is a sentence of the articles' own that reports no speech when the
+          question asks for words ("His neighbour Dilyaver Memetov ... was also questioned"
+          for "What did Dilyaver Memetov say?", NU26-5). Someone's account of X's words
+          answers ('he said: "The soldiers put women and children in front"', Dzhemilev's,
+          for Putin's), and a question for a view or an act may be answered by a sentence
+          the articles attribute to no one ("Rutherford later reported that ...", "What did
+          Watt add to the steam engine?").
         """
         if not self._writes(naming, asked.name):
             return capped(ranking, self.related_below)
@@ -385,12 +388,10 @@ class Searcher:
         """Whether one of the first passages writes a number of what ``terms`` name."""
         return any(counts(terms, texts) for texts in self._first_passages(ranking))
 
-    def _first_passages(
-        self, ranking: Ranking, read: int = KIND_PASSAGES_READ
-    ) -> Iterator[list[str]]:
-        """The texts of the passages (a sentence and its neighbours) of the first ``read``
-        candidates: where a kind of answer asked for is looked for."""
-        for i in ranking.ids[:read].tolist():
+    def _first_passages(self, ranking: Ranking) -> Iterator[list[str]]:
+        """The texts of the passages (a sentence and its neighbours) of the first
+        ``KIND_PASSAGES_READ`` candidates: where a count asked for is looked for."""
+        for i in ranking.ids[:KIND_PASSAGES_READ].tolist():
             yield [self.index.sentences[n].text for n in passage_ids(self._traits, int(i))]
 
     def _writes(self, ids: npt.NDArray[np.int32], name: str) -> bool:
