@@ -362,27 +362,24 @@ class Searcher:
         if not len(ranking.ids):
             return
         sentences = self.index.sentences
-        first = sentences[int(ranking.ids[0])]
-        text = self.index.documents[first.doc].text
-        near = {
-            sentences[i].position: i
-            for i in ranking.ids[:JOINS_READ].tolist()
-            if sentences[i].doc == first.doc
-        }
+        low = high = int(ranking.ids[0])
+        read = set(ranking.ids[:JOINS_READ].tolist())
+        text = self.index.documents[sentences[low].doc].text
 
         def joins(before: int, after: int) -> bool:  # one paragraph, as quotes join
-            return "\n" not in text[sentences[near[before]].end : sentences[near[after]].start]
+            return "\n" not in text[sentences[before].end : sentences[after].start]
 
-        low = high = first.position
+        # A document's sentences have consecutive ids (SentenceTraits.previous/following).
         while high - low + 1 < MAX_QUOTE_SENTENCES:
-            if low - 1 in near and joins(low - 1, low):
-                low -= 1
-            elif high + 1 in near and joins(high, high + 1):
-                high += 1
+            before, after = int(self._traits.previous[low]), int(self._traits.following[high])
+            if before in read and joins(before, low):
+                low = before
+            elif after in read and joins(high, after):
+                high = after
             else:
                 break
-        for position in range(low, high + 1):
-            yield [sentences[n].text for n in passage_ids(self._traits, near[position])]
+        for sentence_id in range(low, high + 1):
+            yield [sentences[n].text for n in passage_ids(self._traits, sentence_id)]
 
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
         """Whether one of the first passages writes a number of what ``terms`` name."""
