@@ -57,6 +57,7 @@ from embeddings.speaker_questions import (
     looks_like_a_name,
     matching_speakers,
     name_words,
+    person_named,
 )
 from embeddings.speakers import (
     answers_as_interviewee,
@@ -64,7 +65,7 @@ from embeddings.speakers import (
     names_a_place,
     offices_of,
     qualified_otherwise,
-    reports_speech,
+    reports_speech_of,
     speakers,
     title_head,
     title_holder,
@@ -277,8 +278,9 @@ class Searcher:
         spoken = self.spoken_by(holders)
         naming = self.index.lexical.containing(asked.name, language)
         named = len(naming)
-        if not len(spoken) and looks_like_a_name(asked.name):
-            return self._unquoted_persons_words(ranking, asked, naming)
+        person = person_named(asked.name)
+        if not len(spoken) and person is not None:
+            return self._unquoted_persons_words(ranking, asked, naming, person)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
@@ -310,7 +312,11 @@ class Searcher:
         return among
 
     def _unquoted_persons_words(
-        self, ranking: Ranking, asked: SpeakerQuestion, naming: npt.NDArray[np.int32]
+        self,
+        ranking: Ranking,
+        asked: SpeakerQuestion,
+        naming: npt.NDArray[np.int32],
+        person: str,
     ) -> Ranking:
         """The ranking for "What did X say?" where no sentence is attributed to X.
 
@@ -318,18 +324,19 @@ class Searcher:
           write its words only apart ("Maureen Kerr, whose son Liam ...": "What did Liam
           Kerr say?" got his mother's words, NU24-1), nothing in them is X's words: the
           closest passages are at most related.
-        - Otherwise others' words about X are left out (``_without_words_of_others_named``).
-          When the best sentence left is someone else's words (a speaker the articles name)
-          that report no speech, it is what they say of X, not X's words: "What did Alan
-          Pryce say about the closure?" was answered (0.33) by the mayor's interview answer
-          "The health minister, Alan Pryce, has the power to call it in" (NU25-3); at most
-          related. So is a sentence of the articles' own that reports no speech when the
-          question asks for words ("His neighbour Dilyaver Memetov ... was also questioned"
-          for "What did Dilyaver Memetov say?", NU26-5). Someone's account of X's words
-          answers ('he said: "The soldiers put women and children in front"', Dzhemilev's,
-          for Putin's), and a question for a view or an act may be answered by a sentence
-          the articles attribute to no one ("Rutherford later reported that ...", "What did
-          Watt add to the steam engine?").
+        - Otherwise others' words about X are left out (``_without_words_of_others_named``),
+          and the best sentence left answers only when it reports speech whose speaker is X
+          or a pronoun (``reports_speech_of``): someone's account of X's words ('he said:
+          "The soldiers put women and children in front"', Dzhemilev's, for Putin's).
+          Otherwise it is what others say of X, at most related, when it is someone else's
+          sentence (a speaker the articles name): the mayor's "The health minister, Alan
+          Pryce, has the power to call it in" (NU25-3), "Lawyer Lenur Asanov said that his
+          client Server Mustafayev ..." for "How did Server Mustafayev react?" (NU27-1). So is
+          a sentence of the articles' own when the question asks for words: "His neighbour
+          Dilyaver Memetov ... was also questioned" (NU26-5), "questioned by investigator
+          Pavel Sorokin, relatives said" (NU27-2). A question for a view or an act may be
+          answered by a sentence the articles attribute to no one ("Rutherford later reported
+          that ...", "What did Watt add to the steam engine?").
         """
         if not self._writes(naming, asked.name):
             return capped(ranking, self.related_below)
@@ -337,7 +344,7 @@ class Searcher:
         if not len(ranking.ids):
             return ranking
         best = int(ranking.ids[0])
-        if reports_speech(self.index.sentences[best].text):
+        if reports_speech_of(self.index.sentences[best].text, person):
             return ranking
         if asked.literal or self.speaker(best) is not None:
             return capped(ranking, self.related_below)

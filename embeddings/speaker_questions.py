@@ -160,6 +160,27 @@ def looks_like_a_name(name: str) -> bool:
     return bool(words) and all(word[:1].isupper() for word in words)
 
 
+def person_named(name: str) -> str | None:
+    """The person's name in an asked name, or None when it is no name: "Pavel Sorokin" of
+    "investigator Pavel Sorokin" or "police spokesman Viktor Grebnev" (a title written before
+    a name, as news writes it, NU27-2). Not "the head of the Mejlis": a title alone."""
+    if looks_like_a_name(name):
+        return name
+    words = name.split()
+    lead = next((n for n, word in enumerate(words) if word[:1].isupper()), len(words))
+    named = " ".join(words[lead:])
+    titled = {word.casefold() for word in words[:lead]}
+    lower = all(word.isalpha() and word.islower() for word in words[:lead])
+    if lower and lead < len(words) and looks_like_a_name(named) and not titled & _NOT_A_TITLE:
+        return named
+    return None
+
+
+# Words that make the lower-case words before a name a phrase of its own ("the head of Koryn
+# Watch", "a friend of Ann Roe"), not a title written before the name.
+_NOT_A_TITLE = frozenset({"the", "a", "an", "of", "for", "to", "by", "with", "from", "and"})
+
+
 def name_words(name: str) -> tuple[str, ...]:
     """The words of a name, lower case, without a possessive ending."""
     return tuple(_POSSESSIVE.sub("", word).casefold() for word in _WORD.findall(name))

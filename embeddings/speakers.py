@@ -461,6 +461,51 @@ def reports_speech(sentence: str) -> bool:
     return _SPEECH_WORD.search(sentence) is not None
 
 
+# What ends the words that may name a verb's speaker: "questioned by investigator Pavel
+# Sorokin, relatives said" names the relatives, not Sorokin.
+_SPEAKERS_CLAUSE_END = re.compile(r"[,;:.!?()\"“”„«»]")
+_APPOSED_END = re.compile(r"[;:.!?()\"“”„«»]")
+_SPEAKING_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+_SPEAKER_WORDS_READ = 6  # of the clause before the verb: "In a statement, Sorokin later said"
+_NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
+_PARTICIPLES = frozenset({"saying", "stating", "telling", "claiming", "adding"})
+
+
+def reports_speech_of(sentence: str, name: str) -> bool:
+    """Whether a sentence reports words that may be ``name``'s: a verb of saying whose
+    speaker, as the clause before it writes it (or the words after it: '"...," said Pavel
+    Sorokin', "according to Sorokin"), holds a word of the name or is a pronoun ('he said:
+    "The soldiers ..."', Putin's words in Dzhemilev's account). Not "X was questioned by
+    Sorokin, relatives said" (NU27-2) nor "Asanov said that his client Mustafayev ..."
+    (NU27-1): there the words are someone else's about the person."""
+    wanted = {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
+    for match in _SPEECH_WORD.finditer(sentence):
+        clauses = _SPEAKERS_CLAUSE_END.split(sentence[: match.start()])
+        before = _WORD.findall(clauses[-1])[-_SPEAKER_WORDS_READ:]
+        after = _WORD.findall(_SPEAKERS_CLAUSE_END.split(sentence[match.end() :])[0])[:4]
+        verb = match.group().casefold()
+        if verb == "according to":
+            speaker = after
+        elif verb in _PARTICIPLES:
+            # "Joseph Haas was arrested for sending an email to the councilors stating, ...":
+            # the words are the email's, the writer the clause's subject.
+            speaker = _WORD.findall(_APPOSED_END.split(sentence[: match.start()])[-1])
+            if {word.casefold() for word in speaker} & (wanted | _SPEAKING_PRONOUNS):
+                return True
+            continue
+        elif not before:
+            # '"...," said Pavel Sorokin', and 'Sorokin, the investigator, said' back over
+            # commas, never into a quotation ('"Sorokin lied," said Roe').
+            apposed = _APPOSED_END.split(sentence[: match.start()])[-1]
+            speaker = after + _WORD.findall(apposed)[-8:]
+        else:
+            speaker = before
+        words = {word.casefold() for word in speaker}
+        if words & wanted or (before and before[-1].casefold() in _SPEAKING_PRONOUNS):
+            return True
+    return False
+
+
 def answers_as_interviewee(text: str, start: int, speaker: str) -> bool:
     """Whether the sentence at ``start`` is the interviewee's answer: their own words,
     though an interview prints them without quotation marks."""

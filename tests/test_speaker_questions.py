@@ -13,6 +13,7 @@ from embeddings.speaker_questions import (
     SpeakerQuestion,
     asked_speaker,
     matching_speakers,
+    person_named,
 )
 from embeddings.types import Document
 from tests.fakes import HashingEncoder, low_threshold_searcher
@@ -502,3 +503,47 @@ def test_what_an_unquoted_person_said_is_not_answered_by_a_sentence_that_only_na
     answer = low_threshold_searcher(told, "Search").search("What did Dilyaver Memetov say?")
     assert answer.outcome == "answered"
     assert "masked" in answer.quotes[0].text
+
+
+def test_someone_elses_words_about_an_unquoted_person_are_not_theirs() -> None:
+    """NU27-2: "What did investigator Pavel Sorokin say?" was answered (0.70) by "questioned
+    by investigator Pavel Sorokin, relatives said": the relatives' words. NU27-1: "How did
+    Server Mustafayev react to the charges?" was answered (0.71) by his lawyer's account of
+    his detention."""
+    article = (
+        "Police searched 23 homes in the village on Tuesday.\n\n"
+        "The detainees were questioned overnight by investigator Pavel Sorokin, relatives "
+        "said.\n\n"
+        "Lawyer Lenur Asanov said that his client Server Mustafayev had been held in solitary "
+        "confinement for 40 days.\n"
+    )
+    searcher = low_threshold_searcher(article, "Searches")
+    for question in (
+        "What did investigator Pavel Sorokin say?",
+        "What did Pavel Sorokin say?",
+        "How did Server Mustafayev react to the charges?",
+    ):
+        assert searcher.search(question).outcome == "related", question
+    told = article + "\nSorokin later told reporters that the men had confessed.\n"
+    answer = low_threshold_searcher(told, "Searches").search(
+        "What did investigator Pavel Sorokin say?"
+    )
+    assert answer.outcome == "answered"
+    assert "confessed" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    ("asked", "person"),
+    [
+        ("Pavel Sorokin", "Pavel Sorokin"),
+        ("investigator Pavel Sorokin", "Pavel Sorokin"),
+        ("police spokesman Viktor Grebnev", "Viktor Grebnev"),
+        ("the head of Koryn Watch", None),  # a title, not a name
+        ("a friend of Ann Roe", None),
+        ("lawyer Polozov", "Polozov"),
+        ("'Da Yuan Tong Zhi'", None),
+        ("the activists", None),
+    ],
+)
+def test_person_named_reads_a_title_written_before_a_name(asked: str, person: str | None) -> None:
+    assert person_named(asked) == person

@@ -14,7 +14,7 @@ from embeddings.corpus import read_corpus
 from embeddings.index import SentenceIndex
 from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
-from embeddings.speakers import speakers
+from embeddings.speakers import reports_speech_of, speakers
 from tests.fakes import HashingEncoder, titled_searcher
 
 CORPUS = Path(__file__).parent.parent / "corpus"
@@ -570,3 +570,27 @@ def test_every_sentence_of_a_quotation_opened_after_said_colon_is_the_speakers()
 )
 def test_only_a_known_speakers_colon_opens_a_quotation_that_is_theirs(text: str) -> None:
     assert set(_who(text)) == {None}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "theirs"),
+    [
+        ("Sorokin later told reporters that the men had confessed.", "Pavel Sorokin", True),
+        ('"We acted lawfully," said Pavel Sorokin.', "Pavel Sorokin", True),
+        ("Sorokin, the investigator, said the men were guilty.", "Pavel Sorokin", True),
+        ("According to Sorokin, the men were guilty.", "Sorokin", True),
+        ('During his speech he said: "The soldiers put women in front."', "Putin", True),
+        ('Haas sent an email to the councilors stating, "Wise up or die."', "Haas", True),
+        # someone else's words about the person (NU27-2, NU27-1)
+        ("The men were questioned by Pavel Sorokin, relatives said.", "Sorokin", False),
+        ("Asanov said that his client Server Mustafayev was held alone.", "Mustafayev", False),
+        ("Sorokin questioned the men, according to relatives.", "Sorokin", False),
+        ('"Sorokin lied to us," said Ann Roe.', "Sorokin", False),
+        ("Earlier, Dzhemilev stated that the election in Crimea is illegal.", "Putin", False),
+        ("Sorokin questioned the men on Tuesday.", "Sorokin", False),  # no speech at all
+    ],
+)
+def test_reports_speech_of_reads_whose_words_a_sentence_reports(
+    sentence: str, name: str, theirs: bool
+) -> None:
+    assert reports_speech_of(sentence, name) is theirs
