@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from embeddings.speakers import title_head
+
 # How often a speaker that embeddings/speakers.py names is the right one on text it was not
 # written for: 75 of 86 attributed sentences of SQuAD dev and SelQA dev, judged by hand
 # (docs/speaker-precision.md; 46 of 46 on the bundled corpus). It is the probability that a
@@ -162,23 +164,22 @@ def looks_like_a_name(name: str) -> bool:
 
 def person_named(name: str) -> str | None:
     """The person's name in an asked name, or None when it is no name: "Pavel Sorokin" of
-    "investigator Pavel Sorokin" or "police spokesman Viktor Grebnev" (a title written before
-    a name, as news writes it, NU27-2). Not "the head of the Mejlis": a title alone."""
+    "investigator Pavel Sorokin", "Polozov" of "lawyer Polozov" (a title written in lower
+    case before a name, as news writes it, NU27-2). Not "the head of the Mejlis" (a title
+    alone), nor "early Greek" or "some Mongolians": no title before them."""
     if looks_like_a_name(name):
         return name
     words = name.split()
     lead = next((n for n, word in enumerate(words) if word[:1].isupper()), len(words))
     named = " ".join(words[lead:])
-    titled = {word.casefold() for word in words[:lead]}
-    lower = all(word.isalpha() and word.islower() for word in words[:lead])
-    if lower and lead < len(words) and looks_like_a_name(named) and not titled & _NOT_A_TITLE:
-        return named
-    return None
-
-
-# Words that make the lower-case words before a name a phrase of its own ("the head of Koryn
-# Watch", "a friend of Ann Roe"), not a title written before the name.
-_NOT_A_TITLE = frozenset({"the", "a", "an", "of", "for", "to", "by", "with", "from", "and"})
+    title = " ".join(words[:lead])
+    titled = (
+        0 < lead < len(words)
+        and title.islower()
+        and not set(words[:lead]) & (_OTHERS | {"and"})  # "the head of Koryn Watch"
+        and title_head(title) is not None
+    )
+    return named if titled and looks_like_a_name(named) else None
 
 
 def name_words(name: str) -> tuple[str, ...]:

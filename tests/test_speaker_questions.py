@@ -541,6 +541,8 @@ def test_someone_elses_words_about_an_unquoted_person_are_not_theirs() -> None:
         ("the head of Koryn Watch", None),  # a title, not a name
         ("a friend of Ann Roe", None),
         ("lawyer Polozov", "Polozov"),
+        ("early Greek", None),  # no title before it
+        ("some Mongolians", None),
         ("'Da Yuan Tong Zhi'", None),
         ("the activists", None),
     ],
