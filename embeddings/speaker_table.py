@@ -56,7 +56,10 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 18: an owner before a title ("Dunmore's provost, X, said"), "X, the secretary, welcomed the
 #     fund but said", MacLeod-style names (NU24-6); an interview's answers are the
 #     interviewee's, when its introduction names one person interviewed (NU25-11).
-SPEAKERS_VERSION = b"speakers-19"
+# 19: "..., according to his sister, Lenie Asanova." at the end (NU26-12).
+# 20: "X denied that ...", "X called the notices "..."", "..., said X, the sister of Y." with no
+#     quotation marks, "X, who called them "..."" (NU27-3, NU27-10); "commissar" is a title.
+SPEAKERS_VERSION = b"speakers-20"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

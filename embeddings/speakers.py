@@ -64,7 +64,8 @@ _SPEECH = (
 # is speech, "X replied to the letter" or "X answered the phone" is not (NU18-4).
 _BOUND = (
     r"reminded|reminds|recalled|recalls|wrote|writes|warned|warns|claimed|declared|"
-    r"announced|continued|concluded|replied|replies|answered|answers|responded|responds"
+    r"announced|continued|concluded|replied|replies|answered|answers|responded|responds|"
+    r"denied|denies"
 )
 # Verbs that report speech only right after a quotation: '"We will close at eleven,"
 # Savchuk promised.' is his (NU21B-1). Not before one: "Franko argued that every village
@@ -75,7 +76,12 @@ _AFTER_QUOTE_ONLY = (
     r"complained|complains|urged|urges|confirmed|confirms|predicted|predicts"
 )
 _VERB = rf"(?:{_SPEECH}|{_BOUND}|{_AFTER_QUOTE_ONLY})"
-_REPORTING_VERB = rf"(?:(?:{_SPEECH})\b|(?:{_BOUND})(?=\s*(?:that\b|[:,\"“«])))"
+# Verbs that report someone's words when a quotation follows their object: "Maryna
+# Dovzhenko, the head of the group, called the notices "a punishment for the whole village""
+# (NU27-3); "X called the meeting" or "X described the search" is no speech.
+_NAMING = r"called|calls|described|describes|labelled|labeled|branded|dubbed"
+_NAMING_QUOTED = rf"(?:{_NAMING})\b(?=[^.;:!?\"“”„«»]{{0,60}}[\"“«])"
+_REPORTING_VERB = rf"(?:(?:{_SPEECH})\b|(?:{_BOUND})(?=\s*(?:that\b|[:,\"“«]))|{_NAMING_QUOTED})"
 _OPENING = "\"“„«‘'"
 _CLOSING = "\"”»’'“"
 # Text that may name a speaker: no sentence punctuation and no quotation marks.
@@ -127,6 +133,19 @@ _ACCORDING = re.compile(
 _ACCORDING_AFTER = re.compile(
     rf",\s+according to (?P<who>{_WHO})(?:,\s+[^,.;:!?\"“”„«»]{{1,80}})?\s*[.!?]?\s*$"
 )
+# "..., said Zarina Kadyrova, the sister of detainee Rustem Kadyrov." at the end of a
+# sentence with no quotation marks (NU27-10): reported speech, its speaker after the verb.
+_SAID_AFTER = re.compile(
+    rf",\s+(?:said|says|added|noted|stressed|told\s+[A-Z]+)\s+(?P<who>{_WHO})"
+    rf"(?:,\s+(?P<apposition>[^,.;:!?\"“”„«»]{{1,80}}))?\s*[.!?]?\s*$"
+)
+# "... the Mufti of the community, Ahmed Karaev, who called them "an attack on the faith""
+# (NU27-10): the name right before "who" and a verb of saying.
+_WHO_SAID = re.compile(
+    rf"(?:^|,\s+)(?P<who>[^,.;:!?\"“”„«»]{{1,80}}),\s+who\s+(?:also\s+)?"
+    rf"(?:{_REPORTING_VERB})"
+)
+_QUOTATION_MARK = re.compile(r"[\"“”„«»]")
 # After "said X": a phrase about the occasion, not the speaker ("said X at the opening",
 # "on Monday", "in an interview", "during the meeting", "to reporters"); the speaker phrase
 # ends before it. "of", "for", "from" and "with" stay: they may say who the speaker is.
@@ -184,7 +203,7 @@ _PERSON_NOUNS = frozenset(
     advocate correspondent reporter journalist spokesman spokeswoman spokesperson wife
     husband mother father son daughter brother sister director chief official activist
     editor prosecutor judge ombudsman ombudsperson mufti mayor governor ambassador envoy
-    commissioner secretary representative member founder coordinator expert analyst
+    commissioner commissar secretary representative member founder coordinator expert analyst
     cousin nephew niece uncle aunt grandson granddaughter councillor councilor
     master harbourmaster harbormaster stationmaster postmaster headmaster
     mp mep
@@ -968,7 +987,17 @@ def _reported_speaker(sentence: str) -> str | None:
                     return named
             return match.group("who")
     after = _ACCORDING_AFTER.search(sentence)
-    return after.group("who") if after is not None else None
+    if after is not None:
+        return after.group("who")
+    if _QUOTATION_MARK.search(sentence) is None:  # '"...," said X': the quotation's speaker
+        said = _SAID_AFTER.search(sentence)
+        if said is not None:
+            apposition = said.group("apposition")
+            if apposition is not None and (named := _apposed_name(said["who"], apposition)):
+                return named  # "..., said the head of the group, Ann Roe."
+            return said.group("who")
+    who = _WHO_SAID.search(sentence)
+    return who.group("who") if who is not None else None
 
 
 def _apposed_name(title: str, name: str) -> str | None:

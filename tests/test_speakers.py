@@ -206,6 +206,35 @@ def test_reported_speech_forms() -> None:
     assert _who("The girl said that she cannot pay.") == [None]
 
 
+def test_denials_namings_and_trailing_said_name_the_speaker() -> None:
+    """NU27-3, NU27-10: an official's denial, a quoted label, a trailing "said X" with no
+    quotation marks and "X, who called them ..." had no speaker, so "What did Igor Lyashko
+    say?" was only related and "What did Dovzhenko say about the notices?" declined."""
+    denial = (
+        "The military commissar of the region, Igor Lyashko, denied that the notices were "
+        'connected with the searches. He said that the men had been called up "on a general '
+        'basis".'
+    )
+    assert _who(denial) == ["Igor Lyashko", "Igor Lyashko"]
+    called = 'Maryna Dovzhenko, the head of the group, called the notices "a punishment".'
+    assert _who(called) == ["Maryna Dovzhenko"]
+    trailing = (
+        "Relatives plan to hold a prayer outside the court, said Zarina Kadyrova, the sister "
+        "of detainee Rustem Kadyrov."
+    )
+    assert _who(trailing) == ["Zarina Kadyrova"]
+    who = (
+        "The searches were condemned by the Mufti of the community, Ahmed Karaev, who called "
+        'them "an attack on the faith".'
+    )
+    assert _who(who) == ["Ahmed Karaev"]
+    # no speech: a denial without "that", a name given without quoted words
+    assert _who("The regional police denied any violations.") == [None]
+    assert _who("Maryna Dovzhenko called the meeting to order.") == [None]
+    assert _who("Maryna Dovzhenko, who called the meeting, left early.") == [None]
+    assert _who("The court moved the trial, said the report.") == [None]
+
+
 SADOVYI = "Andriy Sadovyi"
 DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
 
