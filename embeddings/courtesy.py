@@ -32,11 +32,18 @@ _OPENING = re.compile(
     re.IGNORECASE,
 )
 
+_ASKED_AGAIN = re.compile(
+    r"(?<=[?!.])\s*(?:(?:who|what)\s+(?:is|was|does)\s+(?:he|she|this|that|it)(?:\s+do)?"
+    r"|(?:хто|кто|що|что)\s+(?:він|вона|он|она|це|это)(?:\s+(?:такий|така|такой|такая))?)"
+    r"\s*\?*\s*$",
+    re.IGNORECASE,
+)
+
 
 def without_courtesy(question: str) -> str:
     """``question`` without the greetings and polite openings it starts with; unchanged when
     nothing of two words or more would be left ("Hi!" stays "Hi!")."""
-    rest = question
+    rest = _ASKED_AGAIN.sub("", question)
     while (match := _OPENING.match(rest)) is not None and match.end() > 0:
         rest = rest[match.end() :]
     if rest == question or len(rest.split()) < 2:

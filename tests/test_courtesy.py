@@ -25,6 +25,11 @@ from embeddings.search import Searcher
         ("Dear bot, what is the Mejlis?", "What is the Mejlis?"),
         ("ok so how many prisoners are there?", "How many prisoners are there?"),  # NU21B-2
         ("Okay so how many?", "How many?"),
+        # a second question that asks the first again of a pronoun (NU26-8, NU27-8)
+        ("Who is Ilmi Umerov? Хто він?", "Who is Ilmi Umerov?"),
+        ("Who is Ilmi Umerov? Who is he?", "Who is Ilmi Umerov?"),
+        ("Who is Zera Asanova? Кто она такая?", "Who is Zera Asanova?"),
+        ("Who is Emil Kurbedinov? What does he do?", "Who is Emil Kurbedinov?"),
     ],
 )
 def test_an_opening_greeting_or_request_is_dropped(typed: str, searched: str) -> None:
@@ -42,6 +47,8 @@ def test_an_opening_greeting_or_request_is_dropped(typed: str, searched: str) ->
         "Who said hi?",
         "Tell me about the banner",  # a request with no wh-word: the request is the question
         "what did tesla do at his old school?",  # written in lower case, kept so
+        "Who is Ilmi Umerov? What did he say?",  # a second question that asks something new
+        "Hi! Who is he?",
     ],
 )
 def test_a_question_without_an_opening_is_searched_as_typed(question: str) -> None:
@@ -61,3 +68,15 @@ def test_a_greeting_does_not_change_the_answer(real_searcher: Searcher, greeting
     assert greeted.quotes[0].text == plain.quotes[0].text
     assert "Nikolai Polozov" in greeted.quotes[0].text
     assert (greeted.outcome, greeted.relevance) == (plain.outcome, plain.relevance)
+
+
+@pytest.mark.integration
+def test_who_is_asked_again_in_ukrainian_keeps_the_who_is_answer(real_searcher: Searcher) -> None:
+    """NU26-8, NU27-8: "Who is Ilmi Umerov? Хто він?" put "The campaign was also attended by
+    Zare, the wife of Ilmi Umerov's brother" first, at 0.34."""
+    plain = real_searcher.search("Who is Ilmi Umerov?")
+    again = real_searcher.search("Who is Ilmi Umerov? Хто він?")
+    assert again.question == "Who is Ilmi Umerov? Хто він?"
+    assert again.outcome == plain.outcome == "answered"
+    assert again.quotes[0].text == plain.quotes[0].text
+    assert "Zare" not in again.quotes[0].text
