@@ -32,6 +32,7 @@ from embeddings.answerability import (
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
+from embeddings.holder_questions import asked_holder, holder_first
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.person_questions import description_first
@@ -268,6 +269,9 @@ class Searcher:
             # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by
             # a count of births (NU25-2): at most related.
             ranking = capped(ranking, self.related_below)
+        holder = asked_holder(question)
+        if holder is not None:  # "Who heads Koryn Watch?"
+            return holder_first(self.index, ranking, holder)
         person = asked_person(question)
         if person is not None:  # "Who is Refat Chubarov?"
             return description_first(self.index, ranking, person)

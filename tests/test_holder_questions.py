@@ -1,0 +1,74 @@
+""" "Who heads Koryn Watch?": the sentence that gives the office's holder first (NU26-10,
+NU27-7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.holder_questions import HolderQuestion, asked_holder
+from embeddings.index import build_index
+from embeddings.search import Searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Who heads Koryn Watch?", HolderQuestion("head", "Koryn Watch")),
+        ("Who is the head of Koryn Watch?", HolderQuestion("head", "Koryn Watch")),
+        (
+            "Who runs the Tarvan Human Rights Group?",
+            HolderQuestion("runs", "the Tarvan Human Rights Group"),
+        ),
+        ("who chairs the committee", HolderQuestion("chair", "the committee")),
+        ("Who founded KrymSOS?", HolderQuestion("founder", "KrymSOS")),
+        (
+            "Who was the President of ABC television?",
+            HolderQuestion("president", "ABC television"),
+        ),
+        ("Who led the Broncos with 105 receptions?", None),  # "led": a record, not an office
+        ("Who is Ann Roe?", None),
+        ("What does Koryn Watch do?", None),
+    ],
+)
+def test_asked_holder_reads_the_office_and_the_organisation(
+    question: str, asked: HolderQuestion | None
+) -> None:
+    assert asked_holder(question) == asked
+
+
+ARTICLES = [
+    Document(
+        id="report",
+        title="Koryn Watch: 48 people detained in the region in 2024",
+        text=(
+            "The human rights group Koryn Watch recorded 48 detentions in the region in 2024, "
+            "according to its annual report published on Monday.\n\n"
+            "The report counts 112 searches of homes during the year.\n\n"
+            '"Every week a family wakes up to armed men at the door," said the head of the '
+            "group, Ann Roe.\n"
+        ),
+    ),
+    Document(
+        id="court",
+        title="Court extends the blogger's arrest",
+        text=(
+            "The head of the regional court, Viktor Dolgov, refused to comment.\n\n"
+            "Koryn Watch has followed the case since the blogger's arrest.\n"
+        ),
+    ),
+]
+
+
+def test_who_heads_a_group_gets_the_sentence_that_names_its_head() -> None:
+    searcher = Searcher(build_index(ARTICLES, HashingEncoder()), HashingEncoder(), "hashing")
+    for question in ("Who heads Koryn Watch?", "Who is the head of Koryn Watch?"):
+        answer = searcher.search(question)
+        assert answer.outcome == "answered", question
+        assert "Ann Roe" in answer.quotes[0].text, question
+    # the head of the court is no head of Koryn Watch, though its article names the group
+    court = searcher.search("Who heads the regional court?")
+    assert "Viktor Dolgov" in court.quotes[0].text
+    nobody = searcher.search("Who founded Koryn Watch?")  # no founder is named
+    assert all("Ann Roe" not in quote.text for quote in nobody.quotes[:1])
