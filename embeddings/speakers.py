@@ -135,9 +135,13 @@ _ACCORDING_AFTER = re.compile(
 )
 # "..., said Zarina Kadyrova, the sister of detainee Rustem Kadyrov." at the end of a
 # sentence with no quotation marks (NU27-10): reported speech, its speaker after the verb.
+_FULL_NAME_RUN = rf"(?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))+"
 _SAID_AFTER = re.compile(
-    rf",\s+(?:said|says|added|noted|stressed|told\s+[A-Z]+)\s+(?P<who>{_WHO})"
-    rf"(?:,\s+(?P<apposition>[^,.;:!?\"“”„«»]{{1,80}}))?\s*[.!?]?\s*$"
+    r",\s+(?:(?P<pronoun>he|she)\s+(?:said|added)"
+    r"|(?:said|says|added|noted|stressed)\s+"
+    rf"(?:(?P<name>{_FULL_NAME_RUN})(?:,\s+[^,.;:!?\"“”„«»]{{1,80}})?"
+    rf"|(?P<title>(?:the|a|an)\s+[^,.;:!?\"“”„«»]{{1,60}}),\s+(?P<apposition>{_FULL_NAME_RUN})))"
+    r"\s*[.!?]?\s*$"
 )
 # "... the Mufti of the community, Ahmed Karaev, who called them "an attack on the faith""
 # (NU27-10): the name right before "who" and a verb of saying.
@@ -977,6 +981,15 @@ def _reported_speaker(sentence: str) -> str | None:
     in apposition to a title ("The head teacher of School No. 5, Oleh Rudenko, said") rather
     than the title."""
     sentence = _NUMBER_ABBREVIATION.sub(r"\1 ", sentence)  # "No. 5" does not end the phrase
+    # "Officers told the family that ..., said Dilara Emirova, the sister of Ruslan Emirov.":
+    # the trailing "said X" reports the whole sentence, its own "told" included (NU27B-2).
+    said = _SAID_AFTER.search(sentence) if _QUOTATION_MARK.search(sentence) is None else None
+    if said is not None:
+        if said["name"] is not None or said["pronoun"] is not None:
+            return said["name"] or said["pronoun"]  # "..., she said.": her, as '"...," she said'
+        named = _apposed_name(said["title"], said["apposition"])
+        if named is not None:
+            return named  # "..., said the head of the group, Ann Roe."
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)
         if match is not None:
@@ -989,13 +1002,6 @@ def _reported_speaker(sentence: str) -> str | None:
     after = _ACCORDING_AFTER.search(sentence)
     if after is not None:
         return after.group("who")
-    if _QUOTATION_MARK.search(sentence) is None:  # '"...," said X': the quotation's speaker
-        said = _SAID_AFTER.search(sentence)
-        if said is not None:
-            apposition = said.group("apposition")
-            if apposition is not None and (named := _apposed_name(said["who"], apposition)):
-                return named  # "..., said the head of the group, Ann Roe."
-            return said.group("who")
     who = _WHO_SAID.search(sentence)
     return who.group("who") if who is not None else None
 

@@ -223,6 +223,19 @@ def test_denials_namings_and_trailing_said_name_the_speaker() -> None:
         "of detainee Rustem Kadyrov."
     )
     assert _who(trailing) == ["Zarina Kadyrova"]
+    # the sentence's own "told" does not hide the trailing "said X", nor does a paragraph
+    # break the "she said" after it (NU27B-2)
+    told = (
+        "Officers told the family that they had lost the right to live in the region, said "
+        "Dilara Emirova, the sister of Ruslan Emirov.\n\nThe family was given 30 minutes to "
+        "pack, she said."
+    )
+    assert _who(told) == ["Dilara Emirova", "Dilara Emirova"]
+    # what follows "said" is what was said, not who: "said on Sunday that ...", "said the
+    # group now has 40 members"
+    assert _who("Dr Ann Roe, the county's director, said on Sunday that 538 cases, and more.") == [
+        "Ann Roe"
+    ]
     who = (
         "The searches were condemned by the Mufti of the community, Ahmed Karaev, who called "
         'them "an attack on the faith".'
