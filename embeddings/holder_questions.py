@@ -14,26 +14,29 @@ the party, the committee ...), in its article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-
-import numpy as np
+from dataclasses import dataclass
 
 from embeddings.index import SentenceIndex
 from embeddings.lexical import tokenize
-from embeddings.person_questions import DESCRIBED, DESCRIPTIONS_READ
-from embeddings.ranking import Ranking, reordered
+from embeddings.person_questions import DESCRIPTIONS_READ, described_first
+from embeddings.ranking import Ranking
 from embeddings.speakers import describes
 
+# The people a sentence may give an office: capitalised runs of two words or more.
+_FULL_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
 # The office a question asks about, and the words that give it in a sentence.
 _OFFICES = {
-    "head": r"head|heads|headed|chief|leader",
-    "leader": r"leader|leaders|head|heads|headed",
-    "runs": r"head|heads|headed|runs|director|directs|chief|leader|coordinator",
-    "chair": r"chair|chairs|chaired|chairman|chairwoman|chairperson",
-    "director": r"director|directs|directed|head|heads",
-    "founder": r"founder|founders|founded|co-founder|co-founded",
-    "president": r"president",
-    "coordinator": r"coordinator|coordinates|coordinated",
+    office: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
+    for office, words in {
+        "head": r"head|heads|headed|chief|leader",
+        "leader": r"leader|leaders|head|heads|headed",
+        "runs": r"head|heads|headed|runs|director|directs|chief|leader|coordinator",
+        "chair": r"chair|chairs|chaired|chairman|chairwoman|chairperson",
+        "director": r"director|directs|directed|head|heads",
+        "founder": r"founder|founders|founded|co-founder|co-founded",
+        "president": r"president",
+        "coordinator": r"coordinator|coordinates|coordinated",
+    }.items()
 }
 _ASKED_OFFICE = {
     "heads": "head", "headed": "head", "head": "head",
@@ -60,7 +63,6 @@ _THE_BODY = re.compile(
     r"|agency|office|ngo|charity|society|team|club|board|institute|project)\b",
     re.IGNORECASE,
 )
-_FULL_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
 
 
 @dataclass(frozen=True)
@@ -84,30 +86,29 @@ def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) 
     """The ranking with the best of its first ``DESCRIPTIONS_READ`` sentences that gives a
     person the office of the organisation asked about moved first, its relevance at least
     ``DESCRIBED``; the ranking as it is when none does."""
-    office = re.compile(rf"(?<![\w-])(?:{_OFFICES[asked.office]})(?![\w-])", re.IGNORECASE)
+    office = _OFFICES[asked.office]
     wanted = set(tokenize(asked.organisation))
     if not wanted:
         return ranking
+    names: dict[int, bool] = {}  # whether each article read names the organisation
     for at, sentence_id in enumerate(ranking.ids[:DESCRIPTIONS_READ].tolist()):
         sentence = index.sentences[sentence_id]
+        document = index.documents[sentence.doc]
         text = sentence.text
-        if office.search(text) is None or not _gives_office(text, index, sentence.doc):
+        if office.search(text) is None or not _gives_office(text, document.language):
             continue
-        terms = set(tokenize(text))
-        if not wanted <= terms:
+        if not wanted <= set(tokenize(text)):
             if _THE_BODY.search(text) is None:
                 continue
-            document = index.documents[sentence.doc]
-            if not wanted <= set(tokenize(f"{document.title}\n{document.text}")):
+            if sentence.doc not in names:
+                terms = set(tokenize(f"{document.title}\n{document.text}"))
+                names[sentence.doc] = wanted <= terms
+            if not names[sentence.doc]:
                 continue
-        moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])
-        fused = moved.fused.copy()
-        fused[0] = max(ranking.relevance, DESCRIBED)
-        return replace(moved, fused=fused)
+        return described_first(ranking, at)
     return ranking
 
 
-def _gives_office(text: str, index: SentenceIndex, doc: int) -> bool:
+def _gives_office(text: str, language: str | None) -> bool:
     """Whether the sentence says who a person it names is (a title, "X, who heads ...")."""
-    language = index.documents[doc].language
     return any(describes(text, name, language, by_age=False) for name in _FULL_NAME.findall(text))

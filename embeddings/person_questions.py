@@ -45,6 +45,12 @@ def description_first(index: SentenceIndex, ranking: Ranking, name: str) -> Rank
         at = next(_holding(index, ranking, name, describes), None)
     if at is None:
         return _others_described_last(index, ranking, name)
+    return described_first(ranking, at)
+
+
+def described_first(ranking: Ranking, at: int) -> Ranking:
+    """The ranking with its candidate at position ``at``, a sentence that says who someone is,
+    moved first, its relevance at least ``DESCRIBED``."""
     moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])
     fused = moved.fused.copy()
     fused[0] = max(ranking.relevance, DESCRIBED)
