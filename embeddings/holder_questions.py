@@ -20,10 +20,8 @@ from embeddings.index import SentenceIndex
 from embeddings.lexical import tokenize
 from embeddings.person_questions import DESCRIPTIONS_READ, described_first
 from embeddings.ranking import Ranking
-from embeddings.speakers import describes
+from embeddings.speakers import describes_someone
 
-# The people a sentence may give an office: capitalised runs of two words or more.
-_FULL_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+")
 # The office a question asks about, and the words that give it in a sentence.
 _OFFICES = {
     office: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
@@ -95,7 +93,7 @@ def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) 
         sentence = index.sentences[sentence_id]
         document = index.documents[sentence.doc]
         text = sentence.text
-        if office.search(text) is None or not _gives_office(text, document.language):
+        if office.search(text) is None or not describes_someone(text, document.language):
             continue
         if not wanted <= set(tokenize(text)):
             if _THE_BODY.search(text) is None:
@@ -108,7 +106,3 @@ def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) 
         return described_first(ranking, at)
     return ranking
 
-
-def _gives_office(text: str, language: str | None) -> bool:
-    """Whether the sentence says who a person it names is (a title, "X, who heads ...")."""
-    return any(describes(text, name, language, by_age=False) for name in _FULL_NAME.findall(text))

@@ -629,6 +629,13 @@ def offices_of(text: str, person: str, language: str | None = None) -> frozenset
     return frozenset(head for _, heads in _people(text).titles.get(person, ()) for head in heads)
 
 
+def describes_someone(text: str, language: str | None = None) -> bool:
+    """Whether a sentence says who any person it names in full is. The names are the
+    attributions' own runs, so a title written before the name ("the leader of the Crimean
+    Tatar people Mustafa Dzhemilev") is not read as part of a longer capitalised run."""
+    return any(describes(text, name, language, by_age=False) for name in _people(text).full_names)
+
+
 @lru_cache(maxsize=4096)  # asked of the same sentences for each "Who is X?" of a session
 def describes(text: str, name: str, language: str | None = None, by_age: bool = True) -> bool:
     """Whether a sentence says who the person ``name`` is: gives them a title ("the Head of

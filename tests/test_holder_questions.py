@@ -72,3 +72,24 @@ def test_who_heads_a_group_gets_the_sentence_that_names_its_head() -> None:
     assert "Viktor Dolgov" in court.quotes[0].text
     nobody = searcher.search("Who founded Koryn Watch?")  # no founder is named
     assert all("Ann Roe" not in quote.text for quote in nobody.quotes[:1])
+
+
+def test_a_title_written_before_the_name_gives_the_office() -> None:
+    """"..., the leader of the Tarvan people, People's Deputy Omar Kerimov said": the name is
+    the attributions' own reading, not the whole capitalised run "People's Deputy Omar
+    Kerimov", so the sentence gives the leader."""
+    articles = [
+        Document(
+            id="interview",
+            title="Omar Kerimov: 30 people held in custody",
+            text=(
+                "The leader of the Tarvan people reminded that a campaign is held in support "
+                "of the people in custody.\n\n"
+                "Thirty people are held in custody, the leader of the Tarvan people, People's "
+                "Deputy Omar Kerimov said in an interview.\n"
+            ),
+        )
+    ]
+    searcher = Searcher(build_index(articles, HashingEncoder()), HashingEncoder(), "hashing")
+    answer = searcher.search("Who is the leader of the Tarvan people?")
+    assert "Omar Kerimov" in answer.quotes[0].text
