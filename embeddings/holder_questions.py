@@ -34,6 +34,8 @@ _OFFICES = {
         "founder": r"founder|founders|founded|co-founder|co-founded",
         "president": r"president",
         "coordinator": r"coordinator|coordinates|coordinated",
+        # "represents" or "defence" alone is no lawyer: "represented Britain", "defence minister"
+        "lawyer": r"lawyers?|attorneys?|counsel|advocates?",
     }.items()
 }
 _ASKED_OFFICE = {
@@ -46,19 +48,43 @@ _ASKED_OFFICE = {
     "founded": "founder", "founder": "founder",
     "president": "president",
     "coordinates": "coordinator", "coordinator": "coordinator",
+    "lawyer": "lawyer", "attorney": "lawyer", "counsel": "lawyer", "advocate": "lawyer",
+    "defender": "lawyer", "represents": "lawyer", "represented": "lawyer",
+    "representing": "lawyer", "defends": "lawyer", "defended": "lawyer", "defending": "lawyer",
 }  # fmt: skip
+_OFFICE_WORDS = (
+    r"head|leader|chair|chairman|chairwoman|chairperson|director|founder|president|coordinator"
+    r"|(?:defen[cs]e\s+)?(?:lawyer|attorney|counsel)|advocate|defender"
+)
 _HOLDER_QUESTION = re.compile(
-    r"^\W*who\s+(?:(?:is|was)\s+(?:the\s+)?(?P<office>head|leader|chair|chairman|chairwoman"
-    r"|chairperson|director|founder|president|coordinator)\s+of|(?P<verb>heads|headed|runs"
-    r"|ran|chairs|chaired|directs|directed|founded|coordinates))"
+    rf"^\W*who\s+(?:(?:is|was)\s+(?:the\s+)?(?P<office>{_OFFICE_WORDS})\s+(?:of|for)"
+    r"|(?:is\s+|was\s+)?(?P<verb>heads|headed|runs|ran|chairs|chaired|directs|directed|founded"
+    r"|coordinates|represents|represented|representing|defends|defended|defending))"
     r"\s+(?P<organisation>[^?!.]{2,80}?)\W*$",
     re.IGNORECASE,
+)
+# "Who is Umerov's lawyer?": the office after the organisation or person.
+_POSSESSIVE_QUESTION = re.compile(
+    rf"^\W*who\s+(?:is|was)\s+(?P<organisation>[^?!.]{{2,60}}?)['’]s?\s+(?P<office>{_OFFICE_WORDS})"
+    r"\W*$",
+    re.IGNORECASE,
+)
+# "Who defends Umerov in court?": the court is where, not whom.
+_WHERE = re.compile(
+    r"\s+(?:in|at|before)\s+(?:the\s+)?(?:court|trial|appeal|hearing|case)s?\b.*$", re.IGNORECASE
 )
 # How an article refers again to an organisation it has named: "the head of the group".
 _THE_BODY = re.compile(
     r"\bthe\s+(?:group|organi[sz]ation|party|company|movement|community|union|committee"
     r"|council|association|foundation|fund|network|cent(?:re|er)|campaign|initiative|mission"
     r"|agency|office|ngo|charity|society|team|club|board|institute|project)\b",
+    re.IGNORECASE,
+)
+# How an article refers again to a person it has named, whose lawyer it names: "Nikolai
+# Polozov, the defendant's lawyer", "his lawyer, Emil Kurbedinov".
+_THE_CLIENT = re.compile(
+    r"\b(?:(?:the\s+)?(?:defendant|accused|detainee|prisoner|suspect|journalist|activist"
+    r"|blogger)['’]s?|his|her|their|client|clients)\b",
     re.IGNORECASE,
 )
 
@@ -72,22 +98,33 @@ class HolderQuestion:
 
 
 def asked_holder(question: str) -> HolderQuestion | None:
-    """The office and organisation of "Who heads X?" / "Who is the head of X?", else None."""
-    match = _HOLDER_QUESTION.match(" ".join(question.split()))
+    """The office and organisation of "Who heads X?" / "Who is the head of X?" / "Who is
+    X's lawyer?", else None."""
+    question = " ".join(question.split())
+    match = _HOLDER_QUESTION.match(question) or _POSSESSIVE_QUESTION.match(question)
     if match is None:
         return None
-    asked = (match.group("office") or match.group("verb")).lower()
-    return HolderQuestion(_ASKED_OFFICE[asked], match.group("organisation").strip())
+    groups = match.groupdict()
+    asked = (groups["office"] or groups.get("verb") or "").lower().split()[-1]
+    organisation = _WHERE.sub("", match.group("organisation")).strip()
+    return HolderQuestion(_ASKED_OFFICE[asked], organisation) if organisation else None
 
 
 def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> Ranking:
     """The ranking with the best of its first ``DESCRIPTIONS_READ`` sentences that gives a
     person the office of the organisation asked about moved first, its relevance at least
     ``DESCRIBED``; the ranking as it is when none does."""
+    at = holder_at(index, ranking, asked)
+    return ranking if at is None else described_first(ranking, at)
+
+
+def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> int | None:
+    """Where in the ranking's first ``DESCRIPTIONS_READ`` sentences the first that gives a
+    person the office of the organisation asked about is; None when none does."""
     office = _OFFICES[asked.office]
     wanted = set(tokenize(asked.organisation))
     if not wanted:
-        return ranking
+        return None
     names: dict[int, bool] = {}  # whether each article read names the organisation
     for at, sentence_id in enumerate(ranking.ids[:DESCRIPTIONS_READ].tolist()):
         sentence = index.sentences[sentence_id]
@@ -96,13 +133,13 @@ def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) 
         if office.search(text) is None or not describes_someone(text, document.language):
             continue
         if not wanted <= set(tokenize(text)):
-            if _THE_BODY.search(text) is None:
+            again = _THE_CLIENT if asked.office == "lawyer" else _THE_BODY
+            if again.search(text) is None:
                 continue
             if sentence.doc not in names:
                 terms = set(tokenize(f"{document.title}\n{document.text}"))
                 names[sentence.doc] = wanted <= terms
             if not names[sentence.doc]:
                 continue
-        return described_first(ranking, at)
-    return ranking
-
+        return at
+    return None

@@ -27,6 +27,12 @@ from tests.fakes import HashingEncoder
             "Who was the President of ABC television?",
             HolderQuestion("president", "ABC television"),
         ),
+        ("Who is Umerov's attorney?", HolderQuestion("lawyer", "Umerov")),
+        ("Who is the defence lawyer for Ilmi Umerov?", HolderQuestion("lawyer", "Ilmi Umerov")),
+        ("Who is representing Umerov in court?", HolderQuestion("lawyer", "Umerov")),
+        ("Who defends Server Mustafayev?", HolderQuestion("lawyer", "Server Mustafayev")),
+        ("Who is Koryn Watch's head?", HolderQuestion("head", "Koryn Watch")),
+        ("Who was Tesla's father?", None),  # no office
         ("Who led the Broncos with 105 receptions?", None),  # "led": a record, not an office
         ("Who is Ann Roe?", None),
         ("What does Koryn Watch do?", None),
@@ -93,3 +99,44 @@ def test_a_title_written_before_the_name_gives_the_office() -> None:
     searcher = Searcher(build_index(articles, HashingEncoder()), HashingEncoder(), "hashing")
     answer = searcher.search("Who is the leader of the Tarvan people?")
     assert "Omar Kerimov" in answer.quotes[0].text
+
+
+LAWYERS = [
+    Document(
+        id="trial",
+        title="Blogger Server Mustafayev's trial moved to Rostov",
+        text=(
+            "The trial of blogger Server Mustafayev was moved to Rostov-on-Don on Monday.\n\n"
+            "Emil Kurbedinov, the defendant's counsel, called the move an attempt to keep "
+            "relatives away.\n\n"
+            "Relatives of Server Mustafayev were not let into the courtroom.\n"
+        ),
+    ),
+    Document(
+        id="other",
+        title="Activist Lenur Asanov fined",
+        text=(
+            "Lawyer Maria Orlova said her client Lenur Asanov would appeal.\n\n"
+            "Lenur Asanov was fined 10,000 roubles.\n"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is Server Mustafayev's attorney?",
+        "Who represents Mustafayev in court?",
+        "Who is the lawyer of Server Mustafayev?",
+    ],
+)
+def test_a_lawyer_question_gets_the_sentence_that_names_the_lawyer(question: str) -> None:
+    """"Who is Umerov's attorney?" got the charges against Umerov first: the answer, "Nikolai
+    Polozov, the defendant's lawyer, ...", says neither "attorney" nor "Umerov"."""
+    searcher = Searcher(build_index(LAWYERS, HashingEncoder()), HashingEncoder(), "hashing")
+    answer = searcher.search(question)
+    assert "Emil Kurbedinov" in answer.quotes[0].text
+    # another defendant's lawyer is not his
+    other = searcher.search("Who is Lenur Asanov's attorney?")
+    assert "Maria Orlova" in other.quotes[0].text
