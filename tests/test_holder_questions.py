@@ -81,7 +81,7 @@ def test_who_heads_a_group_gets_the_sentence_that_names_its_head() -> None:
 
 
 def test_a_title_written_before_the_name_gives_the_office() -> None:
-    """"..., the leader of the Tarvan people, People's Deputy Omar Kerimov said": the name is
+    """ "..., the leader of the Tarvan people, People's Deputy Omar Kerimov said": the name is
     the attributions' own reading, not the whole capitalised run "People's Deputy Omar
     Kerimov", so the sentence gives the leader."""
     articles = [
@@ -132,7 +132,7 @@ LAWYERS = [
     ],
 )
 def test_a_lawyer_question_gets_the_sentence_that_names_the_lawyer(question: str) -> None:
-    """"Who is Umerov's attorney?" got the charges against Umerov first: the answer, "Nikolai
+    """ "Who is Umerov's attorney?" got the charges against Umerov first: the answer, "Nikolai
     Polozov, the defendant's lawyer, ...", says neither "attorney" nor "Umerov"."""
     searcher = Searcher(build_index(LAWYERS, HashingEncoder()), HashingEncoder(), "hashing")
     answer = searcher.search(question)
