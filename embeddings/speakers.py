@@ -143,6 +143,21 @@ _SAID_AFTER = re.compile(
     rf"|(?P<title>(?:the|a|an)\s+[^,.;:!?\"“”„«»]{{1,60}}),\s+(?P<apposition>{_FULL_NAME_RUN})))"
     r"\s*[.!?]?\s*$"
 )
+# "..., his wife Leniye Mambetova told QHA." / "..., Kerimova said." / "..., Mambetov's
+# defence lawyer, Emil Kurbedinov, told QHA." (NU28-5): the speaker before a verb that ends
+# a sentence with no quotation marks; read as any speaker phrase, so "the report said" or
+# "and Ann Roe said" names nobody.
+_SAID_AT_END = re.compile(
+    rf",\s+(?P<who>[^,.;:!?\"“”„«»]{{1,80}}?)(?:,\s+(?P<apposition>{_FULL_NAME_RUN}),)?"
+    r"\s+(?:said|added|stressed|noted|told\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}|reporters"
+    r"|journalists|us))\s*[.!?]?\s*$"
+)
+# 'Aliye Kerimova of Crimean Prisoners Watch: "Russia will not pay ..."' (NU28-5): a full
+# name, perhaps with its organisation or title, introducing a quotation with a colon.
+_COLON_INTRO = re.compile(
+    rf"^(?P<who>{_FULL_NAME_RUN})(?:\s+of\s+[^,.;:!?\"“”„«»]{{1,60}}|,\s+[^,.;:!?\"“”„«»]{{1,60}},)?"
+    r":\s*[\"“«„]"
+)
 # "... the Mufti of the community, Ahmed Karaev, who called them "an attack on the faith""
 # (NU27-10): the name right before "who" and a verb of saying.
 _WHO_SAID = re.compile(
@@ -157,6 +172,7 @@ _OCCASION = re.compile(r"\s+(?:at|on|in|during|after|before|while|when|to)\s+\S.
 
 _NAME_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN}))*(?![\w'’-])")
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_THEIR = re.compile(r"^(?:its|his|her|their)\s+", re.IGNORECASE)
 # A named owner in place of "the" before a title: "Dunmore's provost", "Greyfell Mining's chief
 # executive" (NU24-6).
 _OWNER = re.compile(r"^(?:[A-Z][\w&-]*\s+){0,3}[A-Z][\w&-]*['’]s\s+")
@@ -997,6 +1013,14 @@ def _reported_speaker(sentence: str) -> str | None:
         named = _apposed_name(said["title"], said["apposition"])
         if named is not None:
             return named  # "..., said the head of the group, Ann Roe."
+    ended = _SAID_AT_END.search(sentence) if _QUOTATION_MARK.search(sentence) is None else None
+    if ended is not None:
+        if ended["apposition"] is not None:
+            return _apposed_name(ended["who"], ended["apposition"])
+        return ended["who"]
+    introduced = _COLON_INTRO.match(sentence)
+    if introduced is not None:
+        return introduced["who"]
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)
         if match is not None:
@@ -1025,7 +1049,9 @@ def _apposed_name(title: str, name: str) -> str | None:
     lawyer of Ilmi Umerov, Nikolai Polozov", "The head teacher of School No. 5, Oleh Rudenko").
     """
     title = _OCCASION.sub("", title.strip())
-    determined = _DETERMINER.match(title) or _OWNER.match(title)
+    # "Its spokesman, Colonel Viktor Lazarev, told Interfax" (NU28-5): a possessive
+    # determines the title as "the" does.
+    determined = _DETERMINER.match(title) or _OWNER.match(title) or _THEIR.match(title)
     if determined is None or not _is_title(title[determined.end() :]):
         return None
     words = _NUMBER_ABBREVIATION.sub(r"\1", title).split()

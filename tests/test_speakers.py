@@ -248,6 +248,35 @@ def test_denials_namings_and_trailing_said_name_the_speaker() -> None:
     assert _who("The court moved the trial, said the report.") == [None]
 
 
+def test_agency_attributions_at_the_end_and_colon_introductions_name_the_speaker() -> None:
+    """The commonest shapes of agency copy gave no speaker (NU28-5), so "What did Kerimova
+    say about the ambulance?" missed her words."""
+    told = (
+        "Aliye Kerimova heads Crimean Prisoners Watch.\n\n"
+        "He has lost 16 kilograms since 12 March, his wife Leniye Mambetova told QHA.\n\n"
+        "The hearing was adjourned again, Mambetov's defence lawyer, Emil Kurbedinov, told "
+        "QHA.\n\n"
+        "On Tuesday, an ambulance was not let through the gates of the colony, Kerimova said.\n\n"
+        "Its spokesman, Colonel Viktor Lazarev, told the agency Interfax that the prisoner "
+        '"receives all necessary treatment".\n\n'
+        'Aliye Kerimova of Crimean Prisoners Watch: "Russia will not pay. It gives the practice '
+        'a name."'
+    )
+    assert _who(told) == [
+        None,
+        "Leniye Mambetova",
+        "Emil Kurbedinov",
+        "Aliye Kerimova",
+        "Viktor Lazarev",
+        "Aliye Kerimova",
+        "Aliye Kerimova",
+    ]
+    # a body, a list or an unknown surname at the end names nobody
+    assert _who("Spending rose by 5%, the ministry said.") == [None]
+    assert _who("The trial was moved, Ann Roe and Bo Li said.") == [None]
+    assert _who("The trial was moved to Rostov, Petrenko told QHA.") == [None]
+
+
 SADOVYI = "Andriy Sadovyi"
 DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
 
