@@ -35,6 +35,7 @@ from embeddings.errors import QuestionError
 from embeddings.holder_questions import asked_holder, holder_first
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
+from embeddings.lexical import tokenize
 from embeddings.person_questions import description_first
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
@@ -251,7 +252,7 @@ class Searcher:
         # vectors, and no mapped pages left resident per question.
         rows = self.index.vectors.rows
         ranking = rank(self.index, rows, question, vector, self._traits, language=language)
-        if asks_for_money(question) and not self._money_first(ranking):
+        if asks_for_money(question) and not self._money_first(ranking, question):
             # "How much was the burned wheat worth?" was answered at 0.61 by a tonnage
             # (NU24B-1): the learned weight of a missing kind of answer lowers the relevance
             # but a question for an amount of money whose first quote names none is at
@@ -354,10 +355,19 @@ class Searcher:
             return capped(ranking, self.related_below)
         return ranking
 
-    def _money_first(self, ranking: Ranking) -> bool:
-        """Whether the first quote's passages (its sentences and their neighbours) write an
-        amount of money."""
-        return any(names_money(texts) for texts in self._first_quote_passages(ranking))
+    def _money_first(self, ranking: Ranking, question: str) -> bool:
+        """Whether the first quote's passages write an amount of money: its own sentences, or
+        a neighbour that shares a word with the question. "How much was Leniye Mambetova
+        fined?" was answered (0.80) by a fine with no amount beside a fundraising total
+        (NU28-1)."""
+        asked = set(tokenize(question))
+        for texts in self._first_quote_passages(ranking):
+            own, *neighbours = texts
+            if names_money([own]) or any(
+                names_money([text]) and asked & set(tokenize(text)) for text in neighbours
+            ):
+                return True
+        return False
 
     def _time_first(self, ranking: Ranking) -> bool:
         """Whether the first quote's passages write any expression of time."""
@@ -393,8 +403,13 @@ class Searcher:
             yield [sentences[n].text for n in passage_ids(self._traits, sentence_id)]
 
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
-        """Whether one of the first passages writes a number of what ``terms`` name."""
-        return any(counts(terms, texts) for texts in self._first_passages(ranking))
+        """Whether one of the first passages writes a number of what ``terms`` name; a number
+        of people of another kind only in the first: "How many activists took part?" was
+        answered (0.80) by a third quote's "hundreds of other people" (NU28-8)."""
+        passages = list(self._first_passages(ranking))
+        return any(counts(terms, texts, as_people=False) for texts in passages) or any(
+            counts(terms, texts) for texts in passages[:1]
+        )
 
     def _first_passages(self, ranking: Ranking) -> Iterator[list[str]]:
         """The texts of the passages (a sentence and its neighbours) of the first

@@ -221,6 +221,17 @@ def test_any_expression_of_time_may_answer_when() -> None:
     assert not names_time(["The issue will be raised at the G20 Summit in China."])
 
 
+def test_a_length_of_time_does_not_say_when() -> None:
+    """NU28-2: "When was Asan Mambetov arrested?" was answered (0.54) by "sentenced to 14
+    years"."""
+    assert not names_time(["He was arrested and sentenced to 14 years in a colony."])
+    assert not names_time(["The banner will hang here for a week."])
+    assert not names_time(["He spent six-months in custody."])
+    assert names_time(["He was arrested two years ago."])
+    assert names_time(["He was arrested 14 years after the war."])
+    assert names_time(["He was arrested in the last years of the war."])
+
+
 def test_a_when_question_whose_first_passage_has_no_time_is_at_most_related() -> None:
     text = (
         "The blogger runs a channel about searches in the region.\n\n"
@@ -337,6 +348,26 @@ def test_a_money_question_whose_first_passage_names_no_money_is_at_most_related(
     assert priced_answer.outcome == "answered"
 
 
+def test_money_beside_the_first_quote_counts_only_when_it_is_about_what_was_asked() -> None:
+    """NU28-1: "How much was Leniye Mambetova fined?" was answered (0.80) by a sentence with
+    no amount, because the next one gave a fundraising total."""
+    fined = (
+        "Last week a court in Bakhchysarai fined Leniye Mambetova for a one-person picket.\n\n"
+        "A fundraising campaign for the family has raised 412,000 rubles from 900 donors.\n"
+    )
+    answer = low_threshold_searcher(fined).search("How much was Leniye Mambetova fined?")
+    assert answer.quotes[0].text.startswith("Last week a court")
+    assert answer.outcome == "related"
+    # the amount of the fine in the next sentence answers it
+    amount = fined.replace(
+        "A fundraising campaign for the family has raised 412,000 rubles from 900 donors.",
+        "The fine, 20,000 rubles, was paid by her neighbours.",
+    )
+    assert low_threshold_searcher(amount).search(
+        "How much was Leniye Mambetova fined?"
+    ).outcome == ("answered")
+
+
 def test_a_money_question_is_answered_by_a_joined_first_quote_that_names_money() -> None:
     """NU26B-1: the fine was in the third sentence of the first quote, beyond the first
     sentence's neighbours, and the answer fell to related (0.88 -> 0.10)."""
@@ -358,6 +389,7 @@ def test_a_money_question_is_answered_by_a_joined_first_quote_that_names_money()
         ("How many political prisoners are held in Crimea?", {"polit", "prison"}),
         ("How many babies were born there?", {"babi"}),
         ("How many times did the Panthers win?", None),  # "twice" answers it
+        ("How many kilos has he lost?", {"kilo", "kilogram", "kilogramm", "kg", "kgs"}),
         ("What did the trust say?", None),
     ],
 )
@@ -392,3 +424,24 @@ def test_a_how_many_question_that_no_passage_near_the_top_counts_is_at_most_rela
     assert counted.search("How many consultant obstetricians does Carrow employ?").outcome == (
         "answered"
     )
+
+
+def test_a_count_of_people_of_another_kind_answers_only_in_the_first_passage() -> None:
+    """NU28-8: "How many activists took part in the banner action?" was answered (0.80)
+    because a third quote said "hundreds of other people"."""
+    banner = (
+        "Activists hung a banner in support of the prisoner in Kyiv today.\n\n"
+        "The banner action was held on a bridge.\n\n"
+        "It rained all day.\n\n"
+        "The prisoner and hundreds of other people there say the land is theirs, activists "
+        "said.\n"
+    )
+    searcher = low_threshold_searcher(banner)
+    asked = searcher.search("How many activists took part in the banner action?")
+    assert "hundreds of other people" in " ".join(quote.text for quote in asked.quotes[1:3])
+    assert asked.outcome == "related"
+    # people of any kind still count in the first passage ("67 people" for prisoners)
+    counted = banner.replace("The banner action was held", "Some 40 people held the banner action")
+    assert low_threshold_searcher(counted).search(
+        "How many activists took part in the banner action?"
+    ).outcome == ("answered")
