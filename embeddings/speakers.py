@@ -1015,9 +1015,10 @@ def _reported_speaker(sentence: str) -> str | None:
             return named  # "..., said the head of the group, Ann Roe."
     ended = _SAID_AT_END.search(sentence) if _QUOTATION_MARK.search(sentence) is None else None
     if ended is not None:
-        if ended["apposition"] is not None:
-            return _apposed_name(ended["who"], ended["apposition"])
-        return ended["who"]
+        apposition = ended["apposition"]
+        named = ended["who"] if apposition is None else _apposed_name(ended["who"], apposition)
+        if named is not None:
+            return named
     introduced = _COLON_INTRO.match(sentence)
     if introduced is not None:
         return introduced["who"]
