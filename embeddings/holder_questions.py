@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from embeddings.index import SentenceIndex
 from embeddings.lexical import tokenize
-from embeddings.person_questions import DESCRIPTIONS_READ, described_first
+from embeddings.person_questions import DESCRIPTIONS_READ
 from embeddings.ranking import Ranking
 from embeddings.speakers import describes_someone
 
@@ -95,6 +95,10 @@ class HolderQuestion:
 
     office: str  # a key of _OFFICES
     organisation: str  # as asked: "Koryn Watch", "the Tarvan Human Rights Group"
+    # Only a sentence that gives the office answers: "Who is X's lawyer?", "Who represents X
+    # in court?"; not "Who represents the Scottish Parliament abroad?" or "Who founded X?",
+    # whose answer may give no title ("Zhu Yuanzhang founded the Ming dynasty").
+    needs_title: bool = False
 
 
 def asked_holder(question: str) -> HolderQuestion | None:
@@ -106,16 +110,13 @@ def asked_holder(question: str) -> HolderQuestion | None:
         return None
     groups = match.groupdict()
     asked = (groups["office"] or groups.get("verb") or "").lower().split()[-1]
+    office = _ASKED_OFFICE[asked]
+    in_court = _WHERE.search(match.group("organisation")) is not None
     organisation = _WHERE.sub("", match.group("organisation")).strip()
-    return HolderQuestion(_ASKED_OFFICE[asked], organisation) if organisation else None
-
-
-def holder_first(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> Ranking:
-    """The ranking with the best of its first ``DESCRIPTIONS_READ`` sentences that gives a
-    person the office of the organisation asked about moved first, its relevance at least
-    ``DESCRIBED``; the ranking as it is when none does."""
-    at = holder_at(index, ranking, asked)
-    return ranking if at is None else described_first(ranking, at)
+    if not organisation:
+        return None
+    needs_title = office == "lawyer" and (groups["office"] is not None or in_court)
+    return HolderQuestion(office, organisation, needs_title)
 
 
 def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> int | None:

@@ -32,11 +32,11 @@ from embeddings.answerability import (
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
-from embeddings.holder_questions import asked_holder, holder_first
+from embeddings.holder_questions import asked_holder, holder_at
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.lexical import tokenize
-from embeddings.person_questions import description_first
+from embeddings.person_questions import described_first, description_first
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
     Ranking,
@@ -272,7 +272,12 @@ class Searcher:
             ranking = capped(ranking, self.related_below)
         holder = asked_holder(question)
         if holder is not None:  # "Who heads Koryn Watch?"
-            return holder_first(self.index, ranking, holder)
+            at = holder_at(self.index, ranking, holder)
+            if at is None and holder.needs_title:
+                # "Who is Elvira Osmanova's lawyer?" was answered (0.90) by sentences that
+                # name no lawyer (NU28B-2): no lawyer of hers, at most related.
+                return capped(ranking, self.related_below)
+            return ranking if at is None else described_first(ranking, at)
         person = asked_person(question)
         if person is not None:  # "Who is Refat Chubarov?"
             return description_first(self.index, ranking, person)

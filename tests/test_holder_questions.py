@@ -27,9 +27,12 @@ from tests.fakes import HashingEncoder
             "Who was the President of ABC television?",
             HolderQuestion("president", "ABC television"),
         ),
-        ("Who is Umerov's attorney?", HolderQuestion("lawyer", "Umerov")),
-        ("Who is the defence lawyer for Ilmi Umerov?", HolderQuestion("lawyer", "Ilmi Umerov")),
-        ("Who is representing Umerov in court?", HolderQuestion("lawyer", "Umerov")),
+        ("Who is Umerov's attorney?", HolderQuestion("lawyer", "Umerov", True)),
+        (
+            "Who is the defence lawyer for Ilmi Umerov?",
+            HolderQuestion("lawyer", "Ilmi Umerov", True),
+        ),
+        ("Who is representing Umerov in court?", HolderQuestion("lawyer", "Umerov", True)),
         ("Who defends Server Mustafayev?", HolderQuestion("lawyer", "Server Mustafayev")),
         ("Who is Koryn Watch's head?", HolderQuestion("head", "Koryn Watch")),
         ("Who was Tesla's father?", None),  # no office
@@ -140,3 +143,27 @@ def test_a_lawyer_question_gets_the_sentence_that_names_the_lawyer(question: str
     # another defendant's lawyer is not his
     other = searcher.search("Who is Lenur Asanov's attorney?")
     assert "Maria Orlova" in other.quotes[0].text
+
+
+def test_a_lawyer_question_for_someone_whose_lawyer_is_never_named_is_not_answered() -> None:
+    """NU28B-2: "Who is Elvira Osmanova's lawyer?" was answered (0.90) by sentences that name
+    no lawyer."""
+    articles = [
+        *LAWYERS,
+        Document(
+            id="third",
+            title="A third parent charged",
+            text=(
+                "Last week a court fined Elvira Osmanova for taking part in the picket.\n\n"
+                "Elvira Osmanova was charged; her case will be heard separately in court.\n"
+            ),
+        ),
+    ]
+    searcher = Searcher(build_index(articles, HashingEncoder()), HashingEncoder(), "hashing")
+    for question in ("Who is Elvira Osmanova's lawyer?", "Who represents Osmanova in court?"):
+        answer = searcher.search(question)
+        assert answer.outcome != "answered", question
+        assert all(
+            "Kurbedinov" not in q.text and "Orlova" not in q.text for q in answer.quotes[:1]
+        )
+    assert searcher.search("Who is Server Mustafayev's attorney?").outcome == "answered"
