@@ -111,12 +111,11 @@ def asked_holder(question: str) -> HolderQuestion | None:
     groups = match.groupdict()
     asked = (groups["office"] or groups.get("verb") or "").lower().split()[-1]
     office = _ASKED_OFFICE[asked]
-    in_court = _WHERE.search(match.group("organisation")) is not None
-    organisation = _WHERE.sub("", match.group("organisation")).strip()
-    if not organisation:
+    organisation, in_court = _WHERE.subn("", match.group("organisation"))
+    if not organisation.strip():
         return None
-    needs_title = office == "lawyer" and (groups["office"] is not None or in_court)
-    return HolderQuestion(office, organisation, needs_title)
+    needs_title = office == "lawyer" and (groups["office"] is not None or bool(in_court))
+    return HolderQuestion(office, organisation.strip(), needs_title)
 
 
 def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> int | None:

@@ -649,7 +649,10 @@ def describes_someone(text: str, language: str | None = None) -> bool:
     """Whether a sentence says who any person it names in full is. The names are the
     attributions' own runs, so a title written before the name ("the leader of the Crimean
     Tatar people Mustafa Dzhemilev") is not read as part of a longer capitalised run."""
-    return any(describes(text, name, language, by_age=False) for name in _people(text).full_names)
+    if normalise_language(language) != "en":
+        return False
+    people = _people(text)  # read once for all its names
+    return any(_describes(text, people, name, by_age=False) for name in people.full_names)
 
 
 @lru_cache(maxsize=4096)  # asked of the same sentences for each "Who is X?" of a session
@@ -664,7 +667,11 @@ def describes(text: str, name: str, language: str | None = None, by_age: bool = 
     ("Zera Asanova, 67, said") does not describe them."""
     if normalise_language(language) != "en":
         return False
-    people = _people(text)
+    return _describes(text, _people(text), name, by_age)
+
+
+def _describes(text: str, people: _People, name: str, by_age: bool) -> bool:
+    """``describes`` for an English sentence whose people are read (``_people(text)``)."""
     full = people.canonical(name)
     if full is None:
         return False
@@ -1006,14 +1013,15 @@ def _reported_speaker(sentence: str) -> str | None:
     sentence = _NUMBER_ABBREVIATION.sub(r"\1 ", sentence)  # "No. 5" does not end the phrase
     # "Officers told the family that ..., said Dilara Emirova, the sister of Ruslan Emirov.":
     # the trailing "said X" reports the whole sentence, its own "told" included (NU27B-2).
-    said = _SAID_AFTER.search(sentence) if _QUOTATION_MARK.search(sentence) is None else None
+    unquoted = _QUOTATION_MARK.search(sentence) is None
+    said = _SAID_AFTER.search(sentence) if unquoted else None
     if said is not None:
         if said["name"] is not None or said["pronoun"] is not None:
             return said["name"] or said["pronoun"]  # "..., she said.": her, as '"...," she said'
         named = _apposed_name(said["title"], said["apposition"])
         if named is not None:
             return named  # "..., said the head of the group, Ann Roe."
-    ended = _SAID_AT_END.search(sentence) if _QUOTATION_MARK.search(sentence) is None else None
+    ended = _SAID_AT_END.search(sentence) if unquoted else None
     if ended is not None:
         apposition = ended["apposition"]
         named = ended["who"] if apposition is None else _apposed_name(ended["who"], apposition)
