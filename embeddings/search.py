@@ -361,32 +361,48 @@ class Searcher:
         return ranking
 
     def _money_first(self, ranking: Ranking, question: str) -> bool:
-        """Whether the first quote's passages write an amount of money: its own sentences, or
-        a neighbour that shares a word with the question. "How much was Leniye Mambetova
-        fined?" was answered (0.80) by a fine with no amount beside a fundraising total
-        (NU28-1)."""
+        """Whether the first quote's passages write an amount of money: in its best sentence,
+        or in a sentence of its run or a neighbour that shares a word with the question or
+        leans on the sentence before ("They range from 5,000 to 60,000 euros.", NU26B-1).
+        "How much was Leniye Mambetova fined?" was answered (0.80) by a fine with no amount
+        beside a fundraising total (NU28-1), and (0.30) when that total was joined into the
+        quote itself (NU28B-1)."""
+        if not len(ranking.ids):
+            return False
         asked = set(tokenize(question))
-        for texts in self._first_quote_passages(ranking):
-            own, *neighbours = texts
-            if names_money([own]) or any(
-                names_money([text]) and asked & set(tokenize(text)) for text in neighbours
-            ):
-                return True
-        return False
+        best = int(ranking.ids[0])
+        sentences = self.index.sentences
+
+        def about_it(n: int) -> bool:
+            text = sentences[n].text
+            return names_money([text]) and (
+                n == best
+                or bool(asked & set(tokenize(text)))
+                or bool(self._traits.leans[np.array([n])][0])
+            )
+
+        return any(
+            about_it(n)
+            for sentence_id in self._first_quote_run(ranking)
+            for n in passage_ids(self._traits, sentence_id)
+        )
 
     def _time_first(self, ranking: Ranking) -> bool:
         """Whether the first quote's passages write any expression of time."""
-        return any(names_time(texts) for texts in self._first_quote_passages(ranking))
+        sentences = self.index.sentences
+        return any(
+            names_time([sentences[n].text for n in passage_ids(self._traits, sentence_id)])
+            for sentence_id in self._first_quote_run(ranking)
+        )
 
-    def _first_quote_passages(self, ranking: Ranking) -> Iterator[list[str]]:
-        """The passages of the first candidate and of the candidates among the first
-        ``JOINS_READ`` that make one run of consecutive sentences with it (at most
-        ``MAX_QUOTE_SENTENCES``), as the first quote joins them: "How big are the fines ...?"
-        is answered by a quote of three sentences whose third names the fine (NU26B-1). Not
-        those of other quotes: a roof's price further down does not answer a restoration's
-        cost (NU25B-2)."""
+    def _first_quote_run(self, ranking: Ranking) -> range:
+        """The first candidate and the candidates among the first ``JOINS_READ`` that make one
+        run of consecutive sentences with it (at most ``MAX_QUOTE_SENTENCES``), as the first
+        quote joins them: "How big are the fines ...?" is answered by a quote of three
+        sentences whose third names the fine (NU26B-1). Not other quotes: a roof's price
+        further down does not answer a restoration's cost (NU25B-2)."""
         if not len(ranking.ids):
-            return
+            return range(0)
         sentences = self.index.sentences
         low = high = int(ranking.ids[0])
         read = set(ranking.ids[:JOINS_READ].tolist())
@@ -404,8 +420,7 @@ class Searcher:
                 high = after
             else:
                 break
-        for sentence_id in range(low, high + 1):
-            yield [sentences[n].text for n in passage_ids(self._traits, sentence_id)]
+        return range(low, high + 1)
 
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
         """Whether one of the first passages writes a number of what ``terms`` name; a number

@@ -91,6 +91,7 @@ def test_an_age_needs_an_age_not_just_a_number(question: str) -> None:
         "What was the value of the wheat?",
         "How much did the 1998 restoration of the organ cost?",  # NU25B-2: six words
         "How much was Asanov fined?",
+        "How much did the court fine Elvira Osmanova?",
     ],
 )
 def test_money_needs_an_amount_of_money_not_just_a_number(question: str) -> None:
@@ -230,6 +231,28 @@ def test_a_length_of_time_does_not_say_when() -> None:
     assert names_time(["He was arrested two years ago."])
     assert names_time(["He was arrested 14 years after the war."])
     assert names_time(["He was arrested in the last years of the war."])
+
+
+def test_words_that_order_events_do_not_say_when() -> None:
+    """NU28B-3: "When will Elvira Osmanova's case be heard?" was answered (0.52) because the
+    sentence before said "Police officers then took them to the station"."""
+    for passage in (
+        "Police officers then took them to the station.",
+        "The parents first wrote to the director.",
+        "The case will finally be heard separately.",
+        "She is now charged with taking part in the picket.",
+    ):
+        assert not names_time([passage]), passage
+    text = (
+        "Two parents were detained at the school gate. "
+        "Police officers then took them to the station in Dzhankoi. "
+        "A third parent, Elvira Osmanova, was charged with taking part in the picket; "
+        "her case will be heard separately.\n"
+    )
+    question = "When will Elvira Osmanova's case be heard?"
+    assert low_threshold_searcher(text).search(question).outcome == "related"
+    dated = text.replace("heard separately", "heard separately on 14 May")
+    assert low_threshold_searcher(dated).search(question).outcome == "answered"
 
 
 def test_a_when_question_whose_first_passage_has_no_time_is_at_most_related() -> None:
@@ -374,12 +397,34 @@ def test_a_money_question_is_answered_by_a_joined_first_quote_that_names_money()
     fines = (
         "Protesters are fined for unauthorised rallies in the region. "
         "Even one-person pickets are punished. "
-        "The courts impose 10,000 to 15,000 rubles each time.\n"
+        "They impose 10,000 to 15,000 rubles each time.\n"
     )
     answer = low_threshold_searcher(fines).search("What are the fines for unauthorised rallies?")
     assert answer.quotes[0].text.startswith("Protesters are fined")
     assert "15,000 rubles" in answer.quotes[0].text  # one quote of three sentences
     assert answer.outcome == "answered"
+
+
+def test_money_joined_into_the_first_quote_counts_only_when_it_is_about_what_was_asked() -> None:
+    """NU28B-1: "How much was Elvira Osmanova fined?" was answered (0.30) by a quote that
+    joined the fine, which names no amount, with the next sentence's fundraising total: the
+    total read as the fine."""
+    fined = (
+        "Last week a court in Dzhankoi fined Elvira Osmanova for taking part in the picket. "
+        "The union's campaign has collected 186,000 rubles, about 1,900 euros, so far.\n"
+    )
+    question = "How much was Elvira Osmanova fined for the picket?"
+    answer = low_threshold_searcher(fined).search(question)
+    assert answer.quotes[0].text.startswith("Last week a court")
+    assert "186,000 rubles" in answer.quotes[0].text  # one quote of both sentences
+    assert answer.outcome == "related"
+    # the fine's own amount, or money in a sentence that goes on from the fine, answers it
+    for amount in (
+        "The fine, 20,000 rubles, was paid by her neighbours.",
+        "It amounted to 20,000 rubles.",
+    ):
+        paid = fined.replace("so far.", f"so far. {amount}")
+        assert low_threshold_searcher(paid).search(question).outcome == "answered", amount
 
 
 @pytest.mark.parametrize(
