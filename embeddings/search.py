@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 import faiss
@@ -62,6 +62,7 @@ from embeddings.speaker_questions import (
     person_named,
 )
 from embeddings.speakers import (
+    acts_in,
     answers_as_interviewee,
     in_own_words,
     names_a_place,
@@ -85,7 +86,13 @@ MAX_TOP_K = 50
 SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 TITLE_ARTICLES = 32  # articles read for the holder of a title a question names
 OTHERS_CHECKED = 30  # candidates read for words of someone described by the asked name
+REACTIONS_READ = 3  # candidates among which a reaction asked for is looked for
 KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be in
+
+
+# "the imam", "a spokesman": a title asked about as a person ("What did the imam say?"); not
+# the words that "What issues do member states say ...?" leaves before its verb.
+_A_TITLE = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
 
 
 def _visible(char: str) -> bool:
@@ -291,6 +298,13 @@ class Searcher:
         person = person_named(asked.name)
         if not len(spoken) and person is not None:
             return self._unquoted_persons_words(ranking, asked, naming, person)
+        if (
+            not len(spoken)
+            and asked.literal
+            and _A_TITLE.match(asked.name)
+            and title_head(asked.name) is not None
+        ):
+            return self._unquoted_titles_words(ranking, asked.name)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
@@ -353,10 +367,44 @@ class Searcher:
         ranking = self._without_words_of_others_named(ranking, asked.name)
         if not len(ranking.ids):
             return ranking
+        if asked.reaction:
+            return self._reaction_first(ranking, person)
         best = int(ranking.ids[0])
         if reports_speech_of(self.index.sentences[best].text, person):
             return ranking
         if asked.literal or self.speaker(best) is not None:
+            return capped(ranking, self.related_below)
+        return ranking
+
+    def _reaction_first(self, ranking: Ranking, person: str) -> Ranking:
+        """The ranking for "How did X respond to ...?" (X never quoted): the first of its
+        first ``REACTIONS_READ`` sentences that reports X's words or makes X the subject of a
+        verb ("Aksyonov rejected the petition"), first, at the question's relevance; with none,
+        at most related: "How did Sergei Aksyonov respond to the villagers' petition?" was
+        answered (0.72) by the petition to him, his reaction never reported (NU29-1)."""
+        sentences = self.index.sentences
+        for at, sentence_id in enumerate(ranking.ids[:REACTIONS_READ].tolist()):
+            text = sentences[sentence_id].text
+            if reports_speech_of(text, person) or acts_in(text, person):
+                if not at:
+                    return ranking
+                order = np.r_[at, np.delete(np.arange(len(ranking.ids)), at)]
+                moved = reordered(ranking, order)
+                fused = moved.fused.copy()
+                fused[0] = ranking.relevance
+                return replace(moved, fused=fused)
+        return capped(ranking, self.related_below)
+
+    def _unquoted_titles_words(self, ranking: Ranking, title: str) -> Ranking:
+        """The ranking for "What did the imam say?" where no sentence is attributed to anyone
+        with that title: the best sentence left answers only when it reports speech whose
+        speaker holds a word of the title or is a pronoun ("The mayor said the city could not
+        pay teachers", NU18B-1). A warning issued to the imam, who "has not commented", was
+        answered (0.53) as his words (NU29-3)."""
+        ranking = self._without_words_of_others_named(ranking, title)
+        if len(ranking.ids) and not reports_speech_of(
+            self.index.sentences[int(ranking.ids[0])].text, title
+        ):
             return capped(ranking, self.related_below)
         return ranking
 

@@ -68,10 +68,12 @@ _PATTERNS = tuple(
         # What is Chubarov's opinion (of the MPs)?
         r"^what\s+(?:is|was|are|were)\s+"
         rf"{_NAME}(?:'s|’s|'|’)\s+(?P<verb>opinion|view|views|position|stance|statement|"
-        r"statements|words|comment|comments|assessment|reaction|message|take)\b(?P<topic>.*)$",
+        r"statements|words|comment|comments|assessment|reaction|response|reply|message|take)\b"
+        r"(?P<topic>.*)$",
         # How does Polozov describe his health?
         rf"^how\s+{_AUXILIARY}\s+{_NAME}\s+(?P<verb>describe|assess|see|view|characteri[sz]e|"
-        r"explain|evaluate|comment\s+on|react\s+to|feel\s+about)\b(?P<topic>.*)$",
+        r"explain|evaluate|comment\s+on|react(?:\s+to)?|respond(?:\s+to)?|reply(?:\s+to)?"
+        r"|answer|feel\s+about)\b(?P<topic>.*)$",
         # Quotes from Dzhemilev (on fines)
         r"^(?:quote|quotes\s+(?:from|by|of)|statements\s+(?:of|by)|words\s+of)\s+"
         rf"{_NAME}(?:\s+(?:about|on|regarding|concerning)\b(?P<topic>.*))?$",
@@ -95,6 +97,7 @@ _SAID = re.compile(
     r"|statement|statements|words|comments|message",
     re.IGNORECASE,
 )
+_REACTION = re.compile(r"react|respon|repl|answer", re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning|on\s+the\s+subject\s+of)\b", re.IGNORECASE)
 # Honorifics are not part of the name the articles give: "Mr Dzhemilev" is Dzhemilev.
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)\.?\s+", re.IGNORECASE)
@@ -113,6 +116,10 @@ class SpeakerQuestion:
     # a view or an act that a sentence may give without a verb of saying ("What does X
     # think?", "What did Rutherford report?", "What does kata mean?").
     literal: bool = True
+    # Whether it asks how the person reacted ("How did X respond to the petition?", "X's
+    # reaction"): answered by the person's words or acts, not by a sentence that only names
+    # them.
+    reaction: bool = False
 
 
 def asked_speaker(question: str) -> SpeakerQuestion | None:
@@ -134,7 +141,12 @@ def asked_speaker(question: str) -> SpeakerQuestion | None:
         topic = _LEAD.sub("", rest).strip(" ,")
         verb = match.groupdict().get("verb")
         if name:
-            return SpeakerQuestion(name, topic, verb is None or bool(_SAID.fullmatch(verb)))
+            return SpeakerQuestion(
+                name,
+                topic,
+                verb is None or bool(_SAID.fullmatch(verb)),
+                bool(verb and _REACTION.match(verb)),
+            )
     return None
 
 

@@ -545,6 +545,38 @@ def reports_speech_of(sentence: str, name: str) -> bool:
     return False
 
 
+# What a person's name as the subject of a verb is followed by: "Aksyonov rejected",
+# "Aksyonov has not responded", "Aksyonov, the head of Crimea, dismissed", "Aksyonov's office
+# did not reply"; not "a petition to Sergei Aksyonov, asking him to move the route", nor "his
+# client Server Mustafayev had been held".
+_ACTS_AFTER = re.compile(
+    r"(?:(?:'s|’s)(?:\s+[a-z]+){1,2})?\s*(?:,[^,;:.!?\"“”]{1,80},\s*)?"
+    r"(?:(?:has|have|had|did|does|do|would|will|could|can|may|might|should)\s+"
+    r"(?:(?:not|never|also|yet|since|already|now|then)\s+)*(?!been\b)[A-Za-z]+"
+    r"|(?:was|were|is|are)\s+(?:(?:not|never|also)\s+)*[A-Za-z]+(?:ed|ing|en)"
+    r"|(?:not|never|also|then|later|quickly|publicly)\s+[A-Za-z]+(?:ed|s)"
+    r"|[A-Za-z]+ed|(?!(?:is|was|has|as|does)\b)[a-z]+s|said|told|met|wrote|gave|took|made|spoke|sent|kept|left|paid"
+    r"|ordered|signed|refused|replied|responded)\b"
+)
+
+
+def acts_in(sentence: str, name: str) -> bool:
+    """Whether the sentence makes a word of ``name`` the subject of a verb: what a reaction
+    question asks for ("How did Sergei Aksyonov respond to the petition?" is not answered by
+    "The residents have collected signatures under a petition to ... Sergei Aksyonov, asking
+    him to move the route.", NU29-1)."""
+    wanted = {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
+    for match in _WORD.finditer(sentence):
+        if match.group().casefold() in wanted:
+            after = sentence[match.end() :]
+            following = _WORD.match(after.lstrip())
+            if following and following.group().casefold() in wanted:
+                continue  # "Sergei Aksyonov": read from the last word of the name
+            if _ACTS_AFTER.match(after):
+                return True
+    return False
+
+
 def answers_as_interviewee(text: str, start: int, speaker: str) -> bool:
     """Whether the sentence at ``start`` is the interviewee's answer: their own words,
     though an interview prints them without quotation marks."""

@@ -15,6 +15,7 @@ from embeddings.speaker_questions import (
     matching_speakers,
     person_named,
 )
+from embeddings.speakers import acts_in
 from embeddings.types import Document
 from tests.fakes import HashingEncoder, low_threshold_searcher
 
@@ -56,6 +57,16 @@ CHUBAROV = "Refat Chubarov"
         # whom someone told is no topic; what follows "about" is
         ("What did Dzhemilev tell QHA?", SpeakerQuestion("Dzhemilev", "")),
         ("What did Dzhemilev tell QHA about fines?", SpeakerQuestion("Dzhemilev", "fines")),
+        # a reaction: the person's words or acts (NU29-1)
+        (
+            "How did Sergei Aksyonov respond to the villagers' petition?",
+            SpeakerQuestion("Sergei Aksyonov", "the villagers' petition", False, True),
+        ),
+        (
+            "How did Mustafayev react to the charges?",
+            SpeakerQuestion("Mustafayev", "the charges", False, True),
+        ),
+        ("What was Aksyonov's response?", SpeakerQuestion("Aksyonov", "", False, True)),
     ],
 )
 def test_the_person_and_topic_are_read_from_the_question(
@@ -549,3 +560,62 @@ def test_someone_elses_words_about_an_unquoted_person_are_not_theirs() -> None:
 )
 def test_person_named_reads_a_title_written_before_a_name(asked: str, person: str | None) -> None:
     assert person_named(asked) == person
+
+
+def test_a_reaction_is_the_persons_words_or_acts_not_a_sentence_that_names_them() -> None:
+    """NU29-1: "How did Sergei Aksyonov respond to the villagers' petition?" was answered
+    (0.72) by the petition to him; his reaction is never reported."""
+    article = (
+        "Bulldozers arrived in the village of Ak-Kaya on Monday.\n\n"
+        "The residents have collected 1,270 signatures under a petition to the "
+        "Russian-installed head of Crimea, Sergei Aksyonov, asking him to move the route.\n"
+    )
+    question = "How did Sergei Aksyonov respond to the villagers' petition?"
+    answer = low_threshold_searcher(article, "Road").search(question)
+    assert "1,270 signatures" in answer.quotes[0].text
+    assert answer.outcome == "related"
+    for reaction in (
+        "Aksyonov rejected the villagers' petition on Friday.",
+        "Aksyonov's office has not responded to the villagers' petition.",
+        "Sergei Aksyonov, the head of Crimea, called the petition a provocation.",
+    ):
+        reacted = low_threshold_searcher(article + "\n" + reaction + "\n", "Road")
+        assert reacted.search(question).outcome == "answered", reaction
+
+
+@pytest.mark.parametrize(
+    ("sentence", "acts"),
+    [
+        ("Aksyonov rejected the petition.", True),
+        ("Sergei Aksyonov has not responded to the petition.", True),
+        ("Aksyonov, the head of Crimea, dismissed it.", True),
+        ("Aksyonov's office did not reply.", True),
+        ("Aksyonov says the road will be built.", True),
+        ("A petition to the head of Crimea, Sergei Aksyonov, asking him to act.", False),
+        ("The petition was sent to Aksyonov in May.", False),
+        ("Aksyonov is the head of Crimea.", False),
+        ("His client Sergei Aksyonov had been held for 40 days.", False),
+    ],
+)
+def test_a_person_acts_where_their_name_is_the_subject_of_a_verb(
+    sentence: str, acts: bool
+) -> None:
+    assert acts_in(sentence, "Sergei Aksyonov") is acts
+
+
+def test_a_title_nobody_quoted_holds_said_only_what_a_sentence_reports_them_saying() -> None:
+    """NU29-3: "What did the imam say?" was answered (0.53) by a warning issued to the imam,
+    who "has not commented"; the same question with his name was already related."""
+    article = (
+        "Police fined two residents of Bilohirsk for posts on social media.\n\n"
+        "Prosecutors issued a formal warning to the imam of the town's mosque, Ruslan "
+        "Ibraimov, over a sermon. Ibraimov has not commented on the warning.\n"
+    )
+    searcher = low_threshold_searcher(article, "Warning")
+    answer = searcher.search("What did the imam say?")
+    assert "formal warning" in answer.quotes[0].text
+    assert answer.outcome == "related"
+    said = article + "\nThe imam said the sermon was about patience.\n"
+    answer = low_threshold_searcher(said, "Warning").search("What did the imam say?")
+    assert answer.outcome == "answered"
+    assert "about patience" in answer.quotes[0].text
