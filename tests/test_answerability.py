@@ -255,6 +255,18 @@ def test_words_that_order_events_do_not_say_when() -> None:
     assert low_threshold_searcher(dated).search(question).outcome == "answered"
 
 
+def test_a_time_in_the_next_paragraph_dates_something_else() -> None:
+    """NU29-2: "On what date did prosecutors warn the imam?" was answered (0.47) by a warning
+    dated nowhere; the next paragraph's "in March" dated other fines."""
+    warned = "Prosecutors warned the imam.\n\nThree men were fined in March for likes.\n"
+    question = "On what date did prosecutors warn the imam?"
+    answer = low_threshold_searcher(warned).search(question)
+    assert answer.quotes[0].text.startswith("Prosecutors warned")
+    assert answer.outcome == "related"
+    one_paragraph = warned.replace("imam.\n\n", "imam. ")
+    assert low_threshold_searcher(one_paragraph).search(question).outcome == "answered"
+
+
 def test_a_when_question_whose_first_passage_has_no_time_is_at_most_related() -> None:
     text = (
         "The blogger runs a channel about searches in the region.\n\n"
