@@ -158,6 +158,11 @@ _COLON_INTRO = re.compile(
     rf"^(?P<who>{_FULL_NAME_RUN})(?:\s+of\s+[^,.;:!?\"“”„«»]{{1,60}}|,\s+[^,.;:!?\"“”„«»]{{1,60}},)?"
     r":\s*[\"“«„]"
 )
+# 'Crimean Tatar lawyer Emil Kurbedinov: "..."' (NU29-7): a title before the name, its last
+# word a role or occupation in lower case.
+_TITLED_COLON_INTRO = re.compile(
+    rf"^(?P<title>(?:[\w'’-]+\s+){{0,3}}(?P<role>[a-z]+))\s+(?P<who>{_FULL_NAME_RUN}):\s*[\"“«„]"
+)
 # "... the Mufti of the community, Ahmed Karaev, who called them "an attack on the faith""
 # (NU27-10): the name right before "who" and a verb of saying.
 _WHO_SAID = re.compile(
@@ -274,6 +279,7 @@ _LOWER_CASE_ROLES = frozenset(
     provost dean rector superintendent treasurer registrar chairperson
     rescuer lifeguard medic diver sailor fireman ranger headteacher headmaster headmistress
     councillor councilor councilman councilwoman alderman sheriff constable marshal
+    defender campaigner observer
     """.split()
 )
 
@@ -1062,6 +1068,9 @@ def _reported_speaker(sentence: str) -> str | None:
     introduced = _COLON_INTRO.match(sentence)
     if introduced is not None:
         return introduced["who"]
+    titled = _TITLED_COLON_INTRO.match(sentence)
+    if titled is not None and _is_any_role(titled["role"]):
+        return titled["who"]
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)
         if match is not None:

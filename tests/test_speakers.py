@@ -277,6 +277,26 @@ def test_agency_attributions_at_the_end_and_colon_introductions_name_the_speaker
     assert _who("The trial was moved to Rostov, Petrenko told QHA.") == [None]
 
 
+def test_a_lower_case_title_of_several_words_before_the_name_names_the_speaker() -> None:
+    """NU29-7: 'human rights defender Aliye Seitova said' and 'Crimean Tatar lawyer Emil
+    Kurbedinov: "..."' gave no speaker, so "What did Kurbedinov say about appeals?" missed
+    "An appeal has never been granted in such a case."."""
+    quote = '"A like can cost a month\'s salary," '
+    assert _who(quote + "human rights defender Aliye Seitova said.") == ["Aliye Seitova"]
+    assert _who(quote + "said human rights defender Aliye Seitova.") == ["Aliye Seitova"]
+    assert _who("Human rights defender Aliye Seitova said the fines were growing.") == [
+        "Aliye Seitova"
+    ]
+    introduced = (
+        'Crimean Tatar lawyer Emil Kurbedinov: "Most of my clients simply pay. An appeal has '
+        'never been granted in such a case."'
+    )
+    assert _who(introduced) == ["Emil Kurbedinov", "Emil Kurbedinov"]
+    # what comes before the name is no title: nobody
+    assert _who('The court ruled in favour of Emil Kurbedinov: "It was fair."') == [None]
+    assert _who('Police then searched Emil Kurbedinov: "They took my phone."') == [None]
+
+
 SADOVYI = "Andriy Sadovyi"
 DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
 
