@@ -1044,6 +1044,19 @@ def _attribute_quotations(
                 in_quotation[member] = True
 
 
+# What follows a sentence's last quotation mark, when the sentence opens with its own words:
+# "questioned about "an unauthorised gathering", his wife Lenara Ablyaeva told QHA." (NU28B-4),
+# 'He called the charges "absurd ...", his lawyer Emil Kurbedinov told QHA.' (the lawyer's
+# account; "He", read as the woman quoted before, was the speaker).
+def _after_quotations(sentence: str) -> str | None:
+    marks = list(_QUOTATION_MARK.finditer(sentence))
+    if not marks:
+        return sentence
+    if _QUOTATION_MARK.match(sentence.lstrip()) or len(marks) % 2:
+        return None
+    return sentence[marks[-1].end() :]
+
+
 def _reported_speaker(sentence: str) -> str | None:
     """The phrase naming who speaks in reported speech ("X said that"), if any: a full name
     in apposition to a title ("The head teacher of School No. 5, Oleh Rudenko, said") rather
@@ -1051,15 +1064,15 @@ def _reported_speaker(sentence: str) -> str | None:
     sentence = _NUMBER_ABBREVIATION.sub(r"\1 ", sentence)  # "No. 5" does not end the phrase
     # "Officers told the family that ..., said Dilara Emirova, the sister of Ruslan Emirov.":
     # the trailing "said X" reports the whole sentence, its own "told" included (NU27B-2).
-    unquoted = _QUOTATION_MARK.search(sentence) is None
-    said = _SAID_AFTER.search(sentence) if unquoted else None
+    tail = _after_quotations(sentence)
+    said = _SAID_AFTER.search(tail) if tail is not None else None
     if said is not None:
         if said["name"] is not None or said["pronoun"] is not None:
             return said["name"] or said["pronoun"]  # "..., she said.": her, as '"...," she said'
         named = _apposed_name(said["title"], said["apposition"])
         if named is not None:
             return named  # "..., said the head of the group, Ann Roe."
-    ended = _SAID_AT_END.search(sentence) if unquoted else None
+    ended = _SAID_AT_END.search(tail) if tail is not None else None
     if ended is not None:
         apposition = ended["apposition"]
         named = ended["who"] if apposition is None else _apposed_name(ended["who"], apposition)
@@ -1140,7 +1153,10 @@ def _resolve(
     (a pronoun looks at the one before)."""
     phrase = phrase.strip()
     if phrase.lower() in _PRONOUNS:
-        return _antecedent(people, sentences, known, first)
+        person = _antecedent(people, sentences, known, first)
+        if person is not None and _described_as_other_sex(person, phrase.lower(), sentences):
+            return None  # "He called ..." after "his wife Lenara Ablyaeva told QHA."
+        return person
     if " and " in phrase or phrase.lower() == "they":
         return None
     name = _trailing_name(phrase)
@@ -1333,6 +1349,26 @@ def _title_holder(phrase: str, people: _People) -> str | None:
     if len(words) > 1 and any(w[:1].isupper() for w in words[1:]) and len(words) <= 10:
         return " ".join(words)
     return None
+
+
+# Words that say a person is a woman or a man, written before their name ("his wife Lenara
+# Ablyaeva") or after it ("Ablyaeva, his wife,"): "he" is not her, "she" not him.
+_SEX_WORDS = {
+    "he": "wife|mother|sister|daughter|widow|grandmother|granddaughter|aunt|niece|mrs|ms",
+    "she": "husband|father|brother|son|widower|grandfather|grandson|uncle|nephew|mr",
+}
+
+
+def _described_as_other_sex(person: str, pronoun: str, sentences: Sequence[str]) -> bool:
+    """Whether the article describes ``person`` by a word for the other sex than
+    ``pronoun``'s: a pronoun never refers to them then."""
+    surname = re.escape(person.split()[-1])
+    words = _SEX_WORDS[pronoun]
+    described = re.compile(
+        rf"\b(?i:{words})\.?\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{surname}\b"
+        rf"|\b{surname},\s+(?i:his|her|their|the|a)\s+(?:[\w'’-]+\s+){{0,2}}(?i:{words})\b"
+    )
+    return any(described.search(sentence) for sentence in sentences)
 
 
 def _antecedent(

@@ -297,6 +297,42 @@ def test_a_lower_case_title_of_several_words_before_the_name_names_the_speaker()
     assert _who('Police then searched Emil Kurbedinov: "They took my phone."') == [None]
 
 
+WIFE_QUOTED = (
+    'Police detained two parents.\n\n"We are afraid," his wife Lenara Ablyaeva told QHA.\n\n'
+)
+
+
+def test_an_attribution_after_a_quoted_phrase_names_the_speaker_of_the_sentence() -> None:
+    """NU28B-4: a scare-quoted charge kept "..., his wife X told QHA." from naming her; and a
+    lawyer's account of his client's words ('He called the charges "...", his lawyer X told
+    QHA.') was given to the woman quoted before, "He" read as her."""
+    before = (
+        'Police detained two parents.\n\n"We are afraid," his wife Lenara Ablyaeva told QHA.\n\n'
+    )
+    scare = (
+        'Ablyaev was questioned for three hours about "an unauthorised gathering", his wife '
+        "Lenara Ablyaeva told QHA."
+    )
+    assert _who(before + scare)[-1] == "Lenara Ablyaeva"
+    account = (
+        'He called the charges "absurd and made up from the very start", his lawyer Emil '
+        "Kurbedinov told QHA."
+    )
+    assert _who("Emil Kurbedinov defends Ablyaev.\n\n" + before + account)[-1] == (
+        "Emil Kurbedinov"
+    )
+    # a sentence opening with a quotation keeps the quotation's own attribution
+    assert _who(before + '"It is absurd", he added.')[-1] is None
+
+
+def test_a_pronoun_never_means_someone_described_as_of_the_other_sex() -> None:
+    before = (
+        'Police detained two parents.\n\n"We are afraid," his wife Lenara Ablyaeva told QHA.\n\n'
+    )
+    assert _who(before + 'He called the charges "absurd" at the hearing.')[-1] is None
+    assert _who(before + '"They lied," she said.')[-1] == "Lenara Ablyaeva"
+
+
 SADOVYI = "Andriy Sadovyi"
 DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
 
