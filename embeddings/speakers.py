@@ -650,7 +650,20 @@ def in_own_words(text: str, start: int, end: int) -> bool:
         elif at >= start and closing is not None and not char.isspace():
             quoted += 1
     visible = sum(1 for char in sentence if not char.isspace() and char not in _MARKS)
-    return visible > 0 and quoted >= _QUOTED_SHARE * visible
+    return visible > 0 and (quoted >= _QUOTED_SHARE * visible or _ends_introduced(sentence))
+
+
+def _ends_introduced(sentence: str) -> bool:
+    """Whether the sentence ends in a quotation that a colon introduces ('Crimean Tatar lawyer
+    Edem Seitablayev: "The court did not even read the post.'): the rest of it is the
+    speaker's words however long the introduction (NU29B-3: cited as reported speech, and the
+    quotation's next sentence quoted apart)."""
+    introduced = _INTRODUCED.search(sentence)
+    if introduced is None:
+        return False
+    closing = _OPEN_MARKS[sentence[introduced.end() - 1]]
+    closed = sentence.find(closing, introduced.end())
+    return closed < 0 or not sentence[closed + 1 :].strip(" .,!?…")
 
 
 def title_head(phrase: str) -> str | None:

@@ -32,6 +32,14 @@ def _own_words(text: str) -> list[bool]:
         ("According to the mayor, the ferry will be late.", [False]),
         ('He called the MPs "traitors" on Monday.', [False]),  # a quoted word, his sentence
         ('"We stay," he said. Kovalenko later noted that the ferry is late.', [True, False]),
+        # NU29B-3: a colon introduction of any length opens the speaker's words
+        (
+            'Crimean Tatar lawyer Edem Seitablayev: "The court did not read the post. It '
+            'copied the police report."',
+            [True, True],
+        ),
+        ('Aliye Kerimova of Crimean Prisoners Watch: "Russia will not pay."', [True]),
+        ('Kurbedinov listed the charges: "extremism" and "separatism", and left.', [False]),
     ],
 )
 def test_own_words_are_the_ones_in_quotation_marks(text: str, expected: list[bool]) -> None:
