@@ -86,7 +86,7 @@ MAX_TOP_K = 50
 SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 TITLE_ARTICLES = 32  # articles read for the holder of a title a question names
 OTHERS_CHECKED = 30  # candidates read for words of someone described by the asked name
-REACTIONS_READ = 3  # candidates among which a reaction asked for is looked for
+REACTIONS_READ = 10  # candidates among which a reaction asked for is looked for
 KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be in
 
 
@@ -300,10 +300,13 @@ class Searcher:
             return self._unquoted_persons_words(ranking, asked, naming, person)
         if (
             not len(spoken)
-            and asked.literal
+            and (asked.literal or asked.reaction)
             and _A_TITLE.match(asked.name)
             and title_head(asked.name) is not None
         ):
+            if asked.reaction:  # "How did the museum director react to the appeal?"
+                return self._reaction_first(ranking, str(title_head(asked.name)))
+            ranking = self._without_words_of_others_named(ranking, asked.name)
             return self._unquoted_titles_words(ranking, asked.name)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
@@ -401,7 +404,6 @@ class Searcher:
         speaker holds a word of the title or is a pronoun ("The mayor said the city could not
         pay teachers", NU18B-1). A warning issued to the imam, who "has not commented", was
         answered (0.53) as his words (NU29-3)."""
-        ranking = self._without_words_of_others_named(ranking, title)
         if len(ranking.ids) and not reports_speech_of(
             self.index.sentences[int(ranking.ids[0])].text, title
         ):

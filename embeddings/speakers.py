@@ -556,13 +556,13 @@ def reports_speech_of(sentence: str, name: str) -> bool:
 # did not reply"; not "a petition to Sergei Aksyonov, asking him to move the route", nor "his
 # client Server Mustafayev had been held".
 _ACTS_AFTER = re.compile(
-    r"(?:(?:'s|’s)(?:\s+[a-z]+){1,2})?\s*(?:,[^,;:.!?\"“”]{1,80},\s*)?"
+    r"(?:(?:'s|’s)(?:\s+[a-z]+){1,2})?\s*(?:,[^,;:.!?\"“”]{1,80},\s*|,\s*)?"
     r"(?:(?:has|have|had|did|does|do|would|will|could|can|may|might|should)\s+"
     r"(?:(?:not|never|also|yet|since|already|now|then)\s+)*(?!been\b)[A-Za-z]+"
     r"|(?:was|were|is|are)\s+(?:(?:not|never|also)\s+)*[A-Za-z]+(?:ed|ing|en)"
     r"|(?:not|never|also|then|later|quickly|publicly)\s+[A-Za-z]+(?:ed|s)"
-    r"|[A-Za-z]+ed|(?!(?:is|was|has|as|does)\b)[a-z]+s|said|told|met|wrote|gave|took|made|spoke|sent|kept|left|paid"
-    r"|ordered|signed|refused|replied|responded)\b"
+    r"|[A-Za-z]+ed(?!\s+by\b)|(?!(?:is|was|has|as|does)\b)[a-z]+s"
+    r"|said|told|met|wrote|gave|took|made|spoke|sent|kept|left|paid|did)\b"
 )
 
 

@@ -594,6 +594,8 @@ def test_a_reaction_is_the_persons_words_or_acts_not_a_sentence_that_names_them(
         ("A petition to the head of Crimea, Sergei Aksyonov, asking him to act.", False),
         ("The petition was sent to Aksyonov in May.", False),
         ("Aksyonov is the head of Crimea.", False),
+        ("The head of Crimea, Sergei Aksyonov, rejected it.", True),
+        ("A letter to Sergei Aksyonov, signed by 500 people, was sent.", False),
         ("His client Sergei Aksyonov had been held for 40 days.", False),
     ],
 )
@@ -619,3 +621,24 @@ def test_a_title_nobody_quoted_holds_said_only_what_a_sentence_reports_them_sayi
     answer = low_threshold_searcher(said, "Warning").search("What did the imam say?")
     assert answer.outcome == "answered"
     assert "about patience" in answer.quotes[0].text
+
+
+def test_a_title_holders_reaction_is_found_where_the_title_comes_before_the_name() -> None:
+    """NU29B-1/2: "How did the museum director react to the historians' appeal?" was answered
+    (0.57) by the chief curator's sentence, and "The museum's director, Alla Pertseva,
+    rejected the historians' appeal." was not read as her reaction."""
+    article = (
+        "Historians sent an appeal to the museum about the removed items.\n\n"
+        "The museum's chief curator was questioned by the police as a witness.\n\n"
+        "The museum's director, Alla Pertseva, rejected the historians' appeal.\n"
+    )
+    searcher = low_threshold_searcher(article, "Museum")
+    for question in (
+        "How did the museum director react to the historians' appeal?",
+        "How did Alla Pertseva respond to the historians' appeal?",
+    ):
+        answer = searcher.search(question)
+        assert answer.quotes[0].text.startswith("The museum's director"), question
+        assert answer.outcome == "answered", question
+    curator = searcher.search("How did the chief curator react to the appeal?")
+    assert curator.outcome == "related"
