@@ -56,6 +56,7 @@ from embeddings.speaker_questions import (
     asked_person,
     asked_speaker,
     describes_by,
+    head_word,
     looks_like_a_name,
     matching_speakers,
     name_words,
@@ -308,6 +309,10 @@ class Searcher:
                 return self._reaction_first(ranking, str(title_head(asked.name)))
             ranking = self._without_words_of_others_named(ranking, asked.name)
             return self._unquoted_titles_words(ranking, asked.name)
+        if not len(spoken) and asked.reaction and _A_TITLE.match(asked.name):
+            # "How did the playwright respond to the open letter?": a person named by a noun
+            # that is no office; the noun is the one who reacts.
+            return self._reaction_first(ranking, head_word(asked.name))
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus

@@ -74,6 +74,9 @@ _PATTERNS = tuple(
         rf"^how\s+{_AUXILIARY}\s+{_NAME}\s+(?P<verb>describe|assess|see|view|characteri[sz]e|"
         r"explain|evaluate|comment\s+on|react(?:\s+to)?|respond(?:\s+to)?|reply(?:\s+to)?"
         r"|answer|feel\s+about)\b(?P<topic>.*)$",
+        # How did the head of the ministry of culture react to the letter? (a longer title)
+        rf"^how\s+{_AUXILIARY}\s+(?P<name>(?:the|a|an)\s+\S+(?:\s+\S+){{5,9}}?)\s+"
+        r"(?P<verb>react(?:\s+to)?|respond(?:\s+to)?|reply(?:\s+to)?)\b(?P<topic>.*)$",
         # Quotes from Dzhemilev (on fines)
         r"^(?:quote|quotes\s+(?:from|by|of)|statements\s+(?:of|by)|words\s+of)\s+"
         rf"{_NAME}(?:\s+(?:about|on|regarding|concerning)\b(?P<topic>.*))?$",
@@ -192,6 +195,14 @@ def person_named(name: str) -> str | None:
         and title_head(title) is not None
     )
     return named if titled and looks_like_a_name(named) else None
+
+
+def head_word(name: str) -> str:
+    """The word of a phrase that names the person: the last before any "of"/"for"/... ("the
+    head of the ministry of culture": head; "the playwright": playwright)."""
+    words = name_words(name)
+    cut = next((n for n, word in enumerate(words) if word in _OTHERS), len(words))
+    return words[:cut][-1] if cut else ""
 
 
 def name_words(name: str) -> tuple[str, ...]:

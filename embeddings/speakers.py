@@ -161,7 +161,13 @@ _COLON_INTRO = re.compile(
 # 'Crimean Tatar lawyer Emil Kurbedinov: "..."' (NU29-7): a title before the name, its last
 # word a role or occupation in lower case.
 _TITLED_COLON_INTRO = re.compile(
-    rf"^(?P<title>(?:[\w'’-]+\s+){{0,3}}(?P<role>[a-z]+))\s+(?P<who>{_FULL_NAME_RUN}):\s*[\"“«„]"
+    rf"^(?P<title>(?:[\w'’-]+\s+){{0,5}}(?P<role>[a-z]+))\s+(?P<who>{_FULL_NAME_RUN}):\s*[\"“«„]"
+)
+# The words a title may have before its role there: names ("Crimean Tatar"), other roles
+# ("lawyer and rights defender") and these; not a verb ("Police detained blogger X:").
+_TITLE_MODIFIERS = frozenset(
+    "and human rights civil public senior chief deputy former independent local prominent "
+    "veteran defence defense".split()
 )
 # "... the Mufti of the community, Ahmed Karaev, who called them "an attack on the faith""
 # (NU27-10): the name right before "who" and a verb of saying.
@@ -1095,7 +1101,10 @@ def _reported_speaker(sentence: str) -> str | None:
     if introduced is not None:
         return introduced["who"]
     titled = _TITLED_COLON_INTRO.match(sentence)
-    if titled is not None and _is_any_role(titled["role"]):
+    if titled is not None and all(
+        word[:1].isupper() or word in _TITLE_MODIFIERS or _is_any_role(word)
+        for word in titled["title"].split()
+    ):
         return titled["who"]
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)

@@ -642,3 +642,23 @@ def test_a_title_holders_reaction_is_found_where_the_title_comes_before_the_name
         assert answer.outcome == "answered", question
     curator = searcher.search("How did the chief curator react to the appeal?")
     assert curator.outcome == "related"
+
+
+def test_a_reaction_of_someone_named_by_a_noun_or_a_long_title_is_their_act_or_words() -> None:
+    """NU29C-2/3: "How did the head of the ministry of culture react to the letter?" (a title
+    of seven words) was answered 0.76, and "How did the playwright respond to the open
+    letter?" 0.89, by a letter addressed to them; the playwright's words came second."""
+    article = (
+        "The city theatre was ordered to drop the play.\n\n"
+        "Actors sent a letter to the head of the ministry of culture, Arina Novoselskaya, "
+        "asking her to reconsider the ban.\n\n"
+        "Activists sent an open letter to the playwright, Server Ablaev, asking him to "
+        "publish the script.\n\n"
+        'The playwright said in a statement to the troupe: "Thank you."\n'
+    )
+    searcher = low_threshold_searcher(article, "Theatre")
+    ministry = searcher.search("How did the head of the ministry of culture react to the letter?")
+    assert ministry.outcome == "related"
+    playwright = searcher.search("How did the playwright respond to the open letter?")
+    assert playwright.quotes[0].text.startswith("The playwright said")
+    assert playwright.outcome == "answered"

@@ -292,6 +292,13 @@ def test_a_lower_case_title_of_several_words_before_the_name_names_the_speaker()
         'never been granted in such a case."'
     )
     assert _who(introduced) == ["Emil Kurbedinov", "Emil Kurbedinov"]
+    # a longer title: names, roles and a few modifiers (NU29C-1)
+    for title in (
+        "Crimean Tatar lawyer and rights defender",
+        "Veteran Crimean Tatar human rights lawyer",
+    ):
+        assert _who(f'{title} Rustem Osmanov: "The ban is illegal."') == ["Rustem Osmanov"]
+    assert _who('Police detained blogger Emil Kurbedinov: "They took my phone."') == [None]
     # what comes before the name is no title: nobody
     assert _who('The court ruled in favour of Emil Kurbedinov: "It was fair."') == [None]
     assert _who('Police then searched Emil Kurbedinov: "They took my phone."') == [None]
