@@ -13,13 +13,12 @@ read as the speaker attributions read titles (``speakers.describes``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
 
 from embeddings.index import SentenceIndex
-from embeddings.ranking import Ranking, reordered
+from embeddings.ranking import Ranking, moved_first, reordered
 from embeddings.speaker_questions import SPEAKER_PRECISION
 from embeddings.speakers import describes, names_in_anothers_title
 
@@ -51,10 +50,7 @@ def description_first(index: SentenceIndex, ranking: Ranking, name: str) -> Rank
 def described_first(ranking: Ranking, at: int) -> Ranking:
     """The ranking with its candidate at position ``at``, a sentence that says who someone is,
     moved first, its relevance at least ``DESCRIBED``."""
-    moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])
-    fused = moved.fused.copy()
-    fused[0] = max(ranking.relevance, DESCRIBED)
-    return replace(moved, fused=fused)
+    return moved_first(ranking, at, max(ranking.relevance, DESCRIBED))
 
 
 def _others_described_last(index: SentenceIndex, ranking: Ranking, name: str) -> Ranking:

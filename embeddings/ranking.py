@@ -436,12 +436,13 @@ def _answer_under(index: SentenceIndex, traits: SentenceTraits, line: int) -> li
         return []
     answer = [first]
     after = int(traits.following[first])
-    sentence = index.sentences[first]
-    if after >= 0 and len(sentence.text.split()) < SHORT_ANSWER_WORDS:
-        following = index.sentences[after]
-        gap = index.documents[sentence.doc].text[sentence.end : following.start]
-        if "\n" not in gap and not is_markup_sentence(index, following):
-            answer.append(after)
+    if (
+        after >= 0
+        and len(index.sentences[first].text.split()) < SHORT_ANSWER_WORDS
+        and same_paragraph(index, first, after)
+        and not is_markup_sentence(index, index.sentences[after])
+    ):
+        answer.append(after)
     return answer
 
 
@@ -629,6 +630,24 @@ def reordered(ranking: Ranking, order: IntArray) -> Ranking:
         dense=ranking.dense[order],
         lexical=ranking.lexical[order],
     )
+
+
+def moved_first(ranking: Ranking, at: int, relevance: float) -> Ranking:
+    """The ranking with its candidate at position ``at`` first, at ``relevance``; the others
+    in their order, each with its own score: a sentence a rule knows answers (who someone
+    is, a reaction asked for) shown first."""
+    moved = reordered(ranking, np.r_[at, np.delete(np.arange(len(ranking.ids)), at)])
+    fused = moved.fused.copy()
+    fused[0] = relevance
+    return replace(moved, fused=fused)
+
+
+def same_paragraph(index: SentenceIndex, first: int, second: int) -> bool:
+    """Whether two sentences of one document (``first`` before ``second``) are in one
+    paragraph: no line break between them."""
+    sentence = index.sentences[first]
+    text = index.documents[sentence.doc].text
+    return "\n" not in text[sentence.end : index.sentences[second].start]
 
 
 def capped(ranking: Ranking, ceiling: float) -> Ranking:

@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import faiss
@@ -43,10 +43,12 @@ from embeddings.ranking import (
     capped,
     index_traits,
     is_markup_sentence,
+    moved_first,
     passage_ids,
     rank,
     rank_among,
     reordered,
+    same_paragraph,
 )
 from embeddings.resident import Warming, keep_resident
 from embeddings.speaker_questions import (
@@ -299,20 +301,15 @@ class Searcher:
         person = person_named(asked.name)
         if not len(spoken) and person is not None:
             return self._unquoted_persons_words(ranking, asked, naming, person)
-        if (
-            not len(spoken)
-            and (asked.literal or asked.reaction)
-            and _A_TITLE.match(asked.name)
-            and title_head(asked.name) is not None
-        ):
-            if asked.reaction:  # "How did the museum director react to the appeal?"
-                return self._reaction_first(ranking, str(title_head(asked.name)))
-            ranking = self._without_words_of_others_named(ranking, asked.name)
-            return self._unquoted_titles_words(ranking, asked.name)
-        if not len(spoken) and asked.reaction and _A_TITLE.match(asked.name):
-            # "How did the playwright respond to the open letter?": a person named by a noun
-            # that is no office; the noun is the one who reacts.
-            return self._reaction_first(ranking, head_word(asked.name))
+        if not len(spoken) and _A_TITLE.match(asked.name):
+            office = title_head(asked.name)
+            if asked.reaction:
+                # "How did the museum director react to the appeal?"; "How did the playwright
+                # respond to the open letter?" (a noun that is no office: the one who reacts)
+                return self._reaction_first(ranking, office or head_word(asked.name))
+            if asked.literal and office is not None:
+                ranking = self._without_words_of_others_named(ranking, asked.name)
+                return self._unquoted_titles_words(ranking, asked.name)
         if not len(spoken) or len(spoken) < QUOTED_SHARE * named:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
@@ -394,13 +391,7 @@ class Searcher:
         for at, sentence_id in enumerate(ranking.ids[:REACTIONS_READ].tolist()):
             text = sentences[sentence_id].text
             if reports_speech_of(text, person) or acts_in(text, person):
-                if not at:
-                    return ranking
-                order = np.r_[at, np.delete(np.arange(len(ranking.ids)), at)]
-                moved = reordered(ranking, order)
-                fused = moved.fused.copy()
-                fused[0] = ranking.relevance
-                return replace(moved, fused=fused)
+                return moved_first(ranking, at, ranking.relevance) if at else ranking
         return capped(ranking, self.related_below)
 
     def _unquoted_titles_words(self, ranking: Ranking, title: str) -> Ranking:
@@ -453,18 +444,11 @@ class Searcher:
                 [
                     sentences[n].text
                     for n in passage_ids(self._traits, sentence_id)
-                    if self._one_paragraph(n, sentence_id)
+                    if same_paragraph(self.index, *sorted((n, sentence_id)))
                 ]
             )
             for sentence_id in self._first_quote_run(ranking)
         )
-
-    def _one_paragraph(self, one: int, other: int) -> bool:
-        """Whether two sentences of a document are in one paragraph (no line break between)."""
-        sentences = self.index.sentences
-        low, high = sorted((one, other))
-        text = self.index.documents[sentences[low].doc].text
-        return "\n" not in text[sentences[low].end : sentences[high].start]
 
     def _first_quote_run(self, ranking: Ranking) -> range:
         """The first candidate and the candidates among the first ``JOINS_READ`` that make one
@@ -479,9 +463,9 @@ class Searcher:
         # A document's sentences have consecutive ids (SentenceTraits.previous/following).
         while high - low + 1 < MAX_QUOTE_SENTENCES:
             before, after = int(self._traits.previous[low]), int(self._traits.following[high])
-            if before in read and self._one_paragraph(before, low):  # as quotes join
+            if before in read and same_paragraph(self.index, before, low):  # as quotes join
                 low = before
-            elif after in read and self._one_paragraph(high, after):
+            elif after in read and same_paragraph(self.index, high, after):
                 high = after
             else:
                 break

@@ -200,9 +200,8 @@ def person_named(name: str) -> str | None:
 def head_word(name: str) -> str:
     """The word of a phrase that names the person: the last before any "of"/"for"/... ("the
     head of the ministry of culture": head; "the playwright": playwright)."""
-    words = name_words(name)
-    cut = next((n for n, word in enumerate(words) if word in _OTHERS), len(words))
-    return words[:cut][-1] if cut else ""
+    words = _own_words(name)
+    return words[-1] if words else ""
 
 
 def name_words(name: str) -> tuple[str, ...]:

@@ -522,6 +522,11 @@ _NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "
 _PARTICIPLES = frozenset({"saying", "stating", "telling", "claiming", "adding"})
 
 
+def _name_words(name: str) -> set[str]:
+    """The words of an asked name or title that may name its person in a sentence."""
+    return {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
+
+
 def reports_speech_of(sentence: str, name: str) -> bool:
     """Whether a sentence reports words that may be ``name``'s: a verb of saying whose
     speaker, as the clause before it writes it (or the words after it: '"...," said Pavel
@@ -529,7 +534,7 @@ def reports_speech_of(sentence: str, name: str) -> bool:
     "The soldiers ..."', Putin's words in Dzhemilev's account). Not "X was questioned by
     Sorokin, relatives said" (NU27-2) nor "Asanov said that his client Mustafayev ..."
     (NU27-1): there the words are someone else's about the person."""
-    wanted = {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
+    wanted = _name_words(name)
     for match in _SPEECH_WORD.finditer(sentence):
         clauses = _SPEAKERS_CLAUSE_END.split(sentence[: match.start()])
         before = _WORD.findall(clauses[-1])[-_SPEAKER_WORDS_READ:]
@@ -577,7 +582,7 @@ def acts_in(sentence: str, name: str) -> bool:
     question asks for ("How did Sergei Aksyonov respond to the petition?" is not answered by
     "The residents have collected signatures under a petition to ... Sergei Aksyonov, asking
     him to move the route.", NU29-1)."""
-    wanted = {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
+    wanted = _name_words(name)
     for match in _WORD.finditer(sentence):
         if match.group().casefold() in wanted:
             after = sentence[match.end() :]
@@ -1063,11 +1068,12 @@ def _attribute_quotations(
                 in_quotation[member] = True
 
 
-# What follows a sentence's last quotation mark, when the sentence opens with its own words:
-# "questioned about "an unauthorised gathering", his wife Lenara Ablyaeva told QHA." (NU28B-4),
-# 'He called the charges "absurd ...", his lawyer Emil Kurbedinov told QHA.' (the lawyer's
-# account; "He", read as the woman quoted before, was the speaker).
 def _after_quotations(sentence: str) -> str | None:
+    """What follows the sentence's last quotation mark, when it opens with its own words and
+    closes every quotation: where a trailing attribution names its speaker ("questioned
+    about "an unauthorised gathering", his wife Lenara Ablyaeva told QHA.", NU28B-4; 'He
+    called the charges "absurd ...", his lawyer Emil Kurbedinov told QHA.', the lawyer's
+    account, had "He" for its speaker, read as the woman quoted before)."""
     marks = list(_QUOTATION_MARK.finditer(sentence))
     if not marks:
         return sentence
