@@ -99,6 +99,33 @@ _NUMBER = re.compile(
     r"|quarter|quarters|percent)\b|" + _DURATION,
     re.IGNORECASE,
 )
+# A span, what "how long" asks for: a length of time ("ten days of administrative arrest",
+# "for a week", "since 2019", "from 1990 to 1995", "for life") or of distance ("4,000 km").
+# Not a bare number: "How long was the pensioner locked up?" was declined (0.08) because "About
+# 60% of the residents are pensioners" held a number as much as the sentence giving the ten
+# days did, and came first (NU29-4). Not an age ("64-year-old") and not a date ("two years
+# ago"), though "how long ago" asks for that (a DATE question). A running time ("4:17") is one.
+_COUNTED = (
+    r"(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
+    r"|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen|dozens|half|several"
+    r"|few|many|couple of)"
+)
+_SPAN = re.compile(
+    _COUNTED
+    + r"(\s+(more|full|long|straight|whole|consecutive|additional|further|extra|hours?|days?))?"
+    r"[\s-]+(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?"
+    r"|centur(y|ies)|millenni(um|a))\b(?![\s-]+(old|ago)\b)"
+    r"|\b(\d[\d,.]*|" + _COUNTED[1:-1] + r")[\s-]*(km|kilomet(re|er)s?|miles?|met(re|er)s?|feet"
+    r"|foot|ft|yards?|inches|cm|centimet(re|er)s?|mm|millimet(re|er)s?|light[\s-]years?)\b"
+    r"|\b(since|until|till)\s+(at least\s+|after\s+)?(\d|the\b|his\b|her\b|their\b|its\b"
+    r"|last\b|early\b|late\b|mid\b|then\b|" + "|".join(_MONTHS) + r")"
+    r"|\bfrom\s+(\w+\s+)?\d{3,4}\s+(to|until|till)\s+(\w+\s+)?\d{2,4}\b"
+    r"|\bbetween\s+(\w+\s+)?\d{3,4}\s+and\s+(\w+\s+)?\d{2,4}\b|\b\d{4}\s*[–-]\s*\d{2,4}\b"
+    r"|\b\d{1,3}:\d\d\b|\b(for life|life (sentence|imprisonment|term)|lifelong|overnight"
+    r"|permanently|forever|indefinitely|temporarily|(year|month|week|day|hour|decade|century)-long)\b",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]*)")
 # Two or more capitalised words in a row: a person's (or an organisation's) name.
 _FULL_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+)+")
@@ -124,7 +151,7 @@ _REASON = re.compile(
 )
 
 # The kind of answer a question asks for, from its wording.
-NAME, DATE, NUMBER, PERSON, REASON = 1, 2, 3, 4, 5
+NAME, DATE, NUMBER, PERSON, REASON, SPAN = 1, 2, 3, 4, 5, 6
 _QUESTION_TYPES = (
     (
         re.compile(
@@ -135,7 +162,10 @@ _QUESTION_TYPES = (
         ),
         REASON,
     ),
-    (re.compile(r"\bhow (many|much|long|old|big|large|heavy|far|often)\b", re.I), NUMBER),
+    (re.compile(r"\bhow long ago\b", re.I), DATE),
+    (re.compile(r"\bhow long (has|have|had) .+ been alive\b", re.I), NUMBER),  # an age
+    (re.compile(r"\bhow long\b", re.I), SPAN),
+    (re.compile(r"\bhow (many|much|old|big|large|heavy|far|often)\b", re.I), NUMBER),
     (re.compile(r"\bwhat (percentage|share|proportion|number|amount|age)\b", re.I), NUMBER),
     (
         re.compile(r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|month)\b", re.I),
@@ -149,7 +179,7 @@ _QUESTION_TYPES = (
 
 
 def answer_type(question: str) -> int:
-    """PERSON, NAME, DATE, NUMBER, REASON, or 0 when the question's wording does not say.
+    """PERSON, NAME, DATE, NUMBER, SPAN, REASON, or 0 when the question's wording does not say.
 
     Words inside quotation marks are what someone said, not the question's: 'Who said "I'll
     believe it when I taste it"?' asks for a person, not a date (NU23-4: it was declined,
@@ -180,6 +210,7 @@ class SentenceTraits:
 
     has_date: BoolArray
     has_number: BoolArray
+    has_span: BoolArray  # a length of time or of distance: what "how long" asks for
     has_reason: BoolArray  # gives a reason ("because", "due to"): what "why" asks for
     names: tuple[frozenset[str], ...]  # lower-cased capitalised words after the first
     full_names: tuple[frozenset[str], ...]  # lower-cased words of multi-word names
@@ -200,6 +231,7 @@ def sentence_traits(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits
     return SentenceTraits(
         has_date=np.array([bool(_DATE.search(t)) for t in texts], dtype=np.bool_),
         has_number=np.array([bool(_NUMBER.search(t)) for t in texts], dtype=np.bool_),
+        has_span=np.array([bool(_SPAN.search(t)) for t in texts], dtype=np.bool_),
         has_reason=np.array([bool(_REASON.search(t)) for t in texts], dtype=np.bool_),
         names=tuple(frozenset(w.lower() for w in _CAPITALISED.findall(t)) for t in texts),
         full_names=tuple(_full_names(t) for t in texts),
@@ -266,6 +298,8 @@ def _type_matches(traits: SentenceTraits, ids: IntArray, kind: int, asked: set[s
         return traits.has_date[ids]
     if kind == NUMBER:
         return traits.has_number[ids]
+    if kind == SPAN:
+        return traits.has_span[ids]
     if kind == REASON:
         return traits.has_reason[ids]
     if kind == NAME:
@@ -309,7 +343,7 @@ def features(question: str, traits: SentenceTraits, pool: Pool) -> FloatArray:
             (neighbours & ~in_sentence).astype(np.float32),
             traits.leans[ids].astype(np.float32) * lexical_window,
             document_best[docs],
-            missing * (kind == NUMBER),
+            missing * (kind in (NUMBER, SPAN)),
             missing * (kind == DATE),
             missing * (kind == PERSON),
             cosine + lexical_weight(margin) * lexical,

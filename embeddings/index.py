@@ -183,6 +183,7 @@ def traits_of(texts: Sequence[str], docs: Sequence[int]) -> SentenceTraits:
         has_date=once.has_date[rows],
         has_number=once.has_number[rows],
         has_reason=once.has_reason[rows],
+        has_span=once.has_span[rows],
         names=tuple(once.names[n] for n in rows.tolist()),
         full_names=tuple(once.full_names[n] for n in rows.tolist()),
         leans=once.leans[rows],

@@ -114,6 +114,7 @@ def reused_traits(live: LiveIndex, texts: Sequence[str], docs: Sequence[int]) ->
         has_date=flags["has_date"],
         has_number=flags["has_number"],
         has_reason=flags["has_reason"],
+        has_span=flags["has_span"],
         names=tuple(sets["names"]),
         full_names=tuple(sets["full_names"]),
         leans=flags["leans"],

@@ -27,7 +27,7 @@ BoolArray = npt.NDArray[np.bool_]
 _UNKNOWN, _NO, _YES = -1, 0, 1
 # The per-sentence flags of ``SentenceTraits``; "leans" last: a lazy view sets it last, to mark
 # a sentence done.
-FLAG_NAMES = ("has_date", "has_number", "has_reason", "leans")
+FLAG_NAMES = ("has_date", "has_number", "has_reason", "has_span", "leans")
 
 
 class _Computed:
@@ -114,6 +114,7 @@ def lazy_traits(doc_of: IntArray, text: Callable[[int], str]) -> SentenceTraits:
         has_date=_LazyFlags(computed, "has_date"),  # type: ignore[arg-type]
         has_number=_LazyFlags(computed, "has_number"),  # type: ignore[arg-type]
         has_reason=_LazyFlags(computed, "has_reason"),  # type: ignore[arg-type]
+        has_span=_LazyFlags(computed, "has_span"),  # type: ignore[arg-type]
         names=_LazySets(computed, "names", count),  # type: ignore[arg-type]
         full_names=_LazySets(computed, "full_names", count),  # type: ignore[arg-type]
         leans=_LazyFlags(computed, "leans"),  # type: ignore[arg-type]
@@ -127,13 +128,13 @@ def lazy_traits(doc_of: IntArray, text: Callable[[int], str]) -> SentenceTraits:
 #
 # Computing traits for a question's candidates costs ~0.1 ms of regular expressions per
 # sentence, several hundred sentences per question at a million: too slow on the query path.
-# So a build computes them once and stores them: three flags per sentence in one byte, and the
+# So a build computes them once and stores them: five flags per sentence in one byte, and the
 # name sets as text ("names<TAB>full names", words separated by spaces), split on access.
 
 TRAITS_FILE = "traits.npy"
 NAMES_FILE = "traits-names.bin"
 NAME_OFFSETS_FILE = "traits-names.npy"
-_DATE_BIT, _NUMBER_BIT, _LEANS_BIT, _REASON_BIT = 1, 2, 4, 8
+_DATE_BIT, _NUMBER_BIT, _LEANS_BIT, _REASON_BIT, _SPAN_BIT = 1, 2, 4, 8, 16
 
 
 def save_traits(directory: Path, traits: SentenceTraits) -> None:
@@ -142,6 +143,7 @@ def save_traits(directory: Path, traits: SentenceTraits) -> None:
         + np.asarray(traits.has_number, dtype=np.uint8) * _NUMBER_BIT
         + np.asarray(traits.leans, dtype=np.uint8) * _LEANS_BIT
         + np.asarray(traits.has_reason, dtype=np.uint8) * _REASON_BIT
+        + np.asarray(traits.has_span, dtype=np.uint8) * _SPAN_BIT
     ).astype(np.uint8)
     np.save(directory / TRAITS_FILE, flags, allow_pickle=False)
     offsets = np.zeros(len(flags) + 1, dtype=np.int64)
@@ -197,6 +199,7 @@ def load_traits(directory: Path, doc_of: IntArray) -> SentenceTraits:
         has_date=(flags & _DATE_BIT) != 0,
         has_number=(flags & _NUMBER_BIT) != 0,
         has_reason=(flags & _REASON_BIT) != 0,
+        has_span=(flags & _SPAN_BIT) != 0,
         names=_StoredSets(blob, offsets, 0),  # type: ignore[arg-type]
         full_names=_StoredSets(blob, offsets, 1),  # type: ignore[arg-type]
         leans=(flags & _LEANS_BIT) != 0,

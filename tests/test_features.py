@@ -12,6 +12,7 @@ from embeddings.features import (
     NUMBER,
     PERSON,
     REASON,
+    SPAN,
     Pool,
     answer_type,
     context_cosine,
@@ -44,6 +45,11 @@ from embeddings.features import (
         ('When did Chubarov say "who will pay"?', DATE),
         ("Who was mayor when the dam failed?", PERSON),
         ("How many people who live in Crimea are held?", NUMBER),
+        # NU29-4: "how long" asks for a span, not any number; "how long ago" for a time
+        ("How long was the pensioner locked up?", SPAN),
+        ("For how long did the plague stick around?", SPAN),
+        ("How long ago did the river flood?", DATE),
+        ("How long has Hwang Min-woo been alive?", NUMBER),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: int) -> None:
@@ -89,15 +95,48 @@ def test_a_duration_or_a_frequency_is_the_number_how_long_asks_for(
     assert sentence_traits([text], [0]).has_number.tolist() == [has_number]
 
 
-def test_a_how_long_question_finds_its_number_in_a_duration() -> None:
-    texts = ["This banner will hang here for a week.", "The banner hangs on the bridge."]
-    traits = sentence_traits(texts, [0, 1])
-    zeros = np.zeros(2, dtype=np.float32)
-    pool = Pool(np.arange(2, dtype=np.int64), zeros + 0.5, zeros, zeros, coverage=1.0)
+@pytest.mark.parametrize(
+    ("text", "has_span"),
+    [
+        ("A court sentenced the pensioner to ten days of administrative arrest.", True),
+        ("This banner will hang here for a week.", True),
+        ("She was held for six hours at the crossing.", True),
+        ("He has been in custody since 2019.", True),
+        ("He was transferred 4,000 km to a colony in Siberia.", True),
+        ("The hunger strike lasted three full weeks.", True),
+        ("He received a 17-year sentence.", True),
+        ("He was president from 1861 to 1865.", True),
+        ("The song runs 4:17.", True),
+        ("This imagery has been in use since at least the mid-14th century.", True),
+        # a number that is no span: a share, a count, an age, a date
+        ("About 60% of the residents are pensioners.", False),
+        ("Three men were detained.", False),
+        ("The 64-year-old prisoner is ill.", False),
+        ("He was arrested two years ago.", False),
+        ("He was arrested in 2019.", False),
+        ("She stayed home since she was ill.", False),
+    ],
+)
+def test_a_span_of_time_or_distance_is_what_how_long_asks_for(text: str, has_span: bool) -> None:
+    assert sentence_traits([text], [0]).has_span.tolist() == [has_span]
+
+
+def test_a_how_long_question_finds_its_kind_in_a_span_not_in_any_number() -> None:
+    """NU29-4: "About 60% of the residents of Ak-Kaya are pensioners" held a number as much as
+    the sentence giving the pensioner's ten days of arrest, and came first: the question was
+    declined. A share is no answer to "how long"."""
+    texts = [
+        "This banner will hang here for a week.",
+        "The banner hangs on the bridge.",
+        "About 60% of the banners hang on bridges.",
+    ]
+    traits = sentence_traits(texts, [0, 1, 2])
+    zeros = np.zeros(3, dtype=np.float32)
+    pool = Pool(np.arange(3, dtype=np.int64), zeros + 0.5, zeros, zeros, coverage=1.0)
     x = features("How long will the banner stay up?", traits, pool)
-    assert answer_type("How long will the banner stay up?") == NUMBER
-    assert x[:, FEATURES.index("type_in_sentence")].tolist() == [1.0, 0.0]
-    assert x[:, FEATURES.index("number_missing")].tolist() == [0.0, 1.0]
+    assert x[:, FEATURES.index("type_in_sentence")].tolist() == [1.0, 0.0, 0.0]
+    # a missing span weighs as a missing number does (one learned weight for both)
+    assert x[:, FEATURES.index("number_missing")].tolist() == [0.0, 1.0, 1.0]
 
 
 def test_an_answer_of_the_asked_kind_counts_in_the_sentence_or_its_neighbour() -> None:

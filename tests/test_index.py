@@ -72,6 +72,7 @@ def test_traits_of_repeated_texts_equal_computing_each() -> None:
     texts = ["He said it was 1999.", "Mr John Smith went to Paris.", "He said it was 1999.", "x"]
     docs = [0, 0, 1, 1]
     once, each = traits_of(texts, docs), sentence_traits(texts, docs)
-    for name in ("has_date", "has_number", "has_reason", "leans", "doc", "previous", "following"):
+    flags = ("has_date", "has_number", "has_reason", "has_span", "leans")
+    for name in (*flags, "doc", "previous", "following"):
         assert np.array_equal(getattr(once, name), getattr(each, name))
     assert once.names == each.names and once.full_names == each.full_names

@@ -59,7 +59,8 @@ def test_reused_traits_are_the_computed_traits(
     texts = [s.text for s in sentences]
     docs = [s.doc for s in sentences]
     ours, theirs = reused_traits(live, texts, docs), traits_of(texts, docs)
-    for name in ("has_date", "has_number", "has_reason", "leans", "doc", "previous", "following"):
+    flags = ("has_date", "has_number", "has_reason", "has_span", "leans")
+    for name in (*flags, "doc", "previous", "following"):
         assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
     assert ours.names == theirs.names and ours.full_names == theirs.full_names
     assert any(ours.has_date) and any(ours.names)  # the comparison compares something
