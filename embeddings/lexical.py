@@ -201,7 +201,8 @@ class LexicalIndex:
             return (code,)
         return (ENGLISH,) if ENGLISH in self.languages else self.languages[:1]
 
-    def _query_terms(self, query: str, language: str | None = None) -> set[str]:
+    def query_terms(self, query: str, language: str | None = None) -> set[str]:
+        """The terms of ``query`` in each language the index holds it may be in."""
         languages = self.query_languages(language)
         return {term for language in languages for term in tokenize(query, language)}
 
@@ -216,7 +217,7 @@ class LexicalIndex:
         """
         unseen = float(np.log(1.0 + (self.size + 0.5) / 0.5))
         total = 0.0
-        for term in self._query_terms(query, language):
+        for term in self.query_terms(query, language):
             t = self.vocabulary.get(term)
             total += float(self.idf[t]) if t is not None else unseen
         return total * (self.k1 + 1.0)
@@ -225,7 +226,7 @@ class LexicalIndex:
         """The ids of the sentences that hold every term of ``text`` (none when it has none),
         ascending."""
         found: npt.NDArray[np.int32] | None = None
-        for term in self._query_terms(text, language):
+        for term in self.query_terms(text, language):
             t = self.vocabulary.get(term)
             if t is None:
                 return np.zeros(0, dtype=np.int32)
@@ -238,7 +239,7 @@ class LexicalIndex:
     ) -> list[tuple[npt.NDArray[np.int32], FloatArray]]:
         """(rows, weights) of each query term the corpus has, in the query's term order."""
         postings = []
-        for term in self._query_terms(query, language):
+        for term in self.query_terms(query, language):
             t = self.vocabulary.get(term)
             if t is not None:
                 start, end = int(self.offsets[t]), int(self.offsets[t + 1])

@@ -12,11 +12,13 @@ read as the speaker attributions read titles (``speakers.describes``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import partial
 
 import numpy as np
 
+from embeddings.features import without_quotations
 from embeddings.index import SentenceIndex
 from embeddings.ranking import Ranking, moved_first, reordered
 from embeddings.speaker_questions import SPEAKER_PRECISION
@@ -78,3 +80,26 @@ def _holding(
         sentence = index.sentences[sentence_id]
         if test(sentence.text, name, index.documents[sentence.doc].language):
             yield n
+
+
+# Two or more capitalised words in a row, the possessive cut: "Rustem Abdullaev" of "How long
+# is Rustem Abdullaev's prison sentence?".
+_PERSON_RUN = re.compile(r"\b[A-Z][\w-]+(?:['’]s\b)?(?:\s+[A-Z][\w-]+(?:['’]s\b)?)+")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Capitalised words that open a title, not a name: "The Kid with a Bike".
+_NOT_NAMES = frozenset({"The", "A", "An", "Of", "In", "On", "At", "For", "And"})
+
+
+def people_asked(question: str) -> list[str]:
+    """The names a question writes in full ("Rustem Abdullaev"), its own first word aside
+    ("When Rustem ..." is no name) and what it quotes aside."""
+    asked = without_quotations(question).strip()
+    words = asked.split(maxsplit=1)
+    if len(words) < 2:
+        return []
+    names = []
+    for run in _PERSON_RUN.findall(words[1]):
+        kept = [_POSSESSIVE.sub("", word) for word in run.split() if word not in _NOT_NAMES]
+        if len(kept) > 1:
+            names.append(" ".join(kept))
+    return names

@@ -36,7 +36,7 @@ from embeddings.holder_questions import asked_holder, holder_at
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.lexical import tokenize
-from embeddings.person_questions import described_first, description_first
+from embeddings.person_questions import described_first, description_first, people_asked
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
     Ranking,
@@ -253,6 +253,37 @@ class Searcher:
 
     def rank(self, question: str, vector: Vectors, language: str | None = None) -> Ranking:
         """All candidates of a question, best first (evaluation reads the ranking itself).
+
+        A question that names someone in full whom the articles write of is answered only
+        from an article that writes their name: "How long is Rustem Abdullaev's prison
+        sentence?" was answered (0.70) by another prisoner's 17 years, in an article that
+        never names him (NU30-1). The first quote from elsewhere is at most related.
+        """
+        ranking = self._rank(question, vector, language)
+        if self._about_someone_else(ranking, question, language):
+            return capped(ranking, self.related_below)
+        return ranking
+
+    def _about_someone_else(self, ranking: Ranking, question: str, language: str | None) -> bool:
+        """Whether the question names in full someone the articles write of in full, and the
+        first quote's article writes no word of that name."""
+        if not len(ranking.ids):
+            return False
+        lexical = self.index.lexical
+        first = int(self._traits.doc[int(ranking.ids[0])])
+        title = set(lexical.query_terms(self.index.documents[first].title, language))
+        for name in people_asked(question):
+            if not len(lexical.containing(name, language)):
+                continue  # a name the articles never write: the question's other judges
+            if title & lexical.query_terms(name, language):
+                continue
+            writing = [lexical.containing(word, language) for word in name.split()]
+            if not any(np.any(self._traits.doc[rows] == first) for rows in writing):
+                return True
+        return False
+
+    def _rank(self, question: str, vector: Vectors, language: str | None) -> Ranking:
+        """The ranking before the check that it speaks of whom the question names.
 
         A question that asks what a person the corpus quotes said is ranked among that
         person's sentences (embeddings/speaker_questions.py), when the corpus gives the

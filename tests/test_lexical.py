@@ -82,7 +82,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
 def _previous_scores(index: LexicalIndex, query: str) -> np.ndarray:
     """How scores were computed before ``matches``: a corpus-sized array per question."""
     result = np.zeros(index.size, dtype=np.float32)
-    for term in index._query_terms(query):
+    for term in index.query_terms(query):
         t = index.vocabulary.get(term)
         if t is not None:
             start, end = index.offsets[t], index.offsets[t + 1]
@@ -151,7 +151,7 @@ def _sort_based(sentence: LexicalIndex, window: LexicalIndex, query: str) -> tup
 
     def matches(index: LexicalIndex) -> tuple[np.ndarray, np.ndarray]:
         rows, weights = [], []
-        for term in index._query_terms(query):
+        for term in index.query_terms(query):
             t = index.vocabulary.get(term)
             if t is not None:
                 rows.append(index.rows[index.offsets[t] : index.offsets[t + 1]])

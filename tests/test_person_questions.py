@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.person_questions import DESCRIBED
+from embeddings.index import build_index
+from embeddings.person_questions import DESCRIBED, people_asked
 from embeddings.search import Searcher
 from embeddings.speaker_questions import asked_person
 from embeddings.speakers import describes, names_in_anothers_title
-from tests.fakes import titled_searcher
+from embeddings.types import Document
+from tests.fakes import HashingEncoder, titled_searcher
 
 WATER = (
     "Daniel Hughes said the clinic was full on Monday. "
@@ -144,3 +146,49 @@ def test_who_is_someone_the_articles_only_mention_is_not_answered(
 ) -> None:
     # Putin is named ("Putin is illegally elected president"), never described.
     assert real_searcher.search("Who is Vladimir Putin?").outcome != "answered"
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("How long is Rustem Abdullaev's prison sentence?", ["Rustem Abdullaev"]),
+        ("When was Rustem Abdullaev sentenced?", ["Rustem Abdullaev"]),
+        ("In The Kid with a Bike, what is Cyril's age?", []),  # a title's "The Kid"
+        ('Who said "Free Ilmi Umerov"?', []),  # quoted words are not the question's
+        ("How many prisoners are ill?", []),
+    ],
+)
+def test_the_names_a_question_writes_in_full(question: str, names: list[str]) -> None:
+    assert people_asked(question) == names
+
+
+def _two_prisoners() -> Searcher:
+    documents = [
+        Document(
+            id="d",
+            title="Hunger strike ends",
+            text="How long is the prison sentence of Ismail Dzhemalov? It is 17 years in a "
+            "colony, a sentence he denies deserving.\n",
+        ),
+        Document(
+            id="a",
+            title="Prisoner with diabetes transferred",
+            text="Rustem Abdullaev, who has diabetes, was moved to Siberia.\n\n"
+            "His mother was refused a visit.\n",
+        ),
+    ]
+    index = build_index(documents, HashingEncoder())
+    return Searcher(index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005)
+
+
+def test_a_fact_about_someone_else_does_not_answer_a_question_about_a_named_person() -> None:
+    """NU30-1: "How long is Rustem Abdullaev's prison sentence?" was answered (0.70) by
+    another prisoner's 17 years, in an article that never names Abdullaev."""
+    searcher = _two_prisoners()
+    answer = searcher.search("How long is Rustem Abdullaev's prison sentence?")
+    assert "17 years" in answer.quotes[0].text
+    assert answer.outcome != "answered"
+    # asked of the man the article names, the same sentence answers
+    answer = searcher.search("How long is Ismail Dzhemalov's prison sentence?")
+    assert "17 years" in answer.quotes[0].text
+    assert answer.outcome == "answered"
