@@ -65,6 +65,7 @@ from embeddings.speaker_questions import (
     person_named,
 )
 from embeddings.speakers import (
+    ONE_OTHER,
     acts_in,
     answers_as_interviewee,
     in_own_words,
@@ -75,6 +76,7 @@ from embeddings.speakers import (
     speakers,
     title_head,
     title_holder,
+    within_quotations,
 )
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
@@ -406,7 +408,7 @@ class Searcher:
         if asked.reaction:
             return self._reaction_first(ranking, person)
         best = int(ranking.ids[0])
-        if reports_speech_of(self.index.sentences[best].text, person):
+        if self._reports_words_of(best, person):
             return ranking
         if asked.literal or self.speaker(best) is not None:
             return capped(ranking, self.related_below)
@@ -421,9 +423,23 @@ class Searcher:
         sentences = self.index.sentences
         for at, sentence_id in enumerate(ranking.ids[:REACTIONS_READ].tolist()):
             text = sentences[sentence_id].text
-            if reports_speech_of(text, person) or acts_in(text, person):
+            if self._reports_words_of(sentence_id, person) or acts_in(text, person):
                 return moved_first(ranking, at, ranking.relevance) if at else ranking
         return capped(ranking, self.related_below)
+
+    def _reports_words_of(self, sentence_id: int, person: str) -> bool:
+        """Whether the sentence reports words that may be ``person``'s (``reports_speech_of``);
+        in someone else's words, only within their quotation, by the person's name or "he" or
+        "she" (``ONE_OTHER``)."""
+        text = self.index.sentences[sentence_id].text
+        speaker = self.speaker(sentence_id)
+        theirs = speaker is None or (
+            bool(set(name_words(speaker)) & set(name_words(person)))
+            and not describes_by(speaker, person)
+        )
+        if theirs:
+            return reports_speech_of(text, person)
+        return reports_speech_of(within_quotations(text), person, ONE_OTHER)
 
     def _unquoted_titles_words(self, ranking: Ranking, title: str) -> Ranking:
         """The ranking for "What did the imam say?" where no sentence is attributed to anyone

@@ -517,6 +517,10 @@ def reports_speech(sentence: str) -> bool:
 _SPEAKERS_CLAUSE_END = re.compile(r"[,;:.!?()\"“”„«»]")
 _APPOSED_END = re.compile(r"[;:.!?()\"“”„«»]")
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+# The pronouns that may stand for one person in someone else's words: in the mother's '"They
+# told me that my son does not want to see me," she said.' neither "they" nor "I" is the
+# ombudsman whose reaction was asked for (NU30-2).
+ONE_OTHER = frozenset({"he", "she"})
 _SPEAKER_WORDS_READ = 6  # of the clause before the verb: "In a statement, Sorokin later said"
 _NOT_NAME_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _PARTICIPLES = frozenset({"saying", "stating", "telling", "claiming", "adding"})
@@ -527,13 +531,16 @@ def _name_words(name: str) -> set[str]:
     return {word.casefold() for word in _WORD.findall(name)} - _NOT_NAME_WORDS
 
 
-def reports_speech_of(sentence: str, name: str) -> bool:
+def reports_speech_of(
+    sentence: str, name: str, pronouns: frozenset[str] = _SPEAKING_PRONOUNS
+) -> bool:
     """Whether a sentence reports words that may be ``name``'s: a verb of saying whose
     speaker, as the clause before it writes it (or the words after it: '"...," said Pavel
     Sorokin', "according to Sorokin"), holds a word of the name or is a pronoun ('he said:
     "The soldiers ..."', Putin's words in Dzhemilev's account). Not "X was questioned by
     Sorokin, relatives said" (NU27-2) nor "Asanov said that his client Mustafayev ..."
-    (NU27-1): there the words are someone else's about the person."""
+    (NU27-1): there the words are someone else's about the person. ``pronouns``: those that
+    may stand for the one asked about."""
     wanted = _name_words(name)
     for match in _SPEECH_WORD.finditer(sentence):
         clauses = _SPEAKERS_CLAUSE_END.split(sentence[: match.start()])
@@ -546,7 +553,7 @@ def reports_speech_of(sentence: str, name: str) -> bool:
             # "Joseph Haas was arrested for sending an email to the councilors stating, ...":
             # the words are the email's, the writer the clause's subject.
             speaker = _WORD.findall(_APPOSED_END.split(sentence[: match.start()])[-1])
-            if {word.casefold() for word in speaker} & (wanted | _SPEAKING_PRONOUNS):
+            if {word.casefold() for word in speaker} & (wanted | pronouns):
                 return True
             continue
         elif not before:
@@ -557,7 +564,7 @@ def reports_speech_of(sentence: str, name: str) -> bool:
         else:
             speaker = before
         words = {word.casefold() for word in speaker}
-        if words & wanted or (before and before[-1].casefold() in _SPEAKING_PRONOUNS):
+        if words & wanted or (before and before[-1].casefold() in pronouns):
             return True
     return False
 
@@ -1066,6 +1073,26 @@ def _attribute_quotations(
         for member in segment:
             if closing and member <= closing[-1]:
                 in_quotation[member] = True
+
+
+def within_quotations(sentence: str) -> str:
+    """The sentence without its own attribution: what a quotation it opens with is followed by
+    ('"They told me ...," she said.': that "she" is the speaker, not someone she speaks of), or
+    a short introduction before the quotation ('She said: "They told me ..."'). A longer
+    clause before it is an account of someone's words ('During his speech he said: "The
+    soldiers ..."', Dzhemilev's of Putin's) and stays."""
+    marks = list(_QUOTATION_MARK.finditer(sentence))
+    if len(marks) < 2:
+        return sentence
+    if _QUOTATION_MARK.match(sentence.lstrip()):
+        return sentence[: marks[-1].start()]
+    head = sentence[: marks[0].start()]
+    if len(_WORD.findall(head)) <= _INTRODUCTION_WORDS and head.rstrip()[-1:] in (":", ","):
+        return sentence[marks[0].end() : marks[-1].start()]
+    return sentence
+
+
+_INTRODUCTION_WORDS = 4  # 'Fatma Abdullaeva told QHA: "..."'
 
 
 def _after_quotations(sentence: str) -> str | None:

@@ -662,3 +662,21 @@ def test_a_reaction_of_someone_named_by_a_noun_or_a_long_title_is_their_act_or_w
     playwright = searcher.search("How did the playwright respond to the open letter?")
     assert playwright.quotes[0].text.startswith("The playwright said")
     assert playwright.outcome == "answered"
+
+
+def test_a_pronoun_in_someone_elses_words_is_not_the_reaction_asked_for() -> None:
+    """NU30-2: "How did Oksana Melnyk respond to the lawyer's complaint?" was answered (0.75)
+    by the mother's '"They told me that my son does not want to see me," she said.': her
+    "they" and her "me" are not the ombudsman."""
+    article = (
+        "Yakubov said that on 20 March he had filed a complaint with the ombudsman, "
+        "Oksana Melnyk.\n\n"
+        "His mother, Fatma Abdullaeva, was refused a visit twice.\n\n"
+        '"They told me that my son does not want to see me," she said.\n'
+    )
+    question = "How did Oksana Melnyk respond to the lawyer's complaint?"
+    assert low_threshold_searcher(article, "Insulin").search(question).outcome == "related"
+    # the mother's account of what the ombudsman said, by her name, is the reaction
+    told = '"Melnyk told me she would ask the prison for the medical records," Abdullaeva said.'
+    searcher = low_threshold_searcher(article + "\n" + told + "\n", "Insulin")
+    assert searcher.search(question).outcome == "answered"

@@ -14,7 +14,7 @@ from embeddings.corpus import read_corpus
 from embeddings.index import SentenceIndex
 from embeddings.search import Searcher
 from embeddings.sentences import split_sentences
-from embeddings.speakers import reports_speech_of, speakers
+from embeddings.speakers import reports_speech_of, speakers, within_quotations
 from tests.fakes import HashingEncoder, titled_searcher
 
 CORPUS = Path(__file__).parent.parent / "corpus"
@@ -728,3 +728,29 @@ def test_reports_speech_of_reads_whose_words_a_sentence_reports(
     sentence: str, name: str, theirs: bool
 ) -> None:
     assert reports_speech_of(sentence, name) is theirs
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own"),
+    [
+        (
+            '"They told me that my son does not want to see me," she said.',
+            '"They told me that my son does not want to see me,',
+        ),
+        ('She told QHA: "They told me he was fine."', "They told me he was fine."),
+        # a longer clause before the quotation is an account of someone's words: it stays
+        (
+            'During his speech, he said: "The soldiers put women in front."',
+            'During his speech, he said: "The soldiers put women in front."',
+        ),
+        (
+            "Yakubov said that he had filed a complaint.",
+            "Yakubov said that he had filed a complaint.",
+        ),
+    ],
+)
+def test_within_quotations_leaves_out_the_sentences_own_attribution(
+    sentence: str, own: str
+) -> None:
+    """NU30-2: the "she" of '"They told me ...," she said.' is the speaker herself."""
+    assert within_quotations(sentence) == own
