@@ -105,6 +105,8 @@ _NUMBER = re.compile(
 # 60% of the residents are pensioners" held a number as much as the sentence giving the ten
 # days did, and came first (NU29-4). Not an age ("64-year-old") and not a date ("two years
 # ago"), though "how long ago" asks for that (a DATE question). A running time ("4:17") is one.
+# "since" or "until" a time or "the" (age, end, war), not someone's own event: "It was his
+# second hunger strike since his arrest" says nothing of how long the strike lasted (NU30-9).
 _COUNTED = (
     r"(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
@@ -118,8 +120,8 @@ _SPAN = re.compile(
     r"|centur(y|ies)|millenni(um|a))\b(?![\s-]+(old|ago)\b)"
     r"|\b(\d[\d,.]*|" + _COUNTED[1:-1] + r")[\s-]*(km|kilomet(re|er)s?|miles?|met(re|er)s?|feet"
     r"|foot|ft|yards?|inches|cm|centimet(re|er)s?|mm|millimet(re|er)s?|light[\s-]years?)\b"
-    r"|\b(since|until|till)\s+(at least\s+|after\s+)?(\d|the\b|his\b|her\b|their\b|its\b"
-    r"|last\b|early\b|late\b|mid\b|then\b|" + "|".join(_MONTHS) + r")"
+    r"|\b(since|until|till)\s+(at least\s+|after\s+)?(\d|the\b|early\b|late\b|mid\b|last\b"
+    r"|then\b|childhood\b|birth\b|" + "|".join(_MONTHS) + r")"
     r"|\bfrom\s+(\w+\s+)?\d{3,4}\s+(to|until|till)\s+(\w+\s+)?\d{2,4}\b"
     r"|\bbetween\s+(\w+\s+)?\d{3,4}\s+and\s+(\w+\s+)?\d{2,4}\b|\b\d{4}\s*[–-]\s*\d{2,4}\b"
     r"|\b\d{1,3}:\d\d\b|\b(for life|life (sentence|imprisonment|term)|lifelong|overnight"

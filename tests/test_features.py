@@ -115,6 +115,10 @@ def test_a_duration_or_a_frequency_is_the_number_how_long_asks_for(
         ("He was arrested two years ago.", False),
         ("He was arrested in 2019.", False),
         ("She stayed home since she was ill.", False),
+        ("It was his second hunger strike since his arrest.", False),  # NU30-9
+        ("He has had diabetes since childhood.", True),
+        ("He will stay in custody until the end of March.", True),
+        ("He will stay in custody until March.", True),
     ],
 )
 def test_a_span_of_time_or_distance_is_what_how_long_asks_for(text: str, has_span: bool) -> None:
