@@ -97,10 +97,14 @@ _NAMED_AFTER = (
     rf"(?=\s*(?:[.!?;]|$)|,\s+(?!and\b|or\b)))?"
 )
 _LIST_AFTER = re.compile(rf",\s+{_NAME_TOKEN}(?: {_NAME_TOKEN})*\s+(?:and|or)\s")
+# A person's age as news writes it after their name ("Helen Price, 52,", "aged 71").
+_AGE = r"(?:aged\s+)?(?:[1-9]\d?|1[01]\d)"
 _AFTER_QUOTE = re.compile(
     rf"[,!?…\.][{_CLOSING}]\s*(?:[-–—]\s*)?"
     rf"(?:(?P<verb_first>{_VERB})\s+(?P<who_after>{_WHO}){_NAMED_AFTER}\s*(?:[,.!?;]|$)"
-    rf"|(?:(?P<apposed>{_WHO}),\s+)?(?P<who_before>{_WHO})(?(apposed),)\s+(?:also\s+)?{_VERB}\b)"
+    # '"...," a local resident, Dilyaver Osmanov, 70, said.' (NU30-7): an age after the name
+    rf"|(?:(?P<apposed>{_WHO}),\s+)?(?P<who_before>{_WHO})(?(apposed)(?:,\s+{_AGE})?,|)"
+    rf"\s+(?:also\s+)?{_VERB}\b)"
 )
 # What may open a sentence before its subject: "Earlier, ", "Moreover, ", and a participle or
 # preposition phrase that may name other people ("Speaking to Ivan Bohun, ", "In Kyiv, ").
@@ -111,8 +115,6 @@ _PHRASE_OPENER = (
 )
 _OPENER = rf"(?:[A-Z][a-z]+(?: [a-z]+){{0,3}},\s+|{_PHRASE_OPENER})"
 _PHRASE_OPENER_AT_START = re.compile(f"^{_PHRASE_OPENER}")
-# A person's age as news writes it after their name ("Helen Price, 52,", "aged 71").
-_AGE = r"(?:aged\s+)?(?:[1-9]\d?|1[01]\d)"
 # "Earlier, X said that" / "X, the lawyer, said" / "Moreover, the Head of the Mejlis said".
 _REPORTED = re.compile(
     rf"^(?:{_OPENER})?(?P<who>{_WHO})"

@@ -246,6 +246,12 @@ def test_denials_namings_and_trailing_said_name_the_speaker() -> None:
     assert _who("Maryna Dovzhenko called the meeting to order.") == [None]
     assert _who("Maryna Dovzhenko, who called the meeting, left early.") == [None]
     assert _who("The court moved the trial, said the report.") == [None]
+    # a title, the name and an age after the quotation (NU30-7)
+    resident = (
+        '"The wall stood for more than a hundred years," a local resident, Dilyaver Osmanov, '
+        "70, said."
+    )
+    assert _who(resident) == ["Dilyaver Osmanov"]
 
 
 def test_agency_attributions_at_the_end_and_colon_introductions_name_the_speaker() -> None:
