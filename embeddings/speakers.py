@@ -482,7 +482,7 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     persons = {name for name in named - reporters if people.is_person(name)}
     if len(persons) == 1:
         return persons.pop()
-    if persons or not _PRONOUN_OBJECT.search(introduction):
+    if not _PRONOUN_OBJECT.search(introduction):
         return None
     opening = _NAME_RUN.match(introduction.lstrip())
     if opening is None:
@@ -490,7 +490,21 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     run = _strip_not_names(opening.group())
     if run is None or " " not in run or run != opening.group() or run in reporters:
         return None
+    # The others only as the opener's kin: "Elmaz Dzhemalova, 35, is the daughter of Ismail
+    # Dzhemalov, a political prisoner ... QHA spoke to her" (NU30-6: no answer had a speaker).
+    others = persons - {people.canonical(run)}
+    if any(not _KIN_OF.search(introduction[: introduction.find(other)]) for other in others):
+        return None
     return run
+
+
+# What introduces someone as the interviewee's relative, right before their name.
+_KIN_OF = re.compile(
+    r"\b(?:(?:daughter|son|wife|husband|mother|father|sister|brother|widow|widower|child"
+    r"|grandson|granddaughter|grandfather|grandmother|niece|nephew|uncle|aunt|cousin)\s+of"
+    r"|whose\s+(?:[a-z]+\s+)?(?:daughter|son|wife|husband|mother|father|sister|brother|child"
+    r"|grandson|granddaughter|grandfather|grandmother))(?:\s+the\s+[a-z\s-]+?)?\s*,?\s*$"
+)
 
 
 # Whoever an article titles so is the one asking in an interview, never the one answering.

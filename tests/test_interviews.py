@@ -107,6 +107,27 @@ def test_no_interviewee_where_the_introduction_is_not_certain(introduction: str)
     assert _who(text)["No."] is None
 
 
+def test_an_interviewee_introduced_with_a_relative_is_still_the_interviewee() -> None:
+    """NU30-6: an interview with a prisoner's daughter names the prisoner too; none of her
+    answers had a speaker. Someone named only as the opener's kin does not answer."""
+    answers = INTERVIEW[INTERVIEW.index("\n\n**") :]
+    daughter = (
+        "Elmaz Dzhemalova, 35, is the daughter of Ismail Dzhemalov, a Crimean Tatar political "
+        "prisoner who is serving a 17-year sentence. QHA spoke to her a week after her father "
+        "ended his hunger strike."
+    )
+    assert interviewee(daughter + answers) == "Elmaz Dzhemalova"
+    assert _who(daughter + answers)["No."] == "Elmaz Dzhemalova"
+    widow = (
+        "Olha Bohun, 44, whose husband Ivan Bohun, 47, was killed in March, runs the shelter. "
+        "We spoke to her on Friday."
+    )
+    assert interviewee(widow + answers) == "Olha Bohun"
+    # someone else named beside her, not as her kin: no one, never a guess
+    friend = daughter.replace("is the daughter of", "is a friend of")
+    assert interviewee(friend + answers) is None
+
+
 def test_one_question_line_is_a_subhead_not_an_interview() -> None:
     text = (
         "Helen Carrick, 58, the mayor, spoke to the Weekly.\n\n## What happens next?\n\n"
