@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -564,6 +565,20 @@ def _topic_and_title(
     return set(tokenize(topic, language)), title, language
 
 
+_QUOTATION_OPENS = re.compile(r"\s*[\"“«„]")
+# What words are said or written in: "What did X write in his letter?", "... in her speech?"
+_MEDIA = (
+    "letter letters statement speech interview post message appeal address video email note "
+    "column tweet poem song article blog book diary sermon lecture testimony complaint "
+    "petition"
+)
+
+
+@lru_cache(maxsize=8)
+def _media(language: str) -> frozenset[str]:
+    return frozenset(tokenize(_MEDIA, language))
+
+
 def _topic_in_own_words(
     index: SentenceIndex, traits: SentenceTraits, best: int, ids: IntArray, topic: str
 ) -> bool:
@@ -595,7 +610,15 @@ def _topic_in_own_words(
     # A run that leans ("... ," he said.) leans on the sentence before its first, whichever of
     # its sentences says so: 'Koval was asked whether his client would accept a settlement.
     # "No. My client did the work ...," he said.' (NU22-8).
-    if any(traits.leans[n] for n in run) and traits.previous[first] >= 0:
+    # So does a quotation that opens it, for the letter, speech or post it was said in, which
+    # the sentence before introduces: 'his daughter read aloud a letter her father had written
+    # in prison. / "I am not afraid of dying. ...," Dzhemalov wrote.' ("What did Dzhemalov
+    # write in his letter?" was declined, NU30-5). Not for anything else that sentence
+    # names: the letter says nothing of the rally it was read at.
+    introduced = wanted <= _media(language) and bool(
+        _QUOTATION_OPENS.match(index.sentences[first].text)
+    )
+    if (any(traits.leans[n] for n in run) or introduced) and traits.previous[first] >= 0:
         run.append(int(traits.previous[first]))
     found = passage_terms((index.sentences[n].text for n in run), language)
     return bool(wanted & found) and wanted - title <= found

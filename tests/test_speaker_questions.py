@@ -680,3 +680,22 @@ def test_a_pronoun_in_someone_elses_words_is_not_the_reaction_asked_for() -> Non
     told = '"Melnyk told me she would ask the prison for the medical records," Abdullaeva said.'
     searcher = low_threshold_searcher(article + "\n" + told + "\n", "Insulin")
     assert searcher.search(question).outcome == "answered"
+
+
+def test_words_in_a_letter_answer_what_the_person_wrote_in_it() -> None:
+    """NU30-5: "What did Dzhemalov write in his letter?" was declined, the letter's words
+    first: the sentence before them, not his words, says they are a letter's. What else that
+    sentence names (the rally the letter was read at) is not what he wrote of."""
+    article = (
+        "Ismail Dzhemalov ended his hunger strike on Tuesday, his lawyer, Edem Yakubov, said.\n\n"
+        "On Saturday, at a rally in Kyiv, his daughter Elmaz read aloud a letter her father had "
+        "written in prison.\n\n"
+        '"I am not afraid of dying. I am afraid that my grandchildren will think their '
+        'grandfather was a criminal," Ismail Dzhemalov wrote.\n'
+    )
+    searcher = low_threshold_searcher(article, "Hunger strike ends")
+    letter = searcher.search("What did Dzhemalov write in his letter?")
+    assert letter.outcome == "answered"
+    assert "afraid of dying" in letter.quotes[0].text
+    rally = searcher.search("What did Dzhemalov say about the rally?")
+    assert rally.relevance < SPEAKER_PRECISION / 10  # the hashing encoder's own judgement
