@@ -97,6 +97,10 @@ KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be i
 
 # "the imam", "a spokesman": a title asked about as a person ("What did the imam say?"); not
 # the words that "What issues do member states say ...?" leaves before its verb.
+# "Abdullaev's lawyer": someone's office holder, named by the person they serve.
+_WHOSE_OFFICE = re.compile(
+    r"^(?P<whose>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)['’]s\s+(?P<office>[a-z].*)$"
+)
 _A_TITLE = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
 
 
@@ -329,6 +333,13 @@ class Searcher:
             return ranking
         holders = self.speakers_named(asked.name, language)
         spoken = self.spoken_by(holders)
+        whose = _WHOSE_OFFICE.match(asked.name)
+        if whose is not None and len(spoken):
+            # Abdullaev's lawyer's words are those of the articles about Abdullaev: the same
+            # lawyer's words on another client came first (NU30-4).
+            naming = self.index.lexical.containing(whose["whose"], language)
+            about = np.isin(self.index.doc_of[spoken], self.index.doc_of[naming])
+            spoken = spoken[about] if about.any() else spoken
         naming = self.index.lexical.containing(asked.name, language)
         named = len(naming)
         person = person_named(asked.name)
@@ -349,8 +360,11 @@ class Searcher:
         # speaks of what was asked, whatever the topic's words: "How does the lawyer describe
         # Umerov's condition?" (his one sentence says "his health") is at least related, never
         # declined. Not answered on that ground alone: "What did Nikolai Polozov say about
-        # fines?" finds his one sentence too, by his name.
+        # fines?" finds his one sentence too, by his name. Asked by whom they serve ("How
+        # does Umerov's lawyer describe his condition?"), their name is not the question's:
+        # the whole question's judgement stands.
         best_is_theirs = len(ranking.ids) > 0 and bool(np.isin(ranking.ids[0], spoken))
+        judged = ranking.relevance if whose else min(ranking.relevance, self.related_below)
         among = rank_among(
             self.index,
             rows,
@@ -361,7 +375,7 @@ class Searcher:
             SPEAKER_PRECISION,
             self._traits,
             language,
-            at_least=min(ranking.relevance, self.related_below) if best_is_theirs else 0.0,
+            at_least=judged if best_is_theirs else 0.0,
         )
         if among.relevance < self.abstain_below and self._unheld_somewhere(asked.name, language):
             # The named holders' words do not answer, and an article speaks of a holder it
@@ -614,6 +628,12 @@ class Searcher:
         holders = sorted(h for h in self._title_holders(name, language) if h and h in known)
         if holders:
             return holders
+        whose = _WHOSE_OFFICE.match(name)
+        if whose is not None:
+            # "What did Abdullaev's lawyer say?": the lawyer of the articles that name
+            # Abdullaev (NU30-4: declined, "lawyer Edem Yakubov" never read as his).
+            serving = self._title_holders(whose["office"], language, whose["whose"])
+            return sorted(h for h in serving if h and h in known)
         words = name.split()
         for cut in range(1, len(words)):
             title, rest = " ".join(words[:cut]), " ".join(words[cut:])
@@ -633,18 +653,23 @@ class Searcher:
             return False
         return None in self._title_holders(name, language)
 
-    def _title_holders(self, title: str, language: str | None) -> set[str | None]:
+    def _title_holders(
+        self, title: str, language: str | None, about: str | None = None
+    ) -> set[str | None]:
         """Who holds ``title`` in each article whose sentences carry all its words; None for
         an article that gives it to nobody (or to several): "the mayor" of a school article
         that never names her is not the mayor another article names (NU18B-1). For a title
         "of" a place ("the mayor of Brodivka"), the articles with a sentence that names the
         office: one about Brodivka may say "Mayor Olha Kravets" and name the town elsewhere
-        (NU22-6)."""
+        (NU22-6). With ``about``, only the articles that also name that person."""
         ids = self.index.lexical.containing(title, language)
         office = title_head(title)
         if office is not None and names_a_place(title):
             ids = np.union1d(ids, self.index.lexical.containing(office, language))
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
+        if about is not None:
+            naming = self.index.lexical.containing(about, language)
+            docs = [doc for doc in docs if doc in {int(self.index.doc_of[n]) for n in naming}]
         return {
             title_holder(document.text, title, document.language)
             for document in (self.index.documents[doc] for doc in docs[:TITLE_ARTICLES])

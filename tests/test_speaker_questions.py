@@ -699,3 +699,33 @@ def test_words_in_a_letter_answer_what_the_person_wrote_in_it() -> None:
     assert "afraid of dying" in letter.quotes[0].text
     rally = searcher.search("What did Dzhemalov say about the rally?")
     assert rally.relevance < SPEAKER_PRECISION / 10  # the hashing encoder's own judgement
+
+
+def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
+    """NU30-4: "What did Abdullaev's lawyer say?" was declined: "lawyer Edem Yakubov" was
+    never read as Abdullaev's. The same lawyer's words on another client come after."""
+    documents = [
+        Document(
+            id="a",
+            title="Prisoner left without insulin",
+            text="Rustem Abdullaev was left without insulin for 12 days.\n\n"
+            '"Rustem has lost eleven kilograms. He could barely stand," lawyer Edem Yakubov '
+            "said.\n",
+        ),
+        Document(
+            id="d",
+            title="Hunger strike ends",
+            text="Ismail Dzhemalov ended his hunger strike on Tuesday.\n\n"
+            '"He drank only water and sweet tea," said his lawyer, Edem Yakubov.\n',
+        ),
+    ]
+    index = build_index(documents, HashingEncoder())
+    searcher = Searcher(
+        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
+    )
+    assert searcher.speakers_named("Abdullaev's lawyer") == ["Edem Yakubov"]
+    answer = searcher.search("What did Abdullaev's lawyer say?")
+    assert answer.outcome == "answered"
+    assert "eleven kilograms" in answer.quotes[0].text
+    assert answer.quotes[0].speaker == "Edem Yakubov"
+    assert all("sweet tea" not in quote.text for quote in answer.quotes)
