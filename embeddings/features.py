@@ -148,7 +148,9 @@ _WORD = re.compile(r"[\w'’]+")
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|in order to|so that|so as to|the reasons?\b"
     r"|caused by|thanks to|therefore|that is why|this is why|for this reason|in protest"
-    r"|in response to|on the grounds|since (?=\w+ (is|was|are|were|had|has|have|did)\b))",
+    r"|in response to|on the grounds|since (?=\w+ (is|was|are|were|had|has|have|did)\b)"
+    # "refused food on 14 March to protest against the refusal ..." (NU30-8)
+    r"|to protest\b|to demand\b)",
     re.IGNORECASE,
 )
 

@@ -69,7 +69,8 @@ logger = logging.getLogger(__name__)
 # 8: the stored traits count durations ("for a week") as numbers (features.py, issue 8).
 # 9: ... and times of day ("at eleven sharp") as dates; a fourth flag, a reason ("because").
 # 10: a fifth flag, a span of time or distance ("ten days", "4,000 km"): what "how long" asks.
-FORMAT_VERSION = 10
+# 11: ... and "to protest", "to demand" give a reason.
+FORMAT_VERSION = 11
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"

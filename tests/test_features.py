@@ -232,6 +232,9 @@ def test_a_why_question_finds_its_kind_in_a_sentence_that_gives_a_reason() -> No
     ]
     traits = sentence_traits(texts, [0, 0, 0])
     assert traits.has_reason.tolist() == [False, True, True]
+    # NU30-8: the reason for a hunger strike came second behind a sentence that gives none
+    protest = "He refused food on 14 March to protest against the refusal of prison doctors."
+    assert sentence_traits([protest], [0]).has_reason.tolist() == [True]
     zeros = np.zeros(3, dtype=np.float32)
     pool = Pool(np.arange(3, dtype=np.int64), zeros + 0.5, zeros, zeros, coverage=1.0)
     x = features("Why are most detainees Crimean Tatars?", traits, pool)
