@@ -591,6 +591,8 @@ def reports_speech_of(
 # client Server Mustafayev had been held".
 _ACTS_AFTER = re.compile(
     r"(?:(?:'s|’s)(?:\s+[a-z]+){1,2})?\s*(?:,[^,;:.!?\"“”]{1,80},\s*|,\s*)?"
+    # "Police in Crimea did not reply" (NU30B-1): a place after the name
+    r"(?:(?:in|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+)?"
     r"(?:(?:has|have|had|did|does|do|would|will|could|can|may|might|should)\s+"
     r"(?:(?:not|never|also|yet|since|already|now|then)\s+)*(?!been\b)[A-Za-z]+"
     r"|(?:was|were|is|are)\s+(?:(?:not|never|also)\s+)*[A-Za-z]+(?:ed|ing|en)"
@@ -612,9 +614,15 @@ def acts_in(sentence: str, name: str) -> bool:
             following = _WORD.match(after.lstrip())
             if following and following.group().casefold() in wanted:
                 continue  # "Sergei Aksyonov": read from the last word of the name
-            if _ACTS_AFTER.match(after):
+            if _ACTS_AFTER.match(after) and not _AN_OBJECT.search(sentence[: match.start()]):
                 return True
     return False
+
+
+# A name after these is no subject: "A petition to the Ministry of Culture asked ...".
+_AN_OBJECT = re.compile(
+    r"\b(?i:to|for|with|from|by|against|about|towards?)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+)*$"
+)
 
 
 def answers_as_interviewee(text: str, start: int, speaker: str) -> bool:
@@ -1092,20 +1100,24 @@ def _attribute_quotations(
 
 
 def within_quotations(sentence: str) -> str:
-    """The sentence without its own attribution: what a quotation it opens with is followed by
-    ('"They told me ...," she said.': that "she" is the speaker, not someone she speaks of), or
-    a short introduction before the quotation ('She said: "They told me ..."'). A longer
-    clause before it is an account of someone's words ('During his speech he said: "The
-    soldiers ..."', Dzhemilev's of Putin's) and stays."""
+    """The sentence without its own attribution: what follows the quotation it closes
+    ('"They told me ...," she said.', or the last sentence of a longer quotation, 'Nobody
+    wanted to take the petition," she said.': that "she" is the speaker, not someone she
+    speaks of, NU30B-1), and a short introduction before the quotation ('She said: "They told
+    me ..."'). A longer clause before it is an account of someone's words ('During his speech
+    he said: "The soldiers ..."', Dzhemilev's of Putin's) and stays."""
     marks = list(_QUOTATION_MARK.finditer(sentence))
-    if len(marks) < 2:
+    if not marks:
         return sentence
-    if _QUOTATION_MARK.match(sentence.lstrip()):
-        return sentence[: marks[-1].start()]
-    head = sentence[: marks[0].start()]
-    if len(_WORD.findall(head)) <= _INTRODUCTION_WORDS and head.rstrip()[-1:] in (":", ","):
-        return sentence[marks[0].end() : marks[-1].start()]
-    return sentence
+    end = len(sentence)
+    if sentence[: marks[-1].start()].rstrip()[-1:] in (",", ".", "!", "?", "…"):
+        end = marks[-1].start()  # the last mark closes a quotation: what follows names who
+    start = 0
+    if len(marks) > 1 and not _QUOTATION_MARK.match(sentence.lstrip()):
+        head = sentence[: marks[0].start()]
+        if len(_WORD.findall(head)) <= _INTRODUCTION_WORDS and head.rstrip()[-1:] in (":", ","):
+            start = marks[0].end()
+    return sentence[start:end]
 
 
 _INTRODUCTION_WORDS = 4  # 'Fatma Abdullaeva told QHA: "..."'

@@ -87,5 +87,11 @@ def low_threshold_searcher(text: str, title: str = "Article") -> Searcher:
     """A searcher over one article whose thresholds (answered from 0.01, related from 0.005)
     are low enough that the hashing encoder's ordinary judgement answers the closest
     passages: a test that the question is still not answered tests the rule that caps it."""
-    index = build_index([Document(id="a", title=title, text=text)], HashingEncoder())
+    return low_threshold_articles(a=(title, text))
+
+
+def low_threshold_articles(**articles: tuple[str, str]) -> Searcher:
+    """``low_threshold_searcher`` over articles given as id=(title, text)."""
+    documents = [Document(id=n, title=title, text=text) for n, (title, text) in articles.items()]
+    index = build_index(documents, HashingEncoder())
     return Searcher(index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005)

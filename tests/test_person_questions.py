@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.index import build_index
 from embeddings.person_questions import DESCRIBED, people_asked
 from embeddings.search import Searcher
 from embeddings.speaker_questions import asked_person
 from embeddings.speakers import describes, names_in_anothers_title
-from embeddings.types import Document
-from tests.fakes import HashingEncoder, titled_searcher
+from tests.fakes import low_threshold_articles, titled_searcher
 
 WATER = (
     "Daniel Hughes said the clinic was full on Monday. "
@@ -163,22 +161,18 @@ def test_the_names_a_question_writes_in_full(question: str, names: list[str]) ->
 
 
 def _two_prisoners() -> Searcher:
-    documents = [
-        Document(
-            id="d",
-            title="Hunger strike ends",
-            text="How long is the prison sentence of Ismail Dzhemalov? It is 17 years in a "
-            "colony, a sentence he denies deserving.\n",
+    return low_threshold_articles(
+        d=(
+            "Hunger strike ends",
+            "How long is the prison sentence of Ismail Dzhemalov? It is 17 years in a colony, "
+            "a sentence he denies deserving.\n",
         ),
-        Document(
-            id="a",
-            title="Prisoner with diabetes transferred",
-            text="Rustem Abdullaev, who has diabetes, was moved to Siberia.\n\n"
+        a=(
+            "Prisoner with diabetes transferred",
+            "Rustem Abdullaev, who has diabetes, was moved to Siberia.\n\n"
             "His mother was refused a visit.\n",
         ),
-    ]
-    index = build_index(documents, HashingEncoder())
-    return Searcher(index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005)
+    )
 
 
 def test_a_fact_about_someone_else_does_not_answer_a_question_about_a_named_person() -> None:

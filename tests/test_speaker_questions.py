@@ -17,7 +17,7 @@ from embeddings.speaker_questions import (
 )
 from embeddings.speakers import acts_in
 from embeddings.types import Document
-from tests.fakes import HashingEncoder, low_threshold_searcher
+from tests.fakes import HashingEncoder, low_threshold_articles, low_threshold_searcher
 
 DZHEMILEV = "Mustafa Dzhemilev"
 CHUBAROV = "Refat Chubarov"
@@ -587,6 +587,7 @@ def test_a_reaction_is_the_persons_words_or_acts_not_a_sentence_that_names_them(
     ("sentence", "acts"),
     [
         ("Aksyonov rejected the petition.", True),
+        ("He went to court and Aksyonov rejected it.", True),
         ("Sergei Aksyonov has not responded to the petition.", True),
         ("Aksyonov, the head of Crimea, dismissed it.", True),
         ("Aksyonov's office did not reply.", True),
@@ -677,6 +678,13 @@ def test_a_pronoun_in_someone_elses_words_is_not_the_reaction_asked_for() -> Non
     question = "How did Oksana Melnyk respond to the lawyer's complaint?"
     assert low_threshold_searcher(article, "Insulin").search(question).outcome == "related"
     # the mother's account of what the ombudsman said, by her name, is the reaction
+    # nor the last sentence of her longer quotation (NU30B-1)
+    longer = article.replace(
+        '"They told me that my son does not want to see me," she said.',
+        '"They told me that my son does not want to see me. Nobody wanted to take the '
+        'complaint," she said.',
+    )
+    assert low_threshold_searcher(longer, "Insulin").search(question).outcome == "related"
     told = '"Melnyk told me she would ask the prison for the medical records," Abdullaeva said.'
     searcher = low_threshold_searcher(article + "\n" + told + "\n", "Insulin")
     assert searcher.search(question).outcome == "answered"
@@ -704,24 +712,18 @@ def test_words_in_a_letter_answer_what_the_person_wrote_in_it() -> None:
 def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     """NU30-4: "What did Abdullaev's lawyer say?" was declined: "lawyer Edem Yakubov" was
     never read as Abdullaev's. The same lawyer's words on another client come after."""
-    documents = [
-        Document(
-            id="a",
-            title="Prisoner left without insulin",
-            text="Rustem Abdullaev was left without insulin for 12 days.\n\n"
+    searcher = low_threshold_articles(
+        a=(
+            "Prisoner left without insulin",
+            "Rustem Abdullaev was left without insulin for 12 days.\n\n"
             '"Rustem has lost eleven kilograms. He could barely stand," lawyer Edem Yakubov '
             "said.\n",
         ),
-        Document(
-            id="d",
-            title="Hunger strike ends",
-            text="Ismail Dzhemalov ended his hunger strike on Tuesday.\n\n"
+        d=(
+            "Hunger strike ends",
+            "Ismail Dzhemalov ended his hunger strike on Tuesday.\n\n"
             '"He drank only water and sweet tea," said his lawyer, Edem Yakubov.\n',
         ),
-    ]
-    index = build_index(documents, HashingEncoder())
-    searcher = Searcher(
-        index, HashingEncoder(), "hashing", abstain_below=0.01, related_below=0.005
     )
     assert searcher.speakers_named("Abdullaev's lawyer") == ["Edem Yakubov"]
     answer = searcher.search("What did Abdullaev's lawyer say?")
@@ -729,3 +731,10 @@ def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     assert "eleven kilograms" in answer.quotes[0].text
     assert answer.quotes[0].speaker == "Edem Yakubov"
     assert all("sweet tea" not in quote.text for quote in answer.quotes)
+
+
+def test_a_place_may_follow_the_subject_and_an_object_is_none() -> None:
+    """NU30B-1: "How did the police respond to QHA's questions?" had "Police in Crimea did not
+    reply to QHA's questions" and was related; a name after "to" is whom one writes to."""
+    assert acts_in("Police in Crimea did not reply to QHA's questions.", "police")
+    assert not acts_in("A petition to the Ministry of Culture asked it to act.", "ministry")

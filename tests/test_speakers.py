@@ -747,8 +747,10 @@ def test_reports_speech_of_reads_whose_words_a_sentence_reports(
         # a longer clause before the quotation is an account of someone's words: it stays
         (
             'During his speech, he said: "The soldiers put women in front."',
-            'During his speech, he said: "The soldiers put women in front."',
+            'During his speech, he said: "The soldiers put women in front.',
         ),
+        # the last sentence of a longer quotation (NU30B-1)
+        ('Nobody wanted to take the petition," she said.', "Nobody wanted to take the petition,"),
         (
             "Yakubov said that he had filed a complaint.",
             "Yakubov said that he had filed a complaint.",
