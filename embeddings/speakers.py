@@ -595,7 +595,8 @@ _ACTS_AFTER = re.compile(
     r"(?:(?:in|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+)?"
     r"(?:(?:has|have|had|did|does|do|would|will|could|can|may|might|should)\s+"
     r"(?:(?:not|never|also|yet|since|already|now|then)\s+)*(?!been\b)[A-Za-z]+"
-    r"|(?:was|were|is|are)\s+(?:(?:not|never|also)\s+)*[A-Za-z]+(?:ed|ing|en)"
+    # "was preparing", not "was sentenced" (NU30B-4: done to him, no reaction of his)
+    r"|(?:was|were|is|are)\s+(?:(?:not|never|also)\s+)*[A-Za-z]+ing"
     r"|(?:not|never|also|then|later|quickly|publicly)\s+[A-Za-z]+(?:ed|s)"
     r"|[A-Za-z]+ed(?!\s+by\b)|(?!(?:is|was|has|as|does)\b)[a-z]+s"
     r"|said|told|met|wrote|gave|took|made|spoke|sent|kept|left|paid|did)\b"

@@ -588,6 +588,8 @@ def test_a_reaction_is_the_persons_words_or_acts_not_a_sentence_that_names_them(
     [
         ("Aksyonov rejected the petition.", True),
         ("He went to court and Aksyonov rejected it.", True),
+        ("Aksyonov was preparing a reply.", True),
+        ("Aksyonov was sentenced in absentia.", False),  # done to him (NU30B-4)
         ("Sergei Aksyonov has not responded to the petition.", True),
         ("Aksyonov, the head of Crimea, dismissed it.", True),
         ("Aksyonov's office did not reply.", True),
