@@ -97,11 +97,11 @@ KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be i
 
 # "the imam", "a spokesman": a title asked about as a person ("What did the imam say?"); not
 # the words that "What issues do member states say ...?" leaves before its verb.
+_A_TITLE = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
 # "Abdullaev's lawyer": someone's office holder, named by the person they serve.
 _WHOSE_OFFICE = re.compile(
     r"^(?P<whose>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)['’]s\s+(?P<office>[a-z].*)$"
 )
-_A_TITLE = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
 
 
 def _visible(char: str) -> bool:

@@ -493,9 +493,14 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     # The others only as the opener's kin: "Elmaz Dzhemalova, 35, is the daughter of Ismail
     # Dzhemalov, a political prisoner ... QHA spoke to her" (NU30-6: no answer had a speaker).
     others = persons - {people.canonical(run)}
-    if any(not _KIN_OF.search(introduction[: introduction.find(other)]) for other in others):
+    if any(not _introduced_as_kin(introduction, other) for other in others):
         return None
     return run
+
+
+def _introduced_as_kin(introduction: str, name: str) -> bool:
+    at = introduction.find(name)
+    return at >= 0 and _KIN_OF.search(introduction[:at]) is not None
 
 
 # What introduces someone as the interviewee's relative, right before their name.
