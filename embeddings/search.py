@@ -276,17 +276,22 @@ class Searcher:
         if not len(ranking.ids):
             return False
         lexical = self.index.lexical
-        first = int(self._traits.doc[int(ranking.ids[0])])
+        first = int(self.index.doc_of[int(ranking.ids[0])])
         title = set(lexical.query_terms(self.index.documents[first].title, language))
         for name in people_asked(question):
             if not len(lexical.containing(name, language)):
                 continue  # a name the articles never write: the question's other judges
             if title & lexical.query_terms(name, language):
                 continue
-            writing = [lexical.containing(word, language) for word in name.split()]
-            if not any(np.any(self._traits.doc[rows] == first) for rows in writing):
+            if not any(
+                np.any(self._documents_writing(word, language) == first) for word in name.split()
+            ):
                 return True
         return False
+
+    def _documents_writing(self, text: str, language: str | None) -> npt.NDArray[np.int64]:
+        """The document of each sentence that holds every term of ``text``."""
+        return self.index.doc_of[self.index.lexical.containing(text, language)]
 
     def _rank(self, question: str, vector: Vectors, language: str | None) -> Ranking:
         """The ranking before the check that it speaks of whom the question names.
@@ -337,8 +342,9 @@ class Searcher:
         if whose is not None and len(spoken):
             # Abdullaev's lawyer's words are those of the articles about Abdullaev: the same
             # lawyer's words on another client came first (NU30-4).
-            naming = self.index.lexical.containing(whose["whose"], language)
-            about = np.isin(self.index.doc_of[spoken], self.index.doc_of[naming])
+            about = np.isin(
+                self.index.doc_of[spoken], self._documents_writing(whose["whose"], language)
+            )
             spoken = spoken[about] if about.any() else spoken
         naming = self.index.lexical.containing(asked.name, language)
         named = len(naming)
@@ -668,8 +674,8 @@ class Searcher:
             ids = np.union1d(ids, self.index.lexical.containing(office, language))
         docs = list(dict.fromkeys(int(self.index.doc_of[n]) for n in ids.tolist()))
         if about is not None:
-            naming = self.index.lexical.containing(about, language)
-            docs = [doc for doc in docs if doc in {int(self.index.doc_of[n]) for n in naming}]
+            naming = set(self._documents_writing(about, language).tolist())
+            docs = [doc for doc in docs if doc in naming]
         return {
             title_holder(document.text, title, document.language)
             for document in (self.index.documents[doc] for doc in docs[:TITLE_ARTICLES])
