@@ -107,18 +107,18 @@ _NUMBER = re.compile(
 # ago"), though "how long ago" asks for that (a DATE question). A running time ("4:17") is one.
 # "since" or "until" a time or "the" (age, end, war), not someone's own event: "It was his
 # second hunger strike since his arrest" says nothing of how long the strike lasted (NU30-9).
-_COUNTED = (
-    r"(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+_COUNT = (
+    r"\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen|dozens|half|several"
-    r"|few|many|couple of)"
+    r"|few|many|couple of"
 )
 _SPAN = re.compile(
-    _COUNTED
-    + r"(\s+(more|full|long|straight|whole|consecutive|additional|further|extra|hours?|days?))?"
+    rf"({_COUNT})"
+    r"(\s+(more|full|long|straight|whole|consecutive|additional|further|extra|hours?|days?))?"
     r"[\s-]+(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?"
     r"|centur(y|ies)|millenni(um|a))\b(?![\s-]+(old|ago)\b)"
-    r"|\b(\d[\d,.]*|" + _COUNTED[1:-1] + r")[\s-]*(km|kilomet(re|er)s?|miles?|met(re|er)s?|feet"
+    rf"|\b({_COUNT})[\s-]*(km|kilomet(re|er)s?|miles?|met(re|er)s?|feet"
     r"|foot|ft|yards?|inches|cm|centimet(re|er)s?|mm|millimet(re|er)s?|light[\s-]years?)\b"
     r"|\b(since|until|till)\s+(at least\s+|after\s+)?(\d|the\b|early\b|late\b|mid\b|last\b"
     r"|then\b|childhood\b|birth\b|" + "|".join(_MONTHS) + r")"
