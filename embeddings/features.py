@@ -107,6 +107,7 @@ _NUMBER = re.compile(
 # ago"), though "how long ago" asks for that (a DATE question). A running time ("4:17") is one.
 # "since" or "until" a time or "the" (age, end, war), not someone's own event: "It was his
 # second hunger strike since his arrest" says nothing of how long the strike lasted (NU30-9).
+# A count is a whole word: "media day" and "the N7 night bus" are no spans.
 _COUNT = (
     r"\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
@@ -114,7 +115,7 @@ _COUNT = (
     r"|few|many|couple of"
 )
 _SPAN = re.compile(
-    rf"({_COUNT})"
+    rf"\b({_COUNT})"
     r"(\s+(more|full|long|straight|whole|consecutive|additional|further|extra|hours?|days?))?"
     r"[\s-]+(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?"
     r"|centur(y|ies)|millenni(um|a))\b(?![\s-]+(old|ago)\b)"

@@ -70,7 +70,8 @@ logger = logging.getLogger(__name__)
 # 9: ... and times of day ("at eleven sharp") as dates; a fourth flag, a reason ("because").
 # 10: a fifth flag, a span of time or distance ("ten days", "4,000 km"): what "how long" asks.
 # 11: ... and "to protest", "to demand" give a reason.
-FORMAT_VERSION = 11
+# 12: a span's count is a whole word ("media day" is none).
+FORMAT_VERSION = 12
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
 MANIFEST_FILE = "manifest.json"

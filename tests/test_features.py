@@ -116,6 +116,9 @@ def test_a_duration_or_a_frequency_is_the_number_how_long_asks_for(
         ("He was arrested in 2019.", False),
         ("She stayed home since she was ill.", False),
         ("It was his second hunger strike since his arrest.", False),  # NU30-9
+        # a count is a whole word, not the end of one
+        ("The game's media day was held on Monday.", False),
+        ("Funding for the N7 night bus was cut.", False),
         ("He has had diabetes since childhood.", True),
         ("He will stay in custody until the end of March.", True),
         ("He will stay in custody until March.", True),
