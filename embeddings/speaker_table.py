@@ -59,7 +59,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 19: "..., according to his sister, Lenie Asanova." at the end (NU26-12).
 # 20: "X denied that ...", "X called the notices "..."", "..., said X, the sister of Y." with no
 #     quotation marks, "X, who called them "..."" (NU27-3, NU27-10); "commissar" is a title.
-SPEAKERS_VERSION = b"speakers-26"
+# 27: a description by "is" right after a name gives a title as an apposition does ("Alie
+#     Kurtumerova, 19, is the daughter of Enver Kurtumerov."), NU30B-5.
+SPEAKERS_VERSION = b"speakers-27"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -197,6 +197,8 @@ _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 # An age in apposition ("Margaret Dunne, 64, has driven a crane ...", "Maria Bondar, aged 71,"):
 # news gives an age to a person, never to a place or a group (NU22B-7, NU22-11).
 _AGE_APPOSITION = re.compile(rf",\s+{_AGE},")
+# A description by "is" right after the name (and its age): the same as an apposition.
+_DESCRIBED_AS = re.compile(r"\s+(?:is|was)\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NUMBER_ABBREVIATION = re.compile(r"\b(No|Nos|no)\.(?=\s*\d)")
@@ -1621,6 +1623,10 @@ def _people(text: str) -> _People:
         aged = _AGE_APPOSITION.match(after)
         # "Helen Price, 52, a teacher at ...": the description follows the age (NU23-6).
         apposition = _APPOSITION.match(after[aged.end() - 1 :] if aged else after)
+        if apposition is None:
+            # "Alie Kurtumerova, 19, is the daughter of Enver Kurtumerov." (NU30B-5: "What
+            # did Kurtumerov's daughter say?" did not find her).
+            apposition = _DESCRIBED_AS.match(after[aged.end() :] if aged else after)
         # Only an apposition whose noun is a person describes one: "Save Vylkove, an activist
         # group," is a group, "Horodok Lyceum, a school for the mayor's children," a school.
         described = apposition.group(1) if apposition else None

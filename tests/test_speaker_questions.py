@@ -735,6 +735,32 @@ def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     assert all("sweet tea" not in quote.text for quote in answer.quotes)
 
 
+def test_someones_daughter_is_the_one_the_article_says_is_his_daughter() -> None:
+    """NU30B-5: "What did Kurtumerov's daughter say?" got the interview's introduction, none
+    of her answers: "X, 19, is the daughter of Y" gave her no title, as ", his daughter," does."""
+    interview = (
+        "Alie Kurtumerova, 19, is the daughter of Enver Kurtumerov, a singer who served ten "
+        "days of arrest in March. QHA spoke to her a week after her father was released.\n\n"
+        "**How did your father spend those days?**\n\n"
+        "In a cell with five other men. He sang to them every evening.\n\n"
+        "**Will he sing again?**\n\n"
+        "He already has a new concert planned for May.\n"
+    )
+    searcher = low_threshold_articles(
+        a=("Singer's daughter: 'They are afraid of our songs'", interview),
+        b=(
+            "Singer arrested",
+            "Enver Kurtumerov was sentenced to ten days of arrest on Tuesday.\n\n"
+            '"He only sang," said his wife, Lenara Kurtumerova.\n',
+        ),
+    )
+    assert searcher.speakers_named("Kurtumerov's daughter") == ["Alie Kurtumerova"]
+    answer = searcher.search("What did Kurtumerov's daughter say?")
+    assert answer.outcome == "answered"
+    assert [quote.speaker for quote in answer.quotes] == ["Alie Kurtumerova"] * len(answer.quotes)
+    assert "five other men" in answer.quotes[0].text
+
+
 def test_a_place_may_follow_the_subject_and_an_object_is_none() -> None:
     """NU30B-1: "How did the police respond to QHA's questions?" had "Police in Crimea did not
     reply to QHA's questions" and was related; a name after "to" is whom one writes to."""
