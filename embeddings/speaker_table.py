@@ -61,7 +61,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     quotation marks, "X, who called them "..."" (NU27-3, NU27-10); "commissar" is a title.
 # 27: a description by "is" right after a name gives a title as an apposition does ("Alie
 #     Kurtumerova, 19, is the daughter of Enver Kurtumerov."), NU30B-5.
-SPEAKERS_VERSION = b"speakers-27"
+# 28: "..., Umerova said, and ..." midway names the speaker as at the end (NU30B-9).
+SPEAKERS_VERSION = b"speakers-28"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -154,6 +154,12 @@ _SAID_AT_END = re.compile(
     r"\s+(?:said|added|stressed|noted|told\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}|reporters"
     r"|journalists|us))\s*[.!?]?\s*$"
 )
+# "Most of the bans were issued in Simferopol, Umerova said, and in 9 of the 14 cases ..."
+# (NU30B-9): the same phrase in the middle, before "and" or "but" and more of what was said.
+_SAID_MIDWAY = re.compile(
+    r",\s+(?P<who>[^,.;:!?\"“”„«»]{1,60}?)\s+(?:said|added|told\s+(?:[A-Z][\w-]*"
+    r"(?:\s+[A-Z][\w-]*){0,3}|reporters|journalists|us)),\s+(?:and|but)\s"
+)
 # 'Aliye Kerimova of Crimean Prisoners Watch: "Russia will not pay ..."' (NU28-5): a full
 # name, perhaps with its organisation or title, introducing a quotation with a colon.
 _COLON_INTRO = re.compile(
@@ -1166,6 +1172,9 @@ def _reported_speaker(sentence: str) -> str | None:
         named = ended["who"] if apposition is None else _apposed_name(ended["who"], apposition)
         if named is not None:
             return named
+    midway = _SAID_MIDWAY.search(tail) if tail is not None else None
+    if midway is not None:
+        return midway["who"]
     introduced = _COLON_INTRO.match(sentence)
     if introduced is not None:
         return introduced["who"]

@@ -283,6 +283,21 @@ def test_agency_attributions_at_the_end_and_colon_introductions_name_the_speaker
     assert _who("The trial was moved to Rostov, Petrenko told QHA.") == [None]
 
 
+def test_an_attribution_midway_names_the_speaker_of_the_whole_sentence() -> None:
+    """NU30B-9: "..., Umerova said, and in 9 of the 14 cases ..." gave no speaker, so "What
+    did Umerova say about the fines?" missed her words."""
+    named = "Zarema Umerova heads the group.\n\n"
+    midway = (
+        "Most bans were issued in Simferopol, Umerova said, and nine of the cases ended in fines."
+    )
+    assert _who(named + midway) == [None, "Zarema Umerova"]
+    told = midway.replace("said, and", "told reporters, but")
+    assert _who(named + told) == [None, "Zarema Umerova"]
+    # a body or a list names nobody, as at the end
+    assert _who(named + midway.replace("Umerova said", "the report said")) == [None, None]
+    assert _who(named + midway.replace("Umerova said", "Umerova and Ann Roe said")) == [None, None]
+
+
 def test_a_lower_case_title_of_several_words_before_the_name_names_the_speaker() -> None:
     """NU29-7: 'human rights defender Aliye Seitova said' and 'Crimean Tatar lawyer Emil
     Kurbedinov: "..."' gave no speaker, so "What did Kurbedinov say about appeals?" missed
