@@ -125,6 +125,10 @@ def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> 
     wanted = set(tokenize(asked.organisation))
     if not wanted:
         return None
+    # "Kemalov's lawyer Emil Kurbedinov" in an article that writes "Ayder Kemalov" in full:
+    # news names a person in full once, then by surname (NU31-3: "Who is Ayder Kemalov's
+    # lawyer?" was related, "Who is Kemalov's lawyer?" answered).
+    surname = _surname(asked.organisation) if asked.office == "lawyer" else set()
     names: dict[int, bool] = {}  # whether each article read names the organisation
     for at, sentence_id in enumerate(ranking.ids[:DESCRIPTIONS_READ].tolist()):
         sentence = index.sentences[sentence_id]
@@ -134,7 +138,7 @@ def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> 
             continue
         if not wanted <= set(tokenize(text)):
             again = _THE_CLIENT if asked.office == "lawyer" else _THE_BODY
-            if again.search(text) is None:
+            if again.search(text) is None and not (surname and surname <= set(tokenize(text))):
                 continue
             if sentence.doc not in names:
                 terms = set(tokenize(f"{document.title}\n{document.text}"))
@@ -143,3 +147,12 @@ def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> 
                 continue
         return at
     return None
+
+
+def _surname(organisation: str) -> set[str]:
+    """The terms of the last word of a person's full name ("Ayder Kemalov"), else empty."""
+    words = organisation.split()
+    if len(words) < 2 or not all(word[:1].isupper() for word in words):
+        return set()
+    return set(tokenize(words[-1]))
+

@@ -514,7 +514,10 @@ def rank_among(
         # words on the flood, which say nothing of a settlement (NU22-8).
         linear = linear.copy()
         linear[naming] = linear.max() + 1.0
-    elif probability < TOPIC_IS_THE_TITLE and _topic_is_the_title(index, best, topic):
+    elif probability < TOPIC_IS_THE_TITLE and (
+        _topic_is_the_title(index, best, topic)
+        or _naming_the_topic(index, traits, pool.ids, linear, ids, topic, partly=True) is not None
+    ):
         probability = TOPIC_IS_THE_TITLE
     return _ranking(pool, linear, float(_log_odds(probability)))
 
@@ -530,12 +533,13 @@ def _naming_the_topic(
     linear: FloatArray,
     ids: IntArray,
     topic: str,
+    partly: bool = False,
 ) -> int | None:
     """The position in ``candidates`` of the best-ranked of the person's sentences whose
-    passage names the topic (``_topic_in_own_words``), among the first
-    ``TOPIC_PASSAGES_READ``; None when none does."""
+    passage names the topic (``_topic_in_own_words``; ``partly``: some of it), among the
+    first ``TOPIC_PASSAGES_READ``; None when none does."""
     for n in np.argsort(-linear, kind="stable")[:TOPIC_PASSAGES_READ].tolist():
-        if _topic_in_own_words(index, traits, int(candidates[n]), ids, topic):
+        if _topic_in_own_words(index, traits, int(candidates[n]), ids, topic, partly):
             return int(n)
     return None
 
@@ -544,7 +548,9 @@ def _naming_the_topic(
 # "Wetland park approved" but his words do not name the park: related (between the default
 # QUOTEBOT_RELATED_BELOW 0.1 and QUOTEBOT_ABSTAIN_BELOW 0.3), not declined (NU21-3). Not
 # answered: "What did Polozov say about the banner?" reads the same, and his words in the
-# banner article are about Umerov's health.
+# banner article are about Umerov's health. The same where their passage names some of the
+# topic beside the title's words: "What did Alie Kurtumerova say about her father's next
+# concert?", her answer "He already has a new concert planned for May." (NU30B-6: declined).
 TOPIC_IS_THE_TITLE = 0.2
 
 
@@ -580,7 +586,12 @@ def _media(language: str) -> frozenset[str]:
 
 
 def _topic_in_own_words(
-    index: SentenceIndex, traits: SentenceTraits, best: int, ids: IntArray, topic: str
+    index: SentenceIndex,
+    traits: SentenceTraits,
+    best: int,
+    ids: IntArray,
+    topic: str,
+    partly: bool = False,
 ) -> bool:
     """Whether the person's passage around ``best`` names the topic (every term of it but
     those of the article's title, and at least one): the run of their consecutive sentences
@@ -615,13 +626,28 @@ def _topic_in_own_words(
     # in prison. / "I am not afraid of dying. ...," Dzhemalov wrote.' ("What did Dzhemalov
     # write in his letter?" was declined, NU30-5). Not for anything else that sentence
     # names: the letter says nothing of the rally it was read at.
-    introduced = wanted <= _media(language) and bool(
+    # The topic may describe the letter ("What did Seitablaev write in the letter read at the
+    # rally?", NU30B-6: declined), so one word of it naming a medium is enough.
+    introduced = bool(wanted & _media(language)) and bool(
         _QUOTATION_OPENS.match(index.sentences[first].text)
     )
-    if (any(traits.leans[n] for n in run) or introduced) and traits.previous[first] >= 0:
-        run.append(int(traits.previous[first]))
+    before = int(traits.previous[first])
+    # An interview's answer answers the question line above it: "**How did your father spend
+    # those days?**" says what "In a cell with five other men." is about (NU30B-6).
+    if before >= 0 and (
+        any(traits.leans[n] for n in run) or introduced or _question_line(index, before)
+    ):
+        run.append(before)
     found = passage_terms((index.sentences[n].text for n in run), language)
+    if partly:
+        return bool((wanted - title) & found)
     return bool(wanted & found) and wanted - title <= found
+
+
+def _question_line(index: SentenceIndex, at: int) -> bool:
+    """Whether sentence ``at`` is a markup line that asks a question (``**Why?**``)."""
+    sentence = index.sentences[at]
+    return is_markup_sentence(index, sentence) and asks(sentence.text)
 
 
 def _in_article_order(

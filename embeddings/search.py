@@ -368,9 +368,11 @@ class Searcher:
         # declined. Not answered on that ground alone: "What did Nikolai Polozov say about
         # fines?" finds his one sentence too, by his name. Asked by whom they serve ("How
         # does Umerov's lawyer describe his condition?"), their name is not the question's:
-        # the whole question's judgement stands.
+        # the whole question's judgement stands, never below related. (It was the whole
+        # question's judgement capped at related, so below related it declined: "What did
+        # Alie Kurtumerova say about her father's next concert?" with her answer first, NU30B-6.)
         best_is_theirs = len(ranking.ids) > 0 and bool(np.isin(ranking.ids[0], spoken))
-        judged = ranking.relevance if whose else min(ranking.relevance, self.related_below)
+        judged = max(ranking.relevance, self.related_below) if whose else self.related_below
         among = rank_among(
             self.index,
             rows,

@@ -167,3 +167,32 @@ def test_a_lawyer_question_for_someone_whose_lawyer_is_never_named_is_not_answer
             "Kurbedinov" not in q.text and "Orlova" not in q.text for q in answer.quotes[:1]
         )
     assert searcher.search("Who is Server Mustafayev's attorney?").outcome == "answered"
+
+
+def test_a_lawyer_question_with_the_full_name_finds_the_lawyer_of_the_surname() -> None:
+    """NU31-3: "Who is Ayder Kemalov's lawyer?" was related (0.10) while "Who is Kemalov's
+    lawyer?" was answered: the article names him in full once, then "Kemalov's lawyer Emil
+    Kurbedinov". Another article's Kemalov with no lawyer named there is no answer."""
+    articles = [
+        Document(
+            id="fine",
+            title="Citizen journalist fined for Facebook post",
+            text=(
+                "A court in Simferopol has fined citizen journalist Ayder Kemalov 40,000 roubles "
+                "for a Facebook post.\n\n"
+                "The hearing lasted twenty minutes.\n\n"
+                'Kemalov\'s lawyer Emil Kurbedinov: "The court did not even read the post."\n'
+            ),
+        ),
+        Document(
+            id="brother",
+            title="Brother released",
+            text="Server Kemalov was released in January after two years in custody.\n",
+        ),
+    ]
+    searcher = Searcher(build_index(articles, HashingEncoder()), HashingEncoder(), "hashing")
+    for question in ("Who is Ayder Kemalov's lawyer?", "Who defends Ayder Kemalov in court?"):
+        answer = searcher.search(question)
+        assert answer.outcome == "answered", question
+        assert "Emil Kurbedinov" in answer.quotes[0].text, question
+    assert searcher.search("Who is Server Kemalov's lawyer?").outcome != "answered"

@@ -17,7 +17,12 @@ from embeddings.speaker_questions import (
 )
 from embeddings.speakers import acts_in
 from embeddings.types import Document
-from tests.fakes import HashingEncoder, low_threshold_articles, low_threshold_searcher
+from tests.fakes import (
+    HashingEncoder,
+    low_threshold_articles,
+    low_threshold_searcher,
+    titled_searcher,
+)
 
 DZHEMILEV = "Mustafa Dzhemilev"
 CHUBAROV = "Refat Chubarov"
@@ -735,19 +740,21 @@ def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     assert all("sweet tea" not in quote.text for quote in answer.quotes)
 
 
+DAUGHTER_INTERVIEW = (
+    "Alie Kurtumerova, 19, is the daughter of Enver Kurtumerov, a singer who served ten "
+    "days of arrest in March. QHA spoke to her a week after her father was released.\n\n"
+    "**How did your father spend those days?**\n\n"
+    "In a cell with five other men. He sang to them every evening.\n\n"
+    "**Will he sing again?**\n\n"
+    "He already has a new concert planned for May.\n"
+)
+
+
 def test_someones_daughter_is_the_one_the_article_says_is_his_daughter() -> None:
     """NU30B-5: "What did Kurtumerov's daughter say?" got the interview's introduction, none
     of her answers: "X, 19, is the daughter of Y" gave her no title, as ", his daughter," does."""
-    interview = (
-        "Alie Kurtumerova, 19, is the daughter of Enver Kurtumerov, a singer who served ten "
-        "days of arrest in March. QHA spoke to her a week after her father was released.\n\n"
-        "**How did your father spend those days?**\n\n"
-        "In a cell with five other men. He sang to them every evening.\n\n"
-        "**Will he sing again?**\n\n"
-        "He already has a new concert planned for May.\n"
-    )
     searcher = low_threshold_articles(
-        a=("Singer's daughter: 'They are afraid of our songs'", interview),
+        a=("Singer's daughter: 'They are afraid of our songs'", DAUGHTER_INTERVIEW),
         b=(
             "Singer arrested",
             "Enver Kurtumerov was sentenced to ten days of arrest on Tuesday.\n\n"
@@ -759,6 +766,45 @@ def test_someones_daughter_is_the_one_the_article_says_is_his_daughter() -> None
     assert answer.outcome == "answered"
     assert [quote.speaker for quote in answer.quotes] == ["Alie Kurtumerova"] * len(answer.quotes)
     assert "five other men" in answer.quotes[0].text
+
+
+def test_an_interviewees_answer_naming_part_of_the_topic_is_at_least_related() -> None:
+    """NU30B-6: "What did Alie Kurtumerova say about her father's next concert?" was declined
+    with her answer "He already has a new concert planned for May." first. Her answer names
+    part of the topic, and the question line above an answer is what it is about: related.
+    A topic nothing of hers names stays declined."""
+    searcher = titled_searcher(
+        a=("Singer's daughter: 'They are afraid of our songs'", DAUGHTER_INTERVIEW)
+    )
+    for question in (
+        "What did Alie Kurtumerova say about her father's next concert?",
+        "What did Alie Kurtumerova say about her father's days in jail?",  # the question line
+    ):
+        answer = searcher.search(question)
+        assert answer.outcome == "related", question
+        assert answer.quotes[0].speaker == "Alie Kurtumerova", question
+    assert searcher.search("What did Alie Kurtumerova say about the harbour?").outcome == (
+        "declined"
+    )
+
+
+def test_a_topic_that_describes_the_letter_is_what_was_written_in_it() -> None:
+    """NU30B-6: "What did Seitablaev write in the letter read at the rally?" was declined; the
+    plain "... in his letter?" was answered. The sentence introducing the letter says where
+    it was read."""
+    article = (
+        "Violinist Asan Seitablaev was fined 20,000 rubles for playing at a wedding.\n\n"
+        "On Sunday, at a rally in Kyiv, his granddaughter read aloud a letter he had written "
+        "after the verdict.\n\n"
+        '"I have played this violin for forty years and I will not put it down," Asan '
+        "Seitablaev wrote.\n"
+    )
+    searcher = low_threshold_searcher(article, "Violinist fined")
+    answer = searcher.search("What did Seitablaev write in the letter read at the rally?")
+    assert answer.outcome == "answered"
+    assert "forty years" in answer.quotes[0].text
+    rally = searcher.search("What did Seitablaev say about the rally?")
+    assert rally.relevance < SPEAKER_PRECISION / 10
 
 
 def test_a_place_may_follow_the_subject_and_an_object_is_none() -> None:
