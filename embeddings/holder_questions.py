@@ -155,4 +155,3 @@ def _surname(organisation: str) -> set[str]:
     if len(words) < 2 or not all(word[:1].isupper() for word in words):
         return set()
     return set(tokenize(words[-1]))
-

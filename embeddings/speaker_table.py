@@ -62,7 +62,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 27: a description by "is" right after a name gives a title as an apposition does ("Alie
 #     Kurtumerova, 19, is the daughter of Enver Kurtumerov."), NU30B-5.
 # 28: "..., Umerova said, and ..." midway names the speaker as at the end (NU30B-9).
-SPEAKERS_VERSION = b"speakers-28"
+# 29: "X, who ..." is a person; a pronoun never means a name written after on/at/in/near
+#     that no title or description makes a person (NU31-10).
+SPEAKERS_VERSION = b"speakers-29"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

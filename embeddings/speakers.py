@@ -203,6 +203,10 @@ _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 # An age in apposition ("Margaret Dunne, 64, has driven a crane ...", "Maria Bondar, aged 71,"):
 # news gives an age to a person, never to a place or a group (NU22B-7, NU22-11).
 _AGE_APPOSITION = re.compile(rf",\s+{_AGE},")
+# "Lenara Osmanova, who hosted the morning show ...": "who" is said of a person, never of a
+# place or a group ("which"), so the name is one (NU31-10: "She said that ..." after it had no
+# speaker).
+_WHO_CLAUSE = re.compile(r",\s+who\s")
 # A description by "is" right after the name (and its age): the same as an apposition.
 _DESCRIBED_AS = re.compile(r"\s+(?:is|was)\s+((?:the|a|an)\s+[^,.;:]{1,70})")
 _CLAUSE_END = re.compile(r"[.;:!?\"“”«»]")
@@ -1491,7 +1495,14 @@ def _antecedent(
         resolved = _resolve(phrase, people, sentences, known, previous)
         if resolved is not None:
             return resolved
-    named = _named_people(sentences[previous], people)
+    named = {
+        name
+        for name in _named_people(sentences[previous], people)
+        if name is None
+        or name in people.titles
+        or name in people.described
+        or not _at_a_place(sentences[previous], name)
+    }
     subject = _subject_title(sentences[previous])
     if subject is not None:
         # "The mayor defended the new ferry. "...," she said.": the subject's title, read as
@@ -1550,6 +1561,19 @@ def _subject_title(sentence: str) -> tuple[frozenset[str], str] | None:
         if _is_subject_verb(words[end].rstrip(",.;:")):
             return _title_words(" ".join(phrase), strict=True)
     return None
+
+
+# "on Radio Meydan", "in Stare Selo": where a name no title or description makes a person is
+# a place or a body, which a pronoun does not mean, even where the article writes its last
+# word alone ("the radio stations Meydan and Lider"). NU31-10: "Lenara Osmanova, who hosted
+# the morning show on Radio Meydan, ... She said that ..." had no speaker.
+_AT_A_PLACE = frozenset("on at in near".split())
+
+
+def _at_a_place(sentence: str, name: str) -> bool:
+    """Whether every time ``sentence`` writes ``name`` it follows "on", "at", "in" or "near"."""
+    found = [sentence[: m.start()].split()[-1:] for m in re.finditer(re.escape(name), sentence)]
+    return bool(found) and all(before and before[0] in _AT_A_PLACE for before in found)
 
 
 def _named_people(sentence: str, people: _People) -> set[str | None]:
@@ -1643,7 +1667,7 @@ def _people(text: str) -> _People:
             described = None
         if " " in run:
             people.full_names.add(run)
-            if described is not None or aged:
+            if described is not None or aged or _WHO_CLAUSE.match(after):
                 people.described.add(run)
             if aged and described is None:
                 people.aged_only.add(run)

@@ -298,6 +298,20 @@ def test_an_attribution_midway_names_the_speaker_of_the_whole_sentence() -> None
     assert _who(named + midway.replace("Umerova said", "Umerova and Ann Roe said")) == [None, None]
 
 
+def test_she_after_a_person_described_by_who_is_that_person_not_the_place_she_worked() -> None:
+    """NU31-10: "She said that ..." had no speaker: "who hosted" makes the name a person, and
+    "on Radio Meydan" (whose "Meydan" the article also writes alone) is a place or a body."""
+    text = (
+        "Three outlets of the group, the radio stations Meydan and Lider, closed too.\n\n"
+        "Lenara Osmanova, who hosted the morning show on Radio Meydan for eight years, "
+        "emigrated to Turkey in 2016. She said that she had been questioned by the FSB twice."
+    )
+    assert _who(text) == [None, None, "Lenara Osmanova"]
+    # someone else named beside her, not at a place: no one, never a guess
+    met = text.replace("on Radio Meydan", "with Ivan Petrenko")
+    assert _who(met) == [None, None, None]
+
+
 def test_a_lower_case_title_of_several_words_before_the_name_names_the_speaker() -> None:
     """NU29-7: 'human rights defender Aliye Seitova said' and 'Crimean Tatar lawyer Emil
     Kurbedinov: "..."' gave no speaker, so "What did Kurbedinov say about appeals?" missed
