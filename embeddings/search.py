@@ -364,15 +364,14 @@ class Searcher:
             return self._without_words_of_others_named(ranking, asked.name)
         # When the best sentence for the whole question is the person's own, the corpus
         # speaks of what was asked, whatever the topic's words: "How does the lawyer describe
-        # Umerov's condition?" (his one sentence says "his health") is at least related, never
-        # declined. Not answered on that ground alone: "What did Nikolai Polozov say about
-        # fines?" finds his one sentence too, by his name. Asked by whom they serve ("How
-        # does Umerov's lawyer describe his condition?"), their name is not the question's:
-        # the whole question's judgement stands, never below related. (It was the whole
-        # question's judgement capped at related, so below related it declined: "What did
-        # Alie Kurtumerova say about her father's next concert?" with her answer first, NU30B-6.)
+        # Umerov's condition?" (his one sentence says "his health") keeps the whole
+        # question's judgement up to related. Not answered on that ground alone: "What did
+        # Nikolai Polozov say about fines?" finds his one sentence too, by his name. Asked by
+        # whom they serve ("How does Umerov's lawyer describe his condition?"), their name is
+        # not the question's: the whole question's judgement stands. A topic none of their
+        # passages names stays declined ("What did Sydorenko say about the harbour?").
         best_is_theirs = len(ranking.ids) > 0 and bool(np.isin(ranking.ids[0], spoken))
-        judged = max(ranking.relevance, self.related_below) if whose else self.related_below
+        judged = ranking.relevance if whose else min(ranking.relevance, self.related_below)
         among = rank_among(
             self.index,
             rows,
