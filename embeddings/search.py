@@ -32,9 +32,11 @@ from embeddings.answerability import (
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
 from embeddings.errors import QuestionError
+from embeddings.features import SPAN, answer_type
 from embeddings.holder_questions import asked_holder, holder_at
 from embeddings.index import SentenceIndex
 from embeddings.language import can_search, detect_language, is_multilingual_model
+from embeddings.language import normalise as normalise_language
 from embeddings.lexical import tokenize
 from embeddings.person_questions import described_first, description_first, people_asked
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
@@ -68,6 +70,7 @@ from embeddings.speakers import (
     ONE_OTHER,
     acts_in,
     answers_as_interviewee,
+    describes,
     in_own_words,
     names_a_place,
     offices_of,
@@ -76,6 +79,7 @@ from embeddings.speakers import (
     speakers,
     title_head,
     title_holder,
+    treats_as_person,
     within_quotations,
 )
 from embeddings.transliteration import searchable_question
@@ -98,6 +102,8 @@ KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be i
 # "the imam", "a spokesman": a title asked about as a person ("What did the imam say?"); not
 # the words that "What issues do member states say ...?" leaves before its verb.
 _A_TITLE = re.compile(r"(?:the|a|an)\s+[a-z]", re.IGNORECASE)
+# A pronoun that speaks of a person: a length said of "he" is said of the person asked about.
+_PERSONAL = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 # "Abdullaev's lawyer": someone's office holder, named by the person they serve.
 _WHOSE_OFFICE = re.compile(
     r"^(?P<whose>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)['’]s\s+(?P<office>[a-z].*)$"
@@ -317,6 +323,11 @@ class Searcher:
             # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
             # first quote with no time in it or near it (NU26-7): at most related.
             ranking = capped(ranking, self.related_below)
+        if answer_type(question) == SPAN and not self._span_of_the_person(ranking, question):
+            # "How long has Ruslan Ablyazov been the imam of the mosque?" was answered (0.90)
+            # by "the third search of a mosque ... since the start of the year" joined to the
+            # sentence naming him (NU31-1): at most related.
+            ranking = capped(ranking, self.related_below)
         counted = counted_terms(question)
         if counted is not None and not self._counted_among(ranking, counted):
             # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by
@@ -499,6 +510,46 @@ class Searcher:
             about_it(n)
             for sentence_id in self._first_quote_run(ranking)
             for n in passage_ids(self._traits, sentence_id)
+        )
+
+    def _span_of_the_person(self, ranking: Ranking, question: str) -> bool:
+        """Whether, when the question names in full someone the first quote's article writes
+        as a person, a length of time or distance in the first quote's passages is said of
+        them: in a sentence that names them or says "he", "she", "his" or "her". True for
+        a question naming no such person."""
+        if not len(ranking.ids):
+            return True
+        first = int(self.index.doc_of[int(ranking.ids[0])])
+        document = self.index.documents[first]
+        people = [
+            name
+            for name in people_asked(question)
+            if treats_as_person(document.text, name, document.language)
+            or self._described_in(first, name, document.language)
+        ]
+        if not people:
+            return True
+        language = normalise_language(document.language)
+        words = {term for name in people for term in tokenize(name, language)}
+        sentences = self.index.sentences
+        return any(
+            self._traits.has_span[n]
+            and (
+                bool(words & set(tokenize(sentences[n].text, language)))
+                or _PERSONAL.search(sentences[n].text) is not None
+            )
+            for sentence_id in self._first_quote_run(ranking)
+            for n in passage_ids(self._traits, sentence_id)
+        )
+
+    def _described_in(self, document: int, name: str, language: str | None) -> bool:
+        """Whether a sentence of ``document`` says who ``name`` is ("The imam of the mosque,
+        Ruslan Ablyazov, was questioned")."""
+        lexical_language = normalise_language(language)
+        return any(
+            int(self.index.doc_of[n]) == document
+            and describes(self.index.sentences[n].text, name, language)
+            for n in self.index.lexical.containing(name, lexical_language).tolist()
         )
 
     def _time_first(self, ranking: Ranking) -> bool:

@@ -756,6 +756,17 @@ def offices_of(text: str, person: str, language: str | None = None) -> frozenset
     return frozenset(head for _, heads in _people(text).titles.get(person, ()) for head in heads)
 
 
+@lru_cache(maxsize=1024)  # asked of the same article for each question naming the person
+def treats_as_person(text: str, name: str, language: str | None = None) -> bool:
+    """Whether an article writes ``name`` as a person's: with a title, a description, an
+    age or its surname alone (``_People.is_person``); not "Doctor Who" or "Judicial Council"."""
+    if normalise_language(language) != "en":
+        return False
+    people = _people(text)
+    canonical = people.canonical(name)
+    return canonical is not None and people.is_person(canonical)
+
+
 def describes_someone(text: str, language: str | None = None) -> bool:
     """Whether a sentence says who any person it names in full is. The names are the
     attributions' own runs, so a title written before the name ("the leader of the Crimean

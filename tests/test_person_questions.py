@@ -186,3 +186,27 @@ def test_a_fact_about_someone_else_does_not_answer_a_question_about_a_named_pers
     answer = searcher.search("How long is Ismail Dzhemalov's prison sentence?")
     assert "17 years" in answer.quotes[0].text
     assert answer.outcome == "answered"
+
+
+MOSQUE = (
+    "Police searched the Stary Krym mosque on Friday.\n\n"
+    "It was the third search of a mosque in the region since the start of the year. The imam "
+    "of the mosque, Ruslan Ablyazov, was questioned at the police station.\n"
+)
+
+
+def test_a_length_asked_of_a_named_person_must_be_said_of_them() -> None:
+    """NU31-1: "How long has Ruslan Ablyazov been the imam of the mosque?" was answered (0.90)
+    by the searches' "since the start of the year", joined to the sentence naming him."""
+    question = "How long has Ruslan Ablyazov been the imam of the mosque?"
+    answer = low_threshold_articles(a=("Mosque searched", MOSQUE)).search(question)
+    assert answer.outcome != "answered"
+    # said of him, by name or by "he", it answers
+    for said in (
+        "Ablyazov has led prayers there for eleven years.",
+        "He has led prayers there for eleven years.",
+    ):
+        searcher = low_threshold_articles(a=("Mosque searched", MOSQUE.rstrip() + " " + said))
+        answer = searcher.search(question)
+        assert answer.outcome == "answered", said
+        assert "eleven years" in " ".join(quote.text for quote in answer.quotes[:1]), said
