@@ -350,6 +350,9 @@ class _People:
     # Of those, the ones the sentence gives only an age ("Zera Asanova, 67, said"): it says
     # less of who they are than a title does (NU26-11).
     aged_only: set[str] = field(default_factory=set)
+    # Full names followed by "who" ("Lenara Osmanova, who hosted ..."): people, though the
+    # clause need not say who they are ("Ann Roe, who was arrested in May").
+    said_who: set[str] = field(default_factory=set)
     # Each title as its content words and its heads: the person nouns it gives the holder
     # ("the mayor's cousin": none, "the wife of the mayor": wife).
     titles: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = field(default_factory=dict)
@@ -376,6 +379,7 @@ class _People:
             or name in self.introduced
             or name in self.surnames_used
             or name in self.described
+            or name in self.said_who
         )
 
     def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
@@ -1512,6 +1516,7 @@ def _antecedent(
         if name is None
         or name in people.titles
         or name in people.described
+        or name in people.said_who
         or not _at_a_place(sentences[previous], name)
     }
     subject = _subject_title(sentences[previous])
@@ -1678,8 +1683,10 @@ def _people(text: str) -> _People:
             described = None
         if " " in run:
             people.full_names.add(run)
-            if described is not None or aged or _WHO_CLAUSE.match(after):
+            if described is not None or aged:
                 people.described.add(run)
+            elif _WHO_CLAUSE.match(after):
+                people.said_who.add(run)
             if aged and described is None:
                 people.aged_only.add(run)
         elif described is not None and _is_title(described):
