@@ -1747,8 +1747,14 @@ def _title_before(before: str) -> str | None:
         last = max(n for n, word in enumerate(adjacent) if word.lower() in _OBJECT_OF)
         rest = " ".join(adjacent[last + 1 :])
         named = any(_is_name_word(_POSSESSIVE.sub("", w)) for w in adjacent[last + 1 :])
-        if not (clause.rstrip().endswith(",") and named):
-            return rest if rest and _is_title(rest) else None
+        apposed = clause.rstrip().endswith(",")
+        if not (apposed and named):
+            if rest and _is_title(rest):
+                return rest
+            if not (apposed and rest):
+                return None
+            # "the deputy minister of education of Crimea, X": what "of" names is no person
+            # (no role, no name), so the whole title is X's (NU31-9: it gave X no title).
     joined = ", ".join(title)  # the comma kept: each part has its own heads
     if clause.strip().lower() in _LOWER_CASE_ROLES:
         # "Headteacher Maria Levchenko said ...": the occupation, capitalised, opens the

@@ -15,7 +15,7 @@ from embeddings.speaker_questions import (
     matching_speakers,
     person_named,
 )
-from embeddings.speakers import acts_in
+from embeddings.speakers import acts_in, title_holder
 from embeddings.types import Document
 from tests.fakes import (
     HashingEncoder,
@@ -805,6 +805,25 @@ def test_a_topic_that_describes_the_letter_is_what_was_written_in_it() -> None:
     assert "forty years" in answer.quotes[0].text
     rally = searcher.search("What did Seitablaev say about the rally?")
     assert rally.relevance < SPEAKER_PRECISION / 10
+
+
+def test_a_title_whose_of_names_no_person_is_the_holders_whole_title() -> None:
+    """NU31-9: "What did the deputy minister say?" was related (0.18): in "the deputy
+    minister of education of Crimea, Dmitry Kolesnikov," the "of" was read as "the wife of",
+    someone else's title. Education and Crimea are no persons."""
+    article = (
+        "The last Crimean Tatar class of School No. 5 was closed in September.\n\n"
+        '"Parents chose Russian. Nobody forces anyone," the deputy minister of education of '
+        "Crimea, Dmitry Kolesnikov, said at a press conference.\n"
+    )
+    searcher = low_threshold_searcher(article, "Last class closed")
+    assert searcher.speakers_named("the deputy minister") == ["Dmitry Kolesnikov"]
+    answer = searcher.search("What did the deputy minister say?")
+    assert answer.outcome == "answered"
+    assert answer.quotes[0].speaker == "Dmitry Kolesnikov"
+    # a role after "of" is still read as before: "the chief executive" is the one kept
+    text = "The wife of the chief executive, Olena Koval, spoke."
+    assert title_holder(text, "the chief executive") == "Olena Koval"
 
 
 def test_a_place_may_follow_the_subject_and_an_object_is_none() -> None:
