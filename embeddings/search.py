@@ -515,8 +515,8 @@ class Searcher:
     def _span_of_the_person(self, ranking: Ranking, question: str) -> bool:
         """Whether, when the question names in full someone the first quote's article writes
         as a person, a length of time or distance in the first quote's passages is said of
-        them: in a sentence that names them or says "he", "she", "his" or "her". True for
-        a question naming no such person."""
+        them: in a sentence that names them, or says "he", "she", "his" or "her" right after
+        one that does. True for a question naming no such person."""
         if not len(ranking.ids):
             return True
         first = int(self.index.doc_of[int(ranking.ids[0])])
@@ -532,11 +532,20 @@ class Searcher:
         language = normalise_language(document.language)
         words = {term for name in people for term in tokenize(name, language)}
         sentences = self.index.sentences
+
+        def names_them(n: int) -> bool:
+            return n >= 0 and bool(words & set(tokenize(sentences[n].text, language)))
+
+        # "he" is them only right after a sentence that names them: "He has lived in Mazanka
+        # since 2012." after a sentence about Rustem Ablaev is not Seitumer Kadyrov's (NU31B-2).
         return any(
             self._traits.has_span[n]
             and (
-                bool(words & set(tokenize(sentences[n].text, language)))
-                or _PERSONAL.search(sentences[n].text) is not None
+                names_them(n)
+                or (
+                    _PERSONAL.search(sentences[n].text) is not None
+                    and names_them(int(self._traits.previous[n]))
+                )
             )
             for sentence_id in self._first_quote_run(ranking)
             for n in passage_ids(self._traits, sentence_id)

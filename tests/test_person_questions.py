@@ -210,3 +210,12 @@ def test_a_length_asked_of_a_named_person_must_be_said_of_them() -> None:
         answer = searcher.search(question)
         assert answer.outcome == "answered", said
         assert "eleven years" in " ".join(quote.text for quote in answer.quotes[:1]), said
+    # NU31B-2: "he" after a sentence about someone else is not him
+    other = (
+        "Police searched the Stary Krym mosque on Friday.\n\n"
+        "The imam of the mosque, Ruslan Ablyazov, was questioned at the police station. His "
+        "deputy at the mosque, Server Osmanov, was not questioned. He has served the mosque "
+        "for eleven years.\n"
+    )
+    answer = low_threshold_articles(a=("Mosque searched", other)).search(question)
+    assert answer.outcome != "answered"
