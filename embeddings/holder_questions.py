@@ -136,13 +136,13 @@ def holder_at(index: SentenceIndex, ranking: Ranking, asked: HolderQuestion) -> 
         text = sentence.text
         if office.search(text) is None or not describes_someone(text, document.language):
             continue
-        if not wanted <= set(tokenize(text)):
+        terms = set(tokenize(text))
+        if not wanted <= terms:
             again = _THE_CLIENT if asked.office == "lawyer" else _THE_BODY
-            if again.search(text) is None and not (surname and surname <= set(tokenize(text))):
+            if again.search(text) is None and not (surname and surname <= terms):
                 continue
             if sentence.doc not in names:
-                terms = set(tokenize(f"{document.title}\n{document.text}"))
-                names[sentence.doc] = wanted <= terms
+                names[sentence.doc] = wanted <= set(tokenize(f"{document.title}\n{document.text}"))
             if not names[sentence.doc]:
                 continue
         return at

@@ -554,11 +554,10 @@ class Searcher:
     def _described_in(self, document: int, name: str, language: str | None) -> bool:
         """Whether a sentence of ``document`` says who ``name`` is ("The imam of the mosque,
         Ruslan Ablyazov, was questioned")."""
-        lexical_language = normalise_language(language)
+        ids = self.index.lexical.containing(name, language)
         return any(
-            int(self.index.doc_of[n]) == document
-            and describes(self.index.sentences[n].text, name, language)
-            for n in self.index.lexical.containing(name, lexical_language).tolist()
+            describes(self.index.sentences[n].text, name, language)
+            for n in ids[self.index.doc_of[ids] == document].tolist()
         )
 
     def _time_first(self, ranking: Ranking) -> bool:
