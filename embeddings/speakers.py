@@ -149,16 +149,16 @@ _SAID_AFTER = re.compile(
 # defence lawyer, Emil Kurbedinov, told QHA." (NU28-5): the speaker before a verb that ends
 # a sentence with no quotation marks; read as any speaker phrase, so "the report said" or
 # "and Ann Roe said" names nobody.
+# Told whom: an agency or a paper by name ("told QHA", "told Radio Liberty"), or the press.
+_TOLD = r"told\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}|reporters|journalists|us)"
 _SAID_AT_END = re.compile(
     rf",\s+(?P<who>[^,.;:!?\"“”„«»]{{1,80}}?)(?:,\s+(?P<apposition>{_FULL_NAME_RUN}),)?"
-    r"\s+(?:said|added|stressed|noted|told\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}|reporters"
-    r"|journalists|us))\s*[.!?]?\s*$"
+    rf"\s+(?:said|added|stressed|noted|{_TOLD})\s*[.!?]?\s*$"
 )
 # "Most of the bans were issued in Simferopol, Umerova said, and in 9 of the 14 cases ..."
 # (NU30B-9): the same phrase in the middle, before "and" or "but" and more of what was said.
 _SAID_MIDWAY = re.compile(
-    r",\s+(?P<who>[^,.;:!?\"“”„«»]{1,60}?)\s+(?:said|added|told\s+(?:[A-Z][\w-]*"
-    r"(?:\s+[A-Z][\w-]*){0,3}|reporters|journalists|us)),\s+(?:and|but)\s"
+    rf",\s+(?P<who>[^,.;:!?\"“”„«»]{{1,60}}?)\s+(?:said|added|{_TOLD}),\s+(?:and|but)\s"
 )
 # 'Aliye Kerimova of Crimean Prisoners Watch: "Russia will not pay ..."' (NU28-5): a full
 # name, perhaps with its organisation or title, introducing a quotation with a colon.
@@ -374,13 +374,12 @@ class _People:
     def is_person(self, name: str) -> bool:
         """Whether the article gives the name a title or apposition, or uses its last word
         alone (as news does with surnames)."""
-        return (
-            name in self.titles
-            or name in self.introduced
-            or name in self.surnames_used
-            or name in self.described
-            or name in self.said_who
-        )
+        return self.is_described(name) or name in self.introduced or name in self.surnames_used
+
+    def is_described(self, name: str) -> bool:
+        """Whether the article writes who or what the named person is right beside the name:
+        a title, a description, an age, a "who" clause (not only its last word alone)."""
+        return name in self.titles or name in self.described or name in self.said_who
 
     def holder_of(self, title_words: frozenset[str], head: str) -> str | None:
         """The one person the article gives a title with these words and this head, if
@@ -1513,11 +1512,7 @@ def _antecedent(
     named = {
         name
         for name in _named_people(sentences[previous], people)
-        if name is None
-        or name in people.titles
-        or name in people.described
-        or name in people.said_who
-        or not _at_a_place(sentences[previous], name)
+        if name is None or people.is_described(name) or not _at_a_place(sentences[previous], name)
     }
     subject = _subject_title(sentences[previous])
     if subject is not None:
