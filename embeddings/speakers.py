@@ -1137,10 +1137,13 @@ def within_quotations(sentence: str) -> str:
     wanted to take the petition," she said.': that "she" is the speaker, not someone she
     speaks of, NU30B-1), and a short introduction before the quotation ('She said: "They told
     me ..."'). A longer clause before it is an account of someone's words ('During his speech
-    he said: "The soldiers ..."', Dzhemilev's of Putin's) and stays."""
+    he said: "The soldiers ..."', Dzhemilev's of Putin's) and stays. With no quotation
+    marks, what its attribution to a pronoun reports: the "She" of "She said that the
+    bailiffs had cut off the electricity", a sentence the articles attribute to Zarina
+    Memetova, is her, not the man named before it whose reaction was asked for (NU31B-1)."""
     marks = list(_QUOTATION_MARK.finditer(sentence))
     if not marks:
-        return sentence
+        return _reported_words(sentence)
     end = len(sentence)
     if sentence[: marks[-1].start()].rstrip()[-1:] in (",", ".", "!", "?", "…"):
         end = marks[-1].start()  # the last mark closes a quotation: what follows names who
@@ -1153,6 +1156,22 @@ def within_quotations(sentence: str) -> str:
 
 
 _INTRODUCTION_WORDS = 4  # 'Fatma Abdullaeva told QHA: "..."'
+
+
+def _reported_words(sentence: str) -> str:
+    """A sentence without quotation marks less an attribution to a pronoun ("She said that
+    ...", "..., she told QHA."), which stands for the speaker the sentence is attributed to.
+    An attribution by name stays: the name tells whose words they are."""
+    for pattern in (_SAID_AFTER, _SAID_AT_END):
+        match = pattern.search(sentence)
+        if match is not None:
+            who = match["pronoun"] if pattern is _SAID_AFTER else match["who"]
+            if who is not None and who.strip().casefold() in _PRONOUNS:
+                return sentence[: match.start()]
+    reported = _REPORTED.match(sentence)
+    if reported is not None and reported["who"].strip().casefold() in _PRONOUNS:
+        return sentence[reported.end() :]
+    return sentence
 
 
 def _after_quotations(sentence: str) -> str | None:

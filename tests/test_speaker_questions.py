@@ -697,6 +697,30 @@ def test_a_pronoun_in_someone_elses_words_is_not_the_reaction_asked_for() -> Non
     assert searcher.search(question).outcome == "answered"
 
 
+def test_a_pronoun_reporting_someone_elses_words_is_not_the_reaction_asked_for() -> None:
+    """NU31B-1: "How did Igor Panteleev react to the residents' complaint?" was answered
+    (0.90) by "She said that the bailiffs had cut off the electricity ...": the articles
+    attribute that sentence to Zarina Memetova, so its "She" is her, not him."""
+    article = (
+        "Bailiffs demolished the house of the Ablaev family in Kamenka on Tuesday.\n\n"
+        "Zarina Memetova, who hosted an evening programme on Radio Meydan until 2022, lives "
+        "two houses away. She said that the bailiffs had cut off the electricity in the "
+        "street an hour before they arrived.\n\n"
+        "Residents of Kamenka sent a complaint to the head of the Simferopol district "
+        "administration, Igor Panteleev, on the same day.\n"
+    )
+    question = "How did Igor Panteleev react to the residents' complaint?"
+    searcher = low_threshold_searcher(article, "Kamenka")
+    hers = searcher.search("What did Zarina Memetova say about the bailiffs?").quotes[0]
+    assert (hers.text.startswith("She said that"), hers.speaker) == (True, "Zarina Memetova")
+    assert searcher.search(question).outcome == "related"
+    # his own reported words, by a pronoun right after the sentence naming him, still are
+    replied = article + "He said that the complaint would be considered within a month.\n"
+    answer = low_threshold_searcher(replied, "Kamenka").search(question)
+    assert answer.outcome == "answered"
+    assert "within a month" in answer.quotes[0].text
+
+
 def test_words_in_a_letter_answer_what_the_person_wrote_in_it() -> None:
     """NU30-5: "What did Dzhemalov write in his letter?" was declined, the letter's words
     first: the sentence before them, not his words, says they are a letter's. What else that

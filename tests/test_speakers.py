@@ -784,6 +784,10 @@ def test_reports_speech_of_reads_whose_words_a_sentence_reports(
             "Yakubov said that he had filed a complaint.",
             "Yakubov said that he had filed a complaint.",
         ),
+        # no quotation marks: an attribution to a pronoun is the speaker's own (NU31B-1)
+        ("She said that the bailiffs had come.", " that the bailiffs had come."),
+        ("The bailiffs came at six, she told QHA.", "The bailiffs came at six"),
+        ("Earlier, she said that he had refused.", " that he had refused."),
     ],
 )
 def test_within_quotations_leaves_out_the_sentences_own_attribution(
