@@ -699,6 +699,16 @@ class Searcher:
             # "What did Abdullaev's lawyer say?": the lawyer of the articles that name
             # Abdullaev (NU30-4: declined, "lawyer Edem Yakubov" never read as his).
             serving = self._title_holders(whose["office"], language, whose["whose"])
+            found = sorted(h for h in serving if h and h in known)
+            surname = whose["whose"].split()[-1]
+            if found or surname == whose["whose"]:
+                return found
+            # "What did Rustem Ablaev's lawyer say?" of an article with two lawyers, one
+            # written "Ablaev's lawyer Refat Yunusov": the one whose title names him as news
+            # names a person again, by surname (NU31B-3: got Ablaev's own words).
+            serving = self._title_holders(
+                f"{surname}'s {whose['office']}", language, whose["whose"]
+            )
             return sorted(h for h in serving if h and h in known)
         words = name.split()
         for cut in range(1, len(words)):

@@ -768,6 +768,28 @@ def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     assert all("sweet tea" not in quote.text for quote in answer.quotes)
 
 
+def test_a_lawyer_asked_by_the_clients_full_name_is_the_one_his_surname_names() -> None:
+    """NU31B-3: "What did Rustem Ablaev's lawyer say?" was answered (0.76) with Ablaev's own
+    words: the article has two lawyers, his written "Ablaev's lawyer Refat Yunusov"."""
+    article = (
+        "Rustem Ablaev, 52, received a demolition notice for his house in Mazanka.\n\n"
+        '"I have paid for electricity and gas for twelve years," Rustem Ablaev said.\n\n'
+        "Ablaev's lawyer Refat Yunusov said the notices were unlawful because the village "
+        "council had allocated the land in 2011.\n\n"
+        "Seitumer Kadyrov, 38, received the same notice. \"The courts have never once ruled "
+        'for a family in such a case," Kadyrov\'s lawyer, Alie Usmanova, told QHA.\n'
+    )
+    searcher = low_threshold_searcher(article, "Mazanka")
+    assert searcher.speakers_named("Rustem Ablaev's lawyer") == ["Refat Yunusov"]
+    assert searcher.speakers_named("Seitumer Kadyrov's lawyer") == ["Alie Usmanova"]
+    answer = searcher.search("What did Rustem Ablaev's lawyer say?")
+    assert answer.outcome == "answered"
+    assert (answer.quotes[0].speaker, "unlawful" in answer.quotes[0].text) == (
+        "Refat Yunusov",
+        True,
+    )
+
+
 DAUGHTER_INTERVIEW = (
     "Alie Kurtumerova, 19, is the daughter of Enver Kurtumerov, a singer who served ten "
     "days of arrest in March. QHA spoke to her a week after her father was released.\n\n"
