@@ -84,6 +84,7 @@ from embeddings.speakers import (
 )
 from embeddings.transliteration import searchable_question
 from embeddings.types import Answer, Document, Quote, Sentence
+from embeddings.where_questions import WhereQuestion, asked_where, said_of_another
 
 if TYPE_CHECKING:
     from embeddings.speaker_table import StoredSpeakers
@@ -328,6 +329,11 @@ class Searcher:
             # by "the third search of a mosque ... since the start of the year" joined to the
             # sentence naming him (NU31-1): at most related.
             ranking = capped(ranking, self.related_below)
+        where = asked_where(question)
+        if where is not None and self._place_of_another(ranking, where):
+            # "Where does Seyran Kadyrov live now?" was answered (0.63) by his "My mother
+            # lives in Yevpatoria" (NU31-2): at most related.
+            ranking = capped(ranking, self.related_below)
         counted = counted_terms(question)
         if counted is not None and not self._counted_among(ranking, counted):
             # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by
@@ -550,6 +556,13 @@ class Searcher:
             for sentence_id in self._first_quote_run(ranking)
             for n in passage_ids(self._traits, sentence_id)
         )
+
+    def _place_of_another(self, ranking: Ranking, asked: WhereQuestion) -> bool:
+        """Whether the first quote holds the verb of "Where does X <verb>?" only said of
+        someone other than X (``said_of_another``)."""
+        sentences = self.index.sentences
+        run = " ".join(sentences[n].text for n in self._first_quote_run(ranking))
+        return said_of_another(run, asked)
 
     def _described_in(self, document: int, name: str, language: str | None) -> bool:
         """Whether a sentence of ``document`` says who ``name`` is ("The imam of the mosque,

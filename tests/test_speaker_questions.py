@@ -776,8 +776,8 @@ def test_a_lawyer_asked_by_the_clients_full_name_is_the_one_his_surname_names() 
         '"I have paid for electricity and gas for twelve years," Rustem Ablaev said.\n\n'
         "Ablaev's lawyer Refat Yunusov said the notices were unlawful because the village "
         "council had allocated the land in 2011.\n\n"
-        "Seitumer Kadyrov, 38, received the same notice. \"The courts have never once ruled "
-        'for a family in such a case," Kadyrov\'s lawyer, Alie Usmanova, told QHA.\n'
+        'Seitumer Kadyrov, 38, received the same notice. "The courts have never once ruled '
+        "for a family in such a case,\" Kadyrov's lawyer, Alie Usmanova, told QHA.\n"
     )
     searcher = low_threshold_searcher(article, "Mazanka")
     assert searcher.speakers_named("Rustem Ablaev's lawyer") == ["Refat Yunusov"]
