@@ -66,7 +66,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     that no title or description makes a person (NU31-10).
 # 30: "the deputy minister of education of Crimea, X": an "of" that names no person keeps
 #     the whole title X's (NU31-9).
-SPEAKERS_VERSION = b"speakers-30"
+# 31: a pronoun is not someone first named in its paragraph right after a sentence that
+#     says the same pronoun (NU32-1).
+SPEAKERS_VERSION = b"speakers-31"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

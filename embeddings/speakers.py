@@ -419,10 +419,11 @@ def speakers(
     result: list[str | None] = [None] * len(spans)
     in_quotation = [False] * len(spans)
     paragraphs = _paragraphs(text, spans)
+    starts = frozenset(paragraph[0] for paragraph in paragraphs)
     for paragraph in _run_on_quotations(text, spans, sentences, paragraphs):
         if paragraph[0] > last:
             break
-        _attribute_quotations(sentences, paragraph, people, result, in_quotation)
+        _attribute_quotations(sentences, paragraph, people, result, in_quotation, starts)
     for n, sentence in enumerate(sentences):
         if n > last:
             break
@@ -430,7 +431,7 @@ def speakers(
             continue
         phrase = _reported_speaker(sentence)
         if phrase is not None:
-            result[n] = _resolve(phrase, people, sentences, result, n)
+            result[n] = _resolve(phrase, people, sentences, result, n, starts)
     for paragraph in paragraphs:
         if paragraph[0] > last:
             break
@@ -1071,6 +1072,7 @@ def _attribute_quotations(
     people: _People,
     result: list[str | None],
     in_quotation: list[bool],
+    starts: frozenset[int],
 ) -> None:
     """Give each quotation of a paragraph (from an opening mark to its attribution) its
     speaker. A quotation after the last attribution keeps that speaker only when it is the
@@ -1095,13 +1097,15 @@ def _attribute_quotations(
                 # '"...," said the mayor, Anna Koval.': the name given in the attribution
                 # itself, whoever else the article gives the title (NU18-3, NU18-4).
                 phrase = _apposed_name(phrase, named) or phrase
-        speaker = None if listed else _resolve(phrase, people, sentences, result, segment[0])
+        speaker = (
+            None if listed else _resolve(phrase, people, sentences, result, segment[0], starts)
+        )
         apposed = match.group("apposed")
         if apposed is not None:
             # '"...," the chief librarian, Iryna Bondar, said': two phrases for one person;
             # kept only when they do not name two different people ("and X" is a list).
             # A full name written there wins over a title the article gives someone else.
-            other = _resolve(apposed, people, sentences, result, segment[0])
+            other = _resolve(apposed, people, sentences, result, segment[0], starts)
             named = _apposed_name(apposed, phrase) or _apposed_name(phrase, apposed)
             if phrase.lstrip().lower().startswith(("and ", "or ")):
                 speaker = None
@@ -1285,12 +1289,13 @@ def _resolve(
     sentences: list[str],
     known: list[str | None],
     first: int,
+    starts: frozenset[int],
 ) -> str | None:
     """The person a speaker phrase names, or None; ``first`` is the sentence it speaks in
-    (a pronoun looks at the one before)."""
+    (a pronoun looks at the one before); ``starts``, the sentences that begin a paragraph."""
     phrase = phrase.strip()
     if phrase.lower() in _PRONOUNS:
-        person = _antecedent(people, sentences, known, first)
+        person = _antecedent(people, sentences, known, first, phrase.lower(), starts)
         if person is not None and _described_as_other_sex(person, phrase.lower(), sentences):
             return None  # "He called ..." after "his wife Lenara Ablyaeva told QHA."
         return person
@@ -1509,10 +1514,19 @@ def _described_as_other_sex(person: str, pronoun: str, sentences: Sequence[str])
 
 
 def _antecedent(
-    people: _People, sentences: list[str], known: list[str | None], first: int
+    people: _People,
+    sentences: list[str],
+    known: list[str | None],
+    first: int,
+    pronoun: str,
+    starts: frozenset[int],
 ) -> str | None:
-    """The person a pronoun at sentence ``first`` refers to: the speaker of the sentence just
-    before, or the only person that sentence names."""
+    """The person ``pronoun`` at sentence ``first`` refers to: the speaker of the sentence
+    just before, or the only person that sentence names, unless it names them for the first
+    time in a paragraph whose sentence before says the same pronoun: someone else is in view
+    (``_pronoun_before``). Not across paragraphs: "... From this he surmised ..." then a new
+    paragraph "... an experiment conducted by the British clergyman Joseph Priestley ..." and
+    "He noted ...": Priestley."""
     if first == 0:
         return None
     previous = first - 1
@@ -1525,7 +1539,7 @@ def _antecedent(
         return known[previous]
     phrase = _reported_speaker(sentences[previous])
     if phrase is not None and phrase.strip().lower() not in _PRONOUNS:
-        resolved = _resolve(phrase, people, sentences, known, previous)
+        resolved = _resolve(phrase, people, sentences, known, previous, starts)
         if resolved is not None:
             return resolved
     named = {
@@ -1551,7 +1565,25 @@ def _antecedent(
     # once as the subject before the quotation ("Olena Marchuk defended the ferry.", NU19-3)
     # was tried and dropped: word lists cannot tell a village or a school from a person
     # (NU19B-1), and a wrong speaker is worse than none.
-    return person if person is not None and people.is_person(person) else None
+    if person is None or not people.is_person(person):
+        return None
+    if previous not in starts and _pronoun_before(pronoun, person, sentences, previous):
+        return None
+    return person
+
+
+def _pronoun_before(pronoun: str, person: str, sentences: list[str], named: int) -> bool:
+    """Whether the sentence before ``named`` (the first to name ``person``) has ``pronoun``
+    as a word: "On 27 September she filed a complaint ... The enlistment
+    office is headed by military commissar Igor Zhuravlev, to whom the complaint was
+    addressed." then '"Nobody has answered me," she said.': the "she" is the mother who
+    complained, not the commissar (NU32-1)."""
+    if named == 0:
+        return False
+    surname = re.compile(rf"\b{re.escape(person.split()[-1])}\b")
+    if any(surname.search(sentence) for sentence in sentences[:named]):
+        return False
+    return re.search(rf"\b{pronoun}\b", sentences[named - 1], re.IGNORECASE) is not None
 
 
 # Words that may follow a sentence's subject as its verb: a past tense in -ed (checked

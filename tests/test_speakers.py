@@ -375,6 +375,28 @@ def test_a_pronoun_never_means_someone_described_as_of_the_other_sex() -> None:
     assert _who(before + '"They lied," she said.')[-1] == "Lenara Ablyaeva"
 
 
+def test_a_pronoun_already_in_use_is_not_a_person_first_named_in_its_paragraph() -> None:
+    """NU32-1: the mother's '"Nobody has answered me ...," she said.' was cited as the
+    military commissar's, named in the sentence before, though "she" (the mother) was the
+    subject of the sentence before that, in the same paragraph."""
+    text = (
+        "His mother, Zarema Seitumerova, 61, said she did not understand what was happening.\n\n"
+        "On 27 September she filed a written complaint with the military enlistment office. "
+        "The enlistment office is headed by military commissar Igor Zhuravlev, to whom the "
+        "complaint was addressed.\n\n"
+        '"Nobody has answered me. I went there twice and they did not let me in," she said.'
+    )
+    assert _who(text)[-2:] == [None, None]
+    # a new paragraph that names someone new: the pronoun after it is them (SQuAD's Priestley)
+    priestley = (
+        "From this he surmised that nitroaereus is consumed in respiration.\n\n"
+        "In 1774, an experiment conducted by the British clergyman Joseph Priestley liberated "
+        "a gas. He noted that candles burned brighter in the gas. Priestley published it in "
+        "1775."
+    )
+    assert _who(priestley)[-2] == "Joseph Priestley"
+
+
 SADOVYI = "Andriy Sadovyi"
 DEPOT = '"We wanted a place for everyone. The depot was empty for twenty years," said '
 
