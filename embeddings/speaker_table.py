@@ -67,7 +67,7 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 30: "the deputy minister of education of Crimea, X": an "of" that names no person keeps
 #     the whole title X's (NU31-9).
 # 31: a pronoun is not someone first named in its paragraph right after a sentence that
-#     says the same pronoun (NU32-1).
+#     says the same pronoun, but whom that pronoun meant (NU32-1).
 SPEAKERS_VERSION = b"speakers-31"
 KEY_BYTES = 16
 

@@ -1568,7 +1568,10 @@ def _antecedent(
     if person is None or not people.is_person(person):
         return None
     if previous not in starts and _pronoun_before(pronoun, person, sentences, previous):
-        return None
+        # the pronoun goes on meaning whom it meant in that sentence, if anyone the
+        # articles say: "On 27 September she filed ..." after the mother's own quotation
+        earlier = _antecedent(people, sentences, known, previous - 1, pronoun, starts)
+        return None if earlier == person else earlier
     return person
 
 

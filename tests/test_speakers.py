@@ -378,7 +378,7 @@ def test_a_pronoun_never_means_someone_described_as_of_the_other_sex() -> None:
 def test_a_pronoun_already_in_use_is_not_a_person_first_named_in_its_paragraph() -> None:
     """NU32-1: the mother's '"Nobody has answered me ...," she said.' was cited as the
     military commissar's, named in the sentence before, though "she" (the mother) was the
-    subject of the sentence before that, in the same paragraph."""
+    subject of the sentence before that, in the same paragraph: the pronoun is still hers."""
     text = (
         "His mother, Zarema Seitumerova, 61, said she did not understand what was happening.\n\n"
         "On 27 September she filed a written complaint with the military enlistment office. "
@@ -386,7 +386,9 @@ def test_a_pronoun_already_in_use_is_not_a_person_first_named_in_its_paragraph()
         "complaint was addressed.\n\n"
         '"Nobody has answered me. I went there twice and they did not let me in," she said.'
     )
-    assert _who(text)[-2:] == [None, None]
+    assert _who(text)[-2:] == [None, "Zarema Seitumerova"]
+    # the "she" who filed the complaint is no one the articles name: nobody
+    assert _who(text.split("\n\n", 1)[1])[-2:] == [None, None]
     # a new paragraph that names someone new: the pronoun after it is them (SQuAD's Priestley)
     priestley = (
         "From this he surmised that nitroaereus is consumed in respiration.\n\n"
