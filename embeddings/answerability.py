@@ -385,11 +385,24 @@ def counts(terms: frozenset[str], texts: Iterable[str], as_people: bool = True) 
     for text in texts:
         words = _WORD.findall(text)
         for at, word in enumerate(words):
-            if _COUNT.fullmatch(word):
+            if _COUNT.fullmatch(word) and not _a_year(words, at):
                 after = set(tokenize(" ".join(words[at + 1 : at + 1 + _COUNTED_WORDS_AFTER])))
                 if after & terms or (people and after & _PEOPLE):
                     return True
     return False
+
+
+# What a year follows: "in October 2022, said his parents" counts no parents (NU32-3).
+_BEFORE_A_YEAR = frozenset(
+    "in since until till by before after during january february march april may june july "
+    "august september october november december".split()
+)
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def _a_year(words: Sequence[str], at: int) -> bool:
+    """Whether ``words[at]`` is a year after a month or "in", "since", "by" ...."""
+    return bool(_YEAR.fullmatch(words[at])) and at > 0 and words[at - 1].lower() in _BEFORE_A_YEAR
 
 
 def passage_terms(texts: Iterable[str], language: str = "en") -> set[str]:

@@ -465,6 +465,13 @@ def test_a_count_is_a_number_of_what_is_asked_or_of_people_for_people() -> None:
     assert counts(
         frozenset({"year"}), ["Thomas Davis, an 11-year veteran, broke his arm."]
     )  # a hyphen does not hide the number
+    # a year is no count (NU32-3: "How many men ... have fled to Kazakhstan?" was answered
+    # 0.94 by "Many men ... have left", its neighbour's "in October 2022, said his parents")
+    men = counted_terms("How many men from Pakhari have fled to Kazakhstan?")
+    assert men is not None
+    assert not counts(men, ["He left for Almaty in October 2022, said his parents."])
+    assert not counts(men, ["Men have left since 2022 and families stayed."])
+    assert counts(men, ["By 2023, 2022 men had left."])  # a year's number after "By 2023,"
 
 
 def test_a_how_many_question_that_no_passage_near_the_top_counts_is_at_most_related() -> None:
