@@ -318,7 +318,7 @@ def _answers_in_place_of_questions(
 ) -> tuple[Pool, FloatArray, FloatArray, BoolArray]:
     """The pool with each markup line that asks a question (an interview's ``**Why did the
     talks break down?**``, a FAQ's ``## Who pays?``) replaced by the answer under it
-    (``_answer_under``), which takes its place and its evidence; returned with the scores,
+    (``answer_under``), which takes its place and its evidence; returned with the scores,
     features and which candidates to keep.
 
     The question line is the question the sentences under it answer, and a reader who asks it
@@ -329,7 +329,7 @@ def _answers_in_place_of_questions(
     neighbours' windows.
     """
     placed = [
-        (position, _answer_under(index, traits, int(pool.ids[position])))
+        (position, answer_under(index, traits, int(pool.ids[position])))
         for position in np.flatnonzero(~keep).tolist()
         if asks(index.sentences[int(pool.ids[position])].text)
     ]
@@ -429,7 +429,7 @@ def _placed(
 SHORT_ANSWER_WORDS = 5
 
 
-def _answer_under(index: SentenceIndex, traits: SentenceTraits, line: int) -> list[int]:
+def answer_under(index: SentenceIndex, traits: SentenceTraits, line: int) -> list[int]:
     """The sentences that answer the question line ``line``: the one under it, and the next
     of its paragraph when that one is short; none when markup follows."""
     first = int(traits.following[line])

@@ -35,13 +35,16 @@ from embeddings.errors import QuestionError
 from embeddings.features import SPAN, answer_type
 from embeddings.holder_questions import asked_holder, holder_at
 from embeddings.index import SentenceIndex
+from embeddings.interview_questions import second_person
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.language import normalise as normalise_language
 from embeddings.lexical import tokenize
+from embeddings.markdown import asks
 from embeddings.person_questions import described_first, description_first, people_asked
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
     Ranking,
+    answer_under,
     capped,
     index_traits,
     is_markup_sentence,
@@ -72,6 +75,7 @@ from embeddings.speakers import (
     answers_as_interviewee,
     describes,
     in_own_words,
+    interviewee,
     names_a_place,
     offices_of,
     qualified_otherwise,
@@ -97,6 +101,7 @@ SPEAKER_ARTICLES = 4096  # articles whose speakers a searcher keeps
 TITLE_ARTICLES = 32  # articles read for the holder of a title a question names
 OTHERS_CHECKED = 30  # candidates read for words of someone described by the asked name
 REACTIONS_READ = 10  # candidates among which a reaction asked for is looked for
+INTERVIEW_LINE_MATCH = 0.7  # cosine of a question, asked in the second person, to a question line
 KIND_PASSAGES_READ = 3  # candidates whose passages the count asked for may be in
 
 
@@ -275,7 +280,48 @@ class Searcher:
         ranking = self._rank(question, vector, language)
         if self._about_someone_else(ranking, question, language):
             return capped(ranking, self.related_below)
+        return self._interview_answer_first(ranking, question, language)
+
+    def _interview_answer_first(
+        self, ranking: Ranking, question: str, language: str | None
+    ) -> Ranking:
+        """The ranking with the interviewee's answer first, when the question names in full
+        someone an article interviews and, asked of them in the second person ("Why did you
+        pick Georgia?"), it is one of the interview's question lines in other words
+        ("**Why did you choose Georgia?**", cosine at least ``INTERVIEW_LINE_MATCH``): the
+        answer under that line, at the question's own relevance
+        (embeddings/interview_questions.py). "How old was Elvira Seitova when she started
+        teaching?" is none of her interview's questions (0.56 to "How many pupils did you
+        have when you started?"): her answer about her pupils stays where it ranks."""
+        for name in people_asked(question):
+            interviews = self._interviews_of(name, language)
+            asked = second_person(question, name) if interviews else None
+            if asked is None:
+                continue
+            lines = [
+                n
+                for n in np.flatnonzero(np.isin(self.index.doc_of, sorted(interviews))).tolist()
+                if is_markup_sentence(self.index, self.index.sentences[n])
+                and asks(self.index.sentences[n].text)
+            ]
+            if not lines:
+                continue
+            texts = [self.index.sentences[n].text.strip().strip("*_#").strip() for n in lines]
+            vectors = self.encoder.encode([asked, *texts])
+            cosines = vectors[1:] @ vectors[0]
+            best = int(np.argmax(cosines))
+            answer = answer_under(self.index, self._traits, lines[best])
+            if cosines[best] < INTERVIEW_LINE_MATCH or not answer:
+                continue
+            at = np.flatnonzero(ranking.ids == answer[0])
+            if len(at) and at[0] > 0:
+                return moved_first(ranking, int(at[0]), ranking.relevance)
         return ranking
+
+    def _interviews_of(self, name: str, language: str | None) -> set[int]:
+        """The documents that write ``name`` and interview that person."""
+        documents = set(self._documents_writing(name, language).tolist())
+        return {doc for doc in documents if interviewee(self.index.documents[doc].text) == name}
 
     def _about_someone_else(self, ranking: Ranking, question: str, language: str | None) -> bool:
         """Whether the question names in full someone the articles write of in full, and the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from embeddings.index import build_index
+from embeddings.interview_questions import second_person
 from embeddings.interviews import interview_layout
 from embeddings.markdown import asks, is_heading_or_bold_line
 from embeddings.search import Searcher
@@ -167,3 +168,41 @@ def test_a_persons_name_in_someone_elses_answer_is_not_their_words() -> None:
     searcher = low_threshold_searcher(INTERVIEW, "Interview: Helen Carrick")
     answer = searcher.search("What did Alan Pryce say about the closure?", 3)
     assert answer.outcome == "related"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Why did Timur Asanov pick Georgia?", "Why did you pick Georgia?"),
+        ("Why was Elvira Seitova dismissed?", "Why were you dismissed?"),
+        ("Does Timur Asanov want to go back?", "Do you want to go back?"),
+        ("What is Timur Asanov's plan?", "What is your plan?"),
+        ("When did Timur Asanov say he left?", "When did you say you left?"),
+        ("Why did Asanov pick Georgia?", None),  # the full name only, as people_asked reads
+    ],
+)
+def test_a_question_naming_the_interviewee_is_asked_of_them_in_the_second_person(
+    question: str, asked: str | None
+) -> None:
+    name = "Timur Asanov" if "Asanov" in question else "Elvira Seitova"
+    assert second_person(question, name) == asked
+
+
+def test_a_question_naming_the_interviewee_gets_the_answer_under_its_question_line() -> None:
+    """NU31-4, NU32-4: "Why did Timur Asanov pick Georgia?" had the introduction, which
+    names him, first and his answer under "**Why did you choose Georgia?**" second."""
+    interview = (
+        "Timur Asanov, 27, a programmer from Simferopol, left Crimea for Georgia in "
+        "September 2022. QHA spoke to him in Tbilisi.\n\n"
+        "**When did you decide to leave?**\n\n"
+        "The same night the notice came.\n\n"
+        "**Why did you choose Georgia?**\n\n"
+        "Because Georgians do not need a visa, and I had friends in Tbilisi.\n"
+    )
+    searcher = low_threshold_searcher(interview, "'I left with one bag'")
+    answer = searcher.search("Why did Timur Asanov pick Georgia?", 3)
+    assert answer.quotes[0].text.startswith("Because Georgians")
+    assert answer.quotes[0].speaker == "Timur Asanov"
+    # a question the interview does not ask keeps its own ranking
+    other = searcher.search("Where did Timur Asanov work as a programmer?", 3)
+    assert other.quotes[0].text.startswith("Timur Asanov, 27")
