@@ -305,6 +305,33 @@ def asks_when(question: str) -> bool:
     return bool(_OPENS_WHEN.match(without_quotations(question)))
 
 
+def asks_when_ahead(question: str) -> bool:
+    """Whether the question asks when something will happen ("When will the court rule?",
+    "On what date will ...?", "When is the hearing due to ...?")."""
+    asked = without_quotations(question)
+    return asks_when(asked) and _ASKED_AHEAD.search(asked) is not None
+
+
+# Not "What year was the first manned flight scheduled?": a past plan, dated in the past.
+_ASKED_AHEAD = re.compile(r"\b(?:will|shall|(?:due|going|expected|set) to)\b", re.IGNORECASE)
+
+
+def tells_ahead(texts: Iterable[str]) -> bool:
+    """Whether a text speaks of what is to come: "will", "is to", "scheduled", "next", or a
+    future seen from the past ("would", "products to be available in 2016") ...."""
+    return any(_AHEAD.search(text) for text in texts)
+
+
+# What speaks of the future, in a question or in a sentence. "On what date will the court
+# rule on Umerov's case?" was answered (0.74) by "August 18, FSB officers ... transferred
+# Umerov" (NU32-9): a date, of something past.
+_AHEAD = re.compile(
+    r"\b(?:will|shall|won't|would|to be|(?:is|are|was|were) (?:to|due|going to|expected|set to)"
+    r"|scheduled|due to|plans? to|planned|next|upcoming|postponed|adjourned|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
 # "When was Mambetov arrested?" was answered (0.54) by "sentenced to 14 years" (NU28-2): a
 # length of time says how long, not when. Unless it dates something ("two years ago").
 _DURATION = re.compile(

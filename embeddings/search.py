@@ -24,10 +24,12 @@ from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, 
 from embeddings.answerability import (
     asks_for_money,
     asks_when,
+    asks_when_ahead,
     counted_terms,
     counts,
     names_money,
     names_time,
+    tells_ahead,
 )
 from embeddings.courtesy import without_courtesy
 from embeddings.encoder import Encoder, Vectors
@@ -370,6 +372,10 @@ class Searcher:
             # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
             # first quote with no time in it or near it (NU26-7): at most related.
             ranking = capped(ranking, self.related_below)
+        elif asks_when_ahead(question) and not self._ahead_first(ranking):
+            # "On what date will the court rule on Umerov's case?" was answered (0.74) by
+            # "August 18, FSB officers ... transferred Umerov" (NU32-9): at most related.
+            ranking = capped(ranking, self.related_below)
         if answer_type(question) == SPAN and not self._span_of_the_person(ranking, question):
             # "How long has Ruslan Ablyazov been the imam of the mosque?" was answered (0.90)
             # by "the third search of a mosque ... since the start of the year" joined to the
@@ -632,6 +638,19 @@ class Searcher:
                     for n in passage_ids(self._traits, sentence_id)
                     if same_paragraph(self.index, *sorted((n, sentence_id)))
                 ]
+            )
+            for sentence_id in self._first_quote_run(ranking)
+        )
+
+    def _ahead_first(self, ranking: Ranking) -> bool:
+        """Whether the first quote's sentences, or their neighbours in the same paragraph,
+        speak of what is to come (``tells_ahead``)."""
+        sentences = self.index.sentences
+        return any(
+            tells_ahead(
+                sentences[n].text
+                for n in passage_ids(self._traits, sentence_id)
+                if same_paragraph(self.index, *sorted((n, sentence_id)))
             )
             for sentence_id in self._first_quote_run(ranking)
         )

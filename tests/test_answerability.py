@@ -11,11 +11,13 @@ from embeddings.answerability import (
     ANSWERABILITY_FEATURES,
     answerability_features,
     asks_when,
+    asks_when_ahead,
     counted_terms,
     counts,
     names_time,
     probability,
     question_terms,
+    tells_ahead,
 )
 from embeddings.features import FEATURES
 from embeddings.lexical import build_lexical_index
@@ -278,6 +280,40 @@ def test_a_when_question_whose_first_passage_has_no_time_is_at_most_related() ->
     assert low_threshold_searcher(dated).search("When was the blogger arrested?").outcome == (
         "answered"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "ahead"),
+    [
+        ("On what date will the court rule on Umerov's case?", True),
+        ("When is the hearing due to resume?", True),
+        ("When was Scotland invaded by William?", False),  # "William" is no "will"
+        ("What year was the first manned flight scheduled?", False),  # a past plan
+        ("When did the court rule?", False),
+    ],
+)
+def test_a_when_question_may_ask_what_is_to_come(question: str, ahead: bool) -> None:
+    assert asks_when_ahead(question) is ahead
+
+
+def test_when_something_will_happen_is_not_answered_by_a_date_of_the_past() -> None:
+    """NU32-9: "On what date will the court rule on Umerov's case?" was answered (0.74) by
+    "August 18, FSB officers ... transferred Umerov", a date of something else."""
+    text = (
+        "The court heard the case of Ilmi Umerov in Simferopol.\n\n"
+        "On 18 August, officers transferred Umerov from the hospital to a clinic.\n"
+    )
+    question = "On what date will the court rule on Umerov's case?"
+    answer = low_threshold_searcher(text).search(question)
+    assert answer.outcome == "related"
+    ahead = text + "\nThe court will rule on Umerov's case on 27 September.\n"
+    answer = low_threshold_searcher(ahead).search(question)
+    assert (answer.outcome, answer.quotes[0].text.startswith("The court will rule")) == (
+        "answered",
+        True,
+    )
+    assert tells_ahead(["The verdict is due next week."])
+    assert not tells_ahead(["Officers transferred him on 18 August."])
 
 
 def test_a_question_in_another_language_than_the_passage_is_not_judged_by_its_words() -> None:
