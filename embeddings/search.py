@@ -630,30 +630,23 @@ class Searcher:
         write any expression of time. "On what date did prosecutors warn the imam?" was
         answered (0.47) by a warning dated nowhere, the next paragraph's "fined in March"
         dating other fines (NU29-2)."""
-        sentences = self.index.sentences
-        return any(
-            names_time(
-                [
-                    sentences[n].text
-                    for n in passage_ids(self._traits, sentence_id)
-                    if same_paragraph(self.index, *sorted((n, sentence_id)))
-                ]
-            )
-            for sentence_id in self._first_quote_run(ranking)
-        )
+        return any(names_time(texts) for texts in self._first_quote_paragraphs(ranking))
 
     def _ahead_first(self, ranking: Ranking) -> bool:
         """Whether the first quote's sentences, or their neighbours in the same paragraph,
         speak of what is to come (``tells_ahead``)."""
+        return any(tells_ahead(texts) for texts in self._first_quote_paragraphs(ranking))
+
+    def _first_quote_paragraphs(self, ranking: Ranking) -> Iterator[list[str]]:
+        """For each sentence of the first quote, its text and its neighbours' in the same
+        paragraph: where a "when" question's time is looked for."""
         sentences = self.index.sentences
-        return any(
-            tells_ahead(
+        for sentence_id in self._first_quote_run(ranking):
+            yield [
                 sentences[n].text
                 for n in passage_ids(self._traits, sentence_id)
                 if same_paragraph(self.index, *sorted((n, sentence_id)))
-            )
-            for sentence_id in self._first_quote_run(ranking)
-        )
+            ]
 
     def _first_quote_run(self, ranking: Ranking) -> range:
         """The first candidate and the candidates among the first ``JOINS_READ`` that make one
