@@ -17,6 +17,7 @@ import re
 _AGREEMENT = {"was": "were", "is": "are", "has": "have", "does": "do"}
 # After the name: "... before he left?" is "... before you left?".
 _THIRD_PERSON = {"he": "you", "she": "you", "him": "you", "his": "your", "himself": "yourself"}
+_THIRD_PERSON_WORD = re.compile(rf"\b(?:{'|'.join(_THIRD_PERSON)})\b", re.IGNORECASE)
 
 
 def second_person(question: str, name: str) -> str | None:
@@ -34,10 +35,7 @@ def second_person(question: str, name: str) -> str | None:
         if verb.group(1)[:1].isupper():
             agreed = agreed.capitalize()
         before = before[: verb.start(1)] + agreed + before[verb.end(1) :]
-    after = re.sub(
-        r"\b(?:he|she|him|his|himself)\b",
-        lambda word: _THIRD_PERSON[word.group().lower()],
-        question[match.end() :],
-        flags=re.IGNORECASE,
+    after = _THIRD_PERSON_WORD.sub(
+        lambda word: _THIRD_PERSON[word.group().lower()], question[match.end() :]
     )
     return before + you + after

@@ -635,7 +635,7 @@ def _topic_in_own_words(
     # An interview's answer answers the question line above it: "**How did your father spend
     # those days?**" says what "In a cell with five other men." is about (NU30B-6).
     if before >= 0 and (
-        any(traits.leans[n] for n in run) or introduced or _question_line(index, before)
+        any(traits.leans[n] for n in run) or introduced or question_line(index, before)
     ):
         run.append(before)
     found = passage_terms((index.sentences[n].text for n in run), language)
@@ -644,7 +644,7 @@ def _topic_in_own_words(
     return bool(wanted & found) and wanted - title <= found
 
 
-def _question_line(index: SentenceIndex, at: int) -> bool:
+def question_line(index: SentenceIndex, at: int) -> bool:
     """Whether sentence ``at`` is a markup line that asks a question (``**Why?**``)."""
     sentence = index.sentences[at]
     return is_markup_sentence(index, sentence) and asks(sentence.text)

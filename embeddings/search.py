@@ -41,7 +41,6 @@ from embeddings.interview_questions import second_person
 from embeddings.language import can_search, detect_language, is_multilingual_model
 from embeddings.language import normalise as normalise_language
 from embeddings.lexical import tokenize
-from embeddings.markdown import asks
 from embeddings.person_questions import described_first, description_first, people_asked
 from embeddings.quote_joining import JOINS_READ, MAX_QUOTE_SENTENCES, first_quotes
 from embeddings.ranking import (
@@ -52,6 +51,7 @@ from embeddings.ranking import (
     is_markup_sentence,
     moved_first,
     passage_ids,
+    question_line,
     rank,
     rank_among,
     reordered,
@@ -300,12 +300,7 @@ class Searcher:
             asked = second_person(question, name) if interviews else None
             if asked is None:
                 continue
-            lines = [
-                n
-                for n in np.flatnonzero(np.isin(self.index.doc_of, sorted(interviews))).tolist()
-                if is_markup_sentence(self.index, self.index.sentences[n])
-                and asks(self.index.sentences[n].text)
-            ]
+            lines = [n for doc in sorted(interviews) for n in self._question_lines(doc)]
             if not lines:
                 continue
             texts = [self.index.sentences[n].text.strip().strip("*_#").strip() for n in lines]
@@ -319,6 +314,13 @@ class Searcher:
             if len(at) and at[0] > 0:
                 return moved_first(ranking, int(at[0]), ranking.relevance)
         return ranking
+
+    def _question_lines(self, doc: int) -> list[int]:
+        """The ids of an article's markup lines that ask a question, read in the article's
+        own range of sentences."""
+        first = self.index.first_sentence(doc)
+        last = first + self.index.sentence_count_of(doc)
+        return [n for n in range(first, last) if question_line(self.index, n)]
 
     def _interviews_of(self, name: str, language: str | None) -> set[int]:
         """The documents that write ``name`` and interview that person."""

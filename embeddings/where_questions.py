@@ -21,13 +21,13 @@ _WHERE = re.compile(
 # Words between a subject and its verb: "My mother now lives", "he has always worked".
 _BETWEEN = frozenset(
     "now still also currently already always never not only then has have had does did do is "
-    "was were will would had".split()
+    "was were will would".split()
 )
 # A subject that may be the person asked about: their own "I", or "he"/"she"/"we".
 _THEMSELVES = frozenset({"i", "he", "she", "we"})
-# Not "and": "He and his family live in Kyiv" is said of him.
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
 _POSSESSIVE = re.compile(r"['’]s$")
+# Not "and": "He and his family live in Kyiv" is said of him.
 _CLAUSE_END = re.compile(r"[,;:.!?()\"“”„«»]|\b(?:that|who|which|while|because|where)\b")
 _WORD = re.compile(r"[A-Za-z'’]+")
 _SUBJECT_WORDS = 4  # "My mother", "the family of his brother"
@@ -45,7 +45,6 @@ def asked_where(question: str) -> WhereQuestion | None:
     """The person and verb of "Where does X <verb>?", else None ("Where is X now?" has none,
     "Where was William Iron Arm's castle located?" asks of a thing)."""
     match = _WHERE.match(" ".join(question.split()))
-    # "Where was William Iron Arm's castle located?" asks of a thing, not of a person.
     if match is None or match["verb"] in _BETWEEN or _POSSESSIVE.search(match["person"]):
         return None
     return WhereQuestion(match["person"], match["verb"])
