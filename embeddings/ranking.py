@@ -477,6 +477,7 @@ def rank_among(
     traits: SentenceTraits | None = None,
     language: str | None = None,
     at_least: float = 0.0,
+    names: Sequence[str] = (),
 ) -> Ranking:
     """Rank only the sentences ``ids`` (a person's, for "What did X say about Y?").
 
@@ -488,7 +489,8 @@ def rank_among(
     attributions are right), times, with a topic, the probability that the best of them
     answers it (embeddings/answerability.py, the topic read as the question), or
     ``at_least`` when that is more (the caller's judgement of the whole question, when the
-    best sentence for it is one of ``ids``).
+    best sentence for it is one of ``ids``). ``names`` are the person's (the speakers of
+    ``ids``): a sentence naming them introduces their words (``_topic_in_own_words``).
 
     Read on the speaker questions of tests/data/reader-speakers-tune.jsonl and reader-tune:
     the whole question read gave 14 of 18 first quotes right and answered 10; the topic
@@ -506,7 +508,7 @@ def rank_among(
     values = judge(index, topic, pool, x, linear, traits, language=language)
     probability = max(prior * answerability_probability(values), at_least)
     best = pool.ids[int(np.argmax(linear))]
-    naming = _naming_the_topic(index, traits, pool.ids, linear, ids, topic)
+    naming = _naming_the_topic(index, traits, pool.ids, linear, ids, topic, names=names)
     if probability < prior and naming is not None:
         probability = prior
         # Their passage that names the topic goes first: 'Koval was asked whether his
@@ -516,7 +518,8 @@ def rank_among(
         linear[naming] = linear.max() + 1.0
     elif probability < TOPIC_IS_THE_TITLE and (
         _topic_is_the_title(index, best, topic)
-        or _naming_the_topic(index, traits, pool.ids, linear, ids, topic, partly=True) is not None
+        or _naming_the_topic(index, traits, pool.ids, linear, ids, topic, partly=True, names=names)
+        is not None
     ):
         probability = TOPIC_IS_THE_TITLE
     return _ranking(pool, linear, float(_log_odds(probability)))
@@ -534,12 +537,13 @@ def _naming_the_topic(
     ids: IntArray,
     topic: str,
     partly: bool = False,
+    names: Sequence[str] = (),
 ) -> int | None:
     """The position in ``candidates`` of the best-ranked of the person's sentences whose
     passage names the topic (``_topic_in_own_words``; ``partly``: some of it), among the
     first ``TOPIC_PASSAGES_READ``; None when none does."""
     for n in np.argsort(-linear, kind="stable")[:TOPIC_PASSAGES_READ].tolist():
-        if _topic_in_own_words(index, traits, int(candidates[n]), ids, topic, partly):
+        if _topic_in_own_words(index, traits, int(candidates[n]), ids, topic, partly, names):
             return int(n)
     return None
 
@@ -592,6 +596,7 @@ def _topic_in_own_words(
     ids: IntArray,
     topic: str,
     partly: bool = False,
+    names: Sequence[str] = (),
 ) -> bool:
     """Whether the person's passage around ``best`` names the topic (every term of it but
     those of the article's title, and at least one): the run of their consecutive sentences
@@ -634,14 +639,30 @@ def _topic_in_own_words(
     before = int(traits.previous[first])
     # An interview's answer answers the question line above it: "**How did your father spend
     # those days?**" says what "In a cell with five other men." is about (NU30B-6).
+    # A sentence that names the person introduces their words: "The deputy head of the
+    # district administration, Viktor Lysenko, defended the demolitions. "The law is the same
+    # for everyone. ...," Lysenko said." ("What did Lysenko say about the demolitions?" was
+    # declined, NU33-4; the Mostobud quote above leaned on it only by opening with "They").
     if before >= 0 and (
-        any(traits.leans[n] for n in run) or introduced or question_line(index, before)
+        any(traits.leans[n] for n in run)
+        or introduced
+        or question_line(index, before)
+        or _names_one_of(index.sentences[before].text, names)
     ):
         run.append(before)
     found = passage_terms((index.sentences[n].text for n in run), language)
     if partly:
         return bool((wanted - title) & found)
     return bool(wanted & found) and wanted - title <= found
+
+
+def _names_one_of(text: str, names: Sequence[str]) -> bool:
+    """Whether ``text`` writes the last word (the surname) of one of ``names``."""
+    return any(
+        re.search(rf"(?<![\w'’-]){re.escape(name.split()[-1])}(?![\w-])", text)
+        for name in names
+        if name.split()
+    )
 
 
 def question_line(index: SentenceIndex, at: int) -> bool:

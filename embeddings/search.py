@@ -454,6 +454,7 @@ class Searcher:
             self._traits,
             language,
             at_least=judged if best_is_theirs else 0.0,
+            names=holders,
         )
         if among.relevance < self.abstain_below and self._unheld_somewhere(asked.name, language):
             # The named holders' words do not answer, and an article speaks of a holder it

@@ -440,6 +440,35 @@ def test_a_topic_the_persons_passage_names_is_answered(question: str, speaker: s
     assert answer.quotes[0].speaker == speaker
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Lysenko say about the demolitions?",
+        "What did Viktor Lysenko say about the demolitions?",
+        # a title of seven words or more is still a person asked for (NU33-4: the whole
+        # question was read as any other, and others' words came first)
+        "What did the deputy head of the district administration say about the demolitions?",
+    ],
+)
+def test_a_topic_in_the_sentence_naming_the_person_before_their_quotation_is_answered(
+    question: str,
+) -> None:
+    # NU33-4: declined (0.03). Their quotation opens with no pronoun, so it did not lean on
+    # the sentence before, which names them and the topic.
+    demolitions = (
+        "Bulldozers tore down seven houses in the village on Tuesday.\n\n"
+        "The deputy head of the Simferopol district administration, Viktor Lysenko, defended "
+        'the demolitions. "The law is the same for everyone. Whoever builds on land that is '
+        'not his must answer for it," Lysenko said.\n\n'
+        '"Every time, the victims are people who came back from exile," said Maryna '
+        "Ostapchuk of the monitoring group.\n"
+    )
+    answer = _searcher(demolitions).search(question, 3)
+    assert answer.outcome == "answered"
+    assert answer.quotes[0].speaker == "Viktor Lysenko"
+    assert "The law is the same" in answer.quotes[0].text
+
+
 def test_a_topic_only_near_the_persons_words_is_not_read_as_theirs() -> None:
     # Their sentence does not lean on the one before, which is someone else's words about
     # the topic: the topic's words nearby do not make theirs an answer.
