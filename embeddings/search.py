@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from embeddings.abstention import DEFAULT_ABSTAIN_BELOW, DEFAULT_RELATED_BELOW, decide
 from embeddings.answerability import (
+    ANYONE,
     asks_for_money,
     asks_when,
     asks_when_ahead,
@@ -675,11 +676,14 @@ class Searcher:
     def _counted_among(self, ranking: Ranking, terms: frozenset[str]) -> bool:
         """Whether one of the first passages writes a number of what ``terms`` name; a number
         of people of another kind only in the first: "How many activists took part?" was
-        answered (0.80) by a third quote's "hundreds of other people" (NU28-8)."""
+        answered (0.80) by a third quote's "hundreds of other people" (NU28-8), and so is a
+        number of "people" ("How many people attended the banner action?" was answered, 0.61,
+        by the second's "Ilmi Umerov and hundreds of other people there say", NU33-3)."""
         passages = list(self._first_passages(ranking))
-        return any(counts(terms, texts, as_people=False) for texts in passages) or any(
-            counts(terms, texts) for texts in passages[:1]
-        )
+        kind = terms - ANYONE
+        return (
+            bool(kind) and any(counts(kind, texts, as_people=False) for texts in passages)
+        ) or any(counts(terms, texts) for texts in passages[:1])
 
     def _first_passages(self, ranking: Ranking) -> Iterator[list[str]]:
         """The texts of the passages (a sentence and its neighbours) of the first
