@@ -274,6 +274,29 @@ def names_money(texts: Iterable[str]) -> bool:
     return any(_MONEY.search(text) for text in texts)
 
 
+# What money was spent or is worth, and a fine: "How much money was spent on building the
+# mosque?" was answered (0.35) by "The community has been fined 200,000 roubles for the
+# construction of a mosque", which gives no cost (NU33-1).
+_SPENDING = re.compile(
+    r"\b(?:spen[dt]\w*|costs?|costing|worth|prices?|budgets?|invest\w*|raised?|raising"
+    r"|donat\w*|earn\w*|salar\w*|wages?|bought|buy\w*|sold|sell\w*)\b",
+    re.IGNORECASE,
+)
+_FINED = re.compile(r"\b(?:fine[sd]?|fining|penalt(?:y|ies))\b", re.IGNORECASE)
+
+
+def fine_for_a_cost(question: str, text: str) -> bool:
+    """Whether ``text``'s money is a fine while the question asks what was spent or is worth:
+    a fine is no price, cost or salary."""
+    asked = without_quotations(question)
+    return (
+        bool(_SPENDING.search(asked))
+        and not _FINED.search(asked)
+        and bool(_FINED.search(text))
+        and not _SPENDING.search(text)
+    )
+
+
 # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a passage with no
 # time in it at all (NU26-7). A question that opens by asking when needs some expression of
 # time in the passage: a date, and also the looser words an answer may give ("during the

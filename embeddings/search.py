@@ -28,6 +28,7 @@ from embeddings.answerability import (
     asks_when_ahead,
     counted_terms,
     counts,
+    fine_for_a_cost,
     names_money,
     names_time,
     tells_ahead,
@@ -553,7 +554,8 @@ class Searcher:
         leans on the sentence before ("They range from 5,000 to 60,000 euros.", NU26B-1).
         "How much was Leniye Mambetova fined?" was answered (0.80) by a fine with no amount
         beside a fundraising total (NU28-1), and (0.30) when that total was joined into the
-        quote itself (NU28B-1)."""
+        quote itself (NU28B-1). A fine is no answer to what was spent (``fine_for_a_cost``,
+        NU33-1)."""
         if not len(ranking.ids):
             return False
         asked = set(tokenize(question))
@@ -562,7 +564,7 @@ class Searcher:
 
         def about_it(n: int) -> bool:
             text = sentences[n].text
-            return names_money([text]) and (
+            return (names_money([text]) and not fine_for_a_cost(question, text)) and (
                 n == best
                 or bool(asked & set(tokenize(text)))
                 or bool(self._traits.leans[np.array([n])][0])

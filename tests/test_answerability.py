@@ -439,6 +439,28 @@ def test_money_beside_the_first_quote_counts_only_when_it_is_about_what_was_aske
     ).outcome == ("answered")
 
 
+def test_a_fine_is_no_answer_to_what_was_spent() -> None:
+    """NU33-1: "How much money was spent on building the mosque?" was answered (0.35) by the
+    fine the community got for building it; the articles never give its cost."""
+    mosque = (
+        "The Muslim community of Tankove has been fined 200,000 roubles for the construction "
+        "of a mosque.\n\n"
+        "Construction began in 2018 on a plot donated by a local family.\n"
+    )
+    searcher = low_threshold_searcher(mosque)
+    spent = searcher.search("How much money was spent on building the mosque?")
+    assert spent.quotes[0].text.startswith("The Muslim community")
+    assert spent.outcome == "related"
+    # the fine answers a question about the fine, and a cost one about the cost
+    assert searcher.search("How much was the Tankove community fined?").outcome == "answered"
+    cost = mosque.replace(
+        "a local family.", "a local family. The mosque has cost 3 million roubles."
+    )
+    assert low_threshold_searcher(cost).search(
+        "How much money was spent on building the mosque?"
+    ).outcome == ("answered")
+
+
 def test_a_money_question_is_answered_by_a_joined_first_quote_that_names_money() -> None:
     """NU26B-1: the fine was in the third sentence of the first quote, beyond the first
     sentence's neighbours, and the answer fell to related (0.88 -> 0.10)."""
