@@ -274,26 +274,45 @@ def names_money(texts: Iterable[str]) -> bool:
     return any(_MONEY.search(text) for text in texts)
 
 
-# What money was spent or is worth, and a fine: "How much money was spent on building the
-# mosque?" was answered (0.35) by "The community has been fined 200,000 roubles for the
-# construction of a mosque", which gives no cost (NU33-1).
+# What money was spent, is worth or is received, and a fine: "How much money was spent on
+# building the mosque?" was answered (0.35) by "The community has been fined 200,000 roubles
+# for the construction of a mosque", which gives no cost (NU33-1); "How much money do the
+# children ... get every month?" got first a fine that "is the monthly salary of a person"
+# (NU33-13).
 _SPENDING = re.compile(
     r"\b(?:spen[dt]\w*|costs?|costing|worth|prices?|budgets?|invest\w*|raised?|raising"
-    r"|donat\w*|earn\w*|salar\w*|wages?|bought|buy\w*|sold|sell\w*)\b",
+    r"|donat\w*|earn\w*|salar\w*|wages?|bought|buy\w*|sold|sell\w*|get|gets|getting"
+    r"|receiv\w*|allowances?)\b",
+    re.IGNORECASE,
+)
+# What a sentence with a fine may also say money went on: then it may answer.
+_SPENT = re.compile(
+    r"\b(?:spen[dt]\w*|costs?|costing|worth|prices?|budgets?|invest\w*|raised|donat\w*"
+    r"|receiv\w*|assistance|allowances?)\b",
     re.IGNORECASE,
 )
 _FINED = re.compile(r"\b(?:fine[sd]?|fining|penalt(?:y|ies))\b", re.IGNORECASE)
 
 
+def money_topic(question: str) -> frozenset[str]:
+    """The terms of a money question but the words that ask for money ("How much money was
+    spent on building the mosque?": build, mosque)."""
+    asked = _SPENDING.sub(" ", without_quotations(question))
+    return frozenset(tokenize(asked)) - _MONEY_WORDS
+
+
+_MONEY_WORDS = frozenset(tokenize("how much money"))
+
+
 def fine_for_a_cost(question: str, text: str) -> bool:
-    """Whether ``text``'s money is a fine while the question asks what was spent or is worth:
-    a fine is no price, cost or salary."""
+    """Whether ``text``'s money is a fine while the question asks what was spent, is worth or
+    is received: a fine is no price, cost or salary."""
     asked = without_quotations(question)
     return (
         bool(_SPENDING.search(asked))
         and not _FINED.search(asked)
         and bool(_FINED.search(text))
-        and not _SPENDING.search(text)
+        and not _SPENT.search(text)
     )
 
 

@@ -29,6 +29,7 @@ from embeddings.answerability import (
     counted_terms,
     counts,
     fine_for_a_cost,
+    money_topic,
     names_money,
     names_time,
     tells_ahead,
@@ -363,6 +364,8 @@ class Searcher:
         # vectors, and no mapped pages left resident per question.
         rows = self.index.vectors.rows
         ranking = rank(self.index, rows, question, vector, self._traits, language=language)
+        if asks_for_money(question):
+            ranking = self._money_of_the_kind_first(ranking, question)
         if asks_for_money(question) and not self._money_first(ranking, question):
             # "How much was the burned wheat worth?" was answered at 0.61 by a tonnage
             # (NU24B-1): the learned weight of a missing kind of answer lowers the relevance
@@ -546,6 +549,30 @@ class Searcher:
             self.index.sentences[int(ranking.ids[0])].text, title
         ):
             return capped(ranking, self.related_below)
+        return ranking
+
+    def _money_of_the_kind_first(self, ranking: Ranking, question: str) -> Ranking:
+        """The ranking with the first of its first ``KIND_PASSAGES_READ`` sentences that names
+        money other than a fine moved first, at the ranking's relevance, when the first names
+        only a fine and the question asks what was spent, is worth or is received
+        (``fine_for_a_cost``): "How much money do the children of jailed Crimean Tatars get
+        every month?" got the fines for pickets first, the 5000 rubles third (NU33-13). The
+        sentence moved names something the question names besides money."""
+        sentences = self.index.sentences
+        ids = ranking.ids[:KIND_PASSAGES_READ].tolist()
+        if not ids or not fine_for_a_cost(question, sentences[int(ids[0])].text):
+            return ranking
+        # Of what was asked: the family's 1.2 million roubles on their house are no cost of
+        # the mosque.
+        topic = money_topic(question)
+        for at, sentence_id in enumerate(ids[1:], start=1):
+            text = sentences[int(sentence_id)].text
+            if (
+                names_money([text])
+                and not fine_for_a_cost(question, text)
+                and topic & set(tokenize(text))
+            ):
+                return moved_first(ranking, at, ranking.relevance)
         return ranking
 
     def _money_first(self, ranking: Ranking, question: str) -> bool:

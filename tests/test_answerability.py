@@ -461,6 +461,22 @@ def test_a_fine_is_no_answer_to_what_was_spent() -> None:
     ).outcome == ("answered")
 
 
+def test_money_received_comes_before_a_fine_first_for_a_question_about_money_received() -> None:
+    """NU33-13: "How much money do the children of jailed Crimean Tatars get every month?"
+    got first the fines for pickets ("the monthly salary of a person"), 5000 rubles third."""
+    text = (
+        "Children of the prisoners get fined every month: a fine of 10,000 rubles is a monthly "
+        "salary here.\n\n"
+        "The weather was cold.\n\n"
+        "Each month, each child of a prisoner is paid assistance of 5000 rubles.\n"
+    )
+    answer = low_threshold_searcher(text).search(
+        "How much money do the children of prisoners get every month?"
+    )
+    assert "5000 rubles" in answer.quotes[0].text
+    assert answer.outcome == "answered"
+
+
 def test_a_money_question_is_answered_by_a_joined_first_quote_that_names_money() -> None:
     """NU26B-1: the fine was in the third sentence of the first quote, beyond the first
     sentence's neighbours, and the answer fell to related (0.88 -> 0.10)."""
