@@ -74,3 +74,15 @@ def interview_layout(text: str) -> Layout | None:
 def says_interviewed(introduction: str) -> bool:
     """Whether an introduction says that someone was interviewed (``_INTERVIEWED``)."""
     return _INTERVIEWED.search(introduction) is not None
+
+
+def interview_sentences(introduction: str) -> list[str]:
+    """The sentences of an introduction that say someone was interviewed (``_INTERVIEWED``)."""
+    return [
+        sentence
+        for sentence in _SENTENCE.findall(introduction)
+        if _INTERVIEWED.search(sentence) is not None
+    ]
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")

@@ -68,7 +68,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     the whole title X's (NU31-9).
 # 31: a pronoun is not someone first named in its paragraph right after a sentence that
 #     says the same pronoun, but whom that pronoun meant (NU32-1).
-SPEAKERS_VERSION = b"speakers-31"
+# 32: an interview's introduction may name the interviewee's kin as "His son, X," and a
+#     word used alone only after "in" is a place, not a surname (NU32B-1).
+SPEAKERS_VERSION = b"speakers-32"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

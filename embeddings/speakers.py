@@ -47,7 +47,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from embeddings.interviews import Layout, interview_layout, says_interviewed
+from embeddings.interviews import (
+    Layout,
+    interview_layout,
+    interview_sentences,
+    says_interviewed,
+)
 from embeddings.language import normalise as normalise_language
 
 Span = tuple[int, int]
@@ -498,7 +503,7 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     persons = {name for name in named - reporters if people.is_person(name)}
     if len(persons) == 1:
         return persons.pop()
-    if not _PRONOUN_OBJECT.search(introduction):
+    if not _REFERS_BACK.search(introduction):
         return None
     opening = _NAME_RUN.match(introduction.lstrip())
     if opening is None:
@@ -511,12 +516,34 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     others = persons - {people.canonical(run)}
     if any(not _introduced_as_kin(introduction, other) for other in others):
         return None
+    # "His son, Arsen Kadyrov, 17, plays in the club's youth team. QHA spoke to the coach"
+    # (NU32B-1: no answer had a speaker). The kin so introduced may be the one interviewed
+    # ("His daughter, Elmaz Dzhemalova, spoke to QHA"; "... QHA spoke to her" after "His
+    # daughter"): then no one.
+    for other in others:
+        whose = _kin_by_possessive(introduction, other)
+        if whose is not None and any(
+            other in sentence or _OTHER_GENDER[whose].search(sentence)
+            for sentence in interview_sentences(introduction)
+        ):
+            return None
     return run
 
 
 def _introduced_as_kin(introduction: str, name: str) -> bool:
     at = introduction.find(name)
-    return at >= 0 and _KIN_OF.search(introduction[:at]) is not None
+    return at >= 0 and (
+        _KIN_OF.search(introduction[:at]) is not None
+        or _kin_by_possessive(introduction, name) is not None
+    )
+
+
+def _kin_by_possessive(introduction: str, name: str) -> str | None:
+    """The possessive ("his" or "her") where ``name`` is introduced as "His son, <name>" or
+    "her daughter <name>", else None."""
+    at = introduction.find(name)
+    found = _KIN_BY_POSSESSIVE.search(introduction[:at]) if at >= 0 else None
+    return None if found is None else found.group("whose").lower()
 
 
 # What introduces someone as the interviewee's relative, right before their name.
@@ -526,6 +553,19 @@ _KIN_OF = re.compile(
     r"|whose\s+(?:[a-z]+\s+)?(?:daughter|son|wife|husband|mother|father|sister|brother|child"
     r"|grandson|granddaughter|grandfather|grandmother))(?:\s+the\s+[a-z\s-]+?)?\s*,?\s*$"
 )
+
+
+_KIN_BY_POSSESSIVE = re.compile(
+    r"\b(?P<whose>his|her)\s+(?:daughter|son|wife|husband|mother|father|sister|brother|child"
+    r"|grandson|granddaughter|grandfather|grandmother|niece|nephew|uncle|aunt|cousin)"
+    r"\s*,?\s*$",
+    re.IGNORECASE,
+)
+# The pronouns of someone other than the one "his" or "her" speaks of.
+_OTHER_GENDER = {
+    "his": re.compile(r"\b(?:her|she)\b", re.IGNORECASE),
+    "her": re.compile(r"\b(?:him|he|his)\b", re.IGNORECASE),
+}
 
 
 # Whoever an article titles so is the one asking in an interview, never the one answering.
@@ -654,7 +694,9 @@ def answers_as_interviewee(text: str, start: int, speaker: str) -> bool:
     return layout is not None and layout.answers_at(start) and interviewee(text) == speaker
 
 
-_PRONOUN_OBJECT = re.compile(r"\b(?:her|him|he|she)\b", re.IGNORECASE)
+# What speaks of the person who opens an interview's introduction again: a pronoun, or "his"
+# ("His son, Arsen Kadyrov, 17, ...", NU32B-1).
+_REFERS_BACK = re.compile(r"\b(?:her|him|he|she|his)\b", re.IGNORECASE)
 
 
 def _continue_introduced_quotations(
@@ -1747,9 +1789,20 @@ def _people(text: str) -> _People:
             parsed = _title_words(title) if title else None
             if title and parsed is not None:
                 people.titles.setdefault(run, []).append((parsed[0], _title_heads(title)))
-    single = {run for match in runs if " " not in (run := match.group()) and run not in _NOT_NAME}
+    # A word alone after "in" is a place, no surname: "founded Yildiz Bakhchysarai ... spoke
+    # to the coach in Bakhchysarai" made the club a second person (NU32B-1).
+    single = {
+        run
+        for match in runs
+        if " " not in (run := match.group())
+        and run not in _NOT_NAME
+        and not _PLACE_BEFORE.search(text, max(0, match.start() - 12), match.start())
+    }
     people.surnames_used = {name for name in people.full_names if name.split()[-1] in single}
     return people
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$", re.IGNORECASE)
 
 
 # Words that end an apposition's noun phrase: what follows them qualifies the noun ("an

@@ -129,6 +129,33 @@ def test_an_interviewee_introduced_with_a_relative_is_still_the_interviewee() ->
     assert interviewee(friend + answers) is None
 
 
+def test_an_interviewee_introduced_with_a_club_and_a_son_is_still_the_interviewee() -> None:
+    """NU32B-1: "Server Kadyrov, 46, founded Yildiz Bakhchysarai ... His son, Arsen Kadyrov,
+    17, ... QHA spoke to the coach in Bakhchysarai" gave no answer a speaker: the club read
+    as a person (its last word is used alone, as a place), and the son as someone else."""
+    answers = INTERVIEW[INTERVIEW.index("\n\n**") :]
+    coach = (
+        "Server Kadyrov, 46, founded Yildiz Bakhchysarai in 2019 and has coached it since. His "
+        "son, Arsen Kadyrov, 17, plays in the club's youth team. QHA spoke to the coach in "
+        "Bakhchysarai a week after his players were questioned."
+    )
+    assert interviewee(coach + answers) == "Server Kadyrov"
+    assert _who(coach + answers)["No."] == "Server Kadyrov"
+    assert interviewee(coach.replace("His son, Arsen", "His son Arsen") + answers) == (
+        "Server Kadyrov"
+    )
+    # the kin may be the one interviewed: then no one, never a guess
+    for sentence in ("QHA spoke to her a week later.", "Aliye Kadyrova spoke to QHA."):
+        daughter = coach.replace("His son, Arsen Kadyrov", "His daughter, Aliye Kadyrova")
+        daughter = daughter.replace(
+            "QHA spoke to the coach in Bakhchysarai a week after his players were questioned.",
+            sentence,
+        )
+        assert interviewee(daughter + answers) is None, sentence
+    # someone else beside him, not his kin: no one
+    assert interviewee(coach.replace("His son,", "His friend,") + answers) is None
+
+
 def test_one_question_line_is_a_subhead_not_an_interview() -> None:
     text = (
         "Helen Carrick, 58, the mayor, spoke to the Weekly.\n\n## What happens next?\n\n"
