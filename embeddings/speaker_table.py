@@ -70,7 +70,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     says the same pronoun, but whom that pronoun meant (NU32-1).
 # 32: an interview's introduction may name the interviewee's kin as "His son, X," and a
 #     word used alone only after "in" is a place, not a surname (NU32B-1).
-SPEAKERS_VERSION = b"speakers-32"
+# 33: "<title>, <Full Name>: "..."" introduces the name's words when the title is theirs
+#     (NU33-11).
+SPEAKERS_VERSION = b"speakers-33"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -176,6 +176,12 @@ _COLON_INTRO = re.compile(
 _TITLED_COLON_INTRO = re.compile(
     rf"^(?P<title>(?:[\w'’-]+\s+){{0,5}}(?P<role>[a-z]+))\s+(?P<who>{_FULL_NAME_RUN}):\s*[\"“«„]"
 )
+# 'Hrytsenko's representative in Kyiv, Iryna Bondar: "Nobody informed the owner."' (NU33-11):
+# a title, a comma and the name before the colon; the title must be the name's
+# (``_apposed_name``).
+_APPOSED_COLON_INTRO = re.compile(
+    rf"^(?P<title>[^,.;:!?\"“”„«»]{{1,80}}),\s+(?P<who>{_FULL_NAME_RUN}):\s*[\"“«„]"
+)
 # The words a title may have before its role there: names ("Crimean Tatar"), other roles
 # ("lawyer and rights defender") and these; not a verb ("Police detained blogger X:").
 _TITLE_MODIFIERS = frozenset(
@@ -1267,6 +1273,11 @@ def _reported_speaker(sentence: str) -> str | None:
         for word in titled["title"].split()
     ):
         return titled["who"]
+    apposed = _APPOSED_COLON_INTRO.match(sentence)
+    if apposed is not None:
+        named = _apposed_name(apposed["title"], apposed["who"])
+        if named is not None:
+            return named
     for pattern in (_ACCORDING, _REPORTED):
         match = pattern.match(sentence)
         if match is not None:

@@ -283,6 +283,22 @@ def test_agency_attributions_at_the_end_and_colon_introductions_name_the_speaker
     assert _who("The trial was moved to Rostov, Petrenko told QHA.") == [None]
 
 
+def test_a_title_and_name_before_a_colon_introduce_the_names_words() -> None:
+    """NU33-11: 'Hrytsenko's representative in Kyiv, Iryna Bondar: "..."' gave no speaker, so
+    "What did Iryna Bondar say?" missed her own words."""
+    quotation = ': "Nobody informed the owner. He learned of it from the news."'
+    for title in (
+        "Hrytsenko's representative in Kyiv",
+        "The owner's lawyer",
+        "His representative",
+    ):
+        assert _who(f"{title}, Iryna Bondar{quotation}") == ["Iryna Bondar"] * 2, title
+    # a title that may be someone else's, or no title: nobody
+    assert _who(f"The wife of the chief executive, Iryna Bondar{quotation}") == [None, None]
+    assert _who(f"Police detained the activist, Iryna Bondar{quotation}") == [None, None]
+    assert _who(f"In Kyiv, Iryna Bondar{quotation}") == [None, None]
+
+
 def test_an_attribution_midway_names_the_speaker_of_the_whole_sentence() -> None:
     """NU30B-9: "..., Umerova said, and in 9 of the 14 cases ..." gave no speaker, so "What
     did Umerova say about the fines?" missed her words."""
