@@ -384,12 +384,34 @@ _DURATION = re.compile(
 )
 
 
-def names_time(texts: Iterable[str]) -> bool:
+def names_time(texts: Iterable[str], last: bool = True) -> bool:
     """Whether one of the texts writes any expression of time (``_TIME_WORDS``) or a date,
-    a length of time aside."""
-    return any(
-        _WHEN.search(text) or _TIME_WORDS.search(_DURATION.sub(" ", text)) for text in texts
-    )
+    a length of time aside; without ``last``, a time something has not happened since aside
+    too (``_NOT_SINCE``)."""
+    for text in texts:
+        if not last:
+            text = _NOT_SINCE.sub(" ", text)
+        if _WHEN.search(text) or _TIME_WORDS.search(_DURATION.sub(" ", text)):
+            return True
+    return False
+
+
+# "She has not seen her parents since 2021." dates when something last happened, not an
+# event: "When did Lenara Seitumerova move to Kyiv to study?" was answered (0.94) by it
+# (NU33-2). A question for when something last happened ("When did he last see ...?") may be
+# answered by it.
+_NOT_SINCE = re.compile(
+    r"\b(?:not|never|no longer|n't)\b[^.;:!?]{0,60}?\bsince\s+(?:(?:early|late|mid)[\s-]+)?"
+    r"(?:\d{1,2}\s+)?(?:(?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b(?:\s+\d{1,2}\b,?)?\s*)?(?:\d{4}\b)?",
+    re.IGNORECASE,
+)
+_LAST = re.compile(r"\blast\b", re.IGNORECASE)
+
+
+def asks_when_last(question: str) -> bool:
+    """Whether a question asks when something last happened ("When did he last see ...?")."""
+    return _LAST.search(question) is not None
 
 
 # "How many consultant obstetricians does Carrow employ?" was answered (0.83) by a count of

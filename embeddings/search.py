@@ -26,6 +26,7 @@ from embeddings.answerability import (
     asks_for_money,
     asks_when,
     asks_when_ahead,
+    asks_when_last,
     counted_terms,
     counts,
     fine_for_a_cost,
@@ -375,7 +376,7 @@ class Searcher:
             # a roof (NU25B-2). On SQuAD dev the first quote alone costs 3 answered
             # questions, each with a wrong first sentence.
             ranking = capped(ranking, self.related_below)
-        if asks_when(question) and not self._time_first(ranking):
+        if asks_when(question) and not self._time_first(ranking, asks_when_last(question)):
             # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
             # first quote with no time in it or near it (NU26-7): at most related.
             ranking = capped(ranking, self.related_below)
@@ -658,12 +659,13 @@ class Searcher:
             for n in ids[self.index.doc_of[ids] == document].tolist()
         )
 
-    def _time_first(self, ranking: Ranking) -> bool:
+    def _time_first(self, ranking: Ranking, last: bool) -> bool:
         """Whether the first quote's sentences, or their neighbours in the same paragraph,
-        write any expression of time. "On what date did prosecutors warn the imam?" was
-        answered (0.47) by a warning dated nowhere, the next paragraph's "fined in March"
-        dating other fines (NU29-2)."""
-        return any(names_time(texts) for texts in self._first_quote_paragraphs(ranking))
+        write any expression of time (without ``last``, not one something has not happened
+        since: ``names_time``). "On what date did prosecutors warn the imam?" was answered
+        (0.47) by a warning dated nowhere, the next paragraph's "fined in March" dating other
+        fines (NU29-2)."""
+        return any(names_time(texts, last) for texts in self._first_quote_paragraphs(ranking))
 
     def _ahead_first(self, ranking: Ranking) -> bool:
         """Whether the first quote's sentences, or their neighbours in the same paragraph,

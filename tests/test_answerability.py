@@ -235,6 +235,28 @@ def test_a_length_of_time_does_not_say_when() -> None:
     assert names_time(["He was arrested in the last years of the war."])
 
 
+def test_a_time_something_has_not_happened_since_says_when_only_it_last_happened() -> None:
+    """NU33-2: "When did Lenara Seitumerova move to Kyiv to study?" was answered (0.94) by "She
+    has not seen her parents since 2021", which dates no move."""
+    for passage in (
+        "She has not seen her parents since 2021.",
+        "They have not met since 12 May 2020, she said.",
+    ):
+        assert not names_time([passage], last=False), passage
+        assert names_time([passage]), passage
+    # a date inside what happened since still dates that
+    assert names_time(["He has not worked since he was arrested in March."], last=False)
+    text = (
+        "The eldest daughter, Lenara Seitumerova, 20, is a student at the university in Kyiv. "
+        "She has not seen her parents since 2021.\n"
+    )
+    searcher = low_threshold_searcher(text)
+    assert searcher.search("When did Lenara Seitumerova move to Kyiv?").outcome == "related"
+    assert searcher.search("When did Lenara Seitumerova last see her parents?").outcome == (
+        "answered"
+    )
+
+
 def test_words_that_order_events_do_not_say_when() -> None:
     """NU28B-3: "When will Elvira Osmanova's case be heard?" was answered (0.52) because the
     sentence before said "Police officers then took them to the station"."""
