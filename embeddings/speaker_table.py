@@ -72,7 +72,10 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     word used alone only after "in" is a place, not a surname (NU32B-1).
 # 33: "<title>, <Full Name>: "..."" introduces the name's words when the title is theirs
 #     (NU33-11).
-SPEAKERS_VERSION = b"speakers-33"
+# 34: the kin an interview's introduction names ("Her son, Arsen Ablaev,") is the one
+#     interviewed when the sentence that says so names them and not the opener ("QHA spoke
+#     to Arsen"); their answers were cited to the opener (NU33B-1).
+SPEAKERS_VERSION = b"speakers-34"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -523,16 +523,22 @@ def _interviewee(text: str, layout: Layout, people: _People) -> str | None:
     if any(not _introduced_as_kin(introduction, other) for other in others):
         return None
     # "His son, Arsen Kadyrov, 17, plays in the club's youth team. QHA spoke to the coach"
-    # (NU32B-1: no answer had a speaker). The kin so introduced may be the one interviewed
-    # ("His daughter, Elmaz Dzhemalova, spoke to QHA"; "... QHA spoke to her" after "His
-    # daughter"): then no one.
+    # (NU32B-1: no answer had a speaker). The kin so introduced may be the one interviewed:
+    # "Her son, Arsen Ablaev, 16, ... QHA spoke to Arsen after the court hearing." is his
+    # interview (NU33B-1: every answer was cited to his mother); "QHA spoke to him" after
+    # "Her son" may be too: no one.
+    opener = set(run.split())
     for other in others:
         whose = _kin_by_possessive(introduction, other)
-        if whose is not None and any(
-            other in sentence or _OTHER_GENDER[whose].search(sentence)
-            for sentence in interview_sentences(introduction)
-        ):
-            return None
+        if whose is None:
+            continue
+        own = set(other.split()) - opener  # "Arsen": not the surname they share
+        for sentence in interview_sentences(introduction):
+            words = set(_WORDS.findall(sentence))
+            if own & words and not (opener - set(other.split())) & words and len(others) == 1:
+                return other
+            if own & words or _OTHER_GENDER[whose].search(sentence):
+                return None
     return run
 
 
@@ -567,6 +573,7 @@ _KIN_BY_POSSESSIVE = re.compile(
     r"\s*,?\s*$",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[^\W\d_]+")
 # The pronouns of someone other than the one "his" or "her" speaks of.
 _OTHER_GENDER = {
     "his": re.compile(r"\b(?:her|she)\b", re.IGNORECASE),

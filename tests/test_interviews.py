@@ -144,16 +144,38 @@ def test_an_interviewee_introduced_with_a_club_and_a_son_is_still_the_interviewe
     assert interviewee(coach.replace("His son, Arsen", "His son Arsen") + answers) == (
         "Server Kadyrov"
     )
-    # the kin may be the one interviewed: then no one, never a guess
-    for sentence in ("QHA spoke to her a week later.", "Aliye Kadyrova spoke to QHA."):
+    # the kin may be the one interviewed: then they, or no one, never a guess
+    for sentence, interviewed in (
+        ("QHA spoke to her a week later.", None),
+        ("Aliye Kadyrova spoke to QHA.", "Aliye Kadyrova"),
+    ):
         daughter = coach.replace("His son, Arsen Kadyrov", "His daughter, Aliye Kadyrova")
         daughter = daughter.replace(
             "QHA spoke to the coach in Bakhchysarai a week after his players were questioned.",
             sentence,
         )
-        assert interviewee(daughter + answers) is None, sentence
+        assert interviewee(daughter + answers) == interviewed, sentence
     # someone else beside him, not his kin: no one
     assert interviewee(coach.replace("His son,", "His friend,") + answers) is None
+
+
+def test_the_kin_the_interview_sentence_names_is_the_interviewee() -> None:
+    """NU33B-1, a wrong speaker: "Lutfiye Ablaeva, 52, is the choreographer ... Her son,
+    Arsen Ablaev, 16, is the youngest soloist ... QHA spoke to Arsen after the court hearing."
+    had every answer of the son cited to his mother."""
+    answers = INTERVIEW[INTERVIEW.index("\n\n**") :]
+    mother = (
+        "Lutfiye Ablaeva, 52, is the choreographer of the ensemble. Her son, Arsen Ablaev, 16, "
+        "is its youngest soloist. QHA spoke to {} after the court hearing."
+    )
+    for named in ("Arsen", "Arsen Ablaev"):
+        assert interviewee(mother.format(named) + answers) == "Arsen Ablaev", named
+        assert _who(mother.format(named) + answers)["No."] == "Arsen Ablaev", named
+    # "him" after "Her son" may be him: no one; "her" is the mother's
+    assert interviewee(mother.format("him") + answers) is None
+    assert interviewee(mother.format("her") + answers) == "Lutfiye Ablaeva"
+    # both named there: no one, never a guess
+    assert interviewee(mother.format("Lutfiye and Arsen") + answers) is None
 
 
 def test_one_question_line_is_a_subhead_not_an_interview() -> None:
