@@ -219,3 +219,24 @@ def test_a_length_asked_of_a_named_person_must_be_said_of_them() -> None:
     )
     answer = low_threshold_articles(a=("Mosque searched", other)).search(question)
     assert answer.outcome != "answered"
+
+
+def test_a_length_asked_of_someones_kin_must_be_said_of_the_kin() -> None:
+    """NU33B-2: "How long has Ruslan Kerimov's son been dancing in the youth group?" was
+    answered (0.84) by the father's "has led Qaytarma Alushta since 2009"."""
+    ensemble = (
+        "The ensemble was barred from touring in May.\n\n"
+        "Ruslan Kerimov, 58, has led Qaytarma Alushta since 2009. His son, Emir Kerimov, 17, "
+        "dances in the ensemble's youth group.\n"
+    )
+    question = "How long has Ruslan Kerimov's son been dancing in the youth group?"
+    searcher = low_threshold_articles(a=("Ensemble barred", ensemble))
+    assert searcher.search(question).outcome != "answered"
+    # the father's own length answers a question about him
+    asked = searcher.search("How long has Ruslan Kerimov led Qaytarma Alushta?")
+    assert asked.outcome == "answered"
+    # said of the son, it answers
+    dated = ensemble.replace("youth group.", "youth group. He has danced there for six years.")
+    assert low_threshold_articles(a=("Ensemble barred", dated)).search(question).outcome == (
+        "answered"
+    )
