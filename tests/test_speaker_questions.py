@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.index import build_index
+from embeddings.ranking import TOPIC_IS_THE_TITLE
 from embeddings.search import Searcher
 from embeddings.speaker_questions import (
     SPEAKER_PRECISION,
@@ -770,7 +771,31 @@ def test_words_in_a_letter_answer_what_the_person_wrote_in_it() -> None:
     assert described.outcome == "answered"
     assert "afraid of dying" in described.quotes[0].text
     rally = searcher.search("What did Dzhemalov say about the rally?")
-    assert rally.relevance < SPEAKER_PRECISION / 10  # the hashing encoder's own judgement
+    # the article speaks of the rally, his words do not: at most related (NU33B-3)
+    assert rally.relevance <= TOPIC_IS_THE_TITLE + 1e-6
+    assert searcher.search("What did Dzhemalov say about the harbour?").relevance < (
+        SPEAKER_PRECISION / 10  # named nowhere in the article: the hashing encoder's judgement
+    )
+
+
+def test_a_topic_the_article_names_beside_the_persons_words_is_related() -> None:
+    """NU33B-3: "What did Volkov say about the ban?" was declined (0.00), his words and the
+    sentence before them saying "the restriction", the rest of the article "the ban"."""
+    article = (
+        "The ban on the ensemble's tour was announced on Monday.\n\n"
+        "The deputy head of the committee, Sergei Volkov, defended the restriction. "
+        '"Any group that travels abroad must have its programme approved," Volkov said.\n'
+    )
+    searcher = low_threshold_searcher(article, "Ensemble barred from touring")
+    ban = searcher.search("What did Volkov say about the ban?")
+    assert ban.quotes[0].speaker == "Sergei Volkov"
+    assert abs(ban.relevance - TOPIC_IS_THE_TITLE) < 1e-6  # related at the default thresholds
+    assert searcher.search("What did Volkov say about the restriction?").relevance == (
+        pytest.approx(SPEAKER_PRECISION)
+    )
+    assert searcher.search("What did Volkov say about the weather?").relevance < (
+        TOPIC_IS_THE_TITLE
+    )
 
 
 def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
