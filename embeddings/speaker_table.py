@@ -75,7 +75,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 34: the kin an interview's introduction names ("Her son, Arsen Ablaev,") is the one
 #     interviewed when the sentence that says so names them and not the opener ("QHA spoke
 #     to Arsen"); their answers were cited to the opener (NU33B-1).
-SPEAKERS_VERSION = b"speakers-34"
+# 35: "Dancer", "Choreographer", "Composer" ... opening a sentence are roles, not part of the
+#     name (NU33B-6).
+SPEAKERS_VERSION = b"speakers-35"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

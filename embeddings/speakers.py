@@ -311,6 +311,7 @@ _LOWER_CASE_ROLES = frozenset(
     rescuer lifeguard medic diver sailor fireman ranger headteacher headmaster headmistress
     councillor councilor councilman councilwoman alderman sheriff constable marshal
     defender campaigner observer
+    dancer choreographer ballerina performer composer poet sculptor artist conductor
     """.split()
 )
 

@@ -53,6 +53,9 @@ def test_a_lower_case_role_before_the_name_keeps_the_speaker(
         ("Witness Olena Shevchuk told the court that the train was late.", "Olena Shevchuk"),
         ("Lawyer Nikolai Polozov stated that they will appeal.", "Nikolai Polozov"),
         ("Human rights activist Emil Kurbedinov said that it is unfair.", "Emil Kurbedinov"),
+        # NU33B-6: the speaker was "Dancer Elmira Asanova"
+        ("Dancer Elmira Asanova said that the tour was cancelled.", "Elmira Asanova"),
+        ("Choreographer Lutfiye Ablaeva said that it is unfair.", "Lutfiye Ablaeva"),
     ],
 )
 def test_a_role_in_reported_speech_is_not_part_of_the_name(sentence: str, speaker: str) -> None:
