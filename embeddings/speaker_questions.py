@@ -48,7 +48,7 @@ SPEAKER_PRECISION = 0.87
 QUOTED_SHARE = 0.25
 
 _AUXILIARY = r"(?:did|does|do|has|have|had|would|will|can|could)"
-_NAME = r"(?P<name>\S+(?:\s+\S+){0,8}?)"  # up to nine words: "the Head of the Mejlis"
+_NAME = r"(?P<name>\S+(?:\s+\S+){0,11}?)"  # up to 12 words: "the Head of the Mejlis"
 _SAY = (
     r"(?:say|said|tell|told|state|stated|think|thought|claim|claimed|declare|declared|write|"
     r"wrote|announce|announced|believe|comment|add|stress|warn|argue|feel|mean|call|report|"

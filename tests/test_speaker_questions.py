@@ -58,6 +58,15 @@ CHUBAROV = "Refat Chubarov"
             "What did the Head of the Mejlis say about the G20?",
             SpeakerQuestion("the Head of the Mejlis", "the G20"),
         ),
+        # a title of ten words (NU33B-4: it was read as any question, the narration first)
+        (
+            "What did the deputy head of the republican committee for interethnic relations say "
+            "about the restriction?",
+            SpeakerQuestion(
+                "the deputy head of the republican committee for interethnic relations",
+                "the restriction",
+            ),
+        ),
         ("What did Mr Dzhemilev say?", SpeakerQuestion("Dzhemilev", "")),
         ("What did Dr. Polozov say about his health?", SpeakerQuestion("Polozov", "his health")),
         # whom someone told is no topic; what follows "about" is
