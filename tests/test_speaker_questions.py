@@ -807,6 +807,23 @@ def test_a_topic_the_article_names_beside_the_persons_words_is_related() -> None
     )
 
 
+def test_a_word_for_a_group_names_its_members_in_a_topic() -> None:
+    """NU33-9: "What does Lenara Seitumerova say about her mother and father?" was related
+    (0.17), her words "My parents still live in the village ..." first."""
+    article = (
+        "The family was evicted in February.\n\n"
+        '"My parents still live in the village, in one room," Lenara Seitumerova told QHA.\n'
+    )
+    searcher = low_threshold_searcher(article, "Evicted family")
+    answer = searcher.search("What does Lenara Seitumerova say about her mother and father?")
+    assert answer.quotes[0].speaker == "Lenara Seitumerova"
+    assert answer.relevance == pytest.approx(SPEAKER_PRECISION)
+    # a member does not name the group, nor another member
+    assert searcher.search("What does Lenara Seitumerova say about her brother?").relevance < (
+        TOPIC_IS_THE_TITLE
+    )
+
+
 def test_someones_lawyer_is_the_lawyer_of_the_articles_about_them() -> None:
     """NU30-4: "What did Abdullaev's lawyer say?" was declined: "lawyer Edem Yakubov" was
     never read as Abdullaev's. The same lawyer's words on another client come after."""
