@@ -24,12 +24,12 @@ INTERVIEW_QUESTIONS = 2
 
 _LINE = re.compile(r"[^\n]*")
 # What an introduction says of the person interviewed: "The Weekly spoke to her on Thursday",
-# "We asked him about the decision", "He answered questions sent in by readers", "met Echo
-# reporters", "in an interview". Not "said" or "spoke" alone: a person who spoke somewhere
-# else is not the one answering here.
+# "We asked him about the decision", "He answered questions sent in by readers" ("answered
+# QHA's questions by phone", NU33C-1), "met Echo reporters", "in an interview". Not "said" or
+# "spoke" alone: a person who spoke somewhere else is not the one answering here.
 _INTERVIEWED = re.compile(
     r"\binterview|\b(?:spoke|speaks|talked|talks) (?:to|with)\b|\basked (?:her|him)\b"
-    r"|\banswered (?:\w+ ){0,3}questions\b|\bmet (?:\w+ ){0,2}(?:reporters|journalists)\b"
+    r"|\banswered (?:[\w'’]+ ){0,3}questions\b|\bmet (?:\w+ ){0,2}(?:reporters|journalists)\b"
     r"|\bsat down with\b",
     re.IGNORECASE,
 )

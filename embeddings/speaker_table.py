@@ -77,7 +77,8 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 #     to Arsen"); their answers were cited to the opener (NU33B-1).
 # 35: "Dancer", "Choreographer", "Composer" ... opening a sentence are roles, not part of the
 #     name (NU33B-6).
-SPEAKERS_VERSION = b"speakers-35"
+# 36: "He answered QHA's questions" says an interview (NU33C-1).
+SPEAKERS_VERSION = b"speakers-36"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

@@ -60,6 +60,8 @@ def test_the_answers_are_the_interviewees_and_the_introduction_and_questions_no_
         "Sarah Kimber leads the Harbour Workers' Union. We asked her how the strike will end.",
         "Martin Greaves, chief executive of Northvale Water, met Echo reporters on Wednesday. "
         "He answered questions sent in by readers. The interview has been edited for length.",
+        # NU33C-1: a possessive before "questions" hid the interview
+        "Martin Greaves, 61, a retired engineer, answered QHA's questions by phone.",
     ],
 )
 def test_the_introduction_names_the_interviewee_in_the_ways_news_writes_it(
