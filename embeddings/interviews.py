@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from embeddings.markdown import asks, is_heading_or_bold_line
+from embeddings.sentences import split_sentences
 
 # Fewer question lines than this is an article with a subhead that asks, not an interview.
 INTERVIEW_QUESTIONS = 2
@@ -80,9 +81,6 @@ def interview_sentences(introduction: str) -> list[str]:
     """The sentences of an introduction that say someone was interviewed (``_INTERVIEWED``)."""
     return [
         sentence
-        for sentence in _SENTENCE.findall(introduction)
-        if _INTERVIEWED.search(sentence) is not None
+        for start, end in split_sentences(introduction)
+        if _INTERVIEWED.search(sentence := introduction[start:end]) is not None
     ]
-
-
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")

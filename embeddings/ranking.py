@@ -517,8 +517,7 @@ def rank_among(
         linear = linear.copy()
         linear[naming] = linear.max() + 1.0
     elif probability < TOPIC_IS_THE_TITLE and (
-        _topic_is_the_title(index, best, topic)
-        or _topic_in_the_article(index, best, topic)
+        _topic_in_the_article(index, best, topic)
         or _naming_the_topic(index, traits, pool.ids, linear, ids, topic, partly=True, names=names)
         is not None
     ):
@@ -559,19 +558,17 @@ def _naming_the_topic(
 TOPIC_IS_THE_TITLE = 0.2
 
 
-def _topic_is_the_title(index: SentenceIndex, best: int, topic: str) -> bool:
-    """Whether every word of the topic is in the title of the article of sentence ``best``."""
-    wanted, title, _ = _topic_and_title(index, best, topic)
-    return bool(wanted) and wanted <= title
-
-
 def _topic_in_the_article(index: SentenceIndex, best: int, topic: str) -> bool:
-    """Whether every word of the topic is in the article of sentence ``best``: "What did
-    Volkov say about the ban?", where his words say "the restriction" and the article "ban",
-    was declined (0.00, NU33B-3); the article speaks of it, so his words there are related."""
+    """Whether every word of the topic is in the title of the article of sentence ``best``, or
+    in its title and text: "What did Volkov say about the ban?", where his words say "the
+    restriction" and the article "ban", was declined (0.00, NU33B-3); the article speaks of
+    it, so his words there are related. The title is read first: it alone needs no tokenising
+    of the whole article."""
     wanted, title, language = _topic_and_title(index, best, topic)
     if not wanted:
         return False
+    if wanted <= title:
+        return True
     document = index.documents[int(index.doc_of[best])]
     return wanted <= title | set(tokenize(document.text, language))
 

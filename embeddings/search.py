@@ -367,15 +367,15 @@ class Searcher:
         ranking = rank(self.index, rows, question, vector, self._traits, language=language)
         if asks_for_money(question):
             ranking = self._money_of_the_kind_first(ranking, question)
-        if asks_for_money(question) and not self._money_first(ranking, question):
-            # "How much was the burned wheat worth?" was answered at 0.61 by a tonnage
-            # (NU24B-1): the learned weight of a missing kind of answer lowers the relevance
-            # but a question for an amount of money whose first quote names none is at
-            # most related. Only the first: "How much did the 1998 restoration cost?" was
-            # answered (0.93) by the restoration's length because the third passage priced
-            # a roof (NU25B-2). On SQuAD dev the first quote alone costs 3 answered
-            # questions, each with a wrong first sentence.
-            ranking = capped(ranking, self.related_below)
+            if not self._money_first(ranking, question):
+                # "How much was the burned wheat worth?" was answered at 0.61 by a tonnage
+                # (NU24B-1): the learned weight of a missing kind of answer lowers the
+                # relevance but a question for an amount of money whose first quote names
+                # none is at most related. Only the first: "How much did the 1998
+                # restoration cost?" was answered (0.93) by the restoration's length because
+                # the third passage priced a roof (NU25B-2). On SQuAD dev the first quote
+                # alone costs 3 answered questions, each with a wrong first sentence.
+                ranking = capped(ranking, self.related_below)
         if asks_when(question) and not self._time_first(ranking, asks_when_last(question)):
             # "When will Crimea be discussed at the G20 summit?" was answered (0.75) by a
             # first quote with no time in it or near it (NU26-7): at most related.
@@ -592,10 +592,14 @@ class Searcher:
 
         def about_it(n: int) -> bool:
             text = sentences[n].text
-            return (names_money([text]) and not fine_for_a_cost(question, text)) and (
-                n == best
-                or bool(asked & set(tokenize(text)))
-                or bool(self._traits.leans[np.array([n])][0])
+            return (
+                names_money([text])
+                and not fine_for_a_cost(question, text)
+                and (
+                    n == best
+                    or bool(asked & set(tokenize(text)))
+                    or bool(self._traits.leans[np.array([n])][0])
+                )
             )
 
         return any(

@@ -78,7 +78,9 @@ SPEAKER_KEYS_FILE = "speaker-keys.npy"
 # 35: "Dancer", "Choreographer", "Composer" ... opening a sentence are roles, not part of the
 #     name (NU33B-6).
 # 36: "He answered QHA's questions" says an interview (NU33C-1).
-SPEAKERS_VERSION = b"speakers-36"
+# 37: an interview's introduction is split into sentences by the project's splitter, not a
+#     regular expression of its own ("Dr. X spoke to QHA" is one sentence).
+SPEAKERS_VERSION = b"speakers-37"
 KEY_BYTES = 16
 
 IntArray = npt.NDArray[np.int64]

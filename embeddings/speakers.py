@@ -560,19 +560,19 @@ def _kin_by_possessive(introduction: str, name: str) -> str | None:
 
 
 # What introduces someone as the interviewee's relative, right before their name.
+_KIN = (
+    "daughter|son|wife|husband|mother|father|sister|brother|child|grandson|granddaughter"
+    "|grandfather|grandmother"
+)
+_RELATIVES = _KIN + "|niece|nephew|uncle|aunt|cousin"
 _KIN_OF = re.compile(
-    r"\b(?:(?:daughter|son|wife|husband|mother|father|sister|brother|widow|widower|child"
-    r"|grandson|granddaughter|grandfather|grandmother|niece|nephew|uncle|aunt|cousin)\s+of"
-    r"|whose\s+(?:[a-z]+\s+)?(?:daughter|son|wife|husband|mother|father|sister|brother|child"
-    r"|grandson|granddaughter|grandfather|grandmother))(?:\s+the\s+[a-z\s-]+?)?\s*,?\s*$"
+    rf"\b(?:(?:widow|widower|{_RELATIVES})\s+of"
+    rf"|whose\s+(?:[a-z]+\s+)?(?:{_KIN}))(?:\s+the\s+[a-z\s-]+?)?\s*,?\s*$"
 )
 
 
 _KIN_BY_POSSESSIVE = re.compile(
-    r"\b(?P<whose>his|her)\s+(?:daughter|son|wife|husband|mother|father|sister|brother|child"
-    r"|grandson|granddaughter|grandfather|grandmother|niece|nephew|uncle|aunt|cousin)"
-    r"\s*,?\s*$",
-    re.IGNORECASE,
+    rf"\b(?P<whose>his|her)\s+(?:{_RELATIVES})\s*,?\s*$", re.IGNORECASE
 )
 _WORDS = re.compile(r"[^\W\d_]+")
 # The pronouns of someone other than the one "his" or "her" speaks of.
